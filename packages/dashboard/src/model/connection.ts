@@ -1,0 +1,80 @@
+import { signal } from '@preact/signals';
+import { PROTOCOL_VERSION, parseServerMessage, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
+import type { SessionModel } from './session.js';
+
+/** Where the live stream stands, as shown in the status bar. */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'unauthorized';
+
+const MAX_BACKOFF_MS = 5000;
+
+/**
+ * Keeps a WebSocket to the dashboard server open: says which records the page
+ * already has, feeds every message to the session model, and reconnects with
+ * backoff until the session ends.
+ */
+export class Connection {
+  readonly state = signal<ConnectionState>('connecting');
+  readonly attempt = signal(0);
+  private socket: WebSocket | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly model: SessionModel,
+    private readonly token: string,
+    private readonly url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`,
+  ) {}
+
+  /** Opens the connection. */
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  /** Closes the connection for good. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.socket?.close();
+  }
+
+  private open(): void {
+    const socket = new WebSocket(`${this.url}?token=${encodeURIComponent(this.token)}`, WS_SUBPROTOCOL);
+    this.socket = socket;
+    socket.onmessage = (event) => {
+      if (typeof event.data !== 'string') return;
+      const parsed = parseServerMessage(event.data);
+      if (!parsed.ok) {
+        console.warn(`pulselog: ignored a message from the server: ${parsed.reason}`);
+        return;
+      }
+      const message = parsed.value;
+      if (message.type === 'hello') {
+        if (message.protocol !== PROTOCOL_VERSION) console.warn(`pulselog: server speaks protocol ${message.protocol}`);
+        this.model.apply(message);
+        const sessionId = this.model.info.value?.id;
+        socket.send(JSON.stringify({ type: 'resume', sessionId, lastSeq: this.model.lastSeq }));
+        this.attempt.value = 0;
+        this.state.value = 'live';
+        return;
+      }
+      this.model.apply(message);
+      if (message.type === 'end') this.state.value = 'ended';
+    };
+    socket.onclose = (event) => {
+      if (this.socket !== socket || this.stopped) return;
+      if (event.code === 1008 || event.code === 4001) {
+        this.state.value = 'unauthorized';
+        return;
+      }
+      if (this.state.value !== 'ended') this.state.value = 'reconnecting';
+      this.scheduleReconnect();
+    };
+  }
+
+  private scheduleReconnect(): void {
+    const attempt = ++this.attempt.value;
+    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(attempt, 5));
+    this.timer = setTimeout(() => this.open(), delay);
+  }
+}

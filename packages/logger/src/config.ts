@@ -1,0 +1,232 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { type LevelName, normalizeLevel } from '@pulselog/shared';
+import { parse as parseToml } from 'smol-toml';
+import { PulselogError } from './errors.js';
+
+/** What to do when a context's queue is full. */
+export type OverflowPolicy = 'drop' | 'block' | 'raise';
+
+/** Options accepted by `new Logger(name, options)`; each may also come from the environment or `pulselog.toml`. */
+export interface LoggerOptions {
+  /** Lowest level recorded. Default `debug`. */
+  level?: LevelName | 'warn' | 'fatal';
+  /** Serve the live dashboard. Default on, off when `CI` is set. */
+  dashboard?: boolean;
+  /** Address the dashboard binds. Default `127.0.0.1`. */
+  host?: string;
+  /** First port tried for the dashboard; the next free one up to +20 is used. Default 5678. */
+  port?: number;
+  /** Open the dashboard in the default browser. Default on (never in CI or without a display). */
+  open?: boolean;
+  /** Dashboard access token; by default one is made and kept in `.pulselog/token`. */
+  token?: string;
+  /** Milliseconds between background flushes. Default 10. */
+  flushInterval?: number;
+  /** Where checkpoints are kept. Default `.pulselog/checkpoints`. */
+  checkpointPath?: string;
+  /** Folder for session recordings, or `false` for none. Default `.pulselog/sessions`. */
+  sessionDir?: string | false;
+  /** Number of session recordings kept. Default 20. */
+  keepSessions?: number;
+  /** Records each async context may hold before overflow applies. Default 100,000. */
+  queueSize?: number;
+  /** What a full queue does. Default `drop`. */
+  overflow?: OverflowPolicy;
+  /** Milliseconds a finished script waits for a dashboard tab to receive its records; 0 disables. Default 5000. */
+  linger?: number;
+}
+
+/** The fully resolved configuration every part of the logger receives, frozen. */
+export interface ResolvedConfig {
+  readonly level: LevelName;
+  readonly dashboard: boolean;
+  readonly host: string;
+  readonly port: number;
+  readonly open: boolean;
+  readonly token: string | undefined;
+  readonly flushInterval: number;
+  readonly checkpointPath: string;
+  readonly sessionDir: string | false;
+  readonly keepSessions: number;
+  readonly queueSize: number;
+  readonly overflow: OverflowPolicy;
+  readonly linger: number;
+  /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
+  readonly projectDir: string;
+}
+
+type Key = keyof LoggerOptions;
+type Parser = (raw: unknown) => unknown;
+
+const isTrue = ['1', 'true', 'yes', 'on'];
+const isFalse = ['0', 'false', 'no', 'off'];
+
+function bool(raw: unknown): boolean {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'string') {
+    const v = raw.trim().toLowerCase();
+    if (isTrue.includes(v)) return true;
+    if (isFalse.includes(v)) return false;
+  }
+  throw new Error('expected true or false');
+}
+
+function int(min: number, max: number): Parser {
+  return (raw) => {
+    const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+      throw new Error(`expected a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+function text(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.trim() === '') throw new Error('expected a non-empty string');
+  return raw;
+}
+
+function level(raw: unknown): LevelName {
+  const name = typeof raw === 'string' ? normalizeLevel(raw) : undefined;
+  if (!name) throw new Error('expected one of debug, info, warning, error, critical');
+  return name;
+}
+
+function overflow(raw: unknown): OverflowPolicy {
+  if (raw === 'drop' || raw === 'block' || raw === 'raise') return raw;
+  throw new Error("expected 'drop', 'block' or 'raise'");
+}
+
+function pathOrFalse(raw: unknown): string | false {
+  if (raw === false) return false;
+  if (typeof raw === 'string' && isFalse.includes(raw.trim().toLowerCase())) return false;
+  return text(raw);
+}
+
+function token(raw: unknown): string {
+  const t = text(raw);
+  if (t.length < 22 || !/^[A-Za-z0-9_-]+$/.test(t)) {
+    throw new Error('expected at least 22 characters of A-Z, a-z, 0-9, - or _ (128 bits or more)');
+  }
+  return t;
+}
+
+/** Each setting: its parser, environment variable and `pulselog.toml` key. */
+const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
+  level: { parse: level, env: 'PULSELOG_LEVEL', toml: 'level' },
+  dashboard: { parse: bool, env: 'PULSELOG_DASHBOARD', toml: 'dashboard' },
+  host: { parse: text, env: 'PULSELOG_HOST', toml: 'host' },
+  port: { parse: int(0, 65535), env: 'PULSELOG_PORT', toml: 'port' },
+  open: { parse: bool, env: 'PULSELOG_OPEN', toml: 'open' },
+  token: { parse: token, env: 'PULSELOG_TOKEN', toml: 'token' },
+  flushInterval: { parse: int(1, 60_000), env: 'PULSELOG_FLUSH_INTERVAL', toml: 'flush_interval' },
+  checkpointPath: { parse: text, env: 'PULSELOG_CHECKPOINT_PATH', toml: 'checkpoint_path' },
+  sessionDir: { parse: pathOrFalse, env: 'PULSELOG_SESSION_DIR', toml: 'session_dir' },
+  keepSessions: { parse: int(1, 100_000), env: 'PULSELOG_KEEP_SESSIONS', toml: 'keep_sessions' },
+  queueSize: { parse: int(16, 100_000_000), env: 'PULSELOG_QUEUE_SIZE', toml: 'queue_size' },
+  overflow: { parse: overflow, env: 'PULSELOG_OVERFLOW', toml: 'overflow' },
+  linger: { parse: int(0, 600_000), env: 'PULSELOG_LINGER', toml: 'linger' },
+};
+
+const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
+
+/** Where the configuration is read from; tests pass their own. */
+export interface ConfigSources {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Finds `pulselog.toml` in `cwd` or the nearest parent folder. */
+export function findConfigFile(cwd: string): string | undefined {
+  let dir = resolve(cwd);
+  for (;;) {
+    const file = join(dir, 'pulselog.toml');
+    if (existsSync(file)) return file;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function configError(key: string, value: unknown, source: string, why: string): PulselogError {
+  let shown: string;
+  try {
+    shown = JSON.stringify(value) ?? String(value);
+  } catch {
+    shown = String(value);
+  }
+  return new PulselogError('PULSELOG_ERR_CONFIG', `invalid pulselog setting ${key} = ${shown} (from ${source}): ${why}`);
+}
+
+function readToml(file: string): Record<string, unknown> {
+  try {
+    const data = parseToml(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const table = data.pulselog;
+    // Settings may sit at the top level or under a [pulselog] table.
+    return typeof table === 'object' && table !== null ? (table as Record<string, unknown>) : data;
+  } catch (err) {
+    throw new PulselogError('PULSELOG_ERR_CONFIG', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Resolves the configuration: constructor options, then environment variables,
+ * then `pulselog.toml` in the working directory or the nearest parent, then
+ * defaults. A bad value throws a `PulselogError` naming the key, the value and
+ * where it came from. This is the only place that knows the precedence.
+ */
+export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSources = {}): ResolvedConfig {
+  const env = sources.env ?? process.env;
+  const cwd = sources.cwd ?? process.cwd();
+  const file = findConfigFile(cwd);
+  const fileValues = file ? readToml(file) : {};
+  const projectDir = file ? dirname(file) : resolve(cwd);
+
+  for (const key of Object.keys(fileValues)) {
+    if (key !== 'pulselog' && !TOML_KEYS.has(key)) {
+      throw configError(key, fileValues[key], file as string, `unknown key; known keys: ${[...TOML_KEYS.keys()].join(', ')}`);
+    }
+  }
+  for (const key of Object.keys(options)) {
+    if (!(key in SETTINGS)) throw configError(key, (options as Record<string, unknown>)[key], 'options', 'unknown option');
+  }
+
+  const picked: Partial<Record<Key, unknown>> = {};
+  for (const [key, setting] of Object.entries(SETTINGS) as [Key, (typeof SETTINGS)[Key]][]) {
+    const fromOptions = options[key];
+    const fromEnv = setting.env ? env[setting.env] : undefined;
+    const fromFile = fileValues[setting.toml];
+    let raw: unknown;
+    let source: string;
+    if (fromOptions !== undefined) [raw, source] = [fromOptions, `options.${key}`];
+    else if (fromEnv !== undefined && fromEnv !== '') [raw, source] = [fromEnv, `environment ${setting.env}`];
+    else if (fromFile !== undefined) [raw, source] = [fromFile, `${file} key ${setting.toml}`];
+    else continue;
+    try {
+      picked[key] = setting.parse(raw);
+    } catch (err) {
+      throw configError(key, raw, source, (err as Error).message);
+    }
+  }
+
+  const inCi = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  const inProject = (p: string) => resolve(projectDir, p);
+  const sessionDir = (picked.sessionDir ?? '.pulselog/sessions') as string | false;
+  return Object.freeze({
+    level: (picked.level ?? 'debug') as LevelName,
+    dashboard: (picked.dashboard ?? !inCi) as boolean,
+    host: (picked.host ?? '127.0.0.1') as string,
+    port: (picked.port ?? 5678) as number,
+    open: (picked.open ?? !inCi) as boolean,
+    token: picked.token as string | undefined,
+    flushInterval: (picked.flushInterval ?? 10) as number,
+    checkpointPath: inProject((picked.checkpointPath ?? '.pulselog/checkpoints') as string),
+    sessionDir: sessionDir === false ? false : inProject(sessionDir),
+    keepSessions: (picked.keepSessions ?? 20) as number,
+    queueSize: (picked.queueSize ?? 100_000) as number,
+    overflow: (picked.overflow ?? 'drop') as OverflowPolicy,
+    linger: (picked.linger ?? 5000) as number,
+    projectDir,
+  });
+}

@@ -1,0 +1,60 @@
+import { Logger } from './logger.js';
+
+const EPOCHS = 8;
+const STEPS_PER_EPOCH = 600;
+/** Steps are spaced so the whole run takes about 20 seconds. */
+const STEP_MS = 4;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+class DataLoaderError extends Error {
+  override name = 'DataLoaderError';
+}
+
+/**
+ * A simulated training run: epochs of steps with metrics as fields, validation
+ * in its own tagged context, warnings, and one caught exception with a cause.
+ * About 20 seconds at a few hundred records per second.
+ */
+export async function runDemo(options: { epochs?: number; stepMs?: number } = {}): Promise<void> {
+  const epochs = options.epochs ?? EPOCHS;
+  const stepMs = options.stepMs ?? STEP_MS;
+  const log = new Logger('resnet-training');
+  log.tag('setup');
+  log.info('starting training run', { model: 'resnet-50', epochs, batch_size: 256, lr: 0.1, device: 'cpu' });
+  log.debug('dataset loaded', { train: 1_281_167, val: 50_000, classes: 1000 });
+
+  let loss = 6.9;
+  let accuracy = 0.001;
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    log.divider(`epoch ${epoch}`);
+    log.tag('training');
+    for (let step = 1; step <= STEPS_PER_EPOCH; step++) {
+      loss = Math.max(0.05, loss * 0.9993 + (Math.random() - 0.5) * 0.02);
+      accuracy = Math.min(0.99, accuracy + (1 - accuracy) * 0.0009);
+      log.debug('batch', { epoch, step, samples: 256, ms: +(stepMs * (0.8 + Math.random() * 0.4)).toFixed(2) });
+      if (step % 5 === 0) {
+        log.info('step', { epoch, step, loss: +loss.toFixed(4), accuracy: +accuracy.toFixed(4), lr: 0.1 / epoch });
+      }
+      if (step === 300 && epoch % 3 === 0) {
+        log.warning('gradient norm is high; clipping', { epoch, step, grad_norm: +(12 + Math.random() * 5).toFixed(2) });
+      }
+      if (step === 450 && epoch === 4) {
+        try {
+          throw new DataLoaderError('shard 17 is corrupt', { cause: new Error('checksum mismatch: expected 9f2c, got 41aa') });
+        } catch (err) {
+          log.exception('skipping a corrupt shard', err, { epoch, step, shard: 17 });
+        }
+      }
+      await sleep(stepMs);
+    }
+    await log.context('validation', async () => {
+      const valLoss = +(loss * (1.05 + Math.random() * 0.1)).toFixed(4);
+      log.info('validation done', { epoch, val_loss: valLoss, val_accuracy: +(accuracy * 0.97).toFixed(4) });
+      if (valLoss > loss * 1.12) log.warning('validation loss is drifting above training loss', { epoch, gap: +(valLoss - loss).toFixed(4) });
+    });
+  }
+  log.tag('summary');
+  log.info('training finished', { epochs, final_loss: +loss.toFixed(4), final_accuracy: +accuracy.toFixed(4) });
+  await log.shutdown();
+}

@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
+import { WebSocketServer } from 'ws';
+import type { Hub } from './hub.js';
+import type { HubOptions } from './messages.js';
+import { allowedHosts, hostAllowed, originAllowed, SECURITY_HEADERS, tokenMatches } from './security.js';
+import { resolveStatic, sendFile } from './static.js';
+
+/** Largest WebSocket frame accepted from a client. */
+const MAX_PAYLOAD = 64 * 1024;
+
+/** A listening dashboard server. */
+export interface DashboardServer {
+  server: Server;
+  host: string;
+  port: number;
+  /** URL to open, token included (in the fragment, so it never reaches logs or Referer headers). */
+  url: string;
+  close(): Promise<void>;
+}
+
+function reject(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(`${message}\n`);
+}
+
+function json(res: ServerResponse, body: unknown): void {
+  res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** Presented token: `Authorization: Bearer …` or `?token=`. */
+function presentedToken(req: IncomingMessage, url: URL): string | null {
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7);
+  return url.searchParams.get('token');
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/**
+ * Starts the HTTP server (dashboard files and the JSON API) and the WebSocket
+ * endpoint on the first free port from `options.port` up to `portRange` more.
+ * Every API and WebSocket request needs the token and a loopback or bound
+ * `Host`; WebSocket upgrades also need the dashboard's own `Origin`.
+ */
+export async function startServer(options: HubOptions, hub: Hub): Promise<DashboardServer> {
+  let allowed = new Set<string>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_PAYLOAD,
+    perMessageDeflate: { threshold: 4096, serverNoContextTakeover: true, clientNoContextTakeover: true },
+    handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
+  });
+
+  const server = createServer((req, res) => {
+    if (!hostAllowed(req, allowed)) return reject(res, 421, 'unknown host');
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/api/')) {
+      if (!tokenMatches(presentedToken(req, url), options.token)) return reject(res, 401, 'token required');
+      if (req.method !== 'GET') return reject(res, 405, 'method not allowed');
+      if (url.pathname === '/api/health') return json(res, { ok: true, ...hub.stats() });
+      if (url.pathname === '/api/session') return json(res, options.session);
+      return reject(res, 404, 'not found');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return reject(res, 405, 'method not allowed');
+    const file = resolveStatic(options.staticDir, url.pathname);
+    if (!file) return reject(res, 404, 'not found');
+    sendFile(res, file, SECURITY_HEADERS);
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (!hostAllowed(req, allowed)) return refuse(421, 'Misdirected Request');
+    if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
+    if (!originAllowed(req, allowed)) return refuse(403, 'Forbidden');
+    if (!tokenMatches(presentedToken(req, url), options.token)) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => hub.add(ws));
+  });
+
+  let port = -1;
+  let lastError: Error | undefined;
+  for (let candidate = options.port; candidate <= Math.min(options.port + options.portRange, 65535); candidate++) {
+    try {
+      port = await listen(server, options.host, candidate);
+      break;
+    } catch (err) {
+      lastError = err as Error;
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      if (options.port === 0) break;
+    }
+  }
+  if (port < 0) throw lastError ?? new Error('no free port');
+  allowed = allowedHosts(options.host, port);
+
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const urlHost = shownHost.includes(':') ? `[${shownHost}]` : shownHost;
+  return {
+    server,
+    host: options.host,
+    port,
+    url: `http://${urlHost}:${port}/#token=${options.token}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './levels.js';
+export * from './protocol.js';
+export * from './record.js';

@@ -1,0 +1,229 @@
+import { isLevelName } from './levels.js';
+import type { Checkpoint, LogRecord, SessionInfo } from './record.js';
+import { CHECKPOINT_STATUSES } from './record.js';
+
+/**
+ * Version of the WebSocket protocol. Raised only when a meaning changes; new
+ * optional fields and new message types keep the number.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** WebSocket subprotocol both sides name in the handshake. */
+export const WS_SUBPROTOCOL = 'pulselog.v1';
+
+/** Path of the WebSocket endpoint on the dashboard server. */
+export const WS_PATH = '/ws';
+
+/** Largest message a client may send, in bytes; larger ones close the connection. */
+export const MAX_CLIENT_MESSAGE_BYTES = 4096;
+
+/** Counters the hub reports in `stats` messages and `GET /api/health`. */
+export interface HubStats {
+  /** Connected dashboard clients. */
+  clients: number;
+  /** Records the hub has received from the logger. */
+  received: number;
+  /** Records sent to clients, summed over clients. */
+  sent: number;
+  /** Records the logger dropped before they reached the hub (queue overflow). */
+  dropped: number;
+  /** Records in the replay buffer and their size. */
+  replay: { records: number; bytes: number; maxRecords: number; maxBytes: number; firstSeq: number; lastSeq: number };
+  /** Milliseconds since the hub started. */
+  uptimeMs: number;
+}
+
+/** First message on every connection: who is logging and where the stream stands. */
+export interface HelloMessage {
+  type: 'hello';
+  /** Protocol version the server speaks. */
+  protocol: number;
+  /** The session the records belong to. */
+  session: SessionInfo;
+  /** Highest sequence number the hub has received so far (0 when none). */
+  lastSeq: number;
+}
+
+/** Records in ascending `seq` order. */
+export interface BatchMessage {
+  type: 'batch';
+  /** The records; a client never receives a record twice on one connection. */
+  records: LogRecord[];
+}
+
+/** A checkpoint was saved (`upsert`) or removed (`delete`). */
+export type CheckpointMessage =
+  | {
+      type: 'checkpoint';
+      op: 'upsert';
+      /** The checkpoint's full current state. */
+      checkpoint: Checkpoint;
+    }
+  | {
+      type: 'checkpoint';
+      op: 'delete';
+      /** Name of the removed checkpoint. */
+      name: string;
+    };
+
+/** Periodic counters. */
+export interface StatsMessage {
+  type: 'stats';
+  /** The hub's counters at the time of sending. */
+  stats: HubStats;
+}
+
+/**
+ * Records in `from..to` (inclusive) that this client will never receive:
+ * `evicted` when they left the replay buffer before the client caught up,
+ * `dropped` when the logger's queue overflowed (then `count` of the range are
+ * missing, the rest arrive as usual).
+ */
+export interface GapMessage {
+  type: 'gap';
+  /** First sequence number of the range. */
+  from: number;
+  /** Last sequence number of the range. */
+  to: number;
+  /** Why the records are missing. */
+  reason: 'evicted' | 'dropped';
+  /** How many records of the range are missing. */
+  count: number;
+}
+
+/** The logging process has ended; no record follows. */
+export interface EndMessage {
+  type: 'end';
+  /** How the session ended. */
+  reason: 'exit' | 'shutdown' | 'signal' | 'uncaught';
+  /** Exit code, when known. */
+  code?: number;
+  /** Signal name, for `signal`. */
+  signal?: string;
+  /** Time of the end, milliseconds since the epoch. */
+  at: number;
+  /** Sequence number of the last record of the session. */
+  lastSeq: number;
+}
+
+/** Every message the server sends. */
+export type ServerMessage =
+  | HelloMessage
+  | BatchMessage
+  | CheckpointMessage
+  | StatsMessage
+  | GapMessage
+  | EndMessage;
+
+/**
+ * Sent by a client after `hello`: the session it already holds records of and
+ * the last sequence number it has. The hub answers with everything after it
+ * (or all of it, for another session), then live records.
+ */
+export interface ResumeMessage {
+  type: 'resume';
+  /** Session id the client's records belong to, if any. */
+  sessionId?: string;
+  /** Last sequence number the client holds for that session; 0 for none. */
+  lastSeq: number;
+}
+
+/** Every message a client may send. */
+export type ClientMessage = ResumeMessage;
+
+/** Result of parsing untrusted input: a typed value, or the reason it was refused. */
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isSeq = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/**
+ * Parses a message from a dashboard client. Anything but a well-formed, small
+ * `ClientMessage` is refused with a reason the server can put in the close frame.
+ */
+export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
+  if (raw.length > MAX_CLIENT_MESSAGE_BYTES) return fail('message too large');
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return fail('invalid JSON');
+  }
+  if (!isObject(data)) return fail('message is not an object');
+  if (data.type !== 'resume') return fail('unknown message type');
+  if (!isSeq(data.lastSeq)) return fail('lastSeq must be a non-negative integer');
+  if (data.sessionId !== undefined && (typeof data.sessionId !== 'string' || data.sessionId.length > 200)) {
+    return fail('sessionId must be a short string');
+  }
+  const value: ResumeMessage = { type: 'resume', lastSeq: data.lastSeq };
+  if (data.sessionId !== undefined) value.sessionId = data.sessionId as string;
+  return { ok: true, value };
+}
+
+/** True when `value` has the shape of a `LogRecord` (checked shallowly, for speed). */
+export function isLogRecord(value: unknown): value is LogRecord {
+  return (
+    isObject(value) &&
+    isSeq(value.seq) &&
+    typeof value.ts === 'number' &&
+    isLevelName(value.level) &&
+    typeof value.msg === 'string' &&
+    (value.fields === undefined || isObject(value.fields)) &&
+    (value.tag === undefined || typeof value.tag === 'string')
+  );
+}
+
+/** True when `value` has the shape of a `Checkpoint`. */
+export function isCheckpoint(value: unknown): value is Checkpoint {
+  return (
+    isObject(value) &&
+    typeof value.name === 'string' &&
+    typeof value.ts === 'number' &&
+    (value.status === undefined || (CHECKPOINT_STATUSES as readonly unknown[]).includes(value.status)) &&
+    (value.progress === undefined || typeof value.progress === 'number') &&
+    (value.note === undefined || typeof value.note === 'string')
+  );
+}
+
+function checkServerMessage(data: Record<string, unknown>): string | undefined {
+  switch (data.type) {
+    case 'hello':
+      return typeof data.protocol === 'number' && isObject(data.session) && isSeq(data.lastSeq)
+        ? undefined
+        : 'malformed hello';
+    case 'batch':
+      return Array.isArray(data.records) && data.records.every(isLogRecord) ? undefined : 'malformed batch';
+    case 'checkpoint':
+      if (data.op === 'upsert') return isCheckpoint(data.checkpoint) ? undefined : 'malformed checkpoint';
+      return data.op === 'delete' && typeof data.name === 'string' ? undefined : 'malformed checkpoint';
+    case 'stats':
+      return isObject(data.stats) ? undefined : 'malformed stats';
+    case 'gap':
+      return isSeq(data.from) && isSeq(data.to) && isSeq(data.count) && (data.reason === 'evicted' || data.reason === 'dropped')
+        ? undefined
+        : 'malformed gap';
+    case 'end':
+      return typeof data.reason === 'string' && typeof data.at === 'number' ? undefined : 'malformed end';
+    default:
+      return 'unknown message type';
+  }
+}
+
+/** Parses a message from the dashboard server, checking its type and shape. */
+export function parseServerMessage(raw: string): ParseResult<ServerMessage> {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return fail('invalid JSON');
+  }
+  if (!isObject(data)) return fail('message is not an object');
+  const problem = checkServerMessage(data);
+  return problem ? fail(problem) : { ok: true, value: data as unknown as ServerMessage };
+}
