@@ -56,7 +56,7 @@ export function findChromium() {
   if (found) return found;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && onPath('apt-get')) {
-    process.stderr.write('pulselog tests: no Chromium found; installing Debian\'s chromium package…\n');
+    process.stderr.write("pulselog tests: no Chromium found; installing Debian's chromium package…\n");
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
     execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
       stdio: 'inherit',

@@ -31,7 +31,11 @@ export function runScript(name: string, env: Record<string, string> = {}, args: 
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PULSELOG_OPEN: '0', PULSELOG_PORT: '0', ...env };
   // Tests run under CI=true; the scripts behave as on a developer's machine unless a test says otherwise.
   delete childEnv.CI;
-  const child = spawn(process.execPath, [join(SCRIPTS, name), ...args], { cwd, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(SCRIPTS, name), ...args], {
+    cwd,
+    env: childEnv,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;

@@ -156,7 +156,10 @@ function configError(key: string, value: unknown, source: string, why: string): 
   } catch {
     shown = String(value);
   }
-  return new PulselogError('PULSELOG_ERR_CONFIG', `invalid pulselog setting ${key} = ${shown} (from ${source}): ${why}`);
+  return new PulselogError(
+    'PULSELOG_ERR_CONFIG',
+    `invalid pulselog setting ${key} = ${shown} (from ${source}): ${why}`,
+  );
 }
 
 function readToml(file: string): Record<string, unknown> {
@@ -185,11 +188,17 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
 
   for (const key of Object.keys(fileValues)) {
     if (key !== 'pulselog' && !TOML_KEYS.has(key)) {
-      throw configError(key, fileValues[key], file as string, `unknown key; known keys: ${[...TOML_KEYS.keys()].join(', ')}`);
+      throw configError(
+        key,
+        fileValues[key],
+        file as string,
+        `unknown key; known keys: ${[...TOML_KEYS.keys()].join(', ')}`,
+      );
     }
   }
   for (const key of Object.keys(options)) {
-    if (!(key in SETTINGS)) throw configError(key, (options as Record<string, unknown>)[key], 'options', 'unknown option');
+    if (!(key in SETTINGS))
+      throw configError(key, (options as Record<string, unknown>)[key], 'options', 'unknown option');
   }
 
   const picked: Partial<Record<Key, unknown>> = {};

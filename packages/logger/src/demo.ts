@@ -37,11 +37,17 @@ export async function runDemo(options: { epochs?: number; stepMs?: number } = {}
         log.info('step', { epoch, step, loss: +loss.toFixed(4), accuracy: +accuracy.toFixed(4), lr: 0.1 / epoch });
       }
       if (step === 300 && epoch % 3 === 0) {
-        log.warning('gradient norm is high; clipping', { epoch, step, grad_norm: +(12 + Math.random() * 5).toFixed(2) });
+        log.warning('gradient norm is high; clipping', {
+          epoch,
+          step,
+          grad_norm: +(12 + Math.random() * 5).toFixed(2),
+        });
       }
       if (step === 450 && epoch === 4) {
         try {
-          throw new DataLoaderError('shard 17 is corrupt', { cause: new Error('checksum mismatch: expected 9f2c, got 41aa') });
+          throw new DataLoaderError('shard 17 is corrupt', {
+            cause: new Error('checksum mismatch: expected 9f2c, got 41aa'),
+          });
         } catch (err) {
           log.exception('skipping a corrupt shard', err, { epoch, step, shard: 17 });
         }
@@ -51,7 +57,8 @@ export async function runDemo(options: { epochs?: number; stepMs?: number } = {}
     await log.context('validation', async () => {
       const valLoss = +(loss * (1.05 + Math.random() * 0.1)).toFixed(4);
       log.info('validation done', { epoch, val_loss: valLoss, val_accuracy: +(accuracy * 0.97).toFixed(4) });
-      if (valLoss > loss * 1.12) log.warning('validation loss is drifting above training loss', { epoch, gap: +(valLoss - loss).toFixed(4) });
+      if (valLoss > loss * 1.12)
+        log.warning('validation loss is drifting above training loss', { epoch, gap: +(valLoss - loss).toFixed(4) });
     });
   }
   log.tag('summary');

@@ -1,7 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { type EndMessage, LEVEL_NAMES, LEVELS, type LevelName, PROTOCOL_VERSION, type SessionInfo } from '@pulselog/shared';
+import {
+  type EndMessage,
+  LEVEL_NAMES,
+  LEVELS,
+  type LevelName,
+  PROTOCOL_VERSION,
+  type SessionInfo,
+} from '@pulselog/shared';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { encodeFields, encodeMessage, encodeRecord } from './encode.js';
 import { serializeError } from './serialize.js';

@@ -28,14 +28,14 @@ export function truncate(text: string, limit: number): string {
   return `${text.slice(0, limit)}…[truncated, ${text.length} chars]`;
 }
 
-function describeFunction(fn: Function): string {
-  let name = '';
+function describeFunction(fn: object): string {
+  let name: unknown = '';
   try {
-    name = fn.name;
+    name = (fn as { name?: unknown }).name;
   } catch {
     // A Proxy around a function can throw on any property read.
   }
-  return name ? `[Function ${name}]` : '[Function]';
+  return typeof name === 'string' && name ? `[Function ${name}]` : '[Function]';
 }
 
 function constructorName(value: object): string | undefined {

@@ -107,13 +107,7 @@ export interface EndMessage {
 }
 
 /** Every message the server sends. */
-export type ServerMessage =
-  | HelloMessage
-  | BatchMessage
-  | CheckpointMessage
-  | StatsMessage
-  | GapMessage
-  | EndMessage;
+export type ServerMessage = HelloMessage | BatchMessage | CheckpointMessage | StatsMessage | GapMessage | EndMessage;
 
 /**
  * Sent by a client after `hello`: the session it already holds records of and
@@ -205,7 +199,10 @@ function checkServerMessage(data: Record<string, unknown>): string | undefined {
     case 'stats':
       return isObject(data.stats) ? undefined : 'malformed stats';
     case 'gap':
-      return isSeq(data.from) && isSeq(data.to) && isSeq(data.count) && (data.reason === 'evicted' || data.reason === 'dropped')
+      return isSeq(data.from) &&
+        isSeq(data.to) &&
+        isSeq(data.count) &&
+        (data.reason === 'evicted' || data.reason === 'dropped')
         ? undefined
         : 'malformed gap';
     case 'end':

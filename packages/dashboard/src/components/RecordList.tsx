@@ -6,10 +6,10 @@ export function RecordList({ model }: { model: SessionModel }) {
   // Reading the version subscribes this component to every append.
   model.version.value;
   return (
-    <div class="list" role="list" aria-label="log records" data-testid="record-list">
+    <ul class="list" aria-label="log records" data-testid="record-list">
       {model.records.map((record) => (
         <RecordRow key={record.seq} record={record} />
       ))}
-    </div>
+    </ul>
   );
 }

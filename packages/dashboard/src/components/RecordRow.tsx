@@ -29,13 +29,13 @@ export function formatValue(value: unknown): string {
 export function RecordRow({ record }: { record: LogRecord }) {
   if (record.kind === 'divider') {
     return (
-      <div class="row divider" role="separator" data-seq={record.seq}>
-        <span class="divider-label">{record.msg}</span>
-      </div>
+      <li class="row divider" data-seq={record.seq} data-level={record.level}>
+        <span class="msg divider-label">{record.msg}</span>
+      </li>
     );
   }
   return (
-    <div class={`row level-${record.level}`} role="listitem" data-seq={record.seq} data-level={record.level}>
+    <li class={`row level-${record.level}`} data-seq={record.seq} data-level={record.level}>
       <span class="time">{formatTime(record.ts)}</span>
       <span class={`badge badge-${record.level}`}>{LEVEL_LABEL[record.level]}</span>
       {record.tag ? <span class="tag">{record.tag}</span> : null}
@@ -48,6 +48,6 @@ export function RecordRow({ record }: { record: LogRecord }) {
           ))
         : null}
       {record.err ? <span class="err">{`${record.err.name}: ${record.err.message}`}</span> : null}
-    </div>
+    </li>
   );
 }

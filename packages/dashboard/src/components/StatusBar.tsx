@@ -18,7 +18,7 @@ export function StatusBar({ model, connection }: { model: SessionModel; connecti
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const dropped = stats?.dropped ?? 0;
   return (
-    <header class="status" role="banner">
+    <header class="status">
       <strong class="session-name">{info ? info.name : 'pulselog'}</strong>
       <span class={`state state-${state}`} role="status" aria-live="polite" data-state={state}>
         {STATE_LABEL[state]}

@@ -75,7 +75,9 @@ export class Hub {
   }
 
   private onMessage(client: Client, raw: string, isBinary: boolean): void {
-    const parsed = isBinary ? { ok: false as const, reason: 'binary messages are not accepted' } : parseClientMessage(raw);
+    const parsed = isBinary
+      ? { ok: false as const, reason: 'binary messages are not accepted' }
+      : parseClientMessage(raw);
     if (!parsed.ok) {
       client.ws.close(1008, parsed.reason);
       return;

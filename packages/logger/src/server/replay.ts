@@ -8,7 +8,9 @@ export interface Chunk {
 }
 
 /** What a reader gets from the buffer: records to send, or a range it can no longer have. */
-export type ReplayItem = { kind: 'records'; lines: string; lastSeq: number } | { kind: 'gap'; from: number; to: number };
+export type ReplayItem =
+  | { kind: 'records'; lines: string; lastSeq: number }
+  | { kind: 'gap'; from: number; to: number };
 
 /**
  * The hub's bounded memory of recent records. Holds whole chunks, drops the

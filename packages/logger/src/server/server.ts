@@ -26,7 +26,11 @@ function reject(res: ServerResponse, status: number, message: string): void {
 }
 
 function json(res: ServerResponse, body: unknown): void {
-  res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
   res.end(JSON.stringify(body));
 }
 

@@ -44,7 +44,9 @@ export class DashboardSink implements Sink {
           case 'listening':
             process.stderr.write(`pulselog: dashboard at ${message.url}\n`);
             if (!isLoopback(config.host)) {
-              process.stderr.write(`pulselog: warning: the dashboard listens on ${config.host}, reachable from other machines\n`);
+              process.stderr.write(
+                `pulselog: warning: the dashboard listens on ${config.host}, reachable from other machines\n`,
+              );
             }
             if (config.open) {
               const why = reasonNotToOpen();

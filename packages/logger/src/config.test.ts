@@ -1,0 +1,57 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from './config.js';
+
+function project(toml?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pulselog-config-'));
+  if (toml !== undefined) writeFileSync(join(dir, 'pulselog.toml'), toml);
+  return dir;
+}
+
+describe('resolveConfig', () => {
+  it('uses defaults, with the dashboard off in CI', () => {
+    const cwd = project();
+    expect(resolveConfig({}, { env: {}, cwd })).toMatchObject({ dashboard: true, port: 5678, level: 'debug' });
+    expect(resolveConfig({}, { env: { CI: 'true' }, cwd })).toMatchObject({ dashboard: false, open: false });
+  });
+
+  it('takes options over environment over pulselog.toml over defaults', () => {
+    const cwd = project('port = 7000\nlevel = "error"\nflush_interval = 50\n');
+    const env = { PULSELOG_PORT: '7100', PULSELOG_LEVEL: 'warn' };
+    const config = resolveConfig({ port: 7200 }, { env, cwd });
+    expect(config.port).toBe(7200);
+    expect(config.level).toBe('warning');
+    expect(config.flushInterval).toBe(50);
+  });
+
+  it('finds pulselog.toml in a parent folder and keeps state beside it', () => {
+    const root = project('[pulselog]\nsession_dir = "logs"\n');
+    const nested = join(root, 'a', 'b');
+    mkdirSync(nested, { recursive: true });
+    const config = resolveConfig({}, { env: {}, cwd: nested });
+    expect(config.projectDir).toBe(root);
+    expect(config.sessionDir).toBe(join(root, 'logs'));
+  });
+
+  it('names the key, the value and the source of a bad setting', () => {
+    const cwd = project('port = "high"\n');
+    expect(() => resolveConfig({}, { env: {}, cwd })).toThrow(/port = "high" \(from .*pulselog\.toml key port\)/);
+    expect(() => resolveConfig({}, { env: { PULSELOG_FLUSH_INTERVAL: '-5' }, cwd: project() })).toThrow(
+      /flushInterval = "-5" \(from environment PULSELOG_FLUSH_INTERVAL\)/,
+    );
+    expect(() => resolveConfig({ overflow: 'explode' as never }, { env: {}, cwd: project() })).toThrow(
+      /overflow = "explode" \(from options\.overflow\)/,
+    );
+  });
+
+  it('refuses unknown keys in pulselog.toml and options', () => {
+    expect(() => resolveConfig({}, { env: {}, cwd: project('prot = 1\n') })).toThrow(/unknown key/);
+    expect(() => resolveConfig({ colour: true } as never, { env: {}, cwd: project() })).toThrow(/unknown option/);
+  });
+
+  it('refuses a short token', () => {
+    expect(() => resolveConfig({ token: 'abc' }, { env: {}, cwd: project() })).toThrow(/128 bits/);
+  });
+});
