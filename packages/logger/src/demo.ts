@@ -19,7 +19,12 @@ class DataLoaderError extends Error {
 export async function runDemo(options: { epochs?: number; stepMs?: number } = {}): Promise<void> {
   const epochs = options.epochs ?? EPOCHS;
   const stepMs = options.stepMs ?? STEP_MS;
-  const log = new Logger('resnet-training');
+  // The demo exists to show the dashboard, so it serves one even where CI turns the default off.
+  const log = new Logger('resnet-training', process.env.PULSELOG_DASHBOARD ? {} : { dashboard: true });
+  const url = await log.dashboardUrl();
+  process.stdout.write(
+    url ? `Streaming a simulated training run to the dashboard at ${url}\n` : 'Running a simulated training run.\n',
+  );
   log.tag('setup');
   log.info('starting training run', { model: 'resnet-50', epochs, batch_size: 256, lr: 0.1, device: 'cpu' });
   log.debug('dataset loaded', { train: 1_281_167, val: 50_000, classes: 1000 });
@@ -54,6 +59,7 @@ export async function runDemo(options: { epochs?: number; stepMs?: number } = {}
       }
       await sleep(stepMs);
     }
+    process.stdout.write(`epoch ${epoch}/${epochs}  loss ${loss.toFixed(4)}  accuracy ${accuracy.toFixed(4)}\n`);
     await log.context('validation', async () => {
       const valLoss = +(loss * (1.05 + Math.random() * 0.1)).toFixed(4);
       log.info('validation done', { epoch, val_loss: valLoss, val_accuracy: +(accuracy * 0.97).toFixed(4) });
@@ -64,4 +70,5 @@ export async function runDemo(options: { epochs?: number; stepMs?: number } = {}
   log.tag('summary');
   log.info('training finished', { epochs, final_loss: +loss.toFixed(4), final_accuracy: +accuracy.toFixed(4) });
   await log.shutdown();
+  process.stdout.write(`Done: ${log.stats().logged} records.\n`);
 }
