@@ -16,7 +16,8 @@ for (let run = 0; run < RUNS; run++) {
   for (const name of CASES) {
     const out = spawnSync(process.execPath, [worker, name, String(CALLS)], { encoding: 'utf8' });
     if (out.status !== 0) throw new Error(`${name} failed:\n${out.stderr}`);
-    (results[name] ??= []).push(JSON.parse(out.stdout.trim().split('\n').pop()).callsPerSec);
+    results[name] ??= [];
+    results[name].push(JSON.parse(out.stdout.trim().split('\n').pop()).callsPerSec);
   }
 }
 const best = Math.max(median(results['pino-sync']), median(results['pino-async']));
