@@ -26,6 +26,8 @@ export default defineConfig({
       },
       {
         plugins: [preact()],
+        // Known up front, so the first run never reloads mid-test with a second copy of preact.
+        optimizeDeps: { include: ['preact', 'preact/hooks', 'preact/jsx-runtime'] },
         test: {
           name: 'browser',
           include: ['packages/dashboard/src/**/*.browser.test.{ts,tsx}'],

@@ -11,13 +11,16 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium the way every e2e test does: a fresh profile, no sandbox, no network calls home. */
-export async function launchBrowser(): Promise<TestBrowser> {
+/**
+ * Launches Chromium the way every e2e test does: a fresh profile, no sandbox,
+ * no network calls home. `extraArgs` adds flags, e.g. host resolver rules.
+ */
+export async function launchBrowser(extraArgs: string[] = []): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'pulselog-e2e-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: findChromium(),
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 1280, height: 800 },
   });
   return {

@@ -24,10 +24,16 @@ const SCRIPTS = fileURLToPath(new URL('../scripts/', import.meta.url));
 /**
  * Runs `e2e/scripts/<name>` with Node. The scripts import `@pulselog/logger`
  * by its package name, so they get the built package through its `exports`.
- * The working directory is a fresh temporary folder.
+ * The working directory is a fresh temporary folder unless `options.cwd` names one.
  */
-export function runScript(name: string, env: Record<string, string> = {}, args: string[] = []): RunningScript {
-  const cwd = mkdtempSync(join(tmpdir(), 'pulselog-e2e-'));
+export function runScript(
+  name: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+  options: { cwd?: string } = {},
+): RunningScript {
+  // A given cwd is a project an earlier run used too (same `.pulselog/token`).
+  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'pulselog-e2e-'));
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PULSELOG_OPEN: '0', PULSELOG_PORT: '0', ...env };
   // Tests run under CI=true; the scripts behave as on a developer's machine unless a test says otherwise.
   delete childEnv.CI;

@@ -1,14 +1,61 @@
 import { render } from 'preact';
 import { App } from './components/App.js';
+import { AppModel } from './model/app.js';
 import { Connection } from './model/connection.js';
+import { SessionStore, type StoredSession } from './model/persist.js';
 import { SessionModel } from './model/session.js';
 import { takeToken } from './model/token.js';
 import './styles.css';
 
-const root = document.getElementById('app') as HTMLElement;
-const token = takeToken(location, history, sessionStorage);
-const model = new SessionModel();
-const connection = new Connection(model, token ?? '');
-if (token) connection.start();
-else connection.state.value = 'unauthorized';
-render(<App model={model} connection={connection} />, root);
+const LIVE_KEY = 'pulselog.liveSession';
+
+async function openStore(): Promise<{ store?: SessionStore; error?: string }> {
+  try {
+    return { store: await SessionStore.open() };
+  } catch (error) {
+    return {
+      error: `Sessions cannot be kept in this browser: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+async function start(): Promise<void> {
+  const root = document.getElementById('app') as HTMLElement;
+  const token = takeToken(location, history, sessionStorage);
+  const live = new SessionModel('live');
+  const { store, error } = await openStore();
+  // The session this tab showed before a reload comes back from storage first, so
+  // the server is asked only for what is newer.
+  let loaded: StoredSession | undefined;
+  const lastId = (() => {
+    try {
+      return localStorage.getItem(LIVE_KEY) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  if (store && lastId) loaded = await store.load(lastId, live);
+  const connection = new Connection(live, token ?? '');
+  const app = new AppModel(live, connection, store, AppModel.filterFrom(location.search));
+  if (error) app.notice.value = error;
+  app.syncUrl(location, history);
+  if (store) recordLive(store, live, loaded);
+  if (live.ended.value) connection.state.value = 'ended';
+  if (token) connection.start();
+  else connection.state.value = 'unauthorized';
+  render(<App app={app} />, root);
+}
+
+function recordLive(store: SessionStore, live: SessionModel, loaded: StoredSession | undefined): void {
+  store.record(live, loaded);
+  live.listen((_records, message) => {
+    if (message?.type !== 'hello') return;
+    try {
+      localStorage.setItem(LIVE_KEY, message.session.id);
+    } catch {
+      // Without local storage a reload starts from the server's replay buffer.
+    }
+  });
+}
+
+void start();

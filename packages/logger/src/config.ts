@@ -35,6 +35,10 @@ export interface LoggerOptions {
   overflow?: OverflowPolicy;
   /** Milliseconds a finished script waits for a dashboard tab to receive its records; 0 disables. Default 5000. */
   linger?: number;
+  /** Most records the dashboard keeps for tabs that connect late or fall behind. Default 1,000,000. */
+  replayRecords?: number;
+  /** Most bytes of records the dashboard keeps for replay. Default 256 MB. */
+  replayBytes?: number;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -52,6 +56,8 @@ export interface ResolvedConfig {
   readonly queueSize: number;
   readonly overflow: OverflowPolicy;
   readonly linger: number;
+  readonly replayRecords: number;
+  readonly replayBytes: number;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -127,6 +133,8 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   queueSize: { parse: int(16, 100_000_000), env: 'PULSELOG_QUEUE_SIZE', toml: 'queue_size' },
   overflow: { parse: overflow, env: 'PULSELOG_OVERFLOW', toml: 'overflow' },
   linger: { parse: int(0, 600_000), env: 'PULSELOG_LINGER', toml: 'linger' },
+  replayRecords: { parse: int(1000, 100_000_000), env: 'PULSELOG_REPLAY_RECORDS', toml: 'replay_records' },
+  replayBytes: { parse: int(1 << 20, 2 ** 32), env: 'PULSELOG_REPLAY_BYTES', toml: 'replay_bytes' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -236,6 +244,8 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     queueSize: (picked.queueSize ?? 100_000) as number,
     overflow: (picked.overflow ?? 'drop') as OverflowPolicy,
     linger: (picked.linger ?? 5000) as number,
+    replayRecords: (picked.replayRecords ?? 1_000_000) as number,
+    replayBytes: (picked.replayBytes ?? 256 * 1024 * 1024) as number,
     projectDir,
   });
 }

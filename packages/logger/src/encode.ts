@@ -1,45 +1,112 @@
+import { performance } from 'node:perf_hooks';
 import type { LevelName, SerializedError } from '@pulselog/shared';
 import { DEFAULT_LIMITS, safeString, toJsonSafe, truncate } from './serialize.js';
 
 /**
- * True when every own value of `fields` is a short string, a finite number, a
- * boolean or null: then `JSON.stringify` alone is exact and safe, and the
- * careful walk can be skipped. This is the common case on the hot path.
+ * True when `value` is plain JSON data within the limits: strings that need
+ * no cutting, finite numbers, booleans, null, and plain objects and arrays of
+ * them, not too deep, long or wide. Then `JSON.stringify` alone is exact and
+ * safe, and the careful copying walk can be skipped. This is the common case
+ * on the hot path. Anything else (a cycle shows up as too deep) says false.
  */
-function isFlat(fields: Record<string, unknown>): boolean {
-  for (const key in fields) {
-    const v = fields[key];
-    const t = typeof v;
-    if (t === 'string') {
-      if ((v as string).length > DEFAULT_LIMITS.maxStringLength) return false;
-    } else if (t === 'number') {
-      if (!Number.isFinite(v)) return false;
-    } else if (t !== 'boolean' && v !== null) {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** JSON text of a fields object, exact for flat objects and made safe otherwise. */
-export function encodeFields(fields: unknown): string {
-  if (typeof fields === 'object' && fields !== null && !Array.isArray(fields)) {
-    try {
-      if (Object.getPrototypeOf(fields) === Object.prototype && isFlat(fields as Record<string, unknown>)) {
-        return JSON.stringify(fields);
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      return (value as string).length <= DEFAULT_LIMITS.maxStringLength;
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= DEFAULT_LIMITS.maxDepth) return false;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype || value.length > DEFAULT_LIMITS.maxItems) return false;
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
+        return true;
       }
-    } catch {
-      // Proxies and exotic objects fall through to the careful path.
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      let keys = 0;
+      for (const key in value) {
+        if (++keys > DEFAULT_LIMITS.maxKeys) return false;
+        if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
     }
-    return JSON.stringify(toJsonSafe(fields));
+    default:
+      return false;
   }
-  // A non-object in the fields position is kept rather than lost.
-  return JSON.stringify({ value: toJsonSafe(fields) });
 }
 
-/** A message of any type as bounded text. */
+/** JSON object text of a fields object: exact for plain data, made safe otherwise, never anything but an object. */
+export function encodeFields(fields: unknown): string {
+  let safe: unknown = fields;
+  try {
+    if (typeof fields === 'object' && fields !== null && !Array.isArray(fields)) {
+      if (isPlainJson(fields, 0)) return JSON.stringify(fields);
+      safe = toJsonSafe(fields);
+      if (typeof safe === 'object' && safe !== null && !Array.isArray(safe)) return JSON.stringify(safe);
+    }
+  } catch {
+    // Proxies and exotic objects fall through to the careful path below.
+  }
+  // A non-object in the fields position (or an object that serializes to one) is kept rather than lost.
+  return JSON.stringify({ value: safe === fields ? toJsonSafe(fields) : safe });
+}
+
+/** JSON text of any value (checkpoint data, say): exact for plain data, made safe otherwise. */
+export function encodeValue(value: unknown): string {
+  try {
+    if (isPlainJson(value, 0)) return JSON.stringify(value);
+  } catch {
+    // Exotic values take the careful path.
+  }
+  return JSON.stringify(toJsonSafe(value)) ?? 'null';
+}
+
+let lastMsg = '';
+let lastMsgJson = '""';
+
+/** A message of any type as bounded JSON text. Log messages repeat, so the last one's encoding is kept. */
 export function encodeMessage(msg: unknown): string {
-  return JSON.stringify(truncate(typeof msg === 'string' ? msg : safeString(msg), DEFAULT_LIMITS.maxStringLength));
+  if (msg === lastMsg) return lastMsgJson;
+  if (typeof msg !== 'string') return JSON.stringify(truncate(safeString(msg), DEFAULT_LIMITS.maxStringLength));
+  const json = JSON.stringify(truncate(msg, DEFAULT_LIMITS.maxStringLength));
+  if (msg.length <= 256) {
+    lastMsg = msg;
+    lastMsgJson = json;
+  }
+  return json;
+}
+
+const timeOrigin = performance.timeOrigin;
+let lastMs = 0;
+let lastMsText = '0.';
+
+/**
+ * The current time as JSON number text: milliseconds since the epoch with
+ * three decimals (microseconds). Built from integers, because printing a
+ * fractional double costs more than the rest of a log call.
+ */
+export function timestamp(): string {
+  const t = timeOrigin + performance.now();
+  const ms = Math.floor(t);
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastMsText = `${ms}.`;
+  }
+  const us = Math.floor((t - ms) * 1000);
+  return lastMsText + (us < 10 ? `00${us}` : us < 100 ? `0${us}` : `${us}`);
+}
+
+/**
+ * Joins two JSON object texts into one. Keys of `b` come last, and JSON
+ * readers keep the last of duplicate keys, so `b` wins as with a spread.
+ */
+export function joinObjects(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined || a === '{}') return b;
+  if (b === undefined || b === '{}') return a;
+  return `${a.slice(0, -1)},${b.slice(1)}`;
 }
 
 /**
@@ -48,7 +115,7 @@ export function encodeMessage(msg: unknown): string {
  */
 export function encodeRecord(
   seq: number,
-  ts: number,
+  ts: string,
   level: LevelName,
   msgJson: string,
   fieldsJson: string | undefined,

@@ -1,138 +1,64 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { hostname } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import {
-  type EndMessage,
-  LEVEL_NAMES,
-  LEVELS,
-  type LevelName,
-  PROTOCOL_VERSION,
-  type SessionInfo,
-} from '@pulselog/shared';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Checkpoint, LEVEL_NAMES, LEVELS, type LevelName, type SessionInfo } from '@pulselog/shared';
+import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
-import { encodeFields, encodeMessage, encodeRecord } from './encode.js';
+import { Core, type QueueStats } from './core/core.js';
+import { encodeFields, encodeMessage, encodeRecord, encodeValue, joinObjects, timestamp } from './encode.js';
 import { serializeError } from './serialize.js';
-import { DashboardSink } from './sinks/dashboard.js';
 import type { Sink } from './sinks/sink.js';
-import { VERSION } from './version.js';
 
-/** Records gathered before a batch leaves without waiting for the timer. */
-const BATCH_SIZE = 1024;
+export type { CheckpointMeta } from './checkpoints/validate.js';
+export type { QueueStats } from './core/core.js';
 
 /** Fields given with a log call. */
 export type Fields = Record<string, unknown>;
+
+/** Everything `new Logger(name, setup)` accepts: the settings, plus sinks of your own. */
+export interface LoggerSetup extends LoggerOptions {
+  /** More places for batches to go (the session file and the dashboard are built in). */
+  sinks?: readonly Sink[];
+}
+
+/** What `log.context()` takes: a tag, or a tag with fields added to every record of the context. */
+export type ContextSpec = string | ({ tag?: string } & Fields);
 
 /** Counters returned by `log.stats()`. */
 export interface LoggerStats {
   /** Records accepted by level calls. */
   logged: number;
-  /** Records lost to queue overflow. */
+  /** Records lost: queue overflow, a value that could not be encoded, calls after shutdown. */
   dropped: number;
   /** `dropped / logged`, 0 when nothing was logged. */
   dropRate: number;
-  /** Errors thrown by sinks, by sink name. */
+  /** The root queue and every context queue holding records, with their fill. */
+  queues: QueueStats[];
+  /** Checkpoints saved by this process. */
+  checkpointsSaved: number;
+  /** Failures of sinks, by sink name. */
   sinkErrors: Record<string, number>;
   /** Connected dashboard clients, as last reported by the hub. */
   dashboardClients: number;
+  /** The session file being written, when recording is on. */
+  sessionFile: string | undefined;
   /** Milliseconds since the logger was created. */
   uptimeMs: number;
-}
-
-interface ContextState {
-  tag: string | undefined;
-}
-
-/** State shared by a logger and its children: one session, one queue, one set of sinks. */
-class Core {
-  readonly config: ResolvedConfig;
-  readonly session: SessionInfo;
-  readonly sinks: Sink[] = [];
-  readonly dashboard: DashboardSink | undefined;
-  readonly contexts = new AsyncLocalStorage<ContextState>();
-  readonly root: ContextState = { tag: undefined };
-  readonly sinkErrors: Record<string, number> = {};
-  seq = 0;
-  logged = 0;
-  dropped = 0;
-  pending: string[] = [];
-  pendingFirstSeq = 0;
-  closed = false;
-  shutdownPromise: Promise<void> | undefined;
-  private readonly timer: NodeJS.Timeout;
-  private readonly onExit = () => this.drain();
-  private readonly onBeforeExit = () => void this.shutdown('exit');
-
-  constructor(name: string, options: LoggerOptions | undefined) {
-    this.config = resolveConfig(options);
-    const startedAt = Date.now();
-    this.session = {
-      id: `${name}-${startedAt}-${process.pid}`,
-      name,
-      pid: process.pid,
-      host: hostname(),
-      startedAt,
-      versions: { pulselog: VERSION, node: process.version, protocol: PROTOCOL_VERSION },
-    };
-    if (this.config.dashboard) {
-      this.dashboard = new DashboardSink(this.config, this.session);
-      this.sinks.push(this.dashboard);
-    }
-    this.timer = setInterval(() => this.drain(), this.config.flushInterval);
-    // Logging must never keep a finished program alive.
-    this.timer.unref();
-    process.on('exit', this.onExit);
-    process.on('beforeExit', this.onBeforeExit);
-  }
-
-  push(line: string, seq: number): void {
-    if (this.pending.length === 0) this.pendingFirstSeq = seq;
-    this.pending.push(line);
-    this.logged++;
-    if (this.pending.length >= BATCH_SIZE) this.drain();
-  }
-
-  /** Hands everything pending to every sink, synchronously. */
-  drain(): void {
-    const count = this.pending.length;
-    if (count === 0) return;
-    const batch = {
-      lines: `${this.pending.join('\n')}\n`,
-      firstSeq: this.pendingFirstSeq,
-      lastSeq: this.seq,
-      count,
-    };
-    this.pending = [];
-    for (const sink of this.sinks) {
-      try {
-        sink.write(batch);
-      } catch {
-        this.sinkErrors[sink.name] = (this.sinkErrors[sink.name] ?? 0) + 1;
-      }
-    }
-  }
-
-  shutdown(reason: EndMessage['reason']): Promise<void> {
-    this.shutdownPromise ??= (async () => {
-      this.closed = true;
-      clearInterval(this.timer);
-      this.drain();
-      process.off('exit', this.onExit);
-      process.off('beforeExit', this.onBeforeExit);
-      const end: EndMessage = { type: 'end', reason, at: Date.now(), lastSeq: this.seq };
-      await Promise.all(this.sinks.map((sink) => sink.close(end, 5000).catch(() => {})));
-    })();
-    return this.shutdownPromise;
-  }
 }
 
 function noop(): void {}
 
 const kCore = Symbol('pulselog.core');
+interface Parent {
+  [kCore]: Core;
+  bindingsJson: string | undefined;
+}
 
 /**
- * A logger. Level calls return at once: the record is serialized and queued,
- * and a background flush hands batches to the session recorder and the
- * dashboard. A call never throws and never waits for I/O.
+ * A logger. Level calls return at once: the record is serialized (so it shows
+ * the values at the moment of the call) and queued in the current async
+ * context's queue; full batches and a background flush hand it to the session
+ * recorder, the dashboard and any other sink. A call never throws (unless
+ * `overflow: 'raise'` is asked for) and never waits for I/O.
  *
  * @example
  * const log = new Logger('training');
@@ -142,15 +68,29 @@ export class Logger {
   /** The logger's name, shown as the session name. */
   readonly name: string;
   private readonly core: Core;
-  private readonly bindings: Fields | undefined;
+  private readonly bindingsJson: string | undefined;
 
-  constructor(name: string, options?: LoggerOptions);
+  constructor(name: string, setup?: LoggerSetup);
   /** @internal */
-  constructor(name: string, options: LoggerOptions | undefined, parent: { [kCore]: Core; bindings: Fields });
-  constructor(name: string, options?: LoggerOptions, parent?: { [kCore]: Core; bindings: Fields }) {
+  constructor(name: string, setup: LoggerSetup | undefined, parent: Parent);
+  constructor(name: string, setup?: LoggerSetup, parent?: Parent) {
     this.name = String(name);
-    this.core = parent ? parent[kCore] : new Core(this.name, options);
-    this.bindings = parent?.bindings;
+    if (parent) {
+      this.core = parent[kCore];
+      this.bindingsJson = parent.bindingsJson;
+    } else {
+      const { sinks = [], ...options } = setup ?? {};
+      this.core = new Core(this.name, resolveConfig(options), sinks);
+      this.core.onUncaught = (err, origin) =>
+        this.write(
+          'critical',
+          origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception',
+          { origin },
+          undefined,
+          err,
+        );
+      this.announceCheckpoints();
+    }
     const threshold = LEVELS[this.core.config.level];
     // Disabled levels become no-ops up front, so a filtered call costs a function call and nothing more.
     const self = this as unknown as Record<string, unknown>;
@@ -158,6 +98,14 @@ export class Logger {
     if (LEVELS.warning < threshold) self.warn = noop;
     if (LEVELS.critical < threshold) self.fatal = noop;
     if (LEVELS.error < threshold) self.exception = noop;
+  }
+
+  /** Shows checkpoints kept from earlier runs on the dashboard and in the session file. */
+  private announceCheckpoints(): void {
+    if (!existsSync(join(this.core.config.checkpointPath, 'checkpoints.log'))) return;
+    for (const checkpoint of this.core.checkpoints.all()) {
+      this.core.checkpoint({ type: 'checkpoint', op: 'upsert', checkpoint });
+    }
   }
 
   /** Resolved configuration, frozen. */
@@ -177,33 +125,30 @@ export class Logger {
 
   private write(level: LevelName, msg: unknown, fields: unknown, kind: 'divider' | undefined, err: unknown): void {
     const core = this.core;
-    if (core.closed) return;
-    try {
-      const seq = ++core.seq;
-      const ts = performance.timeOrigin + performance.now();
-      const bindings = this.bindings;
-      let fieldsJson: string | undefined;
-      if (fields !== undefined) {
-        fieldsJson = encodeFields(bindings ? { ...bindings, ...(fields as Fields) } : fields);
-      } else if (bindings) {
-        fieldsJson = encodeFields(bindings);
-      }
-      const tag = (core.contexts.getStore() ?? core.root).tag;
-      const line = encodeRecord(
-        seq,
-        ts,
-        level,
-        encodeMessage(msg),
-        fieldsJson,
-        tag,
-        kind,
-        err === undefined ? undefined : serializeError(err),
-      );
-      core.push(line, seq);
-    } catch {
-      // Serialization is guarded throughout; this is the last line of defence.
+    if (core.closed) {
       core.dropped++;
+      return;
     }
+    const state = core.contexts.getStore() ?? core.root;
+    const queue = state.queue;
+    if (queue.lines.length - queue.head >= queue.capacity && !core.makeRoom(queue)) return;
+    const seq = ++core.seq;
+    let line: string;
+    try {
+      let fieldsJson = fields === undefined ? undefined : encodeFields(fields);
+      if (this.bindingsJson !== undefined || state.fieldsJson !== undefined) {
+        fieldsJson = joinObjects(joinObjects(this.bindingsJson, state.fieldsJson), fieldsJson);
+      }
+      const errData = err === undefined ? undefined : serializeError(err);
+      line = encodeRecord(seq, timestamp(), level, encodeMessage(msg), fieldsJson, state.tag, kind, errData);
+    } catch {
+      // Serialization is guarded throughout; this is the last line of defence, and the loss is counted.
+      core.dropped++;
+      return;
+    }
+    queue.push(line, seq);
+    if (!queue.listed) core.listQueue(queue);
+    if (++core.pending >= core.drainAt) core.drainFromHotPath();
   }
 
   /** Logs at `debug`. */
@@ -251,29 +196,94 @@ export class Logger {
     this.write('info', label, undefined, 'divider', undefined);
   }
 
-  /** A logger whose records all carry `bindings` among their fields. */
+  /** A logger whose records all carry `bindings` (as they are now) among their fields. */
   child(bindings: Fields): Logger {
-    const merged = { ...this.bindings, ...bindings };
-    return new Logger(this.name, undefined, { [kCore]: this.core, bindings: merged });
+    return new Logger(this.name, undefined, {
+      [kCore]: this.core,
+      bindingsJson: joinObjects(this.bindingsJson, encodeFields(bindings)),
+    });
   }
 
   /** Sets the tag of the current async context (or of the root, outside any context). */
   tag(tag: string | undefined): void {
-    (this.core.contexts.getStore() ?? this.core.root).tag = tag === undefined ? undefined : String(tag);
+    const state = this.core.contexts.getStore() ?? this.core.root;
+    state.tag = tag === undefined || tag === null ? undefined : String(tag);
+    state.queue.label = state.tag ?? (state === this.core.root ? 'root' : 'context');
   }
 
-  /** Runs `fn` in a new async context with its own tag. */
-  context<T>(tag: string, fn: () => T): T {
-    return this.core.contexts.run({ tag: String(tag) }, fn);
+  /**
+   * Runs `fn` in a new async context with its own tag, fields and queue.
+   * Records logged anywhere inside it (across `await`s) carry them; concurrent
+   * contexts keep theirs apart. A nested context inherits the tag and fields
+   * of the one around it.
+   *
+   * @example
+   * await log.context('validation', async () => { log.info('started'); });
+   * await log.context({ tag: 'request', request_id: 42 }, handle);
+   */
+  context<T>(spec: ContextSpec, fn: () => T): T {
+    const core = this.core;
+    const outer = core.contexts.getStore() ?? core.root;
+    let tag = outer.tag;
+    let fieldsJson = outer.fieldsJson;
+    if (typeof spec === 'object' && spec !== null) {
+      const { tag: own, ...fields } = spec;
+      if (own !== undefined) tag = String(own);
+      if (Object.keys(fields).length > 0) fieldsJson = joinObjects(fieldsJson, encodeFields(fields));
+    } else if (spec !== undefined) {
+      tag = String(spec);
+    }
+    return core.contexts.run(core.newContext(tag, fieldsJson), fn);
   }
 
-  /** Hands everything queued to the sinks now. */
-  async flush(): Promise<boolean> {
-    this.core.drain();
+  /**
+   * Saves a named checkpoint durably (it survives restarts and crashes) and
+   * shows it on the dashboard. Throws a `PulselogError` for a bad name, status
+   * or progress; the data may be anything and is stored as it is now.
+   */
+  save(
+    name: string,
+    data: unknown,
+    meta?: { status?: Checkpoint['status']; note?: string; progress?: number },
+  ): Checkpoint {
+    const checkedName = checkName(name);
+    const checkedMeta = checkMeta(checkedName, meta);
+    const checkpoint = this.core.checkpoints.save(checkedName, encodeValue(data), checkedMeta);
+    this.core.checkpoint({ type: 'checkpoint', op: 'upsert', checkpoint });
+    return checkpoint;
+  }
+
+  /** The data of the checkpoint saved under `name` (a fresh copy), or `undefined`. Never throws. */
+  load(name: string): unknown {
+    try {
+      return typeof name === 'string' ? this.core.checkpoints.get(name)?.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Names of the saved checkpoints, most recently saved first. */
+  checkpoints(): string[] {
+    return this.core.checkpoints.names();
+  }
+
+  /** Removes a checkpoint; false when there was none by that name. */
+  deleteCheckpoint(name: string): boolean {
+    if (typeof name !== 'string' || !this.core.checkpoints.delete(name)) return false;
+    this.core.checkpoint({ type: 'checkpoint', op: 'delete', name });
     return true;
   }
 
-  /** Flushes, tells the dashboard the session ended, and releases the worker. Idempotent. */
+  /** Hands everything queued to the sinks and waits until each has delivered it; true when all did in time. */
+  flush(options: { timeout?: number } = {}): Promise<boolean> {
+    return this.core.flush(options.timeout ?? 5000);
+  }
+
+  /**
+   * Flushes, ends the session file, tells the dashboard the session ended
+   * (it lingers for a tab to catch up) and releases the threads. Idempotent;
+   * runs by itself when the program ends.
+   */
   shutdown(): Promise<void> {
     return this.core.shutdown('shutdown');
   }
@@ -281,12 +291,16 @@ export class Logger {
   /** Counters about this logger's session. */
   stats(): LoggerStats {
     const core = this.core;
+    const logged = core.seq;
     return {
-      logged: core.logged,
+      logged,
       dropped: core.dropped,
-      dropRate: core.logged === 0 ? 0 : core.dropped / core.logged,
-      sinkErrors: { ...core.sinkErrors },
+      dropRate: logged === 0 ? 0 : core.dropped / logged,
+      queues: core.queueStats(),
+      checkpointsSaved: core.checkpointsSaved,
+      sinkErrors: core.sinkErrorCounts(),
       dashboardClients: core.dashboard?.stats()?.clients ?? 0,
+      sessionFile: core.recorder?.file,
       uptimeMs: Date.now() - core.session.startedAt,
     };
   }

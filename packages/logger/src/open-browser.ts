@@ -1,26 +1,42 @@
+import { spawn } from 'node:child_process';
+
 /**
- * Why the browser is not opened, or `undefined` when it may be: `CI` is set,
- * or a Linux machine has no display to show a window on.
+ * Why the browser is not opened, or `undefined` when it may be: `BROWSER` is
+ * `none`, `CI` is set, or a Linux machine has no display to show a window on
+ * (unless `BROWSER` names a program, which then decides for itself).
  */
 export function reasonNotToOpen(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const browser = env.BROWSER?.trim();
+  if (browser === 'none') return 'BROWSER is none';
   if (env.CI && env.CI !== 'false' && env.CI !== '0') return 'CI is set';
+  if (browser) return undefined;
   if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return 'no display';
   return undefined;
 }
 
 /**
- * Opens `url` in the default browser, best effort: any failure is one line on
- * stderr and never reaches the caller.
+ * Opens `url` in the program named by `BROWSER` (the convention of Vite and
+ * xdg-open), else in the default browser. Best effort: any failure is one
+ * line on stderr and never reaches the caller.
  */
-export async function openBrowser(url: string): Promise<boolean> {
+export async function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const report = (err: Error) => process.stderr.write(`pulselog: could not open a browser: ${err.message}\n`);
   try {
+    const browser = env.BROWSER?.trim();
+    if (browser) {
+      // No shell: the URL is passed as one argument and cannot be read as a command.
+      const child = spawn(browser, [url], { stdio: 'ignore', detached: true });
+      child.on('error', report);
+      child.unref();
+      return true;
+    }
     const { default: open } = await import('open');
     const child = await open(url, { wait: false });
-    child.on('error', (err) => process.stderr.write(`pulselog: could not open a browser: ${err.message}\n`));
+    child.on('error', report);
     child.unref();
     return true;
   } catch (err) {
-    process.stderr.write(`pulselog: could not open a browser: ${(err as Error).message}\n`);
+    report(err as Error);
     return false;
   }
 }

@@ -14,6 +14,13 @@ export const WS_SUBPROTOCOL = 'pulselog.v1';
 /** Path of the WebSocket endpoint on the dashboard server. */
 export const WS_PATH = '/ws';
 
+/**
+ * Close code of a WebSocket the server accepted only to say that the token is
+ * missing or wrong, so the page can ask for a fresh link instead of retrying.
+ * Only the dashboard's own origin ever gets this far.
+ */
+export const CLOSE_UNAUTHORIZED = 4001;
+
 /** Largest message a client may send, in bytes; larger ones close the connection. */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
 
@@ -31,6 +38,17 @@ export interface HubStats {
   replay: { records: number; bytes: number; maxRecords: number; maxBytes: number; firstSeq: number; lastSeq: number };
   /** Milliseconds since the hub started. */
   uptimeMs: number;
+  /** Bytes queued for clients but not yet taken by their sockets, summed over clients. */
+  buffered?: number;
+  /** HTTP and WebSocket requests refused at the door: unknown Host, foreign Origin or a missing or wrong token. */
+  refused?: number;
+  /** Clients held back because they read slower than records arrive; they are caught up from the replay buffer. */
+  paused?: number;
+  /**
+   * The hub thread's own memory in bytes: its JavaScript heap (garbage not yet
+   * collected included), the hard limit that heap cannot pass, and buffers outside it.
+   */
+  memory?: { heapUsed: number; heapLimit: number; external: number };
 }
 
 /** First message on every connection: who is logging and where the stream stands. */
@@ -42,6 +60,8 @@ export interface HelloMessage {
   session: SessionInfo;
   /** Highest sequence number the hub has received so far (0 when none). */
   lastSeq: number;
+  /** Lowest sequence number still in the replay buffer (0 when empty); anything older arrives as a `gap`. */
+  firstSeq?: number;
 }
 
 /** Records in ascending `seq` order. */

@@ -1,15 +1,109 @@
-import type { SessionModel } from '../model/session.js';
-import { RecordRow } from './RecordRow.js';
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import { isAtBottom, scrollTopFor, scrollTopToReveal } from '../core/virtual.js';
+import type { ViewModel } from '../model/view.js';
+import { RecordRow, ROW_HEIGHT } from './RecordRow.js';
+import { useVirtual } from './useVirtual.js';
 
-/** The records, oldest first. */
-export function RecordList({ model }: { model: SessionModel }) {
-  // Reading the version subscribes this component to every append.
-  model.version.value;
+/**
+ * The records that pass the filter, oldest first, as a virtualized list: only
+ * the rows in view exist in the DOM. It follows the tail until the user
+ * scrolls up, then offers a jump back to the latest.
+ */
+export function RecordList({ view }: { view: ViewModel }) {
+  view.version.value;
+  const selectedSeq = view.selected.value;
+  const follow = view.follow.value;
+  const newRows = view.newRows.value;
+  const request = view.scrollRequest.value;
+  const ref = useRef<HTMLDivElement>(null);
+  const count = view.length;
+  const win = useVirtual(ref, count, ROW_HEIGHT);
+  const programmatic = useRef(false);
+
+  const scrollEl = (top: number) => {
+    const el = ref.current;
+    if (!el || Math.abs(el.scrollTop - top) < 1) return;
+    programmatic.current = true;
+    el.scrollTop = top;
+    win.onScroll();
+  };
+
+  // Following the tail: stay at the bottom as rows arrive.
+  useLayoutEffect(() => {
+    if (follow) scrollEl(Math.max(0, win.totalHeight - win.viewport));
+  });
+
+  useLayoutEffect(() => {
+    if (!request) return;
+    const el = ref.current;
+    if (!el) return;
+    const viewport = el.clientHeight;
+    let top: number | undefined;
+    if (request.align === 'top') top = scrollTopFor(request.row, count, ROW_HEIGHT, viewport);
+    else if (request.align === 'bottom') top = Math.max(0, win.totalHeight - viewport);
+    else top = scrollTopToReveal(request.row, count, ROW_HEIGHT, viewport, el.scrollTop);
+    if (top !== undefined) scrollEl(top);
+  }, [request]);
+
+  useLayoutEffect(() => {
+    const shown: [number, number] = [win.start, win.end];
+    const [a, b] = view.visible.peek();
+    if (a !== shown[0] || b !== shown[1]) view.visible.value = shown;
+  });
+
+  const onScroll = () => {
+    win.onScroll();
+    const el = ref.current;
+    if (!el) return;
+    const wasProgrammatic = programmatic.current;
+    programmatic.current = false;
+    const atBottom = isAtBottom(el.scrollTop, el.clientHeight, win.totalHeight);
+    if (atBottom && !follow) view.setFollow(true);
+    else if (!atBottom && follow && !wasProgrammatic) view.setFollow(false);
+  };
+
+  const rows = [];
+  for (let row = win.start; row < win.end; row++) {
+    const record = view.session.records[view.recordIndex(row)];
+    if (!record) continue;
+    rows.push(
+      <RecordRow
+        key={record.seq}
+        record={record}
+        row={row}
+        terms={view.terms}
+        top={win.offset + (row - win.start) * ROW_HEIGHT}
+        selected={record.seq === selectedSeq}
+        onSelect={(r) => {
+          view.select(r);
+          view.detailOpen.value = true;
+        }}
+      />,
+    );
+  }
+  const activeId = selectedSeq === undefined ? undefined : `row-${selectedSeq}`;
   return (
-    <ul class="list" aria-label="log records" data-testid="record-list">
-      {model.records.map((record) => (
-        <RecordRow key={record.seq} record={record} />
-      ))}
-    </ul>
+    <div class="list-wrap">
+      <div
+        ref={ref}
+        class="list"
+        role="listbox"
+        tabIndex={0}
+        aria-label={`log records, ${count} shown`}
+        aria-activedescendant={activeId}
+        data-testid="record-list"
+        onScroll={onScroll}
+      >
+        <div class="list-content" style={{ height: `${win.totalHeight}px` }}>
+          {rows}
+        </div>
+        {count === 0 ? <p class="empty">No records match.</p> : null}
+      </div>
+      {!follow ? (
+        <button type="button" class="jump" data-testid="jump-latest" onClick={() => view.setFollow(true)}>
+          {newRows > 0 ? `${newRows} new records ↓` : 'Latest ↓'}
+        </button>
+      ) : null}
+    </div>
   );
 }

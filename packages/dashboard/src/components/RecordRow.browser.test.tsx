@@ -4,10 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RecordRow } from './RecordRow.js';
 import '../styles.css';
 
-function mount(record: LogRecord): HTMLElement {
-  const host = document.createElement('ul');
+function mount(record: LogRecord, terms: string[] = []): HTMLElement {
+  const host = document.createElement('div');
+  host.className = 'list';
   document.body.append(host);
-  render(<RecordRow record={record} />, host);
+  render(<RecordRow record={record} terms={terms} />, host);
   return host;
 }
 
@@ -35,11 +36,39 @@ describe('RecordRow', () => {
     expect([...row.querySelectorAll('.chip')].map((chip) => chip.textContent)).toEqual(['free_gb=1.5', 'mount=/data']);
   });
 
+  it('gives each level its badge colour', () => {
+    const colours = (['debug', 'info', 'error', 'critical'] as const).map((level) => {
+      const host = mount({ seq: 1, ts: 0, level, msg: level });
+      return getComputedStyle(host.querySelector('.badge') as HTMLElement).backgroundColor;
+    });
+    expect(colours[0]).not.toBe(colours[1]);
+    expect(colours[2]).toBe(colours[3]);
+    expect(new Set(colours).size).toBe(3);
+  });
+
   it('renders markup in log content as text', () => {
     const payload = '<img src=x onerror="window.__pwned=1">';
-    const host = mount({ seq: 1, ts: 0, level: 'error', msg: payload, fields: { html: payload } });
+    const host = mount({ seq: 1, ts: 0, level: 'error', msg: payload, fields: { html: payload }, tag: payload });
     expect(host.querySelector('img')).toBeNull();
     expect(host.querySelector('.msg')?.textContent).toBe(payload);
+    expect(host.querySelector('.chip-value')?.textContent).toBe(payload);
     expect((window as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
+  it('draws ANSI colours instead of escape codes and marks search matches', () => {
+    const host = mount({ seq: 1, ts: 0, level: 'info', msg: 'ok \u001b[31mred FAIL\u001b[0m done' }, ['fail']);
+    const msg = host.querySelector('.msg') as HTMLElement;
+    expect(msg.textContent).toBe('ok red FAIL done');
+    const coloured = msg.querySelector('.ansi') as HTMLElement;
+    expect(getComputedStyle(coloured).color).toBe('rgb(205, 49, 49)');
+    expect([...msg.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['FAIL']);
+  });
+
+  it('draws a divider as a separator with its label', () => {
+    const host = mount({ seq: 3, ts: 0, level: 'info', msg: 'phase 2', kind: 'divider' });
+    const row = host.querySelector('[data-seq="3"]') as HTMLElement;
+    expect(row.classList.contains('divider')).toBe(true);
+    expect(row.querySelector('.badge')).toBeNull();
+    expect(row.textContent).toBe('phase 2');
   });
 });

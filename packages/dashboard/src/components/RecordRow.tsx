@@ -1,53 +1,71 @@
 import type { LogRecord } from '@pulselog/shared';
+import { formatTime, formatValue, LEVEL_LABEL } from '../core/text.js';
+import { RichText } from './RichText.js';
 
-const LEVEL_LABEL = {
-  debug: 'DEBUG',
-  info: 'INFO',
-  warning: 'WARNING',
-  error: 'ERROR',
-  critical: 'CRITICAL',
-} as const;
+/** Height of one row in pixels; the virtual list and the stylesheet agree on it. */
+export const ROW_HEIGHT = 24;
+/** Chips shown per row; the detail panel shows every field. */
+const MAX_CHIPS = 12;
 
-/** `HH:MM:SS.mmm` in local time. */
-export function formatTime(ts: number): string {
-  const d = new Date(ts);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-}
-
-/** A field value as short text for a chip. */
-export function formatValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+/** What a row needs to draw one record. */
+export interface RecordRowProps {
+  record: LogRecord;
+  /** Lower-cased search terms to mark. */
+  terms?: readonly string[];
+  /** Position inside the list's content, in pixels; absent for a row in normal flow. */
+  top?: number | undefined;
+  selected?: boolean;
+  /** Row number in the view, for keyboard navigation. */
+  row?: number;
+  onSelect?: ((row: number) => void) | undefined;
 }
 
 /**
  * One record: time, level badge, tag, message and fields as `key=value` chips.
  * Everything is rendered as text; log content never becomes markup.
  */
-export function RecordRow({ record }: { record: LogRecord }) {
+export function RecordRow({ record, terms = [], top, selected = false, row = 0, onSelect }: RecordRowProps) {
+  const style = top === undefined ? undefined : { transform: `translateY(${top}px)` };
+  const common = {
+    id: `row-${record.seq}`,
+    role: 'option' as const,
+    'aria-selected': selected,
+    'data-seq': record.seq,
+    'data-level': record.level,
+    style,
+    onClick: onSelect ? () => onSelect(row) : undefined,
+  };
   if (record.kind === 'divider') {
     return (
-      <li class="row divider" data-seq={record.seq} data-level={record.level}>
-        <span class="msg divider-label">{record.msg}</span>
-      </li>
+      <div {...common} class={`row divider${selected ? ' selected' : ''}`}>
+        <span class="msg divider-label">
+          <RichText text={record.msg} terms={terms} />
+        </span>
+      </div>
     );
   }
+  const fields = record.fields ? Object.entries(record.fields).slice(0, MAX_CHIPS) : [];
   return (
-    <li class={`row level-${record.level}`} data-seq={record.seq} data-level={record.level}>
+    <div {...common} class={`row level-${record.level}${selected ? ' selected' : ''}`}>
       <span class="time">{formatTime(record.ts)}</span>
       <span class={`badge badge-${record.level}`}>{LEVEL_LABEL[record.level]}</span>
-      {record.tag ? <span class="tag">{record.tag}</span> : null}
-      <span class="msg">{record.msg}</span>
-      {record.fields
-        ? Object.entries(record.fields).map(([key, value]) => (
-            <span class="chip" key={key}>
-              <span class="chip-key">{key}</span>=<span class="chip-value">{formatValue(value)}</span>
-            </span>
-          ))
-        : null}
+      {record.tag ? (
+        <span class="tag">
+          <RichText text={record.tag} terms={terms} />
+        </span>
+      ) : null}
+      <span class="msg">
+        <RichText text={record.msg} terms={terms} />
+      </span>
+      {fields.map(([key, value]) => (
+        <span class="chip" key={key}>
+          <span class="chip-key">{key}</span>=
+          <span class="chip-value">
+            <RichText text={formatValue(value)} terms={terms} />
+          </span>
+        </span>
+      ))}
       {record.err ? <span class="err">{`${record.err.name}: ${record.err.message}`}</span> : null}
-    </li>
+    </div>
   );
 }

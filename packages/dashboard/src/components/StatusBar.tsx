@@ -1,5 +1,4 @@
-import type { Connection } from '../model/connection.js';
-import type { SessionModel } from '../model/session.js';
+import type { AppModel } from '../model/app.js';
 
 const STATE_LABEL = {
   connecting: 'connecting…',
@@ -10,24 +9,54 @@ const STATE_LABEL = {
 } as const;
 
 /** Session name, connection state and counters; drops are never hidden. */
-export function StatusBar({ model, connection }: { model: SessionModel; connection: Connection }) {
-  const info = model.info.value;
-  const stats = model.stats.value;
-  const state = connection.state.value;
-  const counts = model.counts.value;
+export function StatusBar({ app }: { app: AppModel }) {
+  const session = app.shown.value;
+  const isLive = session === app.live;
+  const info = session.info.value;
+  const stats = isLive ? app.live.stats.value : undefined;
+  const state = app.connection?.state.value ?? 'ended';
+  const counts = session.counts.value;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  const dropped = stats?.dropped ?? 0;
+  const gaps = session.gaps.value;
+  const dropped = Math.max(
+    stats?.dropped ?? 0,
+    gaps.filter((g) => g.reason === 'dropped').reduce((sum, g) => sum + g.count, 0),
+  );
+  const evicted = gaps.filter((g) => g.reason === 'evicted').reduce((sum, g) => sum + g.count, 0);
   return (
     <header class="status">
       <strong class="session-name">{info ? info.name : 'pulselog'}</strong>
-      <span class={`state state-${state}`} role="status" aria-live="polite" data-state={state}>
-        {STATE_LABEL[state]}
-      </span>
+      {isLive ? (
+        <span class={`state state-${state}`} role="status" aria-live="polite" data-state={state}>
+          {STATE_LABEL[state]}
+        </span>
+      ) : (
+        <span class="state state-ended" data-state={session.source}>
+          {session.source === 'imported' ? 'imported' : 'stored'}
+          <button type="button" class="link" onClick={() => app.showLive()}>
+            back to live
+          </button>
+        </span>
+      )}
       <span class="count" data-testid="record-count">
         {total} records
       </span>
-      {dropped > 0 ? <span class="dropped">{dropped} dropped</span> : null}
-      {stats ? <span class="clients">{stats.clients} tabs</span> : null}
+      {dropped > 0 ? (
+        <span class="dropped" role="alert" data-testid="dropped">
+          ⚠ {dropped} dropped
+        </span>
+      ) : null}
+      {evicted > 0 ? (
+        <span class="dropped" role="alert" data-testid="evicted">
+          ⚠ {evicted} missed (left the replay buffer)
+        </span>
+      ) : null}
+      {isLive && state === 'live' ? <span class="rate">{app.rate.value}/s</span> : null}
+      {stats ? (
+        <span class="clients">
+          {stats.clients} {stats.clients === 1 ? 'client' : 'clients'}
+        </span>
+      ) : null}
     </header>
   );
 }

@@ -9,19 +9,31 @@ import type {
   ServerMessage,
   SessionInfo,
 } from '@pulselog/shared';
+import { searchText } from '../core/text.js';
+import { SecondCounts } from '../core/timeline.js';
+import { frameThrottle } from './frame.js';
 
 /** Counts of records per level. */
 export type LevelCounts = Record<LevelName, number>;
 
-const zeroCounts = (): LevelCounts => ({ debug: 0, info: 0, warning: 0, error: 0, critical: 0 });
+/** Zero records of every level. */
+export const zeroCounts = (): LevelCounts => ({ debug: 0, info: 0, warning: 0, error: 0, critical: 0 });
+
+/** Where a session shown on the page comes from. */
+export type SessionSource = 'live' | 'stored' | 'imported';
 
 /**
- * Everything the page knows about the session it shows. Records live in a
- * plain array (a million of them must not be copied per batch); `version`
- * changes whenever it grows, which is what components subscribe to.
+ * Everything the page knows about one session. Records live in a plain array
+ * (a million of them must not be copied per batch) beside their search text;
+ * `version` changes at most once per frame when they grow, which is what
+ * components subscribe to.
  */
 export class SessionModel {
   readonly records: LogRecord[] = [];
+  /** Lower-cased search text of each record, computed once on arrival. */
+  readonly texts: string[] = [];
+  /** Record counts per second, for the timeline. */
+  readonly seconds = new SecondCounts();
   readonly version = signal(0);
   readonly info = signal<SessionInfo | undefined>(undefined);
   readonly checkpoints = signal<ReadonlyMap<string, Checkpoint>>(new Map());
@@ -29,11 +41,37 @@ export class SessionModel {
   readonly gaps = signal<readonly GapMessage[]>([]);
   readonly ended = signal<EndMessage | undefined>(undefined);
   readonly counts = signal<LevelCounts>(zeroCounts());
+  /** Raised whenever the records are replaced rather than appended to. */
+  generation = 0;
+  private readonly liveCounts = zeroCounts();
+  private readonly listeners = new Set<(records: readonly LogRecord[], message?: ServerMessage) => void>();
+  private readonly tick = frameThrottle(() => {
+    batch(() => {
+      this.counts.value = { ...this.liveCounts };
+      this.version.value = this.version.peek() + 1;
+    });
+  });
+
+  constructor(readonly source: SessionSource = 'live') {}
 
   /** Sequence number of the newest record held. */
   get lastSeq(): number {
     const last = this.records[this.records.length - 1];
     return last ? last.seq : 0;
+  }
+
+  /** Records held, whatever their level. */
+  get size(): number {
+    return this.records.length;
+  }
+
+  /**
+   * Calls `fn` with every batch of new records and every other message applied
+   * (persistence listens here); returns the cleanup.
+   */
+  listen(fn: (records: readonly LogRecord[], message?: ServerMessage) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   /** Applies one message from the server. */
@@ -44,7 +82,7 @@ export class SessionModel {
         break;
       case 'batch':
         this.append(message.records);
-        break;
+        return;
       case 'checkpoint': {
         const next = new Map(this.checkpoints.value);
         if (message.op === 'upsert') next.set(message.checkpoint.name, message.checkpoint);
@@ -54,7 +92,7 @@ export class SessionModel {
       }
       case 'stats':
         this.stats.value = message.stats;
-        break;
+        return;
       case 'gap':
         this.gaps.value = [...this.gaps.value, message];
         break;
@@ -62,33 +100,66 @@ export class SessionModel {
         this.ended.value = message;
         break;
     }
+    for (const fn of this.listeners) fn([], message);
   }
 
-  private reset(session: SessionInfo): void {
-    batch(() => {
-      this.records.length = 0;
-      this.info.value = session;
-      this.checkpoints.value = new Map();
-      this.gaps.value = [];
-      this.ended.value = undefined;
-      this.counts.value = zeroCounts();
-      this.version.value++;
-    });
+  /** Replaces everything with a stored or imported session. */
+  load(info: SessionInfo, checkpoints: Iterable<Checkpoint>, end: EndMessage | undefined): void {
+    this.reset(info);
+    this.checkpoints.value = new Map([...checkpoints].map((c) => [c.name, c]));
+    this.ended.value = end;
   }
 
-  private append(records: LogRecord[]): void {
-    const counts = { ...this.counts.value };
+  /** Adds records in ascending `seq` order; ones already held are skipped. */
+  append(records: readonly LogRecord[]): void {
     let last = this.lastSeq;
+    const counts = this.liveCounts;
+    const start = this.records.length;
     for (const record of records) {
       // The hub never repeats a record on one connection; this guards reconnect races.
       if (record.seq <= last) continue;
       last = record.seq;
       this.records.push(record);
-      if (record.kind !== 'divider') counts[record.level]++;
+      this.texts.push(searchText(record));
+      if (record.kind !== 'divider') {
+        counts[record.level]++;
+        this.seconds.add(record.ts, record.level);
+      }
     }
+    if (this.records.length === start) return;
+    this.tick.request();
+    if (this.listeners.size > 0) {
+      const added = start === 0 && this.records.length === records.length ? records : this.records.slice(start);
+      for (const fn of this.listeners) fn(added);
+    }
+  }
+
+  /** Index of the record with sequence number `seq`, or of the first one after it. */
+  indexOfSeq(seq: number): number {
+    let lo = 0;
+    let hi = this.records.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.records[mid]?.seq ?? 0) < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private reset(session: SessionInfo): void {
+    this.tick.cancel();
+    this.generation++;
+    this.records.length = 0;
+    this.texts.length = 0;
+    this.seconds.clear();
+    Object.assign(this.liveCounts, zeroCounts());
     batch(() => {
-      this.counts.value = counts;
-      this.version.value++;
+      this.info.value = session;
+      this.checkpoints.value = new Map();
+      this.gaps.value = [];
+      this.ended.value = undefined;
+      this.counts.value = zeroCounts();
+      this.version.value = this.version.peek() + 1;
     });
   }
 }

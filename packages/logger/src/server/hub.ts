@@ -1,6 +1,8 @@
+import { getHeapStatistics } from 'node:v8';
 import {
   type CheckpointMessage,
   type EndMessage,
+  type GapMessage,
   type HelloMessage,
   type HubStats,
   PROTOCOL_VERSION,
@@ -8,12 +10,15 @@ import {
   type SessionInfo,
 } from '@pulselog/shared';
 import type { WebSocket } from 'ws';
+import { type Drop, DropLog } from './drops.js';
 import { batchMessage, type Chunk, ReplayBuffer } from './replay.js';
 
 /** Unsent bytes a client may have queued before it is paused and caught up later. */
-const CLIENT_BUFFER_CAP = 4 * 1024 * 1024;
+export const CLIENT_BUFFER_CAP = 4 * 1024 * 1024;
 /** Bytes of replay sent to one client per pump, so one slow tab cannot monopolise the hub. */
 const PUMP_SLICE = 1024 * 1024;
+/** How often clients held back by their buffer cap are looked at again. */
+const PUMP_RETRY_MS = 20;
 /** A client that has not said where it stands within this time is closed. */
 const RESUME_TIMEOUT_MS = 10_000;
 
@@ -21,8 +26,16 @@ interface Client {
   ws: WebSocket;
   /** Last seq sent to this client; undefined until it has sent `resume`. */
   sentSeq: number | undefined;
+  /** Absolute index of the next drop note this client is due. */
+  dropIndex: number;
   endSent: boolean;
   resumeTimer: NodeJS.Timeout | undefined;
+}
+
+/** What the hub tells its owner about clients. */
+export interface HubEvents {
+  /** A client said where it stands and now receives records. */
+  subscribed?(clients: number): void;
 }
 
 /**
@@ -35,25 +48,32 @@ interface Client {
 export class Hub {
   private readonly clients = new Set<Client>();
   private readonly replay: ReplayBuffer;
+  private readonly drops = new DropLog();
   private readonly checkpoints = new Map<string, string>();
   private readonly startedAt = Date.now();
   private end: string | undefined;
   private received = 0;
   private sent = 0;
-  private dropped = 0;
+  private refused = 0;
   private pumpTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly session: SessionInfo,
     maxRecords: number,
     maxBytes: number,
+    private readonly events: HubEvents = {},
   ) {
     this.replay = new ReplayBuffer(maxRecords, maxBytes);
   }
 
+  /** Highest sequence number received from the logger. */
+  get lastSeq(): number {
+    return this.replay.lastSeq;
+  }
+
   /** Adds a connected, already authorised socket. */
   add(ws: WebSocket): void {
-    const client: Client = { ws, sentSeq: undefined, endSent: false, resumeTimer: undefined };
+    const client: Client = { ws, sentSeq: undefined, dropIndex: 0, endSent: false, resumeTimer: undefined };
     this.clients.add(client);
     client.resumeTimer = setTimeout(() => ws.close(1008, 'no resume message'), RESUME_TIMEOUT_MS);
     client.resumeTimer.unref();
@@ -65,6 +85,7 @@ export class Hub {
       protocol: PROTOCOL_VERSION,
       session: this.session,
       lastSeq: this.replay.lastSeq,
+      firstSeq: this.replay.usage().firstSeq,
     };
     ws.send(JSON.stringify(hello));
   }
@@ -82,11 +103,18 @@ export class Hub {
       client.ws.close(1008, parsed.reason);
       return;
     }
+    if (client.sentSeq !== undefined) {
+      client.ws.close(1008, 'resume may be sent once');
+      return;
+    }
     clearTimeout(client.resumeTimer);
     const { sessionId, lastSeq } = parsed.value;
     // Records from another session (an earlier run) are no use: start from the beginning.
-    client.sentSeq = sessionId === this.session.id ? Math.min(lastSeq, this.replay.lastSeq) : 0;
+    const from = sessionId === this.session.id ? Math.min(lastSeq, this.replay.lastSeq) : 0;
+    client.sentSeq = from;
+    client.dropIndex = this.drops.indexAfter(from);
     for (const message of this.checkpoints.values()) client.ws.send(message);
+    this.events.subscribed?.(this.subscribers());
     this.pump(client);
   }
 
@@ -94,7 +122,13 @@ export class Hub {
   append(chunk: Chunk): void {
     this.received += chunk.count;
     this.replay.append(chunk);
+    this.drops.forget(this.replay.evictedThrough);
     for (const client of this.clients) this.pump(client);
+  }
+
+  /** Counts a request refused at the door, for stats. */
+  noteRefused(): void {
+    this.refused++;
   }
 
   /** Stores and forwards a checkpoint change. */
@@ -106,11 +140,14 @@ export class Hub {
     for (const client of this.clients) if (client.sentSeq !== undefined) client.ws.send(text);
   }
 
-  /** Notes records the logger dropped, and tells live clients. */
+  /**
+   * Notes records the logger dropped. Each client learns of them as a
+   * `dropped` gap once it holds every record before the range, so a client
+   * that connects later or catches up from the buffer hears of them too.
+   */
   noteDropped(from: number, to: number, count: number): void {
-    this.dropped += count;
-    const text = JSON.stringify({ type: 'gap', from, to, reason: 'dropped', count });
-    for (const client of this.clients) if (client.sentSeq !== undefined) client.ws.send(text);
+    this.drops.add({ from, to, count });
+    for (const client of this.clients) this.pump(client);
   }
 
   /** Marks the session ended; each client gets `end` once it has every record. */
@@ -122,10 +159,25 @@ export class Hub {
   /** True when every connected client has received every record (and `end`, once there is one). */
   allDelivered(): boolean {
     for (const client of this.clients) {
-      if (client.sentSeq === undefined || client.sentSeq < this.replay.lastSeq) return false;
+      if (!this.caughtUp(client)) return false;
       if (this.end && !client.endSent) return false;
     }
     return true;
+  }
+
+  /** True when at least one client holds every record, its socket buffer emptied. */
+  someClientHasAll(): boolean {
+    for (const client of this.clients) if (this.caughtUp(client)) return true;
+    return false;
+  }
+
+  private caughtUp(client: Client): boolean {
+    return (
+      client.sentSeq !== undefined &&
+      client.sentSeq >= this.replay.lastSeq &&
+      client.dropIndex >= this.drops.end &&
+      client.ws.bufferedAmount === 0
+    );
   }
 
   /** Number of clients that have subscribed. */
@@ -138,13 +190,24 @@ export class Hub {
   /** The hub's counters. */
   stats(): HubStats {
     const usage = this.replay.usage();
+    let buffered = 0;
+    let paused = 0;
+    for (const client of this.clients) {
+      buffered += client.ws.bufferedAmount;
+      if (client.sentSeq !== undefined && client.sentSeq < this.replay.lastSeq) paused++;
+    }
+    const heap = getHeapStatistics();
     return {
       clients: this.clients.size,
       received: this.received,
       sent: this.sent,
-      dropped: this.dropped,
+      dropped: this.drops.total,
       replay: { ...usage, maxRecords: this.replay.maxRecords, maxBytes: this.replay.maxBytes },
       uptimeMs: Date.now() - this.startedAt,
+      refused: this.refused,
+      buffered,
+      paused,
+      memory: { heapUsed: heap.used_heap_size, heapLimit: heap.heap_size_limit, external: heap.external_memory },
     };
   }
 
@@ -157,26 +220,36 @@ export class Hub {
   /** Sends a client what it lacks, as far as its buffer cap allows, and schedules the rest. */
   private pump(client: Client): void {
     if (client.sentSeq === undefined || client.ws.readyState !== client.ws.OPEN) return;
+    this.sendDrops(client);
     while (client.ws.bufferedAmount < CLIENT_BUFFER_CAP && client.sentSeq < this.replay.lastSeq) {
       const items = this.replay.read(client.sentSeq, PUMP_SLICE);
       if (items.length === 0) break;
       for (const item of items) {
         if (item.kind === 'gap') {
-          const count = item.to - item.from + 1;
-          client.ws.send(JSON.stringify({ type: 'gap', from: item.from, to: item.to, reason: 'evicted', count }));
+          client.ws.send(gapMessage({ from: item.from, to: item.to, count: item.to - item.from + 1 }, 'evicted'));
           client.sentSeq = item.to;
+          client.dropIndex = Math.max(client.dropIndex, this.drops.indexAfter(item.to));
         } else {
           client.ws.send(batchMessage(item.lines));
-          this.sent += countLines(item.lines);
+          this.sent += item.count;
           client.sentSeq = item.lastSeq;
         }
+        this.sendDrops(client);
       }
     }
     if (client.sentSeq < this.replay.lastSeq) this.schedulePump();
-    else if (this.end && !client.endSent) {
+    else if (this.end && !client.endSent && client.dropIndex >= this.drops.end) {
       client.ws.send(this.end);
       client.endSent = true;
     }
+  }
+
+  /** Sends the drop notes a client is due now that it holds every record before them. */
+  private sendDrops(client: Client): void {
+    if (client.dropIndex >= this.drops.end) return;
+    const { drops, next } = this.drops.due(client.dropIndex, client.sentSeq ?? 0);
+    for (const drop of drops) client.ws.send(gapMessage(drop, 'dropped'));
+    client.dropIndex = next;
   }
 
   private schedulePump(): void {
@@ -184,18 +257,33 @@ export class Hub {
     this.pumpTimer = setTimeout(() => {
       this.pumpTimer = undefined;
       for (const client of this.clients) this.pump(client);
-    }, 20);
+    }, PUMP_RETRY_MS);
+    this.pumpTimer.unref();
   }
 
-  /** Closes every client connection. */
-  closeAll(code = 1001, reason = 'session ended'): void {
+  /**
+   * Closes every client connection with a closing handshake and resolves once
+   * each has answered (so it has read everything sent before) or `graceMs`
+   * passed; stragglers are cut off.
+   */
+  async closeAll(graceMs: number, code = 1001, reason = 'session ended'): Promise<void> {
     clearTimeout(this.pumpTimer);
-    for (const client of this.clients) client.ws.close(code, reason);
+    const closed = [...this.clients].map(
+      (client) =>
+        new Promise<void>((resolve) => {
+          if (client.ws.readyState === client.ws.CLOSED) return resolve();
+          client.ws.once('close', () => resolve());
+          client.ws.close(code, reason);
+        }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(closed), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    for (const client of this.clients) client.ws.terminate();
   }
 }
 
-function countLines(lines: string): number {
-  let n = 0;
-  for (let i = lines.indexOf('\n'); i >= 0; i = lines.indexOf('\n', i + 1)) n++;
-  return n;
+function gapMessage(drop: Drop, reason: GapMessage['reason']): string {
+  const message: GapMessage = { type: 'gap', from: drop.from, to: drop.to, reason, count: drop.count };
+  return JSON.stringify(message);
 }

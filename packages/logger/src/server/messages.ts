@@ -2,16 +2,21 @@ import type { CheckpointMessage, EndMessage, HubStats, SessionInfo } from '@puls
 
 /** What the hub worker is started with. */
 export interface HubOptions {
+  /** Address to bind. */
   host: string;
+  /** First port tried; 0 lets the system choose. */
   port: number;
   /** Ports tried after `port` when it is taken. */
   portRange: number;
+  /** Secret every API and WebSocket request must present. */
   token: string;
   /** Folder holding the built dashboard. */
   staticDir: string;
+  /** The session served. */
   session: SessionInfo;
-  /** Replay buffer bounds. */
+  /** Most records the replay buffer holds. */
   maxRecords: number;
+  /** Most bytes of JSON lines the replay buffer holds. */
   maxBytes: number;
 }
 
@@ -27,11 +32,23 @@ export type ToHub =
     }
   | { t: 'checkpoint'; message: CheckpointMessage }
   | { t: 'dropped'; from: number; to: number; count: number }
-  | { t: 'end'; message: EndMessage };
+  | {
+      t: 'end';
+      message: EndMessage;
+      /** Milliseconds to wait for a tab to hold every record before `end` is sent; 0 sends it at once. */
+      lingerMs: number;
+    }
+  /** Stop waiting for a tab (the user pressed Ctrl-C). */
+  | { t: 'skip-linger' };
 
 /** Messages from the hub worker to the logger's thread. */
 export type FromHub =
   | { t: 'listening'; url: string; host: string; port: number }
   | { t: 'error'; code: string; message: string }
   | { t: 'stats'; stats: HubStats }
+  /** A tab connected and said where it stands; `clients` are subscribed now. */
+  | { t: 'client'; clients: number }
+  /** The session ended with records no tab has yet; the hub waits up to `lingerMs` for one. */
+  | { t: 'lingering'; lingerMs: number }
+  /** `end` was delivered and every connection closed. */
   | { t: 'ended' };

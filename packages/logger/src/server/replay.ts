@@ -9,7 +9,14 @@ export interface Chunk {
 
 /** What a reader gets from the buffer: records to send, or a range it can no longer have. */
 export type ReplayItem =
-  | { kind: 'records'; lines: string; lastSeq: number }
+  | {
+      kind: 'records';
+      /** JSON lines, each ending in `\n`. */
+      lines: string;
+      /** Number of lines. */
+      count: number;
+      lastSeq: number;
+    }
   | { kind: 'gap'; from: number; to: number };
 
 /**
@@ -72,9 +79,10 @@ export class ReplayBuffer {
     let budget = maxBytes;
     for (let i = this.firstChunkAfter(from); i < this.chunks.length && budget > 0; i++) {
       const chunk = this.chunks[i] as Chunk;
-      const lines = chunk.firstSeq > from ? chunk.lines : linesAfter(chunk.lines, from);
+      const whole = chunk.firstSeq > from;
+      const lines = whole ? chunk.lines : linesAfter(chunk.lines, from);
       if (lines.length === 0) continue;
-      items.push({ kind: 'records', lines, lastSeq: chunk.lastSeq });
+      items.push({ kind: 'records', lines, count: whole ? chunk.count : countLines(lines), lastSeq: chunk.lastSeq });
       budget -= lines.length;
     }
     return items;
@@ -110,4 +118,11 @@ export function linesAfter(lines: string, seq: number): string {
 export function batchMessage(lines: string): string {
   const body = lines.endsWith('\n') ? lines.slice(0, -1) : lines;
   return `{"type":"batch","records":[${body.replaceAll('\n', ',')}]}`;
+}
+
+/** Number of `\n`-terminated lines in `lines`. */
+export function countLines(lines: string): number {
+  let n = 0;
+  for (let i = lines.indexOf('\n'); i >= 0; i = lines.indexOf('\n', i + 1)) n++;
+  return n;
 }

@@ -16,6 +16,11 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   'Cross-Origin-Resource-Policy': 'same-origin',
 });
 
+/** True for an address only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 /** The `host:port` values a request may carry in `Host` for a server bound to `host`. */
 export function allowedHosts(host: string, port: number): Set<string> {
   const bound = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
@@ -33,6 +38,17 @@ export function originAllowed(req: IncomingMessage, allowed: Set<string>): boole
   const origin = req.headers.origin;
   if (typeof origin !== 'string' || !origin.startsWith('http://')) return false;
   return allowed.has(origin.slice('http://'.length).toLowerCase());
+}
+
+/**
+ * False when the browser says the request comes from another site or origin
+ * (`Sec-Fetch-Site`). A no-cors GET carries no `Origin`, so this is what stops
+ * a foreign page's request even before the token is looked at; clients that
+ * are not browsers send no such header.
+ */
+export function fetchSiteAllowed(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
 }
 
 /** Constant-time comparison of the presented token with the real one. */

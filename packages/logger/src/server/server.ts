@@ -1,10 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
+import { CLOSE_UNAUTHORIZED, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
 import { WebSocketServer } from 'ws';
 import type { Hub } from './hub.js';
 import type { HubOptions } from './messages.js';
-import { allowedHosts, hostAllowed, originAllowed, SECURITY_HEADERS, tokenMatches } from './security.js';
+import {
+  allowedHosts,
+  fetchSiteAllowed,
+  hostAllowed,
+  isLoopbackHost,
+  originAllowed,
+  SECURITY_HEADERS,
+  tokenMatches,
+} from './security.js';
 import { resolveStatic, sendFile } from './static.js';
 
 /** Largest WebSocket frame accepted from a client. */
@@ -68,15 +76,26 @@ export async function startServer(options: HubOptions, hub: Hub): Promise<Dashbo
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_PAYLOAD,
-    perMessageDeflate: { threshold: 4096, serverNoContextTakeover: true, clientNoContextTakeover: true },
+    // Compressing costs the hub half its throughput and saves nothing on
+    // loopback, so only a dashboard reachable from elsewhere compresses.
+    perMessageDeflate: isLoopbackHost(options.host)
+      ? false
+      : { threshold: 4096, serverNoContextTakeover: true, clientNoContextTakeover: true },
     handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
   });
 
   const server = createServer((req, res) => {
-    if (!hostAllowed(req, allowed)) return reject(res, 421, 'unknown host');
+    const refuse = (status: number, message: string) => {
+      hub.noteRefused();
+      reject(res, status, message);
+    };
+    if (!hostAllowed(req, allowed)) return refuse(421, 'unknown host');
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/api/')) {
-      if (!tokenMatches(presentedToken(req, url), options.token)) return reject(res, 401, 'token required');
+      // A browser names the page's origin on cross-origin requests: only the dashboard itself may ask.
+      if (req.headers.origin !== undefined && !originAllowed(req, allowed)) return refuse(403, 'forbidden origin');
+      if (!fetchSiteAllowed(req)) return refuse(403, 'forbidden origin');
+      if (!tokenMatches(presentedToken(req, url), options.token)) return refuse(401, 'token required');
       if (req.method !== 'GET') return reject(res, 405, 'method not allowed');
       if (url.pathname === '/api/health') return json(res, { ok: true, ...hub.stats() });
       if (url.pathname === '/api/session') return json(res, options.session);
@@ -91,13 +110,23 @@ export async function startServer(options: HubOptions, hub: Hub): Promise<Dashbo
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const refuse = (status: number, text: string) => {
+      hub.noteRefused();
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (!hostAllowed(req, allowed)) return refuse(421, 'Misdirected Request');
     if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
     if (!originAllowed(req, allowed)) return refuse(403, 'Forbidden');
-    if (!tokenMatches(presentedToken(req, url), options.token)) return refuse(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => hub.add(ws));
+    const authorised = tokenMatches(presentedToken(req, url), options.token);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // A browser sees no status of a refused upgrade, only a failed socket. The
+      // dashboard's own page (Origin checked above) learns the reason from the
+      // close code instead, and is sent nothing else.
+      if (authorised) hub.add(ws);
+      else {
+        hub.noteRefused();
+        ws.close(CLOSE_UNAUTHORIZED, 'token missing or wrong');
+      }
+    });
   });
 
   let port = -1;

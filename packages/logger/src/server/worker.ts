@@ -4,16 +4,23 @@
  * while the logging program keeps its own thread busy.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { EndMessage } from '@pulselog/shared';
 import { Hub } from './hub.js';
 import type { FromHub, HubOptions, ToHub } from './messages.js';
-import { startServer } from './server.js';
+import { type DashboardServer, startServer } from './server.js';
 
 const STATS_INTERVAL_MS = 1000;
+/** Time connected tabs get to read the last records and `end` before the server closes. */
+const END_GRACE_MS = 2000;
+/** How often the linger wait looks whether a tab holds everything. */
+const LINGER_POLL_MS = 25;
 
 async function main(port: NonNullable<typeof parentPort>, options: HubOptions): Promise<void> {
   const post = (message: FromHub) => port.postMessage(message);
-  const hub = new Hub(options.session, options.maxRecords, options.maxBytes);
-  let server: Awaited<ReturnType<typeof startServer>>;
+  const hub = new Hub(options.session, options.maxRecords, options.maxBytes, {
+    subscribed: (clients) => post({ t: 'client', clients }),
+  });
+  let server: DashboardServer;
   try {
     server = await startServer(options, hub);
   } catch (err) {
@@ -26,6 +33,30 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
     hub.broadcastStats();
     post({ t: 'stats', stats: hub.stats() });
   }, STATS_INTERVAL_MS);
+  let skipLinger: (() => void) | undefined;
+
+  const end = async (message: EndMessage, lingerMs: number) => {
+    if (lingerMs > 0 && hub.lastSeq > 0 && !hub.someClientHasAll()) {
+      post({ t: 'lingering', lingerMs });
+      await new Promise<void>((resolve) => {
+        skipLinger = resolve;
+        const deadline = Date.now() + lingerMs;
+        const check = () => {
+          if (hub.someClientHasAll() || Date.now() >= deadline) resolve();
+          else setTimeout(check, LINGER_POLL_MS);
+        };
+        check();
+      });
+      skipLinger = undefined;
+    }
+    hub.finish(message);
+    clearInterval(statsTimer);
+    hub.broadcastStats();
+    await waitDelivered(hub, END_GRACE_MS);
+    await hub.closeAll(END_GRACE_MS);
+    await server.close();
+    post({ t: 'ended' });
+  };
 
   port.on('message', (message: ToHub) => {
     switch (message.t) {
@@ -39,21 +70,17 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
         hub.noteDropped(message.from, message.to, message.count);
         break;
       case 'end':
-        hub.finish(message.message);
-        clearInterval(statsTimer);
-        hub.broadcastStats();
-        void waitDelivered(hub).then(async () => {
-          hub.closeAll();
-          await server.close();
-          post({ t: 'ended' });
-        });
+        void end(message.message, message.lingerMs);
+        break;
+      case 'skip-linger':
+        skipLinger?.();
         break;
     }
   });
 }
 
-/** Resolves once every client has everything, or after a short grace period. */
-async function waitDelivered(hub: Hub, graceMs = 2000): Promise<void> {
+/** Resolves once every client has everything, or after `graceMs`. */
+async function waitDelivered(hub: Hub, graceMs: number): Promise<void> {
   const deadline = Date.now() + graceMs;
   while (!hub.allDelivered() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }

@@ -4,12 +4,18 @@ import type { CheckpointMessage, EndMessage, HubStats, SessionInfo } from '@puls
 import type { ResolvedConfig } from '../config.js';
 import { openBrowser, reasonNotToOpen } from '../open-browser.js';
 import type { FromHub, HubOptions, ToHub } from '../server/messages.js';
+import { isLoopbackHost } from '../server/security.js';
 import { projectToken } from '../token.js';
 import type { Batch, Sink } from './sink.js';
 
 /** Built dashboard files, shipped inside this package's `dist/dashboard`. */
 const STATIC_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
 const WORKER_URL = new URL('../server/worker.js', import.meta.url);
+/**
+ * How long a new run waits for a dashboard tab left open by an earlier run to
+ * reconnect by itself before it opens the browser: one tab, not a tab per run.
+ */
+export const TAB_REUSE_WAIT_MS = 1500;
 
 /**
  * The dashboard as a sink: starts the hub worker, hands it batches the logger
@@ -23,8 +29,11 @@ export class DashboardSink implements Sink {
   private lastStats: HubStats | undefined;
   private ended: (() => void) | undefined;
   private failed = false;
+  private tabConnected = false;
+  private readonly linger: number;
 
   constructor(config: ResolvedConfig, session: SessionInfo) {
+    this.linger = config.linger;
     const options: HubOptions = {
       host: config.host,
       port: config.port,
@@ -32,27 +41,35 @@ export class DashboardSink implements Sink {
       token: config.token ?? projectToken(config.projectDir),
       staticDir: STATIC_DIR,
       session,
-      maxRecords: 1_000_000,
-      maxBytes: 256 * 1024 * 1024,
+      maxRecords: config.replayRecords,
+      maxBytes: config.replayBytes,
     };
-    this.worker = new Worker(WORKER_URL, { workerData: options, name: 'pulselog-dashboard' });
-    // The dashboard must never keep a finished program alive on its own.
-    this.worker.unref();
+    this.worker = new Worker(WORKER_URL, {
+      workerData: options,
+      name: 'pulselog-dashboard',
+      resourceLimits: { maxOldGenerationSizeMb: hubHeapLimitMb(config.replayBytes) },
+    });
     this.ready = new Promise((resolve) => {
       this.worker.on('message', (message: FromHub) => {
         switch (message.t) {
           case 'listening':
             process.stderr.write(`pulselog: dashboard at ${message.url}\n`);
-            if (!isLoopback(config.host)) {
+            if (!isLoopbackHost(config.host)) {
               process.stderr.write(
                 `pulselog: warning: the dashboard listens on ${config.host}, reachable from other machines\n`,
               );
             }
-            if (config.open) {
-              const why = reasonNotToOpen();
-              if (why === undefined) void openBrowser(message.url);
-            }
+            if (config.open && reasonNotToOpen() === undefined) this.openUnlessTabReturns(message.url);
             resolve(message.url);
+            break;
+          case 'client':
+            this.tabConnected = true;
+            break;
+          case 'lingering':
+            process.stderr.write(
+              `pulselog: waiting up to ${formatSeconds(message.lingerMs)} for a dashboard tab to receive the last records (Ctrl-C to skip)\n`,
+            );
+            process.once('SIGINT', this.skipLinger);
             break;
           case 'error':
             this.failed = true;
@@ -75,6 +92,23 @@ export class DashboardSink implements Sink {
       });
       this.worker.on('exit', () => this.ended?.());
     });
+    // The dashboard must never keep a finished program alive on its own, but
+    // it does until it listens: a program awaiting `ready` waits on it, and
+    // must not see its logger shut down first for want of anything to do.
+    // (Unref'ing must also come after the listeners: adding one refs the port again.)
+    void this.ready.then(() => this.worker.unref());
+  }
+
+  private readonly skipLinger = () => this.post({ t: 'skip-linger' });
+
+  /** Opens the browser unless a tab from an earlier run reconnects first. */
+  private openUnlessTabReturns(url: string): void {
+    const timer = setTimeout(() => {
+      if (this.tabConnected) process.stderr.write('pulselog: an open dashboard tab reconnected; no new tab opened\n');
+      else void openBrowser(url);
+    }, TAB_REUSE_WAIT_MS);
+    // A script that ends sooner still gets its tab: the linger wait in `close` keeps the process up.
+    timer.unref();
   }
 
   private post(message: ToHub): void {
@@ -98,20 +132,38 @@ export class DashboardSink implements Sink {
     return this.lastStats;
   }
 
+  /**
+   * Ends the session on the dashboard. When no tab holds every record yet the
+   * hub waits up to `linger` ms for one (saying so on stderr; Ctrl-C skips),
+   * then sends `end`, lets tabs read it and stops. Gives up after `timeoutMs`.
+   */
   async close(end: EndMessage, timeoutMs: number): Promise<void> {
     if (!this.failed) {
       const done = new Promise<void>((resolve) => {
         this.ended = resolve;
       });
-      this.post({ t: 'end', message: end });
+      // Waiting for tabs is the point here, so this wait, unlike every other, keeps the process alive.
+      this.worker.ref();
+      this.post({ t: 'end', message: end, lingerMs: this.linger });
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
       clearTimeout(timer);
+      process.off('SIGINT', this.skipLinger);
     }
     await this.worker.terminate();
   }
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+/**
+ * The hard bound on the hub thread's heap: room for a full replay buffer
+ * (its strings, and the slices readers hold) plus the server itself. Were the
+ * hub ever to need more, its worker stops and the program runs on without a
+ * dashboard, rather than eating the machine's memory.
+ */
+export function hubHeapLimitMb(replayBytes: number): number {
+  return Math.ceil((replayBytes * 1.5) / (1024 * 1024)) + 64;
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }

@@ -25,4 +25,18 @@ export interface Sink {
   dropped?(from: number, to: number, count: number): void;
   /** Writes what is pending, waits until it is delivered (or `timeoutMs` passes), then releases resources. */
   close(end: EndMessage, timeoutMs: number): Promise<void>;
+  /**
+   * True while the sink cannot take more without its backlog passing its
+   * bound. The logger then keeps records in its queues, where the overflow
+   * policy applies. A sink without it never holds records back.
+   */
+  busy?(): boolean;
+  /** Resolves true once everything written so far is delivered, false after `timeoutMs`. */
+  flush?(timeoutMs: number): Promise<boolean>;
+  /** Blocks until everything written so far is delivered; false after `timeoutMs`. Used by overflow `block`. */
+  flushSync?(timeoutMs: number): boolean;
+  /** Ends synchronously: the path taken at `process.exit()`, uncaught exceptions and signals. */
+  closeSync?(end: EndMessage, timeoutMs: number): void;
+  /** Delivery failures the sink counted itself (the logger counts what its methods throw). */
+  errors?(): number;
 }

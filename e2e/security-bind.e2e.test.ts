@@ -1,0 +1,29 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { health, parseDashboardUrl } from './support/client.js';
+import { type RunningScript, runScript } from './support/script.js';
+
+const WARNING = /pulselog: warning: the dashboard listens on 0\.0\.0\.0, reachable from other machines/;
+
+describe('dashboard bind address', () => {
+  const scripts: RunningScript[] = [];
+  afterAll(async () => {
+    await Promise.all(scripts.map((s) => s.kill()));
+  });
+
+  it('binds loopback by default, without a warning', async () => {
+    const script = runScript('log-1000.mjs');
+    scripts.push(script);
+    const url = await script.dashboardUrl();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect(script.stderr()).not.toMatch(/warning/);
+  });
+
+  it('warns when it binds every interface, and still prints a loopback URL that works', async () => {
+    const script = runScript('log-1000.mjs', { PULSELOG_HOST: '0.0.0.0' });
+    scripts.push(script);
+    const url = await script.dashboardUrl();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    await expect.poll(() => script.stderr()).toMatch(WARNING);
+    expect((await health(parseDashboardUrl(url))).ok).toBe(true);
+  });
+});

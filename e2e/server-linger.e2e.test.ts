@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type TestBrowser } from './support/browser.js';
+import { type RunningScript, runScript } from './support/script.js';
+
+const WAITING = /pulselog: waiting up to 5 s for a dashboard tab to receive the last records \(Ctrl-C to skip\)\n/g;
+
+describe('a short script and its dashboard', () => {
+  let browser: TestBrowser;
+  const scripts: RunningScript[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(scripts.map((s) => s.kill()));
+  });
+
+  it('keeps its process until a tab has received every record, saying so once', async () => {
+    const script = runScript('server-short.mjs');
+    scripts.push(script);
+    const url = await script.dashboardUrl();
+    await expect.poll(() => script.stderr(), { timeout: 10_000 }).toMatch(WAITING);
+    // The script's own work is long done; the logger holds the process for the tab.
+    expect(script.child.exitCode).toBeNull();
+
+    const page = await browser.context.newPage();
+    await page.goto(url);
+    await expect.poll(() => page.getByTestId('record-count').textContent(), { timeout: 20_000 }).toBe('100 records');
+    expect(await script.exited).toEqual({ code: 0, signal: null });
+    expect(script.stderr().match(WAITING)).toHaveLength(1);
+    // The page keeps what it received after the process is gone.
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('record-count').textContent()).toBe('100 records');
+    await page.close();
+  });
+
+  it('does not wait with linger 0', async () => {
+    const script = runScript('server-short.mjs', { PULSELOG_LINGER: '0' });
+    scripts.push(script);
+    expect(await script.exited).toEqual({ code: 0, signal: null });
+    expect(script.stderr()).toMatch(/pulselog: dashboard at /);
+    expect(script.stderr()).not.toMatch(/waiting/);
+  });
+
+  it('stops waiting at Ctrl-C', async () => {
+    const script = runScript('server-short.mjs');
+    scripts.push(script);
+    await expect.poll(() => script.stderr(), { timeout: 10_000 }).toMatch(WAITING);
+    const sentAt = Date.now();
+    script.child.kill('SIGINT');
+    const exit = await script.exited;
+    // Skipped, not sat out: the full wait would have taken 5 s.
+    expect(Date.now() - sentAt).toBeLessThan(4000);
+    expect(exit.signal === 'SIGINT' || exit.code === 0).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+import type { SerializedError } from '@pulselog/shared';
+import { useState } from 'preact/hooks';
+import { formatDateTime, formatTime, LEVEL_LABEL } from '../core/text.js';
+import type { ViewModel } from '../model/view.js';
+import { JsonTree } from './JsonTree.js';
+import { RichText } from './RichText.js';
+
+const TRACE_KEYS = ['trace_id', 'traceId', 'span_id', 'spanId', 'parent_span_id'];
+
+function ErrorChain({ err }: { err: SerializedError }) {
+  const chain: SerializedError[] = [];
+  for (let e: SerializedError | undefined = err; e && chain.length < 10; e = e.cause) chain.push(e);
+  return (
+    <section class="detail-error" aria-label="error">
+      {chain.map((e, i) => (
+        <div class="error-link" key={i}>
+          <div class="error-head">
+            {i > 0 ? <span class="caused">caused by </span> : null}
+            <strong>{e.name}</strong>: {e.message}
+            {e.code !== undefined ? <span class="error-code"> [{String(e.code)}]</span> : null}
+          </div>
+          {e.stack ? <pre class="stack">{e.stack}</pre> : null}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+/** Everything about the selected record: full message, fields as a tree, error chain, trace ids, copy as JSON. */
+export function DetailPanel({ view }: { view: ViewModel }) {
+  const seq = view.selected.value;
+  view.version.value;
+  const [copied, setCopied] = useState(false);
+  if (seq === undefined || !view.detailOpen.value) return null;
+  const record = view.session.records[view.session.indexOfSeq(seq)];
+  if (!record || record.seq !== seq) return null;
+  const fields = record.fields ?? {};
+  const traces = TRACE_KEYS.filter((k) => fields[k] !== undefined);
+  const copy = async () => {
+    const text = JSON.stringify(record, null, 2);
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // Without clipboard permission, select the JSON so the user can copy it.
+      const area = document.createElement('textarea');
+      area.value = text;
+      document.body.append(area);
+      area.select();
+      document.execCommand('copy');
+      area.remove();
+    }
+    setCopied(true);
+    setTimeout(() => setCopied(false), 1500);
+  };
+  return (
+    <aside class="detail" aria-label="record detail" data-testid="detail">
+      <header class="detail-head">
+        <span class={`badge badge-${record.level}`}>{LEVEL_LABEL[record.level]}</span>
+        <span class="detail-time" title={formatDateTime(record.ts)}>
+          {formatTime(record.ts)}
+        </span>
+        <span class="detail-seq">#{record.seq}</span>
+        {record.tag ? <span class="tag">{record.tag}</span> : null}
+        <span class="spacer" />
+        <button type="button" onClick={copy} data-testid="copy-json">
+          {copied ? 'Copied' : 'Copy as JSON'}
+        </button>
+        <button type="button" aria-label="close detail" onClick={() => (view.detailOpen.value = false)}>
+          ×
+        </button>
+      </header>
+      <pre class="detail-msg" data-testid="detail-msg">
+        <RichText text={record.msg} terms={view.terms} />
+      </pre>
+      {traces.length > 0 ? (
+        <dl class="trace">
+          {traces.map((k) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{String(fields[k])}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+      {record.err ? <ErrorChain err={record.err} /> : null}
+      {record.fields ? (
+        <section aria-label="fields">
+          <h3>Fields</h3>
+          <JsonTree value={record.fields} />
+        </section>
+      ) : null}
+    </aside>
+  );
+}

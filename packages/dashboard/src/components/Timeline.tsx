@@ -1,0 +1,141 @@
+import { LEVEL_NAMES } from '@pulselog/shared';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatTime } from '../core/text.js';
+import { lowerBound, timeAt, xAt } from '../core/timeline.js';
+import type { ViewModel } from '../model/view.js';
+
+const HEIGHT = 56;
+const BAR_PX = 3;
+
+function cssColor(el: Element, name: string): string {
+  return getComputedStyle(el).getPropertyValue(name).trim() || '#888';
+}
+
+/**
+ * A strip over the list: records per second stacked by level, error markers,
+ * the part of the session the list shows; click to jump there, drag to keep a
+ * time range.
+ */
+export function Timeline({ view }: { view: ViewModel }) {
+  const visible = view.visible.value;
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [drag, setDrag] = useState<{ x0: number; x1: number } | undefined>(undefined);
+  const session = view.session;
+  const version = session.version.value;
+  const filter = view.filter.value;
+  const start = session.seconds.first;
+  // A short session still gets a readable strip: at least half a minute wide.
+  const end = Math.max(session.seconds.last, start + 30_000);
+  const hasData = Number.isFinite(start);
+
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    const width = el.clientWidth;
+    const ratio = window.devicePixelRatio || 1;
+    el.width = Math.max(1, Math.floor(width * ratio));
+    el.height = Math.floor(HEIGHT * ratio);
+    const ctx = el.getContext('2d');
+    if (!ctx || !hasData) return;
+    ctx.scale(ratio, ratio);
+    ctx.clearRect(0, 0, width, HEIGHT);
+    const buckets = session.seconds.buckets(start, end, Math.floor(width / BAR_PX));
+    const max = Math.max(1, ...buckets.map((b) => b.total));
+    const colors = LEVEL_NAMES.map((l) => cssColor(el, `--${l === 'critical' ? 'error' : l}`));
+    const barWidth = width / buckets.length;
+    buckets.forEach((bucket, i) => {
+      let y = HEIGHT - 6;
+      bucket.counts.forEach((c, l) => {
+        if (!c) return;
+        const h = (c / max) * (HEIGHT - 10);
+        ctx.fillStyle = colors[l] ?? '#888';
+        ctx.fillRect(i * barWidth, y - h, Math.max(1, barWidth - 0.5), h);
+        y -= h;
+      });
+      if (bucket.error) {
+        ctx.fillStyle = colors[3] ?? 'red';
+        ctx.fillRect(i * barWidth, HEIGHT - 4, Math.max(2, barWidth), 4);
+      }
+    });
+  }, [version, start, end]);
+
+  const rect = () => canvas.current?.getBoundingClientRect();
+  const onPointerDown = (event: PointerEvent) => {
+    const r = rect();
+    if (!r || !hasData) return;
+    (event.currentTarget as Element).setPointerCapture?.(event.pointerId);
+    const x = event.clientX - r.left;
+    setDrag({ x0: x, x1: x });
+  };
+  const onPointerMove = (event: PointerEvent) => {
+    const r = rect();
+    if (!r || !drag) return;
+    setDrag({ ...drag, x1: event.clientX - r.left });
+  };
+  const onPointerUp = (event: PointerEvent) => {
+    const r = rect();
+    if (!r || !drag) return;
+    const x1 = event.clientX - r.left;
+    setDrag(undefined);
+    if (Math.abs(x1 - drag.x0) < 4) {
+      // A click: jump the list to that moment.
+      const t = timeAt(x1, r.width, start, end);
+      const index = lowerBound(session.size, (i) => session.records[i]?.ts ?? 0, t);
+      const record = session.records[Math.min(index, session.size - 1)];
+      if (record) {
+        view.setFollow(false);
+        view.scrollTo(view.rowOfSeq(record.seq), 'top');
+      }
+      return;
+    }
+    const a = timeAt(Math.min(drag.x0, x1), r.width, start, end);
+    const b = timeAt(Math.max(drag.x0, x1), r.width, start, end);
+    view.filter.value = { ...view.filter.value, from: Math.floor(a), to: Math.ceil(b) };
+  };
+
+  const width = canvas.current?.clientWidth ?? 0;
+  const firstVisible = session.records[view.recordIndex(visible[0])];
+  const lastVisible = session.records[view.recordIndex(Math.max(visible[0], visible[1] - 1))];
+  const shownLeft = firstVisible && width ? xAt(firstVisible.ts, width, start, end) : 0;
+  const shownRight = lastVisible && width ? xAt(lastVisible.ts, width, start, end) : 0;
+  const range =
+    filter.from !== undefined || filter.to !== undefined
+      ? [xAt(filter.from ?? start, width, start, end), xAt(filter.to ?? end, width, start, end)]
+      : undefined;
+  return (
+    <div class="timeline" data-testid="timeline">
+      <canvas
+        ref={canvas}
+        class="timeline-canvas"
+        role="img"
+        aria-label={
+          hasData
+            ? `records per second from ${formatTime(start)} to ${formatTime(end)}; click to jump, drag to pick a time range`
+            : 'no records yet'
+        }
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+      />
+      {view.length > 0 && width ? (
+        <div
+          class="timeline-shown"
+          data-testid="timeline-shown"
+          style={{ left: `${shownLeft}px`, width: `${Math.max(2, shownRight - shownLeft)}px` }}
+        />
+      ) : null}
+      {range ? (
+        <div
+          class="timeline-range"
+          style={{ left: `${range[0]}px`, width: `${Math.max(2, (range[1] ?? 0) - (range[0] ?? 0))}px` }}
+        />
+      ) : null}
+      {drag ? (
+        <div
+          class="timeline-drag"
+          style={{ left: `${Math.min(drag.x0, drag.x1)}px`, width: `${Math.abs(drag.x1 - drag.x0)}px` }}
+        />
+      ) : null}
+    </div>
+  );
+}

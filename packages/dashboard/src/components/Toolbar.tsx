@@ -1,0 +1,88 @@
+import { LEVEL_NAMES, type LevelName } from '@pulselog/shared';
+import { useRef } from 'preact/hooks';
+import { LEVEL_LABEL } from '../core/text.js';
+import type { AppModel } from '../model/app.js';
+
+/** Level toggles with live counts, the search box, and import and export. */
+export function Toolbar({ app }: { app: AppModel }) {
+  const view = app.view.value;
+  const filter = view.filter.value;
+  const counts = view.session.counts.value;
+  const fileInput = useRef<HTMLInputElement>(null);
+  const toggle = (level: LevelName) => {
+    const levels = new Set(filter.levels);
+    if (levels.has(level)) levels.delete(level);
+    else levels.add(level);
+    view.filter.value = { ...filter, levels };
+  };
+  return (
+    <div class="toolbar">
+      <fieldset class="levels" aria-label="levels">
+        {LEVEL_NAMES.map((level) => (
+          <button
+            key={level}
+            type="button"
+            class={`toggle toggle-${level}`}
+            aria-pressed={filter.levels.has(level)}
+            data-level={level}
+            title={`Show ${LEVEL_LABEL[level]} records`}
+            onClick={() => toggle(level)}
+          >
+            {LEVEL_LABEL[level]} <span class="toggle-count">{counts[level]}</span>
+          </button>
+        ))}
+      </fieldset>
+      <input
+        id="search"
+        class="search"
+        type="search"
+        aria-label="search and filter"
+        placeholder="Search, or filter: status>=500 user_id=42 tag:training   ( / )"
+        value={filter.query}
+        spellcheck={false}
+        autocomplete="off"
+        onInput={(event) => {
+          view.filter.value = { ...view.filter.value, query: event.currentTarget.value };
+        }}
+      />
+      <span class="shown" data-testid="shown-count">
+        {view.length} shown
+      </span>
+      {filter.from !== undefined || filter.to !== undefined ? (
+        <button
+          type="button"
+          data-testid="clear-range"
+          onClick={() => {
+            const { from: _from, to: _to, ...rest } = view.filter.value;
+            view.filter.value = rest;
+          }}
+        >
+          Clear time range
+        </button>
+      ) : null}
+      <span class="spacer" />
+      <button type="button" onClick={() => app.download(false)} data-testid="export-session">
+        Export
+      </button>
+      <button type="button" onClick={() => app.download(true)} data-testid="export-view">
+        Export view
+      </button>
+      <button type="button" onClick={() => fileInput.current?.click()}>
+        Import
+      </button>
+      <input
+        ref={fileInput}
+        type="file"
+        class="hidden"
+        accept=".json,.ndjson,application/json"
+        aria-label="import a session file"
+        data-testid="import-file"
+        onChange={(event) => {
+          const file = event.currentTarget.files?.[0];
+          if (file) void app.importFile(file);
+          event.currentTarget.value = '';
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import type { AppModel } from '../model/app.js';
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/**
+ * The page's keys: `/` search, `j`/`k` move, `Enter` detail, `g`/`G` top and
+ * bottom, `f` follow, `Escape` closes the detail or leaves the search box.
+ * Returns the cleanup.
+ */
+export function bindKeys(app: AppModel, target: Window = window): () => void {
+  const onKey = (event: KeyboardEvent) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const view = app.view.value;
+    if (event.key === 'Escape') {
+      if (isTyping(event.target)) (event.target as HTMLElement).blur();
+      else view.detailOpen.value = false;
+      return;
+    }
+    if (isTyping(event.target) || app.tab.value !== 'logs') {
+      if (event.key === '/' && !isTyping(event.target)) app.tab.value = 'logs';
+      else return;
+    }
+    const current = view.selectedRow();
+    switch (event.key) {
+      case '/':
+        (document.getElementById('search') as HTMLInputElement | null)?.focus();
+        break;
+      case 'j':
+      case 'ArrowDown':
+        view.select(current < 0 ? 0 : current + 1);
+        break;
+      case 'k':
+      case 'ArrowUp':
+        view.select(current < 0 ? view.length - 1 : current - 1);
+        break;
+      case 'Enter':
+        if (current >= 0) view.detailOpen.value = true;
+        break;
+      case 'g':
+        view.setFollow(false);
+        view.select(0);
+        break;
+      case 'G':
+        view.select(view.length - 1);
+        view.setFollow(true);
+        break;
+      case 'f':
+        view.setFollow(!view.follow.value);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+  target.addEventListener('keydown', onKey);
+  return () => target.removeEventListener('keydown', onKey);
+}

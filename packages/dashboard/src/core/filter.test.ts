@@ -1,0 +1,67 @@
+import type { LogRecord } from '@pulselog/shared';
+import { describe, expect, it } from 'vitest';
+import { ALL, compileFilter, type FilterState, filterFromParams, filterToParams } from './filter.js';
+import { searchText } from './text.js';
+
+const records: LogRecord[] = [
+  { seq: 1, ts: 1000, level: 'info', msg: 'GET /users', fields: { status: 200, user_id: 42 }, tag: 'web' },
+  { seq: 2, ts: 2000, level: 'error', msg: 'GET /orders failed', fields: { status: 503, user_id: '7' }, tag: 'web' },
+  { seq: 3, ts: 3000, level: 'warning', msg: 'epoch done', fields: { loss: 0.5, meta: { lr: 0.1 } }, tag: 'training' },
+  { seq: 4, ts: 4000, level: 'info', msg: 'phase 2', kind: 'divider' },
+  { seq: 5, ts: 5000, level: 'debug', msg: '\u001b[31mred\u001b[0m alert' },
+];
+
+function pick(filter: Partial<FilterState>): number[] {
+  const compiled = compileFilter({ ...ALL, ...filter });
+  return records.filter((r) => compiled.test(r, () => searchText(r))).map((r) => r.seq);
+}
+
+describe('compileFilter', () => {
+  it('passes everything by default and says so', () => {
+    expect(pick({})).toEqual([1, 2, 3, 4, 5]);
+    expect(compileFilter(ALL).all).toBe(true);
+  });
+
+  it('hides levels that are toggled off but keeps dividers', () => {
+    expect(pick({ levels: new Set(['error']) })).toEqual([2, 4]);
+  });
+
+  it('applies numeric and string field conditions with AND', () => {
+    expect(pick({ query: 'status>=500' })).toEqual([2]);
+    expect(pick({ query: 'user_id=42' })).toEqual([1]);
+    expect(pick({ query: 'user_id=7' })).toEqual([2]);
+    expect(pick({ query: 'tag:training' })).toEqual([3]);
+    expect(pick({ query: 'tag:web status<300' })).toEqual([1]);
+    expect(pick({ query: 'meta.lr=0.1' })).toEqual([3]);
+    expect(pick({ query: 'status!=200' })).toEqual([2, 3, 4, 5]);
+    expect(pick({ query: 'level>=warning' })).toEqual([2, 3]);
+  });
+
+  it('finds text case-insensitively in message, tag and fields, ignoring escape codes', () => {
+    expect(pick({ query: 'get' })).toEqual([1, 2]);
+    expect(pick({ query: 'GET failed' })).toEqual([2]);
+    expect(pick({ query: 'red alert' })).toEqual([5]);
+    expect(pick({ query: '"red alert"' })).toEqual([5]);
+    expect(pick({ query: 'loss=0.5' })).toEqual([3]);
+  });
+
+  it('keeps a time range, ends included', () => {
+    expect(pick({ from: 2000, to: 4000 })).toEqual([2, 3, 4]);
+  });
+});
+
+describe('filter in the URL', () => {
+  it('round-trips through search parameters and leaves defaults out', () => {
+    const filter: FilterState = { levels: new Set(['warning', 'error']), query: 'status>=500 "a b"', from: 10, to: 20 };
+    const params = filterToParams(filter, new URLSearchParams('keep=1'));
+    expect(params.get('keep')).toBe('1');
+    expect(filterFromParams(new URLSearchParams(params.toString()))).toEqual(filter);
+    expect(filterToParams(ALL).toString()).toBe('');
+  });
+
+  it('falls back to defaults for malformed values', () => {
+    const filter = filterFromParams(new URLSearchParams('levels=loud,warn&from=abc'));
+    expect([...filter.levels]).toEqual(['warning']);
+    expect(filter.from).toBeUndefined();
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { lowerBound, SecondCounts, timeAt, xAt } from './timeline.js';
+
+describe('SecondCounts', () => {
+  it('sums counts per level into buckets and marks errors', () => {
+    const counts = new SecondCounts();
+    counts.add(10_100, 'info');
+    counts.add(10_900, 'info');
+    counts.add(11_500, 'error');
+    counts.add(15_000, 'debug');
+    const buckets = counts.buckets(10_000, 16_000, 3);
+    expect(buckets.map((b) => b.total)).toEqual([3, 0, 1]);
+    expect(buckets[0]?.counts).toEqual([0, 2, 0, 1, 0]);
+    expect(buckets.map((b) => b.error)).toEqual([true, false, false]);
+    expect([counts.first, counts.last]).toEqual([10_100, 15_000]);
+  });
+
+  it('never makes buckets narrower than a second', () => {
+    const counts = new SecondCounts();
+    counts.add(0, 'info');
+    expect(counts.buckets(0, 2000, 100)).toHaveLength(2);
+  });
+});
+
+describe('timeline positions', () => {
+  it('maps between pixels and time, clamped to the strip', () => {
+    expect(timeAt(50, 200, 1000, 2000)).toBe(1250);
+    expect(timeAt(-5, 200, 1000, 2000)).toBe(1000);
+    expect(xAt(1500, 200, 1000, 2000)).toBe(100);
+  });
+
+  it('finds the first record at or after a time', () => {
+    const ts = [1, 3, 3, 7];
+    expect(lowerBound(ts.length, (i) => ts[i] ?? 0, 3)).toBe(1);
+    expect(lowerBound(ts.length, (i) => ts[i] ?? 0, 8)).toBe(4);
+  });
+});

@@ -1,0 +1,161 @@
+import { batch, effect, signal } from '@preact/signals';
+import { ALL, type FilterState, filterFromParams, filterToParams } from '../core/filter.js';
+import { exportJson, importSession, type SessionDump } from '../core/transfer.js';
+import type { Connection } from './connection.js';
+import type { SessionStore } from './persist.js';
+import { SessionModel } from './session.js';
+import { ViewModel } from './view.js';
+
+/** The views the page can show. */
+export type Tab = 'logs' | 'checkpoints' | 'sessions';
+
+/**
+ * The page as a whole: the live session and its connection, the session
+ * shown (live, stored or imported), its view, the tab, and the actions on
+ * sessions (open, import, export). Components call these; none keeps state.
+ */
+export class AppModel {
+  readonly shown;
+  readonly view;
+  readonly tab = signal<Tab>('logs');
+  /** A short message about the last import or export. */
+  readonly notice = signal<string | undefined>(undefined);
+  /** Records per second arriving in the live session. */
+  readonly rate = signal(0);
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(
+    readonly live: SessionModel,
+    readonly connection: Connection | undefined,
+    readonly store: SessionStore | undefined,
+    initialFilter: FilterState = ALL,
+  ) {
+    this.shown = signal<SessionModel>(live);
+    this.view = signal<ViewModel>(new ViewModel(live));
+    this.view.value.filter.value = initialFilter;
+    let lastSize = live.size;
+    let lastAt = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      this.rate.value = Math.max(0, Math.round(((live.size - lastSize) * 1000) / Math.max(1, now - lastAt)));
+      lastSize = live.size;
+      lastAt = now;
+    }, 1000);
+    this.disposers.push(() => clearInterval(timer));
+  }
+
+  /** Keeps the filter in the address bar (`?q=…&levels=…`), so a reload or a shared link keeps it. */
+  syncUrl(location: Location, history: History): () => void {
+    const dispose = effect(() => {
+      const params = filterToParams(this.view.value.filter.value, new URLSearchParams(location.search));
+      const search = params.toString();
+      if (`?${search}` === location.search || (search === '' && location.search === '')) return;
+      history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
+    });
+    this.disposers.push(dispose);
+    return dispose;
+  }
+
+  /** Reads the filter from a URL's search part. */
+  static filterFrom(search: string): FilterState {
+    return filterFromParams(new URLSearchParams(search));
+  }
+
+  /** Shows `session`, keeping the current filter. */
+  show(session: SessionModel): void {
+    if (session === this.shown.value) return;
+    const filter = this.view.value.filter.value;
+    const old = this.view.value;
+    const view = new ViewModel(session);
+    view.filter.value = filter;
+    batch(() => {
+      this.shown.value = session;
+      this.view.value = view;
+      this.tab.value = 'logs';
+    });
+    old.close();
+  }
+
+  /** Goes back to the live session. */
+  showLive(): void {
+    this.show(this.live);
+  }
+
+  /** Opens a stored session from the sessions list. */
+  async open(id: string): Promise<void> {
+    if (!this.store) return;
+    if (id === this.live.info.value?.id) {
+      this.showLive();
+      return;
+    }
+    const session = new SessionModel('stored');
+    const meta = await this.store.load(id, session);
+    if (meta) this.show(session);
+  }
+
+  /** Reads a dropped or picked file, stores it and shows it. */
+  async importFile(file: File): Promise<void> {
+    let text: string;
+    try {
+      text = await file.text();
+    } catch (error) {
+      this.notice.value = `Could not read ${file.name}: ${error instanceof Error ? error.message : String(error)}`;
+      return;
+    }
+    const result = importSession(text, file.name);
+    if (!result.ok) {
+      this.notice.value = `Could not import ${file.name}: ${result.reason}`;
+      return;
+    }
+    const { dump, skipped } = result;
+    await this.store?.saveDump(dump);
+    const session = new SessionModel('imported');
+    session.load(dump.meta.session, dump.checkpoints, dump.meta.end);
+    session.append(dump.records);
+    this.show(session);
+    this.notice.value = `Imported ${dump.records.length} records from ${file.name}${skipped ? ` (${skipped} lines skipped)` : ''}`;
+  }
+
+  /** The shown session as an export, all of it or only the rows the filter passes. */
+  dump(filtered: boolean): SessionDump | undefined {
+    const session = this.shown.value;
+    const info = session.info.value;
+    if (!info) return undefined;
+    const view = this.view.value;
+    let records = session.records;
+    if (filtered) {
+      records = [];
+      for (let row = 0; row < view.length; row++) {
+        const record = session.records[view.recordIndex(row)];
+        if (record) records.push(record);
+      }
+    }
+    const meta: SessionDump['meta'] = { session: info };
+    const end = session.ended.value;
+    if (end) meta.end = end;
+    if (filtered) meta.filter = view.filter.value.query;
+    return { meta, records, checkpoints: [...session.checkpoints.value.values()] };
+  }
+
+  /** Downloads the shown session (or its filtered view) as a JSON file. */
+  download(filtered: boolean): void {
+    const dump = this.dump(filtered);
+    if (!dump) return;
+    const blob = new Blob([exportJson(dump)], { type: 'application/json' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${dump.meta.session.name}${filtered ? '-filtered' : ''}.json`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    this.notice.value = `Exported ${dump.records.length} records`;
+  }
+
+  /** Stops timers and effects. */
+  close(): void {
+    for (const dispose of this.disposers) dispose();
+    this.view.value.close();
+  }
+}

@@ -1,0 +1,174 @@
+import { batch, effect, signal } from '@preact/signals';
+import { ALL, type CompiledFilter, compileFilter, type FilterState } from '../core/filter.js';
+import type { SessionModel } from './session.js';
+
+/** A request to the list to bring a row into view; `nonce` makes repeated requests distinct. */
+export interface ScrollRequest {
+  row: number;
+  align: 'top' | 'reveal' | 'bottom';
+  nonce: number;
+}
+
+/**
+ * What the logs view shows of a session: the filter, the rows that pass it
+ * (indices into the session's records, grown in place as records arrive),
+ * the selection, and whether the list follows the tail.
+ */
+export class ViewModel {
+  readonly filter = signal<FilterState>(ALL);
+  /** Changes whenever `rows` or `length` change. */
+  readonly version = signal(0);
+  readonly follow = signal(true);
+  /** Rows that arrived since the user stopped following the tail. */
+  readonly newRows = signal(0);
+  /** Sequence number of the selected record. */
+  readonly selected = signal<number | undefined>(undefined);
+  readonly detailOpen = signal(false);
+  readonly scrollRequest = signal<ScrollRequest | undefined>(undefined);
+  /** Rows the list shows, `[first, end)`, for the timeline. */
+  readonly visible = signal<readonly [number, number]>([0, 0]);
+  /** Milliseconds the last full filter pass took. */
+  readonly lastFilterMs = signal(0);
+  private compiled: CompiledFilter = compileFilter(ALL);
+  private rows = new Uint32Array(1024);
+  private count = 0;
+  private scanned = 0;
+  private generation = -1;
+  private seenCount = 0;
+  private nonce = 0;
+  private readonly dispose: () => void;
+
+  constructor(readonly session: SessionModel) {
+    let lastFilter: FilterState | undefined;
+    this.dispose = effect(() => {
+      const filter = this.filter.value;
+      session.version.value;
+      if (filter !== lastFilter) {
+        lastFilter = filter;
+        this.refilter(filter);
+      } else this.extend();
+    });
+  }
+
+  /** Rows passing the filter. */
+  get length(): number {
+    return this.compiled.all ? this.session.size : this.count;
+  }
+
+  /** Index into the session's records of row `row`. */
+  recordIndex(row: number): number {
+    return this.compiled.all ? row : (this.rows[row] ?? 0);
+  }
+
+  /** The parsed search terms, for highlighting. */
+  get terms(): readonly string[] {
+    return this.compiled.query.terms;
+  }
+
+  /** Row showing the record with sequence number `seq` (or the nearest after it). */
+  rowOfSeq(seq: number): number {
+    const index = this.session.indexOfSeq(seq);
+    if (this.compiled.all) return index;
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.rows[mid] ?? 0) < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Asks the list to scroll so `row` shows. */
+  scrollTo(row: number, align: ScrollRequest['align'] = 'reveal'): void {
+    this.scrollRequest.value = { row: Math.max(0, Math.min(row, this.length - 1)), align, nonce: ++this.nonce };
+  }
+
+  /** Starts or stops following the tail. */
+  setFollow(on: boolean): void {
+    if (on === this.follow.value) return;
+    batch(() => {
+      this.follow.value = on;
+      this.seenCount = this.length;
+      this.newRows.value = 0;
+      if (on) this.scrollTo(this.length - 1, 'bottom');
+    });
+  }
+
+  /** Selects the record of row `row` and scrolls it into view. */
+  select(row: number): void {
+    if (this.length === 0) return;
+    const clamped = Math.max(0, Math.min(row, this.length - 1));
+    const record = this.session.records[this.recordIndex(clamped)];
+    if (!record) return;
+    batch(() => {
+      this.selected.value = record.seq;
+      if (clamped < this.length - 1) this.setFollow(false);
+      this.scrollTo(clamped);
+    });
+  }
+
+  /** Row of the selection, or -1. */
+  selectedRow(): number {
+    const seq = this.selected.value;
+    if (seq === undefined) return -1;
+    const row = this.rowOfSeq(seq);
+    const record = this.session.records[this.recordIndex(row)];
+    return record?.seq === seq ? row : -1;
+  }
+
+  /** Stops listening to the session. */
+  close(): void {
+    this.dispose();
+  }
+
+  private push(index: number): void {
+    if (this.count === this.rows.length) {
+      const grown = new Uint32Array(this.rows.length * 2);
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    this.rows[this.count++] = index;
+  }
+
+  private scan(from: number): void {
+    const { records, texts } = this.session;
+    const compiled = this.compiled;
+    const end = records.length;
+    if (!compiled.all) {
+      let i = from;
+      const text = () => texts[i] ?? '';
+      for (; i < end; i++) {
+        if (compiled.test(records[i] as NonNullable<(typeof records)[number]>, text)) this.push(i);
+      }
+    }
+    this.scanned = end;
+  }
+
+  private refilter(filter: FilterState): void {
+    const started = performance.now();
+    this.compiled = compileFilter(filter);
+    this.generation = this.session.generation;
+    this.count = 0;
+    this.scanned = 0;
+    this.scan(0);
+    batch(() => {
+      this.lastFilterMs.value = performance.now() - started;
+      this.seenCount = this.length;
+      this.newRows.value = 0;
+      this.version.value = this.version.peek() + 1;
+    });
+  }
+
+  private extend(): void {
+    if (this.session.generation !== this.generation) {
+      this.refilter(this.filter.value);
+      return;
+    }
+    this.scan(this.scanned);
+    batch(() => {
+      if (!this.follow.peek()) this.newRows.value = Math.max(0, this.length - this.seenCount);
+      this.version.value = this.version.peek() + 1;
+    });
+  }
+}

@@ -1,0 +1,361 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { hostname } from 'node:os';
+import { type CheckpointMessage, type EndMessage, PROTOCOL_VERSION, type SessionInfo } from '@pulselog/shared';
+import { CheckpointStore } from '../checkpoints/store.js';
+import type { ResolvedConfig } from '../config.js';
+import { QueueFullError } from '../errors.js';
+import { DashboardSink } from '../sinks/dashboard.js';
+import { SessionSink } from '../sinks/session.js';
+import type { Sink } from '../sinks/sink.js';
+import { VERSION } from '../version.js';
+import { type ExitParticipant, registerExit, unregisterExit } from './exit-hooks.js';
+import { takeMerged } from './merge.js';
+import { ContextQueue } from './queue.js';
+
+/** Records per batch; a full batch leaves from the hot path without waiting for the timer. */
+export const BATCH_SIZE = 1024;
+/** Longest wait for the session file at exit, or for a sink to catch up under overflow `block`. */
+const SYNC_TIMEOUT_MS = 10_000;
+/** Longest wait for the session recorder on an orderly shutdown. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
+/** An async context: its tag, its fields as JSON text, and its own queue. */
+export interface ContextState {
+  tag: string | undefined;
+  /** Fields added to every record of the context, as JSON object text; `undefined` for none. */
+  fieldsJson: string | undefined;
+  queue: ContextQueue;
+}
+
+/** Size and fill of one context's queue, as shown by `stats()`. */
+export interface QueueStats {
+  /** The context's tag, or `root`. */
+  context: string;
+  /** Records waiting. */
+  size: number;
+  /** Records the queue holds before overflow applies. */
+  capacity: number;
+  /** `size / capacity`. */
+  fill: number;
+}
+
+/**
+ * State shared by a logger and its children: the session, the per-context
+ * queues, the sinks and the flusher. Level calls touch only `seq`, a queue
+ * and `pending`; everything else runs on the flusher's timer, when a batch
+ * fills, or at exit.
+ */
+export class Core implements ExitParticipant {
+  readonly config: ResolvedConfig;
+  readonly session: SessionInfo;
+  readonly sinks: Sink[] = [];
+  readonly dashboard: DashboardSink | undefined;
+  readonly recorder: SessionSink | undefined;
+  readonly contexts = new AsyncLocalStorage<ContextState>();
+  readonly root: ContextState;
+  readonly sinkErrors: Record<string, number> = {};
+  /** Queues that may hold records. */
+  active: ContextQueue[] = [];
+  seq = 0;
+  /** Records waiting across all queues. */
+  pending = 0;
+  /** `pending` at which the hot path drains next. */
+  drainAt = BATCH_SIZE;
+  dropped = 0;
+  /** Set once the session is ending: later calls are counted as dropped. */
+  closed = false;
+  /** Called with errors nobody caught; set by the root logger. */
+  onUncaught: ((err: unknown, origin: string) => void) | undefined;
+  private checkpointStore: CheckpointStore | undefined;
+  private shutdownPromise: Promise<void> | undefined;
+  private finished = false;
+  private draining = false;
+  private timer: NodeJS.Timeout | undefined;
+  private dropNotice = { from: 0, to: 0, count: 0 };
+  private lastDropWarning = 0;
+  private droppedSinceWarning = 0;
+
+  constructor(name: string, config: ResolvedConfig, extraSinks: readonly Sink[]) {
+    this.config = config;
+    const startedAt = Date.now();
+    this.session = {
+      id: `${name}-${startedAt}-${process.pid}`,
+      name,
+      pid: process.pid,
+      host: hostname(),
+      startedAt,
+      versions: { pulselog: VERSION, node: process.version, protocol: PROTOCOL_VERSION },
+    };
+    this.root = { tag: undefined, fieldsJson: undefined, queue: new ContextQueue(config.queueSize, 'root') };
+    if (config.sessionDir !== false) {
+      this.recorder = new SessionSink(config, this.session);
+      this.sinks.push(this.recorder);
+    }
+    if (config.dashboard) {
+      this.dashboard = new DashboardSink(config, this.session);
+      this.sinks.push(this.dashboard);
+    }
+    this.sinks.push(...extraSinks);
+    this.schedule(config.flushInterval);
+    registerExit(this);
+  }
+
+  /** Opens the checkpoint store on first use. */
+  get checkpoints(): CheckpointStore {
+    this.checkpointStore ??= new CheckpointStore(this.config.checkpointPath);
+    return this.checkpointStore;
+  }
+
+  /** Checkpoints saved by this process, without opening the store for it. */
+  get checkpointsSaved(): number {
+    return this.checkpointStore?.saved ?? 0;
+  }
+
+  /** A new context's state, inheriting nothing but what the caller passes. */
+  newContext(tag: string | undefined, fieldsJson: string | undefined): ContextState {
+    return { tag, fieldsJson, queue: new ContextQueue(this.config.queueSize, tag ?? 'context') };
+  }
+
+  private schedule(delay: number): void {
+    this.timer = setTimeout(() => {
+      const moved = this.drain(false);
+      // Under load the next drain comes sooner, so queues stay short between full batches.
+      if (!this.closed)
+        this.schedule(
+          moved >= BATCH_SIZE / 4 ? Math.max(1, this.config.flushInterval >> 2) : this.config.flushInterval,
+        );
+    }, delay);
+    // Logging must never keep a finished program alive.
+    this.timer.unref();
+  }
+
+  /** Puts a queue with a fresh record on the active list (called when it was not on it). */
+  listQueue(queue: ContextQueue): void {
+    queue.listed = true;
+    this.active.push(queue);
+  }
+
+  /** The hot path reached `drainAt`: move full batches on, or wait for the next batch's worth if sinks are busy. */
+  drainFromHotPath(): void {
+    this.drain(false);
+    this.drainAt = this.pending + BATCH_SIZE;
+  }
+
+  private sinksBusy(): boolean {
+    for (const sink of this.sinks) {
+      try {
+        if (sink.busy?.()) return true;
+      } catch {
+        this.countSinkError(sink);
+      }
+    }
+    return false;
+  }
+
+  private countSinkError(sink: Sink): void {
+    this.sinkErrors[sink.name] = (this.sinkErrors[sink.name] ?? 0) + 1;
+  }
+
+  /**
+   * Hands queued records to every sink in batches, merged by `seq`. Stops
+   * while a sink is busy unless `force`, leaving the rest in the queues.
+   * Returns the number of records moved.
+   */
+  drain(force: boolean): number {
+    if (this.draining) return 0;
+    this.draining = true;
+    let moved = 0;
+    try {
+      this.announceDrops();
+      while (this.pending > 0 && (force || !this.sinksBusy())) {
+        const taken = takeMerged(this.active, BATCH_SIZE);
+        if (taken === undefined) break;
+        const count = taken.lines.length;
+        const batch = { lines: `${taken.lines.join('\n')}\n`, firstSeq: taken.firstSeq, lastSeq: taken.lastSeq, count };
+        this.pending -= count;
+        moved += count;
+        for (const sink of this.sinks) {
+          try {
+            sink.write(batch);
+          } catch {
+            this.countSinkError(sink);
+          }
+        }
+      }
+      if (this.pending === 0 || this.active.length > 64) this.pruneActive();
+    } finally {
+      this.draining = false;
+    }
+    if (this.pending < BATCH_SIZE) this.drainAt = BATCH_SIZE;
+    return moved;
+  }
+
+  private pruneActive(): void {
+    const kept: ContextQueue[] = [];
+    for (const q of this.active) {
+      if (q.size > 0) kept.push(q);
+      else q.listed = false;
+    }
+    this.active = kept;
+  }
+
+  /**
+   * Called by a level call whose queue is full. Returns true when the record
+   * may be queued, false when it is to be given up; throws `QueueFullError`
+   * under overflow `raise`.
+   */
+  makeRoom(queue: ContextQueue): boolean {
+    this.drain(false);
+    if (queue.size < queue.capacity) return true;
+    switch (this.config.overflow) {
+      case 'raise':
+        throw new QueueFullError(queue.capacity);
+      case 'block':
+        // The caller pays: wait for the sinks to catch up, then hand everything over.
+        for (const sink of this.sinks) if (sink.busy?.()) sink.flushSync?.(SYNC_TIMEOUT_MS);
+        this.drain(true);
+        return true;
+      default:
+        this.evict(queue);
+        return true;
+    }
+  }
+
+  private evict(queue: ContextQueue): void {
+    const seq = queue.evictOldest();
+    this.pending--;
+    this.dropped++;
+    const notice = this.dropNotice;
+    if (notice.count === 0 || seq < notice.from) notice.from = seq;
+    if (seq > notice.to) notice.to = seq;
+    notice.count++;
+    this.droppedSinceWarning++;
+    const now = Date.now();
+    if (now - this.lastDropWarning >= 1000) {
+      this.lastDropWarning = now;
+      process.stderr.write(
+        `pulselog: the queue of context '${queue.label}' is full (${queue.capacity} records) and the sinks cannot keep up; dropped ${this.droppedSinceWarning} oldest record(s) of that context (overflow 'drop'; ${this.dropped} in all)\n`,
+      );
+      this.droppedSinceWarning = 0;
+    }
+  }
+
+  private announceDrops(): void {
+    const notice = this.dropNotice;
+    if (notice.count === 0) return;
+    for (const sink of this.sinks) {
+      try {
+        sink.dropped?.(notice.from, notice.to, notice.count);
+      } catch {
+        this.countSinkError(sink);
+      }
+    }
+    this.dropNotice = { from: 0, to: 0, count: 0 };
+  }
+
+  /** Streams a checkpoint change to every sink, after the records logged before it. */
+  checkpoint(message: CheckpointMessage): void {
+    this.drain(true);
+    for (const sink of this.sinks) {
+      try {
+        sink.checkpoint?.(message);
+      } catch {
+        this.countSinkError(sink);
+      }
+    }
+  }
+
+  /** Drains everything and waits until every sink has delivered it; false on timeout. */
+  async flush(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending > 0) {
+      this.drain(false);
+      if (this.pending === 0) break;
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const results = await Promise.all(
+      this.sinks.map((sink) =>
+        sink.flush ? sink.flush(Math.max(0, deadline - Date.now())).catch(() => false) : Promise.resolve(true),
+      ),
+    );
+    return results.every(Boolean);
+  }
+
+  flushSync(): void {
+    this.drain(true);
+    for (const sink of this.sinks) {
+      try {
+        sink.flushSync?.(SYNC_TIMEOUT_MS);
+      } catch {
+        this.countSinkError(sink);
+      }
+    }
+  }
+
+  logUncaught(err: unknown, origin: string): void {
+    this.onUncaught?.(err, origin);
+  }
+
+  private endMessage(reason: EndMessage['reason'], code?: number, signal?: string): EndMessage {
+    const end: EndMessage = { type: 'end', reason, at: Date.now(), lastSeq: this.seq };
+    if (code !== undefined) end.code = code;
+    if (signal !== undefined) end.signal = signal;
+    return end;
+  }
+
+  finalizeSync(reason: 'exit' | 'uncaught' | 'signal', code?: number, signal?: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.drain(true);
+    const end = this.endMessage(reason, code, signal);
+    for (const sink of this.sinks) {
+      try {
+        sink.closeSync?.(end, SYNC_TIMEOUT_MS);
+      } catch {
+        this.countSinkError(sink);
+      }
+    }
+    this.checkpointStore?.close();
+    unregisterExit(this);
+  }
+
+  /** Ends the session: drains, then closes every sink and waits for it. Idempotent. */
+  shutdown(reason: EndMessage['reason']): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      this.closed = true;
+      clearTimeout(this.timer);
+      this.drain(true);
+      const end = this.endMessage(reason);
+      await Promise.all(
+        this.sinks.map((sink) => {
+          // The dashboard lingers for a browser tab to catch up before it lets go.
+          const timeout = sink === this.dashboard ? this.config.linger + 5000 : CLOSE_TIMEOUT_MS;
+          return sink.close(end, timeout).catch(() => this.countSinkError(sink));
+        }),
+      );
+      this.finished = true;
+      this.checkpointStore?.close();
+      unregisterExit(this);
+    })();
+    return this.shutdownPromise;
+  }
+
+  /** Sizes and fill of the root queue and of every context queue holding records. */
+  queueStats(): QueueStats[] {
+    const queues = [this.root.queue, ...this.active.filter((q) => q !== this.root.queue && q.size > 0)];
+    return queues.map((q) => ({ context: q.label, size: q.size, capacity: q.capacity, fill: q.size / q.capacity }));
+  }
+
+  /** Sink failures: what their methods threw plus what they counted themselves. */
+  sinkErrorCounts(): Record<string, number> {
+    const out: Record<string, number> = { ...this.sinkErrors };
+    for (const sink of this.sinks) {
+      const own = sink.errors?.() ?? 0;
+      if (own > 0) out[sink.name] = (out[sink.name] ?? 0) + own;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,77 @@
+/** A range of records the logger dropped before they reached the hub. */
+export interface Drop {
+  /** First sequence number of the range. */
+  from: number;
+  /** Last sequence number of the range. */
+  to: number;
+  /** Records of the range that are missing; the others arrive as usual. */
+  count: number;
+}
+
+/** Drop notes kept at most; older neighbours are merged beyond it so memory stays bounded. */
+const MAX_DROPS = 4096;
+
+/**
+ * The drops the logger reported, in ascending order, so that a client that
+ * connects late or falls behind still learns of them at the right place in
+ * the stream. Entries are addressed by an absolute index that never goes
+ * back, which is what each client keeps as its cursor.
+ */
+export class DropLog {
+  private entries: Drop[] = [];
+  /** Absolute index of `entries[0]`. */
+  private base = 0;
+  /** Records dropped in total, whether or not their notes are still held. */
+  total = 0;
+
+  /** Absolute index one past the newest note. */
+  get end(): number {
+    return this.base + this.entries.length;
+  }
+
+  /** Notes a dropped range; ranges arrive in ascending order. */
+  add(drop: Drop): void {
+    this.total += drop.count;
+    this.entries.push(drop);
+    if (this.entries.length > MAX_DROPS) {
+      // Merging the two oldest keeps every dropped record covered, only less precisely.
+      const [a, b] = this.entries.splice(0, 2) as [Drop, Drop];
+      this.entries.unshift({ from: a.from, to: b.to, count: a.count + b.count });
+      this.base++;
+    }
+  }
+
+  /** Forgets notes wholly inside an evicted range: readers get that range as one `evicted` gap instead. */
+  forget(throughSeq: number): void {
+    let n = 0;
+    while (n < this.entries.length && (this.entries[n] as Drop).to <= throughSeq) n++;
+    if (n > 0) {
+      this.entries = this.entries.slice(n);
+      this.base += n;
+    }
+  }
+
+  /** Absolute index of the first note a reader holding records up to `seq` may not have seen. */
+  indexAfter(seq: number): number {
+    let i = 0;
+    while (i < this.entries.length && (this.entries[i] as Drop).to <= seq) i++;
+    return this.base + i;
+  }
+
+  /**
+   * Notes from absolute index `from` that a reader holding every record up
+   * to `seq` should get now: those starting at or before `seq + 1`. Returns
+   * them with the index to continue from.
+   */
+  due(from: number, seq: number): { drops: Drop[]; next: number } {
+    const drops: Drop[] = [];
+    let i = Math.max(from, this.base);
+    while (i < this.end) {
+      const drop = this.entries[i - this.base] as Drop;
+      if (drop.from > seq + 1) break;
+      drops.push(drop);
+      i++;
+    }
+    return { drops, next: i };
+  }
+}

@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CheckpointMessage, EndMessage, SessionInfo } from '@pulselog/shared';
+import type { ResolvedConfig } from '../config.js';
+import { type SessionWorkerData, SLOT, STATE, sessionWorkerMain } from './session-worker.js';
+import type { Batch, Sink } from './sink.js';
+
+/** Characters handed to the recorder thread but not yet written, beyond which the sink reports itself busy. */
+const MAX_IN_FLIGHT_CHARS = 64 * 1024 * 1024;
+
+/** Version of the session file layout, in its header line. */
+export const SESSION_FORMAT = 1;
+
+/** Source of the recorder thread; `__name` covers helpers a test transpiler may add. */
+const WORKER_SOURCE = `var __name = (f) => f;\n(${sessionWorkerMain.toString()})();`;
+
+/** `2026-11-22T02-11-57-123Z`: an ISO time that is also a portable file name. */
+function fileTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/[:.]/g, '-');
+}
+
+/** Path of a new session file in `dir`, never one that exists already. */
+export function sessionFilePath(dir: string, session: SessionInfo): string {
+  const base = `${session.name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 80) || 'session'}-${fileTime(session.startedAt)}`;
+  let file = join(dir, `${base}.ndjson`);
+  for (let n = 2; existsSync(file); n++) file = join(dir, `${base}-${n}.ndjson`);
+  return file;
+}
+
+/**
+ * The session recorder: appends every batch, checkpoint change and drop
+ * notice to `<sessionDir>/<name>-<start time>.ndjson` from its own thread, so
+ * the logging thread never waits for the disk. The first line is a header
+ * (`{"type":"session",...}`), then record lines (`{"seq":...}`), checkpoint
+ * lines (`{"type":"checkpoint",...}`), gaps and a final `{"type":"end",...}`.
+ */
+export class SessionSink implements Sink {
+  readonly name = 'session';
+  /** The file being written. */
+  readonly file: string;
+  private readonly worker: Worker;
+  private readonly slots: Int32Array;
+  private postedBatches = 0;
+  private postedChars = 0;
+  private ended = false;
+  private terminated = false;
+
+  constructor(config: ResolvedConfig, session: SessionInfo) {
+    this.file = sessionFilePath(config.sessionDir as string, session);
+    const sab = new SharedArrayBuffer(16);
+    this.slots = new Int32Array(sab);
+    const header = `${JSON.stringify({ type: 'session', format: SESSION_FORMAT, session })}\n`;
+    const workerData: SessionWorkerData = { sab, file: this.file, header, keepSessions: config.keepSessions };
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData, name: 'pulselog-session' });
+    this.worker.on('message', (message: { t: string; message?: string }) => {
+      if (message.t === 'error') process.stderr.write(`pulselog: session recording is off: ${message.message}\n`);
+    });
+    this.worker.on('error', () => Atomics.store(this.slots, SLOT.state, STATE.failed));
+    // Recording must never keep a finished program alive; the exit hook waits for it instead.
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    this.worker.unref();
+  }
+
+  private post(text: string): void {
+    if (this.terminated) return;
+    this.postedBatches++;
+    this.postedChars = (this.postedChars + text.length) | 0;
+    this.worker.postMessage(text);
+  }
+
+  write(batch: Batch): void {
+    this.post(batch.lines);
+  }
+
+  checkpoint(message: CheckpointMessage): void {
+    this.post(`${JSON.stringify(message)}\n`);
+  }
+
+  dropped(from: number, to: number, count: number): void {
+    this.post(`${JSON.stringify({ type: 'gap', reason: 'dropped', from, to, count })}\n`);
+  }
+
+  /** True while more than its bound of text waits to be written: the logger then keeps records in its queues. */
+  busy(): boolean {
+    if (this.failed()) return false;
+    return ((this.postedChars - Atomics.load(this.slots, SLOT.chars)) | 0) > MAX_IN_FLIGHT_CHARS;
+  }
+
+  /** Write errors so far (a full disk, say); the file cannot be opened counts as one. */
+  errors(): number {
+    return Atomics.load(this.slots, SLOT.errors) + (this.failed() ? 1 : 0);
+  }
+
+  private failed(): boolean {
+    return Atomics.load(this.slots, SLOT.state) === STATE.failed;
+  }
+
+  private behind(): number {
+    return (this.postedBatches - Atomics.load(this.slots, SLOT.batches)) | 0;
+  }
+
+  /** Blocks the calling thread until everything handed over is in the file; false on timeout. */
+  flushSync(timeoutMs: number): boolean {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const written = Atomics.load(this.slots, SLOT.batches);
+      if (((this.postedBatches - written) | 0) <= 0) return true;
+      const left = deadline - Date.now();
+      if (left <= 0 || this.failed()) return false;
+      Atomics.wait(this.slots, SLOT.batches, written, Math.min(left, 50));
+    }
+  }
+
+  /** Resolves true once everything handed over is in the file, false on timeout. */
+  async flush(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.behind() > 0) {
+      if (Date.now() > deadline || this.failed()) return false;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return true;
+  }
+
+  /** Appends the end line and waits for the file to hold everything: the exit path, where nothing async runs. */
+  closeSync(end: EndMessage, timeoutMs: number): void {
+    if (!this.ended) {
+      this.ended = true;
+      this.post(`${JSON.stringify(end)}\n`);
+    }
+    this.flushSync(timeoutMs);
+  }
+
+  async close(end: EndMessage, timeoutMs: number): Promise<void> {
+    if (!this.ended) {
+      this.ended = true;
+      this.post(`${JSON.stringify(end)}\n`);
+    }
+    await this.flush(timeoutMs);
+    this.terminated = true;
+    await this.worker.terminate();
+  }
+}
