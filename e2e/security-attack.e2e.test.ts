@@ -140,4 +140,14 @@ describe('a hostile web page', () => {
     expect(after.clients).toBe(0);
     await page.close();
   });
+
+  it('tells the dashboard page itself when its token is wrong, instead of retrying for ever', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${address.origin}/#token=${GUESSED}`);
+    await expect
+      .poll(() => page.locator('[data-state]').first().getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('unauthorized');
+    expect(await page.getByTestId('record-count').textContent()).toBe('0 records');
+    await page.close();
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from './support/browser.js';
+import { parseDashboardUrl, rawClient } from './support/client.js';
 import { type RunningScript, runScript } from './support/script.js';
 
 const WAITING = /pulselog: waiting up to 5 s for a dashboard tab to receive the last records \(Ctrl-C to skip\)\n/g;
@@ -54,5 +55,19 @@ describe('a short script and its dashboard', () => {
     // Skipped, not sat out: the full wait would have taken 5 s.
     expect(Date.now() - sentAt).toBeLessThan(4000);
     expect(exit.signal === 'SIGINT' || exit.code === 0).toBe(true);
+  });
+
+  it('still delivers the last records and end to a tab when the script calls process.exit()', async () => {
+    const script = runScript('server-exit.mjs');
+    scripts.push(script);
+    const tab = rawClient(parseDashboardUrl(await script.dashboardUrl()));
+    await tab.until(() => tab.others.some((m) => m.type === 'hello'));
+    // Subscribed once the hub has had the resume; a stats tick shows it.
+    await tab.until(() => tab.others.some((m) => m.type === 'stats'));
+    script.child.stdin?.write('go\n');
+    expect(await script.exited).toEqual({ code: 3, signal: null });
+    await tab.until(() => tab.ended, 5000);
+    expect(tab.records).toBe(100);
+    expect(tab.others.at(-1)).toMatchObject({ type: 'end', reason: 'exit', code: 3, lastSeq: 100 });
   });
 });

@@ -60,6 +60,11 @@ export async function runDemo(options: { epochs?: number; stepMs?: number } = {}
       await sleep(stepMs);
     }
     process.stdout.write(`epoch ${epoch}/${epochs}  loss ${loss.toFixed(4)}  accuracy ${accuracy.toFixed(4)}\n`);
+    log.save(
+      `epoch-${epoch}`,
+      { epoch, loss: +loss.toFixed(4), accuracy: +accuracy.toFixed(4) },
+      { status: 'DONE', progress: Math.round((epoch / epochs) * 100), note: epoch === epochs ? 'final' : undefined },
+    );
     await log.context('validation', async () => {
       const valLoss = +(loss * (1.05 + Math.random() * 0.1)).toFixed(4);
       log.info('validation done', { epoch, val_loss: valLoss, val_accuracy: +(accuracy * 0.97).toFixed(4) });

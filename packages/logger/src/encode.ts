@@ -38,12 +38,65 @@ function isPlainJson(value: unknown, depth: number): boolean {
   }
 }
 
+/** Characters that a JSON string must escape, and lone surrogates, which it must write as escapes. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON must escape exactly these control characters.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const keyTexts = new Map<string, string>();
+
+/** `"key":` for an object key; field names repeat, so their encodings are kept (up to a bound). */
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = `${JSON.stringify(key)}:`;
+    if (keyTexts.size < 4096) keyTexts.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * JSON text of a plain object whose values are all short strings, finite
+ * numbers, booleans or null: the usual shape of log fields. Written by hand,
+ * which is about twice as fast as `JSON.stringify` for such objects; returns
+ * `undefined` at the first value of any other kind.
+ */
+function encodeFlat(fields: Record<string, unknown>): string | undefined {
+  let out = '';
+  let keys = 0;
+  for (const key in fields) {
+    if (++keys > DEFAULT_LIMITS.maxKeys) return undefined;
+    const v = fields[key];
+    let text: string;
+    switch (typeof v) {
+      case 'number':
+        if (!Number.isFinite(v)) return undefined;
+        text = `${v}`;
+        break;
+      case 'string':
+        if (v.length > DEFAULT_LIMITS.maxStringLength) return undefined;
+        text = NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+        break;
+      case 'boolean':
+        text = v ? 'true' : 'false';
+        break;
+      default:
+        if (v !== null) return undefined;
+        text = 'null';
+    }
+    out += (out === '' ? '{' : ',') + keyText(key) + text;
+  }
+  return out === '' ? '{}' : `${out}}`;
+}
+
 /** JSON object text of a fields object: exact for plain data, made safe otherwise, never anything but an object. */
 export function encodeFields(fields: unknown): string {
   let safe: unknown = fields;
   try {
     if (typeof fields === 'object' && fields !== null && !Array.isArray(fields)) {
-      if (isPlainJson(fields, 0)) return JSON.stringify(fields);
+      if (Object.getPrototypeOf(fields) === Object.prototype) {
+        const flat = encodeFlat(fields as Record<string, unknown>);
+        if (flat !== undefined) return flat;
+        if (isPlainJson(fields, 0)) return JSON.stringify(fields);
+      }
       safe = toJsonSafe(fields);
       if (typeof safe === 'object' && safe !== null && !Array.isArray(safe)) return JSON.stringify(safe);
     }

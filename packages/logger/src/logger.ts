@@ -5,7 +5,7 @@ import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { Core, type QueueStats } from './core/core.js';
 import { encodeFields, encodeMessage, encodeRecord, encodeValue, joinObjects, timestamp } from './encode.js';
-import { serializeError } from './serialize.js';
+import { safeString, serializeError, truncate } from './serialize.js';
 import type { Sink } from './sinks/sink.js';
 
 export type { CheckpointMeta } from './checkpoints/validate.js';
@@ -46,6 +46,13 @@ export interface LoggerStats {
 }
 
 function noop(): void {}
+
+/** Longest tag kept: a tag is repeated on every record of its context. */
+const MAX_TAG_LENGTH = 200;
+
+function tagText(value: unknown): string {
+  return truncate(safeString(value), MAX_TAG_LENGTH);
+}
 
 const kCore = Symbol('pulselog.core');
 interface Parent {
@@ -207,7 +214,7 @@ export class Logger {
   /** Sets the tag of the current async context (or of the root, outside any context). */
   tag(tag: string | undefined): void {
     const state = this.core.contexts.getStore() ?? this.core.root;
-    state.tag = tag === undefined || tag === null ? undefined : String(tag);
+    state.tag = tag === undefined || tag === null ? undefined : tagText(tag);
     state.queue.label = state.tag ?? (state === this.core.root ? 'root' : 'context');
   }
 
@@ -226,12 +233,16 @@ export class Logger {
     const outer = core.contexts.getStore() ?? core.root;
     let tag = outer.tag;
     let fieldsJson = outer.fieldsJson;
-    if (typeof spec === 'object' && spec !== null) {
-      const { tag: own, ...fields } = spec;
-      if (own !== undefined) tag = String(own);
-      if (Object.keys(fields).length > 0) fieldsJson = joinObjects(fieldsJson, encodeFields(fields));
-    } else if (spec !== undefined) {
-      tag = String(spec);
+    try {
+      if (typeof spec === 'object' && spec !== null) {
+        const { tag: own, ...fields } = spec;
+        if (own !== undefined) tag = tagText(own);
+        if (Object.keys(fields).length > 0) fieldsJson = joinObjects(fieldsJson, encodeFields(fields));
+      } else if (spec !== undefined) {
+        tag = tagText(spec);
+      }
+    } catch {
+      // An exotic spec (a revoked Proxy, say) still gets its own context, with what could be read.
     }
     return core.contexts.run(core.newContext(tag, fieldsJson), fn);
   }

@@ -54,7 +54,13 @@ function constructorName(value: object): string | undefined {
  * guarded: errors from user code may carry throwing getters or be Proxies.
  */
 export function serializeError(err: unknown, limits: SerializeLimits = DEFAULT_LIMITS, depth = 0): SerializedError {
-  if (!(err instanceof Error)) {
+  let isError = false;
+  try {
+    isError = err instanceof Error;
+  } catch {
+    // `instanceof` runs a Proxy's getPrototypeOf trap, which may throw (or be revoked).
+  }
+  if (!isError || !(err instanceof Error)) {
     return { name: 'NonError', message: truncate(safeString(err), limits.maxStringLength) };
   }
   const out: SerializedError = { name: 'Error', message: '' };

@@ -21,7 +21,14 @@ function mount(store?: SessionStore): { host: HTMLElement; live: SessionModel } 
     type: 'hello',
     protocol: 1,
     lastSeq: 0,
-    session: { id: 'a', name: 'train', pid: 1, host: 'h', startedAt: 0, versions: { pulselog: '', node: '', protocol: 1 } },
+    session: {
+      id: 'a',
+      name: 'train',
+      pid: 1,
+      host: 'h',
+      startedAt: 0,
+      versions: { pulselog: '', node: '', protocol: 1 },
+    },
   });
   return { host, live };
 }

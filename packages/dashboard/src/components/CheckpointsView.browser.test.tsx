@@ -37,7 +37,11 @@ describe('CheckpointsView', () => {
       op: 'upsert',
       checkpoint: { name: 'epoch-2', data: null, status: 'IN_PROGRESS', progress: 20, note: 'running', ts: 2 },
     });
-    receive(model, { type: 'checkpoint', op: 'upsert', checkpoint: { name: 'eval', data: 1, status: 'SKIPPED', ts: 3 } });
+    receive(model, {
+      type: 'checkpoint',
+      op: 'upsert',
+      checkpoint: { name: 'eval', data: 1, status: 'SKIPPED', ts: 3 },
+    });
     await tick();
     const cards = () => [...host.querySelectorAll('[data-testid="checkpoint"]')] as HTMLElement[];
     expect(cards().map((c) => c.querySelector('.status')?.textContent)).toEqual(['DONE', 'IN_PROGRESS', 'SKIPPED']);

@@ -3,8 +3,8 @@ import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionModel } from '../model/session.js';
 import { ViewModel } from '../model/view.js';
-import { ROW_HEIGHT } from './RecordRow.js';
 import { RecordList } from './RecordList.js';
+import { ROW_HEIGHT } from './RecordRow.js';
 import '../styles.css';
 
 const LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
@@ -39,7 +39,9 @@ function mount(view: ViewModel): HTMLElement {
   return host;
 }
 
-const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+/** Waits until arriving records have been drawn (redraws are spaced out while records stream in). */
+const frame = () =>
+  new Promise((resolve) => setTimeout(() => requestAnimationFrame(() => setTimeout(resolve, 0)), 120));
 const list = (host: HTMLElement) => host.querySelector('[data-testid="record-list"]') as HTMLElement;
 const seqs = (host: HTMLElement) =>
   [...host.querySelectorAll('[data-seq]')].map((row) => Number(row.getAttribute('data-seq'))).sort((a, b) => a - b);

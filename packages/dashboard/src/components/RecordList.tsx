@@ -22,7 +22,8 @@ export function RecordList({ view }: { view: ViewModel }) {
 
   const scrollEl = (top: number) => {
     const el = ref.current;
-    if (!el || Math.abs(el.scrollTop - top) < 1) return;
+    // Compared with the last position seen, not `el.scrollTop`: reading that would force a layout.
+    if (!el || Math.abs(win.scrollTop - top) < 1) return;
     programmatic.current = true;
     el.scrollTop = top;
     win.onScroll();

@@ -34,7 +34,9 @@ describe('compileFilter', () => {
     expect(pick({ query: 'tag:web status<300' })).toEqual([1]);
     expect(pick({ query: 'meta.lr=0.1' })).toEqual([3]);
     expect(pick({ query: 'status!=200' })).toEqual([2, 3, 4, 5]);
-    expect(pick({ query: 'level>=warning' })).toEqual([2, 3]);
+    // Level conditions narrow the level toggles, which dividers always pass.
+    expect(pick({ query: 'level>=warning' })).toEqual([2, 3, 4]);
+    expect(pick({ query: 'level=bogus' })).toEqual([4]);
   });
 
   it('finds text case-insensitively in message, tag and fields, ignoring escape codes', () => {

@@ -16,6 +16,22 @@ export interface FilterState {
 /** The filter that shows everything. */
 export const ALL: FilterState = Object.freeze({ levels: new Set(LEVEL_NAMES), query: '' });
 
+/** Code of a record's level in columns of levels: its index in `LEVEL_NAMES`, or `DIVIDER_CODE`. */
+export function levelCode(record: LogRecord): number {
+  return record.kind === 'divider' ? DIVIDER_CODE : LEVEL_NAMES.indexOf(record.level);
+}
+
+/** Level code of dividers, which every level filter lets through. */
+export const DIVIDER_CODE = LEVEL_NAMES.length;
+
+/** One field condition, ready to test. */
+export interface CompiledCondition {
+  /** True when `record` passes. */
+  test(record: LogRecord): boolean;
+  /** For a number compared with a top-level field: the field, and a test of its numeric value. */
+  numeric?: { key: string; test(value: number): boolean };
+}
+
 /** A filter ready to test records: the query parsed once. */
 export interface CompiledFilter {
   /** The parsed query. */
@@ -24,6 +40,27 @@ export interface CompiledFilter {
   needsText: boolean;
   /** True when every record passes. */
   all: boolean;
+  /** True when every record passes all but the full-text terms. */
+  baseAll: boolean;
+  /** True when `record` passes the levels, the time range and the field conditions (terms aside). */
+  base(record: LogRecord): boolean;
+  /**
+   * Which level codes pass (see `levelCode`), so a scan can reject records
+   * from a column of codes without touching the records.
+   */
+  levelPass: Uint8Array;
+  /** The time range, ends included (infinite when open). */
+  from: number;
+  to: number;
+  /** True when there are field conditions, which need the record itself. */
+  hasConditions: boolean;
+  /** True when `record` passes the field conditions. */
+  conditions(record: LogRecord): boolean;
+  /**
+   * The field conditions one by one: a numeric one names its top-level field
+   * and comparison, so a scan may read a column of numbers instead.
+   */
+  conditionList: CompiledCondition[];
   /** True when `record` passes; `text` gives its lower-cased search text on demand. */
   test(record: LogRecord, text: () => string): boolean;
 }
@@ -68,36 +105,82 @@ function compare(actual: unknown, cond: Condition, wanted: number): boolean {
   }
 }
 
-function compileCondition(cond: Condition): (record: LogRecord) => boolean {
-  if (cond.key === 'level') {
-    const level = normalizeLevel(cond.value);
-    if (!level) return () => false;
-    const wanted = LEVELS[level];
-    return (record) => compare(LEVELS[record.level], { ...cond, value: String(wanted) }, wanted);
-  }
+const NUMERIC_TESTS: Record<Condition['op'], (a: number, b: number) => boolean> = {
+  '=': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+};
+
+/** The levels a `level` condition lets through, e.g. `level>=warning`. */
+function levelsOf(cond: Condition): Set<LevelName> {
+  const level = normalizeLevel(cond.value);
+  if (!level) return new Set();
+  const wanted = LEVELS[level];
+  const op = NUMERIC_TESTS[cond.op];
+  return new Set(LEVEL_NAMES.filter((l) => op(LEVELS[l], wanted)));
+}
+
+function compileCondition(cond: Condition): CompiledCondition {
   const wanted = cond.value.trim() === '' ? Number.NaN : Number(cond.value);
-  return (record) => compare(fieldValue(record, cond.key), cond, wanted);
+  const compiled: CompiledCondition = { test: (record) => compare(fieldValue(record, cond.key), cond, wanted) };
+  const topLevel = cond.key !== 'tag' && cond.key !== 'msg' && !cond.key.includes('.');
+  if (topLevel && Number.isFinite(wanted)) {
+    const op = NUMERIC_TESTS[cond.op];
+    compiled.numeric = { key: cond.key, test: (value) => op(value, wanted) };
+  }
+  return compiled;
 }
 
 /** Parses the filter's query once and returns a fast test for records. */
 export function compileFilter(filter: FilterState): CompiledFilter {
   const query = parseQuery(filter.query);
-  const levels = filter.levels;
+  // `level` conditions narrow the level toggles rather than test each record.
+  const levels = new Set(filter.levels);
+  for (const cond of query.conditions) {
+    if (cond.key !== 'level') continue;
+    const allowed = levelsOf(cond);
+    for (const l of LEVEL_NAMES) if (!allowed.has(l)) levels.delete(l);
+  }
   const allLevels = LEVEL_NAMES.every((l) => levels.has(l));
   const from = filter.from ?? Number.NEGATIVE_INFINITY;
   const to = filter.to ?? Number.POSITIVE_INFINITY;
-  const conditions = query.conditions.map(compileCondition);
+  const conditionList = query.conditions.filter((c) => c.key !== 'level').map(compileCondition);
+  const conditions = conditionList.map((c) => c.test);
   const terms = query.terms;
   const all = allLevels && isEmptyQuery(query) && filter.from === undefined && filter.to === undefined;
+  const levelPass = new Uint8Array(DIVIDER_CODE + 1);
+  LEVEL_NAMES.forEach((l, i) => {
+    levelPass[i] = levels.has(l) ? 1 : 0;
+  });
+  levelPass[DIVIDER_CODE] = 1;
+  const passesConditions = (record: LogRecord): boolean => {
+    for (const cond of conditions) if (!cond(record)) return false;
+    return true;
+  };
+  const base = (record: LogRecord): boolean => {
+    // Dividers mark places in the session; they stay unless a search or time range excludes them.
+    if (record.kind !== 'divider' && !levels.has(record.level)) return false;
+    if (record.ts < from || record.ts > to) return false;
+    for (const cond of conditions) if (!cond(record)) return false;
+    return true;
+  };
   return {
     query,
     needsText: terms.length > 0,
     all,
+    baseAll: allLevels && conditions.length === 0 && filter.from === undefined && filter.to === undefined,
+    base,
+    levelPass,
+    from,
+    to,
+    hasConditions: conditions.length > 0,
+    conditions: passesConditions,
+    conditionList,
     test(record, text) {
-      // Dividers mark places in the session; they stay unless a search or time range excludes them.
-      if (record.kind !== 'divider' && !levels.has(record.level)) return false;
-      if (record.ts < from || record.ts > to) return false;
-      for (const cond of conditions) if (!cond(record)) return false;
+      if (!base(record)) return false;
       if (terms.length > 0) {
         const haystack = text();
         for (const term of terms) if (!haystack.includes(term)) return false;

@@ -37,6 +37,7 @@ export function formatDuration(ms: number): string {
 /** A field value as short text for a chip. */
 export function formatValue(value: unknown): string {
   if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { PROTOCOL_VERSION, parseServerMessage, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
+import { CLOSE_UNAUTHORIZED, PROTOCOL_VERSION, parseServerMessage, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
 import type { SessionModel } from './session.js';
 
 /** Where the live stream stands, as shown in the status bar. */
@@ -63,7 +63,7 @@ export class Connection {
     };
     socket.onclose = (event) => {
       if (this.socket !== socket || this.stopped) return;
-      if (event.code === 1008 || event.code === 4001) {
+      if (event.code === 1008 || event.code === CLOSE_UNAUTHORIZED) {
         this.state.value = 'unauthorized';
         return;
       }

@@ -9,7 +9,10 @@ import type {
   ServerMessage,
   SessionInfo,
 } from '@pulselog/shared';
+import { NumericColumns } from '../core/columns.js';
+import { levelCode } from '../core/filter.js';
 import { searchText } from '../core/text.js';
+import { TextIndex } from '../core/textindex.js';
 import { SecondCounts } from '../core/timeline.js';
 import { frameThrottle } from './frame.js';
 
@@ -18,6 +21,9 @@ export type LevelCounts = Record<LevelName, number>;
 
 /** Zero records of every level. */
 export const zeroCounts = (): LevelCounts => ({ debug: 0, info: 0, warning: 0, error: 0, critical: 0 });
+
+/** Shortest time between two redraws caused by arriving records. */
+const UPDATE_MS = 80;
 
 /** Where a session shown on the page comes from. */
 export type SessionSource = 'live' | 'stored' | 'imported';
@@ -31,7 +37,13 @@ export type SessionSource = 'live' | 'stored' | 'imported';
 export class SessionModel {
   readonly records: LogRecord[] = [];
   /** Lower-cased search text of each record, computed once on arrival. */
-  readonly texts: string[] = [];
+  readonly texts = new TextIndex();
+  /** Each record's level code (`levelCode`), a column scanned without touching the records. */
+  levelCodes = new Uint8Array(1024);
+  /** Each record's time, likewise. */
+  times = new Float64Array(1024);
+  /** Numbers of the fields filters ask about, as columns. */
+  readonly numeric = new NumericColumns();
   /** Record counts per second, for the timeline. */
   readonly seconds = new SecondCounts();
   readonly version = signal(0);
@@ -50,7 +62,7 @@ export class SessionModel {
       this.counts.value = { ...this.liveCounts };
       this.version.value = this.version.peek() + 1;
     });
-  });
+  }, UPDATE_MS);
 
   constructor(readonly source: SessionSource = 'live') {}
 
@@ -119,8 +131,12 @@ export class SessionModel {
       // The hub never repeats a record on one connection; this guards reconnect races.
       if (record.seq <= last) continue;
       last = record.seq;
+      const index = this.records.length;
+      if (index === this.times.length) this.grow();
+      this.levelCodes[index] = levelCode(record);
+      this.times[index] = record.ts;
       this.records.push(record);
-      this.texts.push(searchText(record));
+      this.texts.add(searchText(record));
       if (record.kind !== 'divider') {
         counts[record.level]++;
         this.seconds.add(record.ts, record.level);
@@ -146,11 +162,21 @@ export class SessionModel {
     return lo;
   }
 
+  private grow(): void {
+    const codes = new Uint8Array(this.levelCodes.length * 2);
+    codes.set(this.levelCodes);
+    this.levelCodes = codes;
+    const times = new Float64Array(this.times.length * 2);
+    times.set(this.times);
+    this.times = times;
+  }
+
   private reset(session: SessionInfo): void {
     this.tick.cancel();
     this.generation++;
     this.records.length = 0;
-    this.texts.length = 0;
+    this.texts.clear();
+    this.numeric.clear();
     this.seconds.clear();
     Object.assign(this.liveCounts, zeroCounts());
     batch(() => {

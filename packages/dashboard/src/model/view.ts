@@ -1,4 +1,5 @@
 import { batch, effect, signal } from '@preact/signals';
+import type { LogRecord } from '@pulselog/shared';
 import { ALL, type CompiledFilter, compileFilter, type FilterState } from '../core/filter.js';
 import type { SessionModel } from './session.js';
 
@@ -33,6 +34,8 @@ export class ViewModel {
   private rows = new Uint32Array(1024);
   private count = 0;
   private scanned = 0;
+  /** The search terms, rarest first. */
+  private termOrder: string[] = [];
   private generation = -1;
   private seenCount = 0;
   private nonce = 0;
@@ -135,11 +138,41 @@ export class ViewModel {
     const { records, texts } = this.session;
     const compiled = this.compiled;
     const end = records.length;
-    if (!compiled.all) {
-      let i = from;
-      const text = () => texts[i] ?? '';
-      for (; i < end; i++) {
-        if (compiled.test(records[i] as NonNullable<(typeof records)[number]>, text)) this.push(i);
+    const [primary, ...others] = this.termOrder;
+    if (compiled.all) {
+      // Every record passes: rows map straight onto records.
+    } else if (primary !== undefined) {
+      // Only records holding the rarest term are looked at further.
+      const baseAll = compiled.baseAll;
+      texts.search(primary, from, (hit) => {
+        if (hit >= end) return;
+        if (!baseAll && !compiled.base(records[hit] as LogRecord)) return;
+        if (others.length > 0) {
+          const haystack = texts.get(hit);
+          for (const term of others) if (!haystack.includes(term)) return;
+        }
+        this.push(hit);
+      });
+    } else {
+      // Levels, times and numeric fields come from columns; the records themselves are read only for
+      // the rest (and for values a column does not hold as numbers).
+      const { levelCodes, times } = this.session;
+      const { levelPass, from: t0, to: t1, conditionList } = compiled;
+      const checks = conditionList.map((cond) => ({
+        test: cond.test,
+        numeric: cond.numeric?.test,
+        column: cond.numeric ? this.session.numeric.get(cond.numeric.key, records) : undefined,
+      }));
+      rows: for (let i = from; i < end; i++) {
+        if (levelPass[levelCodes[i] as number] === 0) continue;
+        const t = times[i] as number;
+        if (t < t0 || t > t1) continue;
+        for (const check of checks) {
+          const value = check.column ? (check.column[i] as number) : Number.NaN;
+          const ok = !Number.isNaN(value) && check.numeric ? check.numeric(value) : check.test(records[i] as LogRecord);
+          if (!ok) continue rows;
+        }
+        this.push(i);
       }
     }
     this.scanned = end;
@@ -148,6 +181,12 @@ export class ViewModel {
   private refilter(filter: FilterState): void {
     const started = performance.now();
     this.compiled = compileFilter(filter);
+    const terms = this.compiled.query.terms;
+    const texts = this.session.texts;
+    this.termOrder = terms
+      .map((term) => ({ term, hits: texts.sample(term) }))
+      .sort((a, b) => a.hits - b.hits)
+      .map((t) => t.term);
     this.generation = this.session.generation;
     this.count = 0;
     this.scanned = 0;

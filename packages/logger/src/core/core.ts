@@ -166,7 +166,8 @@ export class Core implements ExitParticipant {
     this.draining = true;
     let moved = 0;
     try {
-      this.announceDrops();
+      // Drops are announced when records move again, one notice for the whole run of them.
+      if (force || !this.sinksBusy()) this.announceDrops();
       while (this.pending > 0 && (force || !this.sinksBusy())) {
         const taken = takeMerged(this.active, BATCH_SIZE);
         if (taken === undefined) break;

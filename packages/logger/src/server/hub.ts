@@ -10,27 +10,16 @@ import {
   type SessionInfo,
 } from '@pulselog/shared';
 import type { WebSocket } from 'ws';
+import { type Client, closeGracefully, newClient, overCap } from './client.js';
 import { type Drop, DropLog } from './drops.js';
-import { batchMessage, type Chunk, ReplayBuffer } from './replay.js';
+import { type Chunk, ReplayBuffer } from './replay.js';
 
-/** Unsent bytes a client may have queued before it is paused and caught up later. */
-export const CLIENT_BUFFER_CAP = 4 * 1024 * 1024;
 /** Bytes of replay sent to one client per pump, so one slow tab cannot monopolise the hub. */
 const PUMP_SLICE = 1024 * 1024;
 /** How often clients held back by their buffer cap are looked at again. */
 const PUMP_RETRY_MS = 20;
 /** A client that has not said where it stands within this time is closed. */
 const RESUME_TIMEOUT_MS = 10_000;
-
-interface Client {
-  ws: WebSocket;
-  /** Last seq sent to this client; undefined until it has sent `resume`. */
-  sentSeq: number | undefined;
-  /** Absolute index of the next drop note this client is due. */
-  dropIndex: number;
-  endSent: boolean;
-  resumeTimer: NodeJS.Timeout | undefined;
-}
 
 /** What the hub tells its owner about clients. */
 export interface HubEvents {
@@ -73,7 +62,7 @@ export class Hub {
 
   /** Adds a connected, already authorised socket. */
   add(ws: WebSocket): void {
-    const client: Client = { ws, sentSeq: undefined, dropIndex: 0, endSent: false, resumeTimer: undefined };
+    const client = newClient(ws);
     this.clients.add(client);
     client.resumeTimer = setTimeout(() => ws.close(1008, 'no resume message'), RESUME_TIMEOUT_MS);
     client.resumeTimer.unref();
@@ -137,7 +126,21 @@ export class Hub {
     const name = message.op === 'upsert' ? message.checkpoint.name : message.name;
     if (message.op === 'upsert') this.checkpoints.set(name, text);
     else this.checkpoints.delete(name);
-    for (const client of this.clients) if (client.sentSeq !== undefined) client.ws.send(text);
+    for (const client of this.clients) {
+      if (client.sentSeq === undefined) continue;
+      // A client over its cap gets only the latest state of each checkpoint, later.
+      if (overCap(client)) client.staleCheckpoints.add(name);
+      else client.ws.send(text);
+    }
+  }
+
+  /** Sends a caught-up client the checkpoints that changed while it was held back. */
+  private sendStaleCheckpoints(client: Client): void {
+    for (const name of client.staleCheckpoints) {
+      const delete_: CheckpointMessage = { type: 'checkpoint', op: 'delete', name };
+      client.ws.send(this.checkpoints.get(name) ?? JSON.stringify(delete_));
+    }
+    client.staleCheckpoints.clear();
   }
 
   /**
@@ -214,14 +217,18 @@ export class Hub {
   /** Sends stats to every subscribed client. */
   broadcastStats(): void {
     const text = JSON.stringify({ type: 'stats', stats: this.stats() });
-    for (const client of this.clients) if (client.sentSeq !== undefined) client.ws.send(text);
+    for (const client of this.clients) {
+      // A held-back client skips a tick rather than queue counters it would read late.
+      if (client.sentSeq === undefined || client.endSent || overCap(client)) continue;
+      client.ws.send(text);
+    }
   }
 
   /** Sends a client what it lacks, as far as its buffer cap allows, and schedules the rest. */
   private pump(client: Client): void {
     if (client.sentSeq === undefined || client.ws.readyState !== client.ws.OPEN) return;
     this.sendDrops(client);
-    while (client.ws.bufferedAmount < CLIENT_BUFFER_CAP && client.sentSeq < this.replay.lastSeq) {
+    while (!overCap(client) && client.sentSeq < this.replay.lastSeq) {
       const items = this.replay.read(client.sentSeq, PUMP_SLICE);
       if (items.length === 0) break;
       for (const item of items) {
@@ -230,14 +237,17 @@ export class Hub {
           client.sentSeq = item.to;
           client.dropIndex = Math.max(client.dropIndex, this.drops.indexAfter(item.to));
         } else {
-          client.ws.send(batchMessage(item.lines));
+          client.ws.send(item.frame, { binary: false });
           this.sent += item.count;
           client.sentSeq = item.lastSeq;
         }
         this.sendDrops(client);
       }
     }
-    if (client.sentSeq < this.replay.lastSeq) this.schedulePump();
+    if (client.staleCheckpoints.size > 0 && !overCap(client)) {
+      this.sendStaleCheckpoints(client);
+    }
+    if (client.sentSeq < this.replay.lastSeq || client.staleCheckpoints.size > 0) this.schedulePump();
     else if (this.end && !client.endSent && client.dropIndex >= this.drops.end) {
       client.ws.send(this.end);
       client.endSent = true;
@@ -261,25 +271,10 @@ export class Hub {
     this.pumpTimer.unref();
   }
 
-  /**
-   * Closes every client connection with a closing handshake and resolves once
-   * each has answered (so it has read everything sent before) or `graceMs`
-   * passed; stragglers are cut off.
-   */
+  /** Closes every client connection gracefully; see `closeGracefully`. */
   async closeAll(graceMs: number, code = 1001, reason = 'session ended'): Promise<void> {
     clearTimeout(this.pumpTimer);
-    const closed = [...this.clients].map(
-      (client) =>
-        new Promise<void>((resolve) => {
-          if (client.ws.readyState === client.ws.CLOSED) return resolve();
-          client.ws.once('close', () => resolve());
-          client.ws.close(code, reason);
-        }),
-    );
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(closed), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-    clearTimeout(timer);
-    for (const client of this.clients) client.ws.terminate();
+    await closeGracefully(this.clients, graceMs, code, reason);
   }
 }
 

@@ -18,7 +18,16 @@ export interface HubOptions {
   maxRecords: number;
   /** Most bytes of JSON lines the replay buffer holds. */
   maxBytes: number;
+  /**
+   * Progress the logger's thread may read, or wait on, without the event loop:
+   * `Int32Array` slot `PROGRESS.taken` counts records the hub took in (wrapping
+   * at 2^32), slot `PROGRESS.ended` becomes 1 once the hub has ended.
+   */
+  progress?: SharedArrayBuffer;
 }
+
+/** Slots of `HubOptions.progress`. */
+export const PROGRESS = { taken: 0, ended: 1 } as const;
 
 /** Messages from the logger's thread to the hub worker. */
 export type ToHub =

@@ -1,26 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { batchMessage, linesAfter, ReplayBuffer } from './replay.js';
+import { batchFrame, frameAfter, ReplayBuffer, type ReplayItem } from './replay.js';
 
-function chunk(first: number, last: number) {
+function chunk(first: number, last: number, fields = '') {
   let lines = '';
-  for (let seq = first; seq <= last; seq++) lines += `{"seq":${seq},"ts":1,"level":"info","msg":"m${seq}"}\n`;
+  for (let seq = first; seq <= last; seq++) lines += `{"seq":${seq},"ts":1,"level":"info","msg":"m${seq}"${fields}}\n`;
   return { firstSeq: first, lastSeq: last, count: last - first + 1, lines };
 }
 
-const seqs = (lines: string) =>
-  lines
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line).seq as number);
+const seqsOf = (frame: Buffer) => JSON.parse(frame.toString()).records.map((r: { seq: number }) => r.seq) as number[];
+const seqs = (items: ReplayItem[]) => items.flatMap((item) => (item.kind === 'records' ? seqsOf(item.frame) : []));
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('ReplayBuffer', () => {
-  it('returns exactly the records after a given seq', () => {
+  it('returns exactly the records after a given seq, with their count', () => {
     const buffer = new ReplayBuffer(1000, 1 << 20);
     buffer.append(chunk(1, 10));
     buffer.append(chunk(11, 20));
     const items = buffer.read(5);
-    const got = items.flatMap((item) => (item.kind === 'records' ? seqs(item.lines) : []));
-    expect(got).toEqual(Array.from({ length: 15 }, (_, i) => i + 6));
+    expect(seqs(items)).toEqual(range(6, 20));
+    expect(items.map((item) => (item.kind === 'records' ? item.count : 0))).toEqual([5, 10]);
   });
 
   it('evicts the oldest chunks past its bound and reports them as a gap', () => {
@@ -30,21 +28,48 @@ describe('ReplayBuffer', () => {
     expect(buffer.usage()).toMatchObject({ records: 10, firstSeq: 11, lastSeq: 20 });
     const items = buffer.read(0);
     expect(items[0]).toEqual({ kind: 'gap', from: 1, to: 10 });
-    expect(items.slice(1).flatMap((item) => (item.kind === 'records' ? seqs(item.lines) : []))).toHaveLength(10);
+    expect(seqs(items)).toEqual(range(11, 20));
+  });
+
+  it('keeps its bytes under the byte bound', () => {
+    const buffer = new ReplayBuffer(1_000_000, 10_000);
+    for (let i = 0; i < 100; i++) buffer.append(chunk(i * 10 + 1, i * 10 + 10));
+    expect(buffer.usage().bytes).toBeLessThanOrEqual(10_000);
+    expect(buffer.usage().lastSeq).toBe(1000);
+  });
+
+  it('paces reads by bytes but always returns something when behind', () => {
+    const buffer = new ReplayBuffer(1000, 1 << 20);
+    for (let i = 0; i < 10; i++) buffer.append(chunk(i * 10 + 1, i * 10 + 10));
+    expect(buffer.read(0, 1)).toHaveLength(1);
+    expect(buffer.read(100)).toEqual([]);
   });
 });
 
-describe('linesAfter', () => {
-  it('cuts a chunk at a sequence number', () => {
-    expect(seqs(linesAfter(chunk(1, 5).lines, 3))).toEqual([4, 5]);
-    expect(linesAfter(chunk(1, 5).lines, 5)).toBe('');
+describe('frameAfter', () => {
+  it('cuts a batch at a sequence number into a batch of its own', () => {
+    const frame = batchFrame(chunk(1, 5).lines);
+    expect(frameAfter(frame, 3)).toMatchObject({ count: 2 });
+    expect(seqsOf((frameAfter(frame, 3) as { frame: Buffer }).frame)).toEqual([4, 5]);
+    expect(frameAfter(frame, 0)?.count).toBe(5);
+    expect(frameAfter(frame, 5)).toBeUndefined();
+  });
+
+  it('is not fooled by fields named seq or by text that looks like a record', () => {
+    const frame = batchFrame(chunk(1, 5, ',"fields":{"seq":99,"note":"\\n{\\"seq\\":1}"}').lines);
+    expect(seqsOf((frameAfter(frame, 2) as { frame: Buffer }).frame)).toEqual([3, 4, 5]);
   });
 });
 
-describe('batchMessage', () => {
+describe('batchFrame', () => {
   it('wraps JSON lines into a parseable batch', () => {
-    const message = JSON.parse(batchMessage(chunk(1, 3).lines));
+    const message = JSON.parse(batchFrame(chunk(1, 3).lines).toString());
     expect(message.type).toBe('batch');
     expect(message.records.map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps non-ASCII text intact', () => {
+    const lines = '{"seq":1,"ts":1,"level":"info","msg":"héllo ✓ 日本"}\n';
+    expect(JSON.parse(batchFrame(lines).toString()).records[0].msg).toBe('héllo ✓ 日本');
   });
 });

@@ -7,25 +7,71 @@ export interface Chunk {
   lines: string;
 }
 
+/** A chunk as the buffer keeps it: its `batch` message, encoded once for every client. */
+interface Stored {
+  firstSeq: number;
+  lastSeq: number;
+  count: number;
+  frame: Buffer;
+}
+
 /** What a reader gets from the buffer: records to send, or a range it can no longer have. */
 export type ReplayItem =
   | {
       kind: 'records';
-      /** JSON lines, each ending in `\n`. */
-      lines: string;
-      /** Number of lines. */
+      /** A complete `batch` message, UTF-8, to send as a text frame. */
+      frame: Buffer;
+      /** Number of records in it. */
       count: number;
       lastSeq: number;
     }
   | { kind: 'gap'; from: number; to: number };
 
+const NEWLINE = 0x0a;
+const OPEN_BRACE = 0x7b;
+const FRAME_HEAD = '{"type":"batch","records":[\n';
+const FRAME_HEAD_BYTES = Buffer.from(FRAME_HEAD);
+
+/**
+ * Wraps JSON lines into a `batch` message without parsing them. Records stay
+ * one to a line (`,\n` between them is valid JSON), so a reader resuming in
+ * the middle of a chunk can still find where each record starts.
+ */
+export function batchFrame(lines: string): Buffer {
+  const body = lines.endsWith('\n') ? lines.slice(0, -1) : lines;
+  return Buffer.from(`${FRAME_HEAD}${body.replaceAll('\n', ',\n')}\n]}`);
+}
+
+/**
+ * The part of a batch frame holding records with seq greater than `seq`, as a
+ * frame of its own, with how many records it holds; `undefined` when none.
+ */
+export function frameAfter(frame: Buffer, seq: number): { frame: Buffer; count: number } | undefined {
+  let start = -1;
+  let count = 0;
+  // Each record line starts right after a newline with `{"seq":N,`; the last line is `]}`.
+  for (let pos = frame.indexOf(NEWLINE); pos >= 0; pos = frame.indexOf(NEWLINE, pos + 1)) {
+    if (frame[pos + 1] !== OPEN_BRACE) continue;
+    if (start < 0) {
+      const lineSeq = Number.parseInt(frame.toString('latin1', pos + 8, pos + 26), 10);
+      if (lineSeq <= seq) continue;
+      start = pos + 1;
+    }
+    count++;
+  }
+  if (start < 0) return undefined;
+  return { frame: Buffer.concat([FRAME_HEAD_BYTES, frame.subarray(start)]), count };
+}
+
 /**
  * The hub's bounded memory of recent records. Holds whole chunks, drops the
  * oldest first when either bound is passed, and answers "everything after
  * seq N" with the records still held plus an explicit gap for what is gone.
+ * Chunks are kept as encoded `batch` messages: one encoding serves every
+ * client, and the bytes live outside the JavaScript heap.
  */
 export class ReplayBuffer {
-  private chunks: Chunk[] = [];
+  private chunks: Stored[] = [];
   private head = 0;
   private records = 0;
   private bytes = 0;
@@ -41,15 +87,21 @@ export class ReplayBuffer {
 
   /** Appends a chunk and evicts the oldest ones beyond the bounds. */
   append(chunk: Chunk): void {
-    this.chunks.push(chunk);
-    this.records += chunk.count;
-    this.bytes += chunk.lines.length;
-    this.lastSeq = chunk.lastSeq;
+    const stored: Stored = {
+      firstSeq: chunk.firstSeq,
+      lastSeq: chunk.lastSeq,
+      count: chunk.count,
+      frame: batchFrame(chunk.lines),
+    };
+    this.chunks.push(stored);
+    this.records += stored.count;
+    this.bytes += stored.frame.length;
+    this.lastSeq = stored.lastSeq;
     while (this.head < this.chunks.length - 1 && (this.records > this.maxRecords || this.bytes > this.maxBytes)) {
-      const old = this.chunks[this.head] as Chunk;
-      this.chunks[this.head++] = undefined as unknown as Chunk;
+      const old = this.chunks[this.head] as Stored;
+      this.chunks[this.head++] = undefined as unknown as Stored;
       this.records -= old.count;
-      this.bytes -= old.lines.length;
+      this.bytes -= old.frame.length;
       this.evictedThrough = old.lastSeq;
     }
     // Compact now and then so the array does not grow with every chunk ever seen.
@@ -66,8 +118,8 @@ export class ReplayBuffer {
   }
 
   /**
-   * Everything after `afterSeq`, oldest first, at most `maxBytes` of lines per
-   * call so a caller can pace itself; returns the items and the seq reached.
+   * Everything after `afterSeq`, oldest first, about `maxBytes` per call so a
+   * caller can pace itself (at least one item when there is anything).
    */
   read(afterSeq: number, maxBytes = Number.POSITIVE_INFINITY): ReplayItem[] {
     const items: ReplayItem[] = [];
@@ -78,12 +130,11 @@ export class ReplayBuffer {
     }
     let budget = maxBytes;
     for (let i = this.firstChunkAfter(from); i < this.chunks.length && budget > 0; i++) {
-      const chunk = this.chunks[i] as Chunk;
-      const whole = chunk.firstSeq > from;
-      const lines = whole ? chunk.lines : linesAfter(chunk.lines, from);
-      if (lines.length === 0) continue;
-      items.push({ kind: 'records', lines, count: whole ? chunk.count : countLines(lines), lastSeq: chunk.lastSeq });
-      budget -= lines.length;
+      const chunk = this.chunks[i] as Stored;
+      const part = chunk.firstSeq > from ? chunk : frameAfter(chunk.frame, from);
+      if (!part) continue;
+      items.push({ kind: 'records', frame: part.frame, count: part.count, lastSeq: chunk.lastSeq });
+      budget -= part.frame.length;
     }
     return items;
   }
@@ -94,35 +145,9 @@ export class ReplayBuffer {
     let hi = this.chunks.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.chunks[mid] as Chunk).lastSeq > seq) hi = mid;
+      if ((this.chunks[mid] as Stored).lastSeq > seq) hi = mid;
       else lo = mid + 1;
     }
     return lo;
   }
-}
-
-/** The lines of a chunk whose seq is greater than `seq`; lines start with `{"seq":N,`. */
-export function linesAfter(lines: string, seq: number): string {
-  let pos = 0;
-  while (pos < lines.length) {
-    const lineSeq = Number.parseInt(lines.slice(pos + 7, pos + 24), 10);
-    if (lineSeq > seq) return lines.slice(pos);
-    const next = lines.indexOf('\n', pos);
-    if (next < 0) break;
-    pos = next + 1;
-  }
-  return '';
-}
-
-/** Wraps JSON lines into a `batch` message without parsing them. */
-export function batchMessage(lines: string): string {
-  const body = lines.endsWith('\n') ? lines.slice(0, -1) : lines;
-  return `{"type":"batch","records":[${body.replaceAll('\n', ',')}]}`;
-}
-
-/** Number of `\n`-terminated lines in `lines`. */
-export function countLines(lines: string): number {
-  let n = 0;
-  for (let i = lines.indexOf('\n'); i >= 0; i = lines.indexOf('\n', i + 1)) n++;
-  return n;
 }

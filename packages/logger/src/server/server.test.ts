@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { CLOSE_UNAUTHORIZED, WS_PATH } from '@pulselog/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunk, connect, rawGet, startTestHub, type TestHub, TOKEN } from './test-support.js';
+import { Hub } from './hub.js';
+import { startServer } from './server.js';
+import { chunk, connect, rawGet, startTestHub, type TestHub, TOKEN, testSession } from './test-support.js';
 
 /** Sends a WebSocket upgrade by hand and returns the status line of the answer. */
 function upgradeStatus(port: number, headers: Record<string, string>, path = `${WS_PATH}?token=${TOKEN}`) {
@@ -129,5 +131,62 @@ describe('dashboard server', () => {
     });
     expect(health.uptimeMs).toBeGreaterThan(0);
     client.ws.close();
+  });
+});
+
+function listenOn(port: number): Promise<Server | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** Holds `count` consecutive ports, free ones found from a random start. */
+async function holdPorts(count: number): Promise<{ first: number; servers: Server[] }> {
+  for (;;) {
+    const first = 20_000 + Math.floor(Math.random() * 20_000);
+    const servers: Server[] = [];
+    for (let i = 0; i < count; i++) {
+      const server = await listenOn(first + i);
+      if (!server) break;
+      servers.push(server);
+    }
+    if (servers.length === count) return { first, servers };
+    for (const server of servers) server.close();
+  }
+}
+
+describe('dashboard server ports', () => {
+  const options = (port: number, portRange: number) => ({
+    host: '127.0.0.1',
+    port,
+    portRange,
+    token: TOKEN,
+    staticDir: '/nonexistent',
+    session: testSession(),
+    maxRecords: 1000,
+    maxBytes: 1 << 20,
+  });
+
+  it('takes the first free port after the taken ones, and fails when all in range are taken', async () => {
+    const { first, servers } = await holdPorts(2);
+    try {
+      const hub = new Hub(testSession(), 1000, 1 << 20);
+      await expect(startServer(options(first, 1), hub)).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+        message: expect.stringContaining(`ports ${first} to ${first + 1} on 127.0.0.1 are all taken`),
+      });
+      const free = await listenOn(first + 2);
+      if (!free) return; // Someone else took it meanwhile; the refusal above is what matters.
+      free.close();
+      await new Promise((r) => setTimeout(r, 20));
+      const server = await startServer(options(first, 2), hub);
+      expect(server.port).toBe(first + 2);
+      expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${first + 2}/#token=`));
+      await server.close();
+    } finally {
+      for (const server of servers) server.close();
+    }
   });
 });

@@ -141,7 +141,14 @@ export async function startServer(options: HubOptions, hub: Hub): Promise<Dashbo
       if (options.port === 0) break;
     }
   }
-  if (port < 0) throw lastError ?? new Error('no free port');
+  if (port < 0) {
+    const last = Math.min(options.port + options.portRange, 65535);
+    const taken = new Error(
+      `ports ${options.port} to ${last} on ${options.host} are all taken (${lastError?.message}); choose another with the port option or PULSELOG_PORT`,
+    ) as NodeJS.ErrnoException;
+    taken.code = 'EADDRINUSE';
+    throw taken;
+  }
   allowed = allowedHosts(options.host, port);
 
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;

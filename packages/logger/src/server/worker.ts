@@ -6,10 +6,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EndMessage } from '@pulselog/shared';
 import { Hub } from './hub.js';
-import type { FromHub, HubOptions, ToHub } from './messages.js';
+import { type FromHub, type HubOptions, PROGRESS, type ToHub } from './messages.js';
 import { type DashboardServer, startServer } from './server.js';
 
 const STATS_INTERVAL_MS = 1000;
+/** Longest time tabs go without a `stats` message while nothing changes. */
+const STATS_HEARTBEAT_MS = 10_000;
 /** Time connected tabs get to read the last records and `end` before the server closes. */
 const END_GRACE_MS = 2000;
 /** How often the linger wait looks whether a tab holds everything. */
@@ -17,6 +19,12 @@ const LINGER_POLL_MS = 25;
 
 async function main(port: NonNullable<typeof parentPort>, options: HubOptions): Promise<void> {
   const post = (message: FromHub) => port.postMessage(message);
+  const progress = options.progress ? new Int32Array(options.progress) : undefined;
+  const signalEnded = () => {
+    if (!progress) return;
+    Atomics.store(progress, PROGRESS.ended, 1);
+    Atomics.notify(progress, PROGRESS.ended);
+  };
   const hub = new Hub(options.session, options.maxRecords, options.maxBytes, {
     subscribed: (clients) => post({ t: 'client', clients }),
   });
@@ -26,12 +34,23 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     post({ t: 'error', code: e.code ?? 'ERR', message: e.message });
+    signalEnded();
     return;
   }
   post({ t: 'listening', url: server.url, host: server.host, port: server.port });
+  let lastCounters = '';
+  let lastBroadcast = 0;
   const statsTimer = setInterval(() => {
-    hub.broadcastStats();
-    post({ t: 'stats', stats: hub.stats() });
+    const stats = hub.stats();
+    post({ t: 'stats', stats });
+    // Tabs hear of counters when they change, and every few seconds regardless, not every tick.
+    const { uptimeMs, memory, ...counters } = stats;
+    const key = JSON.stringify(counters);
+    if (key !== lastCounters || uptimeMs - lastBroadcast >= STATS_HEARTBEAT_MS) {
+      hub.broadcastStats();
+      lastCounters = key;
+      lastBroadcast = uptimeMs;
+    }
   }, STATS_INTERVAL_MS);
   let skipLinger: (() => void) | undefined;
 
@@ -49,19 +68,25 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
       });
       skipLinger = undefined;
     }
-    hub.finish(message);
     clearInterval(statsTimer);
+    // The last counters go before `end`: nothing follows `end`.
     hub.broadcastStats();
+    hub.finish(message);
     await waitDelivered(hub, END_GRACE_MS);
     await hub.closeAll(END_GRACE_MS);
     await server.close();
     post({ t: 'ended' });
+    signalEnded();
   };
 
   port.on('message', (message: ToHub) => {
     switch (message.t) {
       case 'records':
         hub.append(message);
+        if (progress) {
+          Atomics.add(progress, PROGRESS.taken, message.count);
+          Atomics.notify(progress, PROGRESS.taken);
+        }
         break;
       case 'checkpoint':
         hub.checkpoint(message.message);

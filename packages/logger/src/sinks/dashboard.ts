@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { CheckpointMessage, EndMessage, HubStats, SessionInfo } from '@pulselog/shared';
 import type { ResolvedConfig } from '../config.js';
 import { openBrowser, reasonNotToOpen } from '../open-browser.js';
-import type { FromHub, HubOptions, ToHub } from '../server/messages.js';
+import { type FromHub, type HubOptions, PROGRESS, type ToHub } from '../server/messages.js';
 import { isLoopbackHost } from '../server/security.js';
 import { projectToken } from '../token.js';
 import type { Batch, Sink } from './sink.js';
@@ -16,6 +16,12 @@ const WORKER_URL = new URL('../server/worker.js', import.meta.url);
  * reconnect by itself before it opens the browser: one tab, not a tab per run.
  */
 export const TAB_REUSE_WAIT_MS = 1500;
+/**
+ * Records handed to the hub but not yet taken in, past which the sink says it
+ * is busy: the logger then keeps records in its own bounded queues instead of
+ * letting the queue to the hub thread grow.
+ */
+const BUSY_RECORDS = 256 * 1024;
 
 /**
  * The dashboard as a sink: starts the hub worker, hands it batches the logger
@@ -31,6 +37,9 @@ export class DashboardSink implements Sink {
   private failed = false;
   private tabConnected = false;
   private readonly linger: number;
+  private readonly progress = new Int32Array(new SharedArrayBuffer(8));
+  /** Records posted to the hub, wrapping like its counter. */
+  private posted = 0;
 
   constructor(config: ResolvedConfig, session: SessionInfo) {
     this.linger = config.linger;
@@ -43,6 +52,7 @@ export class DashboardSink implements Sink {
       session,
       maxRecords: config.replayRecords,
       maxBytes: config.replayBytes,
+      progress: this.progress.buffer as SharedArrayBuffer,
     };
     this.worker = new Worker(WORKER_URL, {
       workerData: options,
@@ -50,40 +60,7 @@ export class DashboardSink implements Sink {
       resourceLimits: { maxOldGenerationSizeMb: hubHeapLimitMb(config.replayBytes) },
     });
     this.ready = new Promise((resolve) => {
-      this.worker.on('message', (message: FromHub) => {
-        switch (message.t) {
-          case 'listening':
-            process.stderr.write(`pulselog: dashboard at ${message.url}\n`);
-            if (!isLoopbackHost(config.host)) {
-              process.stderr.write(
-                `pulselog: warning: the dashboard listens on ${config.host}, reachable from other machines\n`,
-              );
-            }
-            if (config.open && reasonNotToOpen() === undefined) this.openUnlessTabReturns(message.url);
-            resolve(message.url);
-            break;
-          case 'client':
-            this.tabConnected = true;
-            break;
-          case 'lingering':
-            process.stderr.write(
-              `pulselog: waiting up to ${formatSeconds(message.lingerMs)} for a dashboard tab to receive the last records (Ctrl-C to skip)\n`,
-            );
-            process.once('SIGINT', this.skipLinger);
-            break;
-          case 'error':
-            this.failed = true;
-            process.stderr.write(`pulselog: dashboard could not start: ${message.message}\n`);
-            resolve(undefined);
-            break;
-          case 'stats':
-            this.lastStats = message.stats;
-            break;
-          case 'ended':
-            this.ended?.();
-            break;
-        }
-      });
+      this.worker.on('message', (message: FromHub) => this.onHubMessage(message, config, resolve));
       this.worker.on('error', (err) => {
         this.failed = true;
         process.stderr.write(`pulselog: dashboard stopped: ${err.message}\n`);
@@ -97,6 +74,41 @@ export class DashboardSink implements Sink {
     // must not see its logger shut down first for want of anything to do.
     // (Unref'ing must also come after the listeners: adding one refs the port again.)
     void this.ready.then(() => this.worker.unref());
+  }
+
+  private onHubMessage(message: FromHub, config: ResolvedConfig, ready: (url: string | undefined) => void): void {
+    switch (message.t) {
+      case 'listening':
+        process.stderr.write(`pulselog: dashboard at ${message.url}\n`);
+        if (!isLoopbackHost(config.host)) {
+          process.stderr.write(
+            `pulselog: warning: the dashboard listens on ${config.host}, reachable from other machines\n`,
+          );
+        }
+        if (config.open && reasonNotToOpen() === undefined) this.openUnlessTabReturns(message.url);
+        ready(message.url);
+        break;
+      case 'client':
+        this.tabConnected = true;
+        break;
+      case 'lingering':
+        process.stderr.write(
+          `pulselog: waiting up to ${formatSeconds(message.lingerMs)} for a dashboard tab to receive the last records (Ctrl-C to skip)\n`,
+        );
+        process.once('SIGINT', this.skipLinger);
+        break;
+      case 'error':
+        this.failed = true;
+        process.stderr.write(`pulselog: dashboard could not start: ${message.message}\n`);
+        ready(undefined);
+        break;
+      case 'stats':
+        this.lastStats = message.stats;
+        break;
+      case 'ended':
+        this.ended?.();
+        break;
+    }
   }
 
   private readonly skipLinger = () => this.post({ t: 'skip-linger' });
@@ -116,7 +128,42 @@ export class DashboardSink implements Sink {
   }
 
   write(batch: Batch): void {
+    if (this.failed) return;
+    this.posted = (this.posted + batch.count) | 0;
     this.post({ t: 'records', ...batch });
+  }
+
+  /** Records posted that the hub has not taken in yet. */
+  private backlog(): number {
+    return (this.posted - Atomics.load(this.progress, PROGRESS.taken)) | 0;
+  }
+
+  /** True while the hub thread is more than `BUSY_RECORDS` behind. */
+  busy(): boolean {
+    return !this.failed && this.backlog() > BUSY_RECORDS;
+  }
+
+  /** Blocks until the hub has taken in every record written; false after `timeoutMs`. */
+  flushSync(timeoutMs: number): boolean {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.failed && this.backlog() > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.progress, PROGRESS.taken, Atomics.load(this.progress, PROGRESS.taken), Math.min(left, 50));
+    }
+    return true;
+  }
+
+  /**
+   * Ends the session without returning to the event loop (`process.exit()`,
+   * an uncaught exception, a signal): the hub, on its own thread, sends tabs
+   * the last records and `end` while this thread waits, at most `timeoutMs`.
+   * There is no linger here: the program chose to end now.
+   */
+  closeSync(end: EndMessage, timeoutMs: number): void {
+    if (this.failed) return;
+    this.post({ t: 'end', message: end, lingerMs: 0 });
+    Atomics.wait(this.progress, PROGRESS.ended, 0, timeoutMs);
   }
 
   checkpoint(message: CheckpointMessage): void {
@@ -155,13 +202,14 @@ export class DashboardSink implements Sink {
 }
 
 /**
- * The hard bound on the hub thread's heap: room for a full replay buffer
- * (its strings, and the slices readers hold) plus the server itself. Were the
- * hub ever to need more, its worker stops and the program runs on without a
- * dashboard, rather than eating the machine's memory.
+ * The hard bound on the hub thread's heap. The replay buffer lives outside it
+ * (encoded once, as the bytes sent) and has its own bound; the heap holds the
+ * batches in passage and the server, plus an eighth of the replay bound for
+ * bookkeeping. Were the hub ever to need more, its worker stops and the
+ * program runs on without a dashboard, rather than eating the machine's memory.
  */
 export function hubHeapLimitMb(replayBytes: number): number {
-  return Math.ceil((replayBytes * 1.5) / (1024 * 1024)) + 64;
+  return 96 + Math.ceil(replayBytes / (8 * 1024 * 1024));
 }
 
 function formatSeconds(ms: number): string {

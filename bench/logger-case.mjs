@@ -1,0 +1,149 @@
+// One run of one logger on one workload, in a fresh process:
+// `node logger-case.mjs <config> <W1..W4> <calls>`; prints one JSON line of figures.
+// Started by logger.mjs; see there for what is measured.
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { setup, WORKLOADS } from './logger-workloads.mjs';
+
+const [config, workload, callsArg] = process.argv.slice(2);
+const CALLS = Number(callsArg);
+const WARMUP = 10_000;
+const LATENCY_CALLS = Math.min(100_000, CALLS);
+/** Calls between turns of the event loop, as a busy program would make them. */
+const CHUNK = 1000;
+const dir = mkdtempSync(join(tmpdir(), 'pulselog-bench-'));
+process.chdir(dir);
+const now = () => performance.timeOrigin + performance.now();
+
+/** Counts record lines in `file`, reading only what was appended since the last call. */
+function lineCounter(file, isRecord) {
+  let offset = 0;
+  let count = 0;
+  let partial = '';
+  const buffer = Buffer.alloc(1 << 20);
+  return () => {
+    let fd;
+    try {
+      fd = openSync(file, 'r');
+    } catch {
+      return count;
+    }
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, offset);
+      if (n === 0) break;
+      offset += n;
+      const lines = (partial + buffer.toString('utf8', 0, n)).split('\n');
+      partial = lines.pop();
+      for (const line of lines) if (line !== '' && isRecord(line)) count++;
+    }
+    closeSync(fd);
+    return count;
+  };
+}
+
+async function waitForLines(count, expected, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (count() < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  return now();
+}
+
+function startClient(url, mark, total) {
+  const script = fileURLToPath(new URL('./logger-ws-client.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, url, String(mark), String(total)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const events = {};
+  const waiters = {};
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const e = JSON.parse(line);
+    events[e.t] = e;
+    waiters[e.t]?.(e);
+  });
+  const waitFor = (t, timeoutMs) =>
+    events[t]
+      ? Promise.resolve(events[t])
+      : new Promise((resolve) => {
+          waiters[t] = resolve;
+          setTimeout(() => resolve(undefined), timeoutMs).unref();
+        });
+  return { child, waitFor };
+}
+
+const target = await setup(config, dir);
+const w = WORKLOADS[workload];
+const arg = w.setup?.();
+const call = w[target.style];
+const log = target.log;
+const count = lineCounter(target.file, target.isRecord);
+const total = WARMUP + CALLS + LATENCY_CALLS;
+const client = target.url ? startClient(target.url, WARMUP + CALLS, total) : undefined;
+if (client) await client.waitFor('ready', 20_000);
+
+let i = 0;
+for (let n = 0; n < WARMUP; n++) call(log, i++, arg);
+await target.flush();
+await waitForLines(count, WARMUP, 60_000);
+
+// Throughput: calls/s over the calls; delivered/s until the file holds them all.
+const eld = monitorEventLoopDelay({ resolution: 1 });
+const cpu0 = process.cpuUsage();
+eld.enable();
+const t0 = now();
+for (let done = 0; done < CALLS; done += CHUNK) {
+  const end = Math.min(CALLS, done + CHUNK);
+  for (let n = done; n < end; n++) call(log, i++, arg);
+  await yieldToLoop();
+}
+const t1 = now();
+eld.disable();
+await target.flush();
+const t2 = await waitForLines(count, WARMUP + CALLS, 120_000);
+const cpu = process.cpuUsage(cpu0);
+const mark = client ? await client.waitFor('mark', 120_000) : undefined;
+
+// Latency: each call timed on its own (timer overhead included in the figures).
+const lat = new Float64Array(LATENCY_CALLS);
+for (let done = 0; done < LATENCY_CALLS; done += CHUNK) {
+  const end = Math.min(LATENCY_CALLS, done + CHUNK);
+  for (let n = done; n < end; n++) {
+    const a = process.hrtime.bigint();
+    call(log, i++, arg);
+    lat[n] = Number(process.hrtime.bigint() - a);
+  }
+  await yieldToLoop();
+}
+lat.sort();
+const pct = (p) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] / 1000;
+
+await target.flush();
+await waitForLines(count, total, 120_000);
+await target.end();
+const lines = count();
+const done = client ? await client.waitFor('done', 30_000) : undefined;
+client?.child.kill();
+const result = {
+  config,
+  workload,
+  calls: CALLS,
+  callsPerSec: CALLS / ((t1 - t0) / 1000),
+  deliveredPerSec: CALLS / ((t2 - t0) / 1000),
+  receivedPerSec: mark ? CALLS / ((mark.at - t0) / 1000) : undefined,
+  received: client ? (done?.received ?? mark?.received ?? 0) : undefined,
+  p50: pct(0.5),
+  p99: pct(0.99),
+  p999: pct(0.999),
+  cpuUsPerRecord: (cpu.user + cpu.system) / CALLS,
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
+  eldMaxMs: eld.max / 1e6,
+  eldP99Ms: eld.percentile(99) / 1e6,
+  lost: total - lines,
+};
+console.log(JSON.stringify(result));
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);

@@ -1,0 +1,38 @@
+// A dashboard client for the logger benchmark, run in its own process so its
+// work does not count against the logger: `node logger-ws-client.mjs <url> <mark> <total>`.
+// Connects with the token and Origin the dashboard page would use, counts the
+// records it receives, and prints a JSON line when it holds `mark` records
+// (the end of the timed phase) and when it holds `total`.
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+
+const [url, markArg, totalArg] = process.argv.slice(2);
+const mark = Number(markArg);
+const total = Number(totalArg);
+const page = new URL(url);
+const token = new URLSearchParams(page.hash.slice(1)).get('token');
+const ws = new WebSocket(`ws://${page.host}/ws?token=${token}`, 'pulselog.v1', { headers: { Origin: page.origin } });
+const now = () => performance.timeOrigin + performance.now();
+let received = 0;
+let marked = false;
+ws.on('message', (raw) => {
+  const message = JSON.parse(raw.toString());
+  if (message.type === 'hello') {
+    ws.send(JSON.stringify({ type: 'resume', lastSeq: 0 }));
+    console.log(JSON.stringify({ t: 'ready' }));
+  } else if (message.type === 'batch') {
+    received += message.records.length;
+    if (!marked && received >= mark) {
+      marked = true;
+      console.log(JSON.stringify({ t: 'mark', at: now(), received }));
+    }
+    if (received >= total) {
+      console.log(JSON.stringify({ t: 'done', at: now(), received }));
+      ws.close();
+    }
+  }
+});
+ws.on('error', (err) => {
+  console.log(JSON.stringify({ t: 'error', message: err.message }));
+  process.exit(1);
+});

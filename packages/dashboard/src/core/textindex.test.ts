@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { CHUNK, TextIndex } from './textindex.js';
+
+function build(count: number, text: (i: number) => string): TextIndex {
+  const index = new TextIndex();
+  for (let i = 0; i < count; i++) index.add(text(i));
+  return index;
+}
+
+function find(index: TextIndex, term: string, from = 0): number[] {
+  const hits: number[] = [];
+  index.search(term, from, (i) => hits.push(i));
+  return hits;
+}
+
+describe('TextIndex', () => {
+  const count = CHUNK * 2 + 100;
+  const index = build(count, (i) => `record ${i} done`);
+
+  it('finds every record holding a term, once each, in order, across sealed chunks and the tail', () => {
+    const brute = Array.from({ length: count }, (_, i) => i).filter((i) => `record ${i} done`.includes('77'));
+    expect(find(index, '77')).toEqual(brute);
+    expect(find(index, `record ${CHUNK * 2 + 5} `)).toEqual([CHUNK * 2 + 5]);
+    expect(find(index, 'record 0 ')).toEqual([0]);
+    expect(find(index, `record ${CHUNK - 1} done`)).toEqual([CHUNK - 1]);
+    expect(find(index, 'done')).toHaveLength(count);
+  });
+
+  it('starts from a given record', () => {
+    expect(find(index, '9', CHUNK + 3)[0]).toBe(CHUNK + 5);
+    expect(find(index, 'done', count - 2)).toEqual([count - 2, count - 1]);
+  });
+
+  it('never matches across two records', () => {
+    expect(find(index, 'done\u0000record')).toEqual([]);
+    expect(find(index, 'donerecord')).toEqual([]);
+  });
+
+  it('gives back each record text', () => {
+    expect(index.get(0)).toBe('record 0 done');
+    expect(index.get(CHUNK + 1)).toBe(`record ${CHUNK + 1} done`);
+    expect(index.get(count - 1)).toBe(`record ${count - 1} done`);
+  });
+
+  it('forgets everything on clear', () => {
+    const small = build(3, (i) => `x${i}`);
+    small.clear();
+    expect(small.size).toBe(0);
+    expect(find(small, 'x')).toEqual([]);
+  });
+});

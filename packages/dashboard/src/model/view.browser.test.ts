@@ -1,0 +1,66 @@
+import type { LevelName, LogRecord } from '@pulselog/shared';
+import { describe, expect, it } from 'vitest';
+import { ALL, compileFilter, type FilterState } from '../core/filter.js';
+import { searchText } from '../core/text.js';
+import { SessionModel } from './session.js';
+import { ViewModel } from './view.js';
+
+const LEVELS: LevelName[] = ['debug', 'info', 'info', 'warning', 'error'];
+
+function records(from: number, count: number): LogRecord[] {
+  return Array.from({ length: count }, (_, i) => {
+    const k = from + i;
+    const record: LogRecord = {
+      seq: k,
+      ts: 1_000_000 + k * 10,
+      level: LEVELS[k % 5] as LevelName,
+      msg: `Request ${k} done`,
+      fields: { status: k % 50 === 0 ? 503 : 200, user_id: k % 1000 },
+    };
+    if (k % 7000 === 0) record.kind = 'divider';
+    if (k % 3 === 0) record.tag = 'web';
+    return record;
+  });
+}
+
+function rows(view: ViewModel): number[] {
+  return Array.from({ length: view.length }, (_, row) => view.session.records[view.recordIndex(row)]?.seq ?? -1);
+}
+
+function brute(model: SessionModel, filter: FilterState): number[] {
+  const compiled = compileFilter(filter);
+  return model.records.filter((r) => compiled.test(r, () => searchText(r))).map((r) => r.seq);
+}
+
+const FILTERS: Partial<FilterState>[] = [
+  { query: 'request 4242' },
+  { query: '"request 42" done' },
+  { query: 'status>=500' },
+  { query: 'status>=500 web' },
+  { query: 'user_id=42 tag:web' },
+  { levels: new Set<LevelName>(['warning', 'error']) },
+  { levels: new Set<LevelName>(['debug']), query: '77' },
+  { from: 1_100_000, to: 1_200_000 },
+  { query: 'no such thing' },
+];
+
+describe('ViewModel', () => {
+  it('shows exactly the records the filter passes, through every fast path, as records keep arriving', async () => {
+    const model = new SessionModel();
+    model.append(records(1, 40_000));
+    const view = new ViewModel(model);
+    for (const f of FILTERS) {
+      const filter = { ...ALL, ...f };
+      view.filter.value = filter;
+      expect(rows(view), JSON.stringify(f.query ?? f)).toEqual(brute(model, filter));
+    }
+    // New records are filtered as they come, without a full pass.
+    const kept = { ...ALL, ...FILTERS[FILTERS.length - 3] } as FilterState;
+    view.filter.value = kept;
+    model.append(records(40_001, 5000));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(rows(view)).toEqual(brute(model, kept));
+    expect(rows(view).at(-1)).toBeGreaterThan(40_000);
+    view.close();
+  });
+});

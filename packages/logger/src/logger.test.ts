@@ -1,0 +1,258 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { QueueFullError } from './errors.js';
+import { Logger } from './logger.js';
+import type { Sink } from './sinks/sink.js';
+import { MemorySink, testSetup } from './test-support/memory-sink.js';
+
+const loggers: Logger[] = [];
+function make(sink: Sink, more = {}): Logger {
+  const log = new Logger('test', testSetup(sink, more));
+  loggers.push(log);
+  return log;
+}
+afterEach(async () => {
+  await Promise.all(loggers.splice(0).map((log) => log.shutdown()));
+});
+
+describe('Logger', () => {
+  it('records the values of fields at the moment of the call', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    const fields = { step: 1, nested: { loss: 0.5 }, list: [1] };
+    log.info('before', fields);
+    fields.step = 2;
+    fields.nested.loss = 0.1;
+    fields.list.push(2);
+    log.info('after', fields);
+    await log.flush();
+    const [before, after] = sink.records();
+    expect(before?.fields).toEqual({ step: 1, nested: { loss: 0.5 }, list: [1] });
+    expect(after?.fields).toEqual({ step: 2, nested: { loss: 0.1 }, list: [1, 2] });
+  });
+
+  it('numbers records in call order with level, message and a microsecond timestamp', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    const start = Date.now();
+    log.debug('a');
+    log.warn('b');
+    log.fatal('c');
+    log.divider('epoch 2');
+    await log.flush();
+    const records = sink.records();
+    expect(records.map((r) => [r.seq, r.level, r.msg])).toEqual([
+      [1, 'debug', 'a'],
+      [2, 'warning', 'b'],
+      [3, 'critical', 'c'],
+      [4, 'info', 'epoch 2'],
+    ]);
+    expect(records[3]?.kind).toBe('divider');
+    expect(records[0]?.ts).toBeGreaterThanOrEqual(start - 1);
+    expect(sink.lines[0]).toMatch(/"ts":\d+\.\d{3},/);
+  });
+
+  it('leaves out levels below the threshold', async () => {
+    const sink = new MemorySink();
+    const log = make(sink, { level: 'warning' });
+    log.debug('no');
+    log.info('no');
+    log.warning('yes');
+    log.error('yes');
+    await log.flush();
+    expect(sink.records().map((r) => r.level)).toEqual(['warning', 'error']);
+  });
+
+  it('logs an exception with its stack and cause chain', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    log.exception('failed', new TypeError('outer', { cause: new Error('inner') }), { shard: 3 });
+    await log.flush();
+    const [record] = sink.records();
+    expect(record?.level).toBe('error');
+    expect(record?.fields).toEqual({ shard: 3 });
+    expect(record?.err).toMatchObject({ name: 'TypeError', message: 'outer', cause: { message: 'inner' } });
+    expect(record?.err?.stack).toContain('logger.test.ts');
+  });
+
+  it('adds child bindings and context fields, the call’s own fields winning', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    const child = log.child({ request_id: 7, user: 'ann' });
+    await log.context({ tag: 'http', route: '/x' }, async () => {
+      child.info('served', { user: 'bob' });
+    });
+    child.info('outside');
+    await log.flush();
+    const [inside, outside] = sink.records();
+    expect(inside?.tag).toBe('http');
+    expect(inside?.fields).toEqual({ request_id: 7, user: 'bob', route: '/x' });
+    expect(outside?.tag).toBeUndefined();
+    expect(outside?.fields).toEqual({ request_id: 7, user: 'ann' });
+  });
+
+  it('keeps the tags of concurrent contexts apart and merges their records by seq', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    const worker = (name: string) =>
+      log.context(name, async () => {
+        for (let i = 0; i < 50; i++) {
+          log.info(`${name} ${i}`);
+          await tick();
+          if (i === 25) log.tag(`${name}-late`);
+        }
+      });
+    await Promise.all([worker('a'), worker('b'), worker('c')]);
+    log.info('root');
+    await log.flush();
+    const records = sink.records();
+    expect(records).toHaveLength(151);
+    expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
+    for (const r of records.slice(0, 150)) {
+      const [name, i] = r.msg.split(' ');
+      expect(r.tag).toBe(Number(i) > 25 ? `${name}-late` : name);
+    }
+    expect(records[150]?.tag).toBeUndefined();
+  });
+
+  it('drops only the flooding context’s oldest records when the sinks cannot keep up', async () => {
+    const sink = new MemorySink();
+    const log = make(sink, { queueSize: 16 });
+    sink.holding = true;
+    await Promise.all([
+      log.context('noisy', async () => {
+        for (let i = 0; i < 100; i++) log.debug(`noise ${i}`);
+      }),
+      log.context('request-42', async () => {
+        log.error('the error that matters', { code: 1 });
+        log.error('and its follow-up', { code: 2 });
+      }),
+    ]);
+    expect(log.stats().dropped).toBe(84);
+    expect(log.stats().queues.find((q) => q.context === 'noisy')).toMatchObject({ size: 16, capacity: 16, fill: 1 });
+    sink.holding = false;
+    expect(await log.flush()).toBe(true);
+    const records = sink.records();
+    expect(records.filter((r) => r.tag === 'request-42').map((r) => r.msg)).toEqual([
+      'the error that matters',
+      'and its follow-up',
+    ]);
+    expect(records.filter((r) => r.tag === 'noisy').map((r) => r.msg)).toEqual(
+      Array.from({ length: 16 }, (_, i) => `noise ${84 + i}`),
+    );
+    expect(sink.drops).toEqual([{ from: 1, to: 84, count: 84 }]);
+    expect(log.stats().dropRate).toBeCloseTo(84 / 102);
+  });
+
+  it("throws QueueFullError under overflow 'raise' and nothing else", async () => {
+    const sink = new MemorySink();
+    const log = make(sink, { queueSize: 16, overflow: 'raise' });
+    sink.holding = true;
+    for (let i = 0; i < 16; i++) log.info(`r${i}`);
+    expect(() => log.info('one too many')).toThrow(QueueFullError);
+    sink.holding = false;
+    log.info('room again');
+    await log.flush();
+    expect(sink.records().map((r) => r.msg)).toEqual([...Array.from({ length: 16 }, (_, i) => `r${i}`), 'room again']);
+    expect(log.stats().dropped).toBe(0);
+  });
+
+  it("drains to the sinks from the caller under overflow 'block', losing nothing", async () => {
+    const sink = new MemorySink();
+    const log = make(sink, { queueSize: 16, overflow: 'block' });
+    let waited = 0;
+    sink.onFlushSync = () => {
+      waited++;
+      sink.holding = false;
+    };
+    sink.holding = true;
+    for (let i = 0; i < 40; i++) {
+      log.info(`r${i}`);
+      if (i % 16 === 0) sink.holding = true;
+    }
+    sink.holding = false;
+    await log.flush();
+    expect(waited).toBeGreaterThan(0);
+    expect(sink.records().map((r) => r.msg)).toEqual(Array.from({ length: 40 }, (_, i) => `r${i}`));
+    expect(log.stats().dropped).toBe(0);
+  });
+
+  it('hands full batches on from the hot path, without the event loop', () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    for (let i = 0; i < 5000; i++) log.info('tight loop', { i });
+    expect(sink.lines.length).toBeGreaterThanOrEqual(4096);
+    expect(sink.batches.every((b) => b.lines.startsWith('{"seq":') && b.count <= 1024)).toBe(true);
+  });
+
+  it('counts a failing sink and still feeds the others', async () => {
+    const good = new MemorySink();
+    const bad: Sink = {
+      name: 'bad',
+      write() {
+        throw new Error('disk on fire');
+      },
+      async close() {},
+    };
+    const log = make(good, { sinks: [good, bad] });
+    log.info('x');
+    log.info('y');
+    await log.flush();
+    expect(good.lines).toHaveLength(2);
+    expect(log.stats().sinkErrors).toEqual({ bad: 1 });
+  });
+
+  it('reports logged, dropped, queues, checkpoints and uptime in stats()', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    log.info('a');
+    log.save('c1', { x: 1 });
+    const stats = log.stats();
+    expect(stats).toMatchObject({ logged: 1, dropped: 0, dropRate: 0, checkpointsSaved: 1, dashboardClients: 0 });
+    expect(stats.queues[0]).toMatchObject({ context: 'root', capacity: 100_000 });
+    expect(stats.uptimeMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('counts calls after shutdown as dropped', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    log.info('kept');
+    await log.shutdown();
+    await log.shutdown();
+    log.info('too late');
+    expect(sink.records().map((r) => r.msg)).toEqual(['kept']);
+    expect(log.stats().dropped).toBe(1);
+  });
+
+  it('streams checkpoint changes after the records logged before them', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    log.info('before');
+    log.save('epoch-1', { loss: 0.3 }, { status: 'DONE', progress: 10 });
+    expect(sink.lines).toHaveLength(1);
+    expect(log.deleteCheckpoint('epoch-1')).toBe(true);
+    expect(log.deleteCheckpoint('epoch-1')).toBe(false);
+    expect(sink.checkpoints.map((c) => c.op)).toEqual(['upsert', 'delete']);
+    expect(sink.checkpoints[0]).toMatchObject({ checkpoint: { name: 'epoch-1', status: 'DONE', progress: 10 } });
+  });
+
+  it('writes a session file: header, records in order, checkpoints and an end line', async () => {
+    const sink = new MemorySink();
+    const setup = testSetup(sink);
+    const log = new Logger('session test', { ...setup, sessionDir: `${setup.checkpointPath}/../sessions` });
+    for (let i = 0; i < 3000; i++) log.info('r', { i });
+    log.save('c', 1);
+    await log.shutdown();
+    const file = log.stats().sessionFile as string;
+    expect(file).toMatch(/session_test-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.ndjson$/);
+    const lines = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ type: 'session', session: { name: 'session test' } });
+    expect(lines.slice(1, 3001).map((r) => r.seq)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    expect(lines[3001]).toMatchObject({ type: 'checkpoint', op: 'upsert' });
+    expect(lines[3002]).toMatchObject({ type: 'end', reason: 'shutdown', lastSeq: 3000 });
+  });
+});
