@@ -27,8 +27,8 @@ const events = [];
 cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
 const done = new Promise((r) => cdp.on('Tracing.tracingComplete', r));
 await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
-child.stdin.write('go 300000\n');
-for (let i = 0; i < 200; i++) { await page.waitForTimeout(100); if (i % 5 === 0) console.log('nodes', await page.evaluate(() => [document.querySelectorAll('*').length, document.querySelectorAll('[data-seq]').length, document.querySelector('.list-content')?.style.height])); const c = await page.evaluate(() => document.querySelector('[data-testid="record-count"]').textContent); if (c === '300000 records') break; }
+child.stdin.write('go 1000000\n');
+for (let i = 0; i < 600; i++) { await page.waitForTimeout(100);  const c = await page.evaluate(() => document.querySelector('[data-testid="record-count"]').textContent); if (c === '1000000 records') break; }
 console.log(await page.evaluate(() => JSON.stringify({ msgs: window.__msgs.slice(0, 30), frames: window.__frames.slice(0, 30), lt: window.__longtasks.slice(0, 30) })));
 await cdp.send('Tracing.end');
 await done;

@@ -8,6 +8,18 @@ import { type RunningScript, runScript } from './support/script.js';
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const LEVELS = ['debug', 'info', 'warning', 'error', 'critical'];
 
+/** True when rows cover the list's viewport, top to bottom: a virtualized list has drawn its window. */
+function rowsCoverViewport(page: Page): Promise<boolean> {
+  return page.getByTestId('record-list').evaluate((el) => {
+    const view = el.getBoundingClientRect();
+    const rows = [...el.querySelectorAll('[data-seq]')].map((row) => row.getBoundingClientRect());
+    if (rows.length === 0) return false;
+    const top = Math.min(...rows.map((r) => r.top));
+    const bottom = Math.max(...rows.map((r) => r.bottom));
+    return top <= view.top + 1 && (bottom >= view.bottom - 1 || el.scrollTop + el.clientHeight >= el.scrollHeight - 1);
+  });
+}
+
 /** Reads every row the list shows, scrolling through it so a virtualized list gives up all its rows. */
 async function readRows(page: Page): Promise<{ seq: number; level: string; msg: string }[]> {
   const seen = new Map<number, { seq: number; level: string; msg: string }>();
@@ -16,6 +28,7 @@ async function readRows(page: Page): Promise<{ seq: number; level: string; msg: 
     el.scrollTop = 0;
   });
   for (let guard = 0; guard < 10_000; guard++) {
+    await expect.poll(() => rowsCoverViewport(page)).toBe(true);
     const rows = await list.evaluate((el) =>
       [...el.querySelectorAll('[data-seq]')].map((row) => ({
         seq: Number(row.getAttribute('data-seq')),
@@ -30,7 +43,6 @@ async function readRows(page: Page): Promise<{ seq: number; level: string; msg: 
       return el.scrollTop === before;
     });
     if (done) break;
-    await page.waitForTimeout(10);
   }
   return [...seen.values()].sort((a, b) => a.seq - b.seq);
 }

@@ -1,11 +1,12 @@
 import { LEVEL_NAMES } from '@pulselog/shared';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { formatTime } from '../core/text.js';
 import { lowerBound, timeAt, xAt } from '../core/timeline.js';
 import type { ViewModel } from '../model/view.js';
 
 const HEIGHT = 56;
 const BAR_PX = 3;
+const REDRAW_MS = 400;
 
 function cssColor(el: Element, name: string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || '#888';
@@ -23,12 +24,25 @@ export function Timeline({ view }: { view: ViewModel }) {
   const session = view.session;
   const version = session.version.value;
   const filter = view.filter.value;
-  const start = session.seconds.first;
-  // A short session still gets a readable strip: at least half a minute wide.
-  const end = Math.max(session.seconds.last, start + 30_000);
+
+  // The strip is redrawn at most a few times a second, however fast records arrive; the span it
+  // covers is taken when it is drawn, so the overlays line up with the bars.
+  const [drawn, setDrawn] = useState(-1);
+  const lastDraw = useRef(Number.NEGATIVE_INFINITY);
+  useEffect(() => {
+    if (drawn === version) return;
+    const timer = setTimeout(() => setDrawn(version), Math.max(0, lastDraw.current + REDRAW_MS - performance.now()));
+    return () => clearTimeout(timer);
+  }, [version, drawn]);
+  const { start, end } = useMemo(() => {
+    const first = session.seconds.first;
+    // A short session still gets a readable strip: at least half a minute wide.
+    return { start: first, end: Math.max(session.seconds.last, first + 30_000) };
+  }, [drawn, session]);
   const hasData = Number.isFinite(start);
 
   useEffect(() => {
+    lastDraw.current = performance.now();
     const el = canvas.current;
     if (!el) return;
     const width = el.clientWidth;
@@ -57,7 +71,7 @@ export function Timeline({ view }: { view: ViewModel }) {
         ctx.fillRect(i * barWidth, HEIGHT - 4, Math.max(2, barWidth), 4);
       }
     });
-  }, [version, start, end]);
+  }, [start, end, drawn]);
 
   const rect = () => canvas.current?.getBoundingClientRect();
   const onPointerDown = (event: PointerEvent) => {
@@ -88,9 +102,14 @@ export function Timeline({ view }: { view: ViewModel }) {
       }
       return;
     }
-    const a = timeAt(Math.min(drag.x0, x1), r.width, start, end);
-    const b = timeAt(Math.max(drag.x0, x1), r.width, start, end);
-    view.filter.value = { ...view.filter.value, from: Math.floor(a), to: Math.ceil(b) };
+    const left = Math.min(drag.x0, x1);
+    const right = Math.max(drag.x0, x1);
+    // A drag that reaches an end of the strip leaves that side of the range open.
+    const { from: _from, to: _to, ...rest } = view.filter.value;
+    const range: { from?: number; to?: number } = {};
+    if (left > 0) range.from = Math.floor(timeAt(left, r.width, start, end));
+    if (right < r.width) range.to = Math.ceil(timeAt(right, r.width, start, end));
+    view.filter.value = { ...rest, ...range };
   };
 
   const width = canvas.current?.clientWidth ?? 0;

@@ -15,6 +15,14 @@ describe('SecondCounts', () => {
     expect([counts.first, counts.last]).toEqual([10_100, 15_000]);
   });
 
+  it('widens its span for uncounted records', () => {
+    const counts = new SecondCounts();
+    counts.touch(500);
+    counts.add(900, 'info');
+    expect([counts.first, counts.last]).toEqual([500, 900]);
+    expect(counts.buckets(0, 1000, 1)[0]?.total).toBe(1);
+  });
+
   it('never makes buckets narrower than a second', () => {
     const counts = new SecondCounts();
     counts.add(0, 'info');

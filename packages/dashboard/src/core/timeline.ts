@@ -44,6 +44,12 @@ export class SecondCounts {
     if (ts > this.last) this.last = ts;
   }
 
+  /** Widens the time span to include `ts` without counting a record (for dividers). */
+  touch(ts: number): void {
+    if (ts < this.first) this.first = ts;
+    if (ts > this.last) this.last = ts;
+  }
+
   /** Forgets everything. */
   clear(): void {
     this.seconds.clear();

@@ -39,10 +39,10 @@ interface Schema extends DBSchema {
   checkpoints: { key: [string, string]; value: StoredCheckpoint };
 }
 
-/** Records per stored chunk: small enough that reading one never blocks the page for long. */
-const CHUNK_RECORDS = 5000;
+/** Records per stored chunk: small enough that copying one in or out never blocks the page for long. */
+const CHUNK_RECORDS = 2000;
 /** Chunks read per request when loading a session. */
-const READ_CHUNKS = 4;
+const READ_CHUNKS = 10;
 /** How often buffered records are written. */
 const FLUSH_MS = 500;
 const BUDGET_KEY = 'pulselog.storageBudgetMB';

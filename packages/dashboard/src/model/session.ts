@@ -140,7 +140,7 @@ export class SessionModel {
       if (record.kind !== 'divider') {
         counts[record.level]++;
         this.seconds.add(record.ts, record.level);
-      }
+      } else this.seconds.touch(record.ts);
     }
     if (this.records.length === start) return;
     this.tick.request();
