@@ -59,7 +59,8 @@ export const WORKLOADS = {
 
 /**
  * Sets up one configuration in `dir`. Returns the logger, its call style, the
- * file its records land in, how to recognise a record line, how to flush
+ * file its records land in, how to recognise a record line (from its bytes
+ * and start offset), how to flush
  * (resolves once the logger has handed everything to its destination) and
  * how to end.
  */
@@ -75,7 +76,8 @@ export async function setup(config, dir) {
         log,
         style: 'pulselog',
         file: log.stats().sessionFile,
-        isRecord: (line) => line.startsWith('{"seq":'),
+        // Record lines start with `{"seq":`; the header, checkpoints and the end line with `{"type":`.
+        isRecord: (bytes, start) => bytes[start + 2] === 0x73,
         flush: () => log.flush({ timeout: 120_000 }),
         end: () => log.shutdown(),
         url,

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,5 +156,25 @@ describe('sessions that last', () => {
     await page.getByRole('tab', { name: 'Logs' }).click();
     await page.getByRole('searchbox', { name: 'search and filter' }).fill('asked to stop');
     await waitForText(page, 'shown-count', '1 shown');
+  });
+
+  it("imports the session file the logger's recorder wrote", async () => {
+    const dir = join(script.cwd, '.pulselog', 'sessions');
+    const files = readdirSync(dir).filter((name) => name.endsWith('.ndjson'));
+    expect(files).toHaveLength(1);
+    await page.getByTestId('import-file').setInputFiles(join(dir, files[0] as string));
+    await waitForText(page, 'notice', `Imported 30 records from ${files[0]}dismiss`);
+    expect(await page.getByTestId('record-count').textContent()).toBe('28 records');
+    expect(await page.locator('.state').getAttribute('data-state')).toBe('imported');
+    expect(await page.getByRole('tab', { name: /Checkpoints/ }).textContent()).toBe('Checkpoints (3)');
+    expect(await page.getByTestId('ended').textContent()).toMatch(/^The program ended its session at /);
+    // The filter carries over to the session shown; with it cleared, the whole file is there.
+    expect(await page.getByTestId('shown-count').textContent()).toBe('1 shown');
+    await page.getByRole('searchbox', { name: 'search and filter' }).fill('');
+    await waitForText(page, 'shown-count', '30 shown');
+    await page.getByTestId('record-list').evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await expect.poll(() => page.locator('.divider').first().textContent()).toBe('setup');
   });
 });

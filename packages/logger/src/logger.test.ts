@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueueFullError } from './errors.js';
 import { Logger } from './logger.js';
@@ -235,6 +236,23 @@ describe('Logger', () => {
     expect(log.deleteCheckpoint('epoch-1')).toBe(false);
     expect(sink.checkpoints.map((c) => c.op)).toEqual(['upsert', 'delete']);
     expect(sink.checkpoints[0]).toMatchObject({ checkpoint: { name: 'epoch-1', status: 'DONE', progress: 10 } });
+  });
+
+  it('keeps only the newest keepSessions session files', async () => {
+    const setup = testSetup(new MemorySink());
+    const dir = join(setup.checkpointPath as string, '..', 'sessions');
+    mkdirSync(dir, { recursive: true });
+    for (const [i, name] of ['old-1.ndjson', 'old-2.ndjson', 'old-3.ndjson'].entries()) {
+      writeFileSync(join(dir, name), '{}\n');
+      utimesSync(join(dir, name), 1000 + i, 1000 + i);
+    }
+    writeFileSync(join(dir, 'notes.txt'), 'not a session');
+    const log = new Logger('pruned', { ...setup, sessionDir: dir, keepSessions: 2 });
+    log.info('x');
+    await log.shutdown();
+    expect(readdirSync(dir).sort()).toEqual(
+      [basename(log.stats().sessionFile as string), 'notes.txt', 'old-3.ndjson'].sort(),
+    );
   });
 
   it('writes a session file: header, records in order, checkpoints and an end line', async () => {

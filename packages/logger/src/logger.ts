@@ -136,7 +136,7 @@ export class Logger {
       core.dropped++;
       return;
     }
-    const state = core.contexts.getStore() ?? core.root;
+    const state = core.contextsUsed ? (core.contexts.getStore() ?? core.root) : core.root;
     const queue = state.queue;
     if (queue.lines.length - queue.head >= queue.capacity && !core.makeRoom(queue)) return;
     const seq = ++core.seq;
@@ -244,6 +244,7 @@ export class Logger {
     } catch {
       // An exotic spec (a revoked Proxy, say) still gets its own context, with what could be read.
     }
+    core.contextsUsed = true;
     return core.contexts.run(core.newContext(tag, fieldsJson), fn);
   }
 

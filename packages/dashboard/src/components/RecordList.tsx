@@ -64,12 +64,15 @@ export function RecordList({ view }: { view: ViewModel }) {
   };
 
   const rows = [];
+  // Rows are keyed by their slot, not their record: as the window moves, the same elements are
+  // updated in place instead of being removed and created anew.
+  const slots = Math.max(256, win.end - win.start);
   for (let row = win.start; row < win.end; row++) {
     const record = view.session.records[view.recordIndex(row)];
     if (!record) continue;
     rows.push(
       <RecordRow
-        key={record.seq}
+        key={row % slots}
         record={record}
         row={row}
         terms={view.terms}

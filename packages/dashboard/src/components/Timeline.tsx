@@ -29,6 +29,15 @@ export function Timeline({ view }: { view: ViewModel }) {
   // covers is taken when it is drawn, so the overlays line up with the bars.
   const [drawn, setDrawn] = useState(-1);
   const lastDraw = useRef(Number.NEGATIVE_INFINITY);
+  const widthRef = useRef(0);
+  const [resized, setResized] = useState(0);
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setResized((n) => n + 1));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
   useEffect(() => {
     if (drawn === version) return;
     const timer = setTimeout(() => setDrawn(version), Math.max(0, lastDraw.current + REDRAW_MS - performance.now()));
@@ -46,6 +55,7 @@ export function Timeline({ view }: { view: ViewModel }) {
     const el = canvas.current;
     if (!el) return;
     const width = el.clientWidth;
+    widthRef.current = width;
     const ratio = window.devicePixelRatio || 1;
     el.width = Math.max(1, Math.floor(width * ratio));
     el.height = Math.floor(HEIGHT * ratio);
@@ -71,7 +81,7 @@ export function Timeline({ view }: { view: ViewModel }) {
         ctx.fillRect(i * barWidth, HEIGHT - 4, Math.max(2, barWidth), 4);
       }
     });
-  }, [start, end, drawn]);
+  }, [start, end, drawn, resized]);
 
   const rect = () => canvas.current?.getBoundingClientRect();
   const onPointerDown = (event: PointerEvent) => {
@@ -112,7 +122,8 @@ export function Timeline({ view }: { view: ViewModel }) {
     view.filter.value = { ...rest, ...range };
   };
 
-  const width = canvas.current?.clientWidth ?? 0;
+  // The width as of the last draw: reading it from the element here would force a layout.
+  const width = widthRef.current;
   const firstVisible = session.records[view.recordIndex(visible[0])];
   const lastVisible = session.records[view.recordIndex(Math.max(visible[0], visible[1] - 1))];
   const shownLeft = firstVisible && width ? xAt(firstVisible.ts, width, start, end) : 0;

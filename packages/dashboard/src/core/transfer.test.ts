@@ -27,12 +27,13 @@ describe('importSession', () => {
 
   it('reads a recorder file: header, records, checkpoints and end, skipping junk lines', () => {
     const lines = [
-      JSON.stringify({ type: 'session', session }),
+      JSON.stringify({ type: 'session', format: 1, session }),
       JSON.stringify({ seq: 2, ts: 3, level: 'warning', msg: 'w' }),
       JSON.stringify({ seq: 1, ts: 2, level: 'info', msg: 'i' }),
       'not json',
       JSON.stringify({ seq: 3, ts: 4, level: 'loud', msg: 'bad level' }),
       JSON.stringify({ type: 'checkpoint', op: 'upsert', checkpoint: { name: 'c', data: 1, ts: 5 } }),
+      JSON.stringify({ type: 'gap', reason: 'dropped', from: 3, to: 9, count: 4 }),
       JSON.stringify({ type: 'end', reason: 'signal', signal: 'SIGINT', at: 6, lastSeq: 2 }),
     ];
     const result = importSession(`${lines.join('\n')}\n`, 'train.ndjson');
@@ -41,6 +42,7 @@ describe('importSession', () => {
     expect(result.dump.records.map((r) => r.seq)).toEqual([1, 2]);
     expect(result.dump.checkpoints).toEqual([{ name: 'c', data: 1, ts: 5 }]);
     expect(result.dump.meta.end?.signal).toBe('SIGINT');
+    expect(result.dump.meta.gaps).toEqual([{ type: 'gap', reason: 'dropped', from: 3, to: 9, count: 4 }]);
     expect(result.skipped).toBe(2);
   });
 

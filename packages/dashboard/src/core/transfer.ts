@@ -1,6 +1,7 @@
 import {
   type Checkpoint,
   type EndMessage,
+  type GapMessage,
   isCheckpoint,
   isLogRecord,
   type LogRecord,
@@ -21,6 +22,8 @@ export interface SessionDump {
     exportedAt?: number;
     /** The search text, when only the filtered view was exported. */
     filter?: string;
+    /** Records the session is known to miss, and why. */
+    gaps?: GapMessage[];
   };
   records: LogRecord[];
   checkpoints: Checkpoint[];
@@ -61,6 +64,14 @@ function asSession(value: unknown, fallbackName: string): SessionInfo | undefine
   };
 }
 
+function isGap(value: unknown): value is GapMessage {
+  if (!isObject(value)) return false;
+  const seq = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+  return (
+    seq(value.from) && seq(value.to) && seq(value.count) && (value.reason === 'dropped' || value.reason === 'evicted')
+  );
+}
+
 function asEnd(value: Record<string, unknown>): EndMessage | undefined {
   if (typeof value.reason !== 'string' || typeof value.at !== 'number') return undefined;
   return value as unknown as EndMessage;
@@ -73,6 +84,7 @@ function finish(
   end: EndMessage | undefined,
   skipped: number,
   fileName: string,
+  gaps: GapMessage[] = [],
 ): ImportResult {
   if (!session && records.length === 0) return { ok: false, reason: 'no pulselog records found in the file' };
   records.sort((a, b) => a.seq - b.seq);
@@ -88,6 +100,7 @@ function finish(
     },
   };
   if (end) meta.end = end;
+  if (gaps.length > 0) meta.gaps = gaps;
   return { ok: true, dump: { meta, records, checkpoints: [...checkpoints.values()] }, skipped };
 }
 
@@ -100,7 +113,8 @@ function fromExport(data: Record<string, unknown>, fileName: string): ImportResu
     for (const c of data.checkpoints) if (isCheckpoint(c)) checkpoints.set(c.name, c);
   const end = isObject(meta.end) ? asEnd(meta.end) : undefined;
   const skipped = data.records.length - records.length;
-  return finish(asSession(meta.session, fileName), records, checkpoints, end, skipped, fileName);
+  const gaps = Array.isArray(meta.gaps) ? meta.gaps.filter(isGap) : [];
+  return finish(asSession(meta.session, fileName), records, checkpoints, end, skipped, fileName, gaps);
 }
 
 /**
@@ -113,6 +127,7 @@ function fromNdjson(text: string, fileName: string): ImportResult {
   let end: EndMessage | undefined;
   const records: LogRecord[] = [];
   const checkpoints = new Map<string, Checkpoint>();
+  const gaps: GapMessage[] = [];
   let skipped = 0;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -139,6 +154,9 @@ function fromNdjson(text: string, fileName: string): ImportResult {
       if (isCheckpoint(c)) checkpoints.set(c.name, c);
       else if (data.op === 'delete' && typeof data.name === 'string') checkpoints.delete(data.name);
       else skipped++;
+    } else if (type === 'gap') {
+      if (isGap(data)) gaps.push({ ...data, type: 'gap' });
+      else skipped++;
     } else if (type === 'end') {
       end = asEnd(data);
       if (!end) skipped++;
@@ -149,7 +167,7 @@ function fromNdjson(text: string, fileName: string): ImportResult {
       session = asSession(data.session, fileName) ?? asSession(data, fileName);
     } else skipped++;
   }
-  return finish(session, records, checkpoints, end, skipped, fileName);
+  return finish(session, records, checkpoints, end, skipped, fileName, gaps);
 }
 
 /** Reads an exported `.json` file or a recorder `.ndjson` file. */

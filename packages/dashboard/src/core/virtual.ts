@@ -48,7 +48,7 @@ function scale(count: number, rowHeight: number, viewport: number): number {
 
 /** The window of rows to render for a scroll position. */
 export function virtualWindow(input: VirtualInput): VirtualWindow {
-  const { count, rowHeight, viewport, overscan = 8 } = input;
+  const { count, rowHeight, viewport, overscan = 4 } = input;
   const totalHeight = contentHeight(count, rowHeight);
   const maxTop = Math.max(0, totalHeight - viewport);
   const scrollTop = Math.min(Math.max(0, input.scrollTop), maxTop);

@@ -108,10 +108,15 @@ export class AppModel {
       return;
     }
     const { dump, skipped } = result;
+    // The live session's own recorder file must not replace what the page keeps of it.
+    if (dump.meta.session.id === this.live.info.value?.id) {
+      dump.meta.session = { ...dump.meta.session, id: `${dump.meta.session.id}-imported` };
+    }
     await this.store?.saveDump(dump);
     const session = new SessionModel('imported');
     session.load(dump.meta.session, dump.checkpoints, dump.meta.end);
     session.append(dump.records);
+    for (const gap of dump.meta.gaps ?? []) session.apply(gap);
     this.show(session);
     this.notice.value = `Imported ${dump.records.length} records from ${file.name}${skipped ? ` (${skipped} lines skipped)` : ''}`;
   }
@@ -134,6 +139,7 @@ export class AppModel {
     const end = session.ended.value;
     if (end) meta.end = end;
     if (filtered) meta.filter = view.filter.value.query;
+    if (session.gaps.value.length > 0) meta.gaps = [...session.gaps.value];
     return { meta, records, checkpoints: [...session.checkpoints.value.values()] };
   }
 

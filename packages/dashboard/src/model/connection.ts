@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import { CLOSE_UNAUTHORIZED, PROTOCOL_VERSION, parseServerMessage, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
+import { Ingest } from './ingest.js';
 import type { SessionModel } from './session.js';
 
 /** Where the live stream stands, as shown in the status bar. */
@@ -18,12 +19,15 @@ export class Connection {
   private socket: WebSocket | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  private readonly ingest: Ingest;
 
   constructor(
     private readonly model: SessionModel,
     private readonly token: string,
     private readonly url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`,
-  ) {}
+  ) {
+    this.ingest = new Ingest(model);
+  }
 
   /** Opens the connection. */
   start(): void {
@@ -50,6 +54,8 @@ export class Connection {
       }
       const message = parsed.value;
       if (message.type === 'hello') {
+        // The resume below must name the newest record held, so everything received before goes in first.
+        this.ingest.drain();
         if (message.protocol !== PROTOCOL_VERSION) console.warn(`pulselog: server speaks protocol ${message.protocol}`);
         this.model.apply(message);
         const sessionId = this.model.info.value?.id;
@@ -58,7 +64,7 @@ export class Connection {
         this.state.value = 'live';
         return;
       }
-      this.model.apply(message);
+      this.ingest.push(message);
       if (message.type === 'end') this.state.value = 'ended';
     };
     socket.onclose = (event) => {

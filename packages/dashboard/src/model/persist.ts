@@ -1,5 +1,13 @@
 import { signal } from '@preact/signals';
-import type { Checkpoint, EndMessage, LogRecord, ServerMessage, SessionInfo } from '@pulselog/shared';
+import {
+  type Checkpoint,
+  type EndMessage,
+  type GapMessage,
+  isLogRecord,
+  type LogRecord,
+  type ServerMessage,
+  type SessionInfo,
+} from '@pulselog/shared';
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { SessionDump } from '../core/transfer.js';
 import { type LevelCounts, type SessionModel, type SessionSource, zeroCounts } from './session.js';
@@ -17,6 +25,8 @@ export interface StoredSession {
   firstTs?: number;
   lastTs?: number;
   end?: EndMessage;
+  /** Records the session is known to miss. */
+  gaps?: GapMessage[];
   /** Last write, milliseconds since the epoch; the oldest go first when the budget is reached. */
   updatedAt: number;
 }
@@ -24,7 +34,11 @@ export interface StoredSession {
 interface Chunk {
   sessionId: string;
   firstSeq: number;
-  records: LogRecord[];
+  /**
+   * The records as JSON text: storing one string is a plain copy, where
+   * storing thousands of objects would clone each on the page's main thread.
+   */
+  json: string;
 }
 
 interface StoredCheckpoint {
@@ -39,10 +53,10 @@ interface Schema extends DBSchema {
   checkpoints: { key: [string, string]; value: StoredCheckpoint };
 }
 
-/** Records per stored chunk: small enough that copying one in or out never blocks the page for long. */
-const CHUNK_RECORDS = 2000;
+/** Records per stored chunk: small enough that writing or reading one never blocks the page for long. */
+const CHUNK_RECORDS = 5000;
 /** Chunks read per request when loading a session. */
-const READ_CHUNKS = 10;
+const READ_CHUNKS = 4;
 /** How often buffered records are written. */
 const FLUSH_MS = 500;
 const BUDGET_KEY = 'pulselog.storageBudgetMB';
@@ -164,6 +178,7 @@ export class SessionStore {
         checkpoints.map((c) => c.checkpoint),
         meta.end,
       );
+      for (const gap of meta.gaps ?? []) model.apply(gap);
       let after = 0;
       for (;;) {
         const chunks = await this.db.getAll(
@@ -172,7 +187,9 @@ export class SessionStore {
           READ_CHUNKS,
         );
         for (const chunk of chunks) {
-          model.append(chunk.records);
+          const records: unknown = JSON.parse(chunk.json);
+          // Stored data is read back as untrusted as any other input.
+          if (Array.isArray(records)) model.append(records.filter(isLogRecord));
           after = chunk.firstSeq;
         }
         if (chunks.length < READ_CHUNKS) break;
@@ -205,12 +222,15 @@ export class SessionStore {
     if (dump.records[0]) meta.firstTs = dump.records[0].ts;
     if (dump.records.length) meta.lastTs = dump.records[dump.records.length - 1]?.ts;
     if (dump.meta.end) meta.end = dump.meta.end;
+    if (dump.meta.gaps) meta.gaps = dump.meta.gaps;
     try {
       await this.delete(meta.id);
       const tx = this.db.transaction(['sessions', 'chunks', 'checkpoints'], 'readwrite');
       for (let i = 0; i < dump.records.length; i += CHUNK_RECORDS) {
         const records = dump.records.slice(i, i + CHUNK_RECORDS);
-        void tx.objectStore('chunks').put({ sessionId: meta.id, firstSeq: records[0]?.seq ?? 0, records });
+        void tx
+          .objectStore('chunks')
+          .put({ sessionId: meta.id, firstSeq: records[0]?.seq ?? 0, json: JSON.stringify(records) });
       }
       for (const checkpoint of dump.checkpoints) {
         void tx.objectStore('checkpoints').put({ sessionId: meta.id, name: checkpoint.name, checkpoint });
@@ -300,6 +320,7 @@ class SessionWriter {
       if (message.op === 'upsert') this.pendingCheckpoints.set(message.checkpoint.name, message.checkpoint);
       else this.pendingCheckpoints.set(message.name, null);
     } else if (message?.type === 'end') meta.end = message;
+    else if (message?.type === 'gap') meta.gaps = [...(meta.gaps ?? []), message];
     for (const record of records) {
       this.pending.push(record);
       meta.records++;
@@ -327,7 +348,8 @@ class SessionWriter {
         // One transaction per chunk: copying a big flush into storage in one go would block the page.
         for (let i = 0; i < records.length; i += CHUNK_RECORDS) {
           const part = records.slice(i, i + CHUNK_RECORDS);
-          await this.db.put('chunks', { sessionId: snapshot.id, firstSeq: part[0]?.seq ?? 0, records: part });
+          const json = JSON.stringify(part);
+          await this.db.put('chunks', { sessionId: snapshot.id, firstSeq: part[0]?.seq ?? 0, json });
         }
         const tx = this.db.transaction(['sessions', 'checkpoints'], 'readwrite');
         for (const [name, checkpoint] of checkpoints) {

@@ -64,6 +64,8 @@ export class Core implements ExitParticipant {
   dropped = 0;
   /** Set once the session is ending: later calls are counted as dropped. */
   closed = false;
+  /** Set by the first `context()`: until then every record belongs to the root, and the lookup is skipped. */
+  contextsUsed = false;
   /** Called with errors nobody caught; set by the root logger. */
   onUncaught: ((err: unknown, origin: string) => void) | undefined;
   private checkpointStore: CheckpointStore | undefined;

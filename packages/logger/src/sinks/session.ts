@@ -58,7 +58,9 @@ export class SessionSink implements Sink {
     });
     // A thread that is gone writes nothing more: waits for it end at once.
     this.worker.on('error', () => Atomics.store(this.slots, SLOT.state, STATE.failed));
-    this.worker.on('exit', () => Atomics.store(this.slots, SLOT.state, STATE.failed));
+    this.worker.on('exit', () => {
+      if (!this.terminated) Atomics.store(this.slots, SLOT.state, STATE.failed);
+    });
     // Recording must never keep a finished program alive; the exit hook waits for it instead.
     // After the listeners: adding a 'message' listener refs the worker's port again.
     this.worker.unref();
