@@ -110,6 +110,12 @@ describe('sessions that last', () => {
       'exit',
       'OpenDelete',
     ]);
+    // Reopened from the list, it comes back out of IndexedDB.
+    await nightly.getByRole('button', { name: 'Open' }).click();
+    await expect.poll(() => page.locator('.state').getAttribute('data-state')).toBe('stored');
+    expect(await page.getByTestId('record-count').textContent()).toBe('2 records');
+    expect(await page.locator('[data-seq="2"] .msg').textContent()).toBe('nightly step failed');
+    await page.getByRole('tab', { name: 'Sessions' }).click();
     await page
       .locator('[data-testid="session-row"]', { hasText: 'app-mixed' })
       .getByRole('button', { name: 'Open' })

@@ -24,8 +24,13 @@ async function start(): Promise<void> {
   const token = takeToken(location, history, sessionStorage);
   const live = new SessionModel('live');
   const { store, error } = await openStore();
-  // The session this tab showed before a reload comes back from storage first, so
-  // the server is asked only for what is newer.
+  const connection = new Connection(live, token ?? '');
+  const app = new AppModel(live, connection, store, AppModel.filterFrom(location.search));
+  if (error) app.notice.value = error;
+  app.syncUrl(location, history);
+  render(<App app={app} />, root);
+  // The session this tab showed before a reload comes back from storage first (drawn as it
+  // loads), so the server is asked only for what is newer.
   let loaded: StoredSession | undefined;
   const lastId = (() => {
     try {
@@ -35,15 +40,10 @@ async function start(): Promise<void> {
     }
   })();
   if (store && lastId) loaded = await store.load(lastId, live);
-  const connection = new Connection(live, token ?? '');
-  const app = new AppModel(live, connection, store, AppModel.filterFrom(location.search));
-  if (error) app.notice.value = error;
-  app.syncUrl(location, history);
   if (store) recordLive(store, live, loaded);
   if (live.ended.value) connection.state.value = 'ended';
   if (token) connection.start();
   else connection.state.value = 'unauthorized';
-  render(<App app={app} />, root);
 }
 
 function recordLive(store: SessionStore, live: SessionModel, loaded: StoredSession | undefined): void {

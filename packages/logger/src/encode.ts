@@ -162,6 +162,15 @@ export function joinObjects(a: string | undefined, b: string | undefined): strin
   return `${a.slice(0, -1)},${b.slice(1)}`;
 }
 
+/** `,"level":"info","msg":` for each level: one piece instead of four, so the line is cheaper to join later. */
+const LEVEL_TEXT: Record<LevelName, string> = {
+  debug: ',"level":"debug","msg":',
+  info: ',"level":"info","msg":',
+  warning: ',"level":"warning","msg":',
+  error: ',"level":"error","msg":',
+  critical: ',"level":"critical","msg":',
+};
+
 /**
  * One record as a JSON line (without the newline). Fields arrive already
  * encoded so that the caller controls when the snapshot is taken.
@@ -176,7 +185,7 @@ export function encodeRecord(
   kind: 'divider' | undefined,
   err: SerializedError | undefined,
 ): string {
-  let line = `{"seq":${seq},"ts":${ts},"level":"${level}","msg":${msgJson}`;
+  let line = `{"seq":${seq},"ts":${ts}${LEVEL_TEXT[level]}${msgJson}`;
   if (fieldsJson !== undefined && fieldsJson !== '{}') line += `,"fields":${fieldsJson}`;
   if (tag !== undefined) line += `,"tag":${JSON.stringify(tag)}`;
   if (kind !== undefined) line += `,"kind":"${kind}"`;

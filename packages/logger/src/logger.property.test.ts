@@ -2,7 +2,7 @@ import { isLogRecord } from '@pulselog/shared';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Logger } from './logger.js';
-import { MemorySink, testSetup } from './test-support/memory-sink.js';
+import { MemorySink, testSetup } from './core/test-support.js';
 
 class Weird {
   secret = 1;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { QueueFullError } from './errors.js';
 import { Logger } from './logger.js';
 import type { Sink } from './sinks/sink.js';
-import { MemorySink, testSetup } from './test-support/memory-sink.js';
+import { MemorySink, testSetup } from './core/test-support.js';
 
 const loggers: Logger[] = [];
 function make(sink: Sink, more = {}): Logger {

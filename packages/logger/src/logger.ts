@@ -150,7 +150,7 @@ export class Logger {
       line = encodeRecord(seq, timestamp(), level, encodeMessage(msg), fieldsJson, state.tag, kind, errData);
     } catch {
       // Serialization is guarded throughout; this is the last line of defence, and the loss is counted.
-      core.dropped++;
+      core.lost(seq);
       return;
     }
     queue.push(line, seq);

@@ -30,6 +30,7 @@ export function Timeline({ view }: { view: ViewModel }) {
   const [drawn, setDrawn] = useState(-1);
   const lastDraw = useRef(Number.NEGATIVE_INFINITY);
   const widthRef = useRef(0);
+  const drewData = useRef(false);
   const [resized, setResized] = useState(0);
   useEffect(() => {
     const el = canvas.current;
@@ -40,7 +41,9 @@ export function Timeline({ view }: { view: ViewModel }) {
   }, []);
   useEffect(() => {
     if (drawn === version) return;
-    const timer = setTimeout(() => setDrawn(version), Math.max(0, lastDraw.current + REDRAW_MS - performance.now()));
+    // The first records are drawn at once; after that, at most every REDRAW_MS.
+    const wait = drewData.current ? Math.max(0, lastDraw.current + REDRAW_MS - performance.now()) : 0;
+    const timer = setTimeout(() => setDrawn(version), wait);
     return () => clearTimeout(timer);
   }, [version, drawn]);
   const { start, end } = useMemo(() => {
@@ -60,6 +63,7 @@ export function Timeline({ view }: { view: ViewModel }) {
     el.width = Math.max(1, Math.floor(width * ratio));
     el.height = Math.floor(HEIGHT * ratio);
     const ctx = el.getContext('2d');
+    drewData.current = hasData;
     if (!ctx || !hasData) return;
     ctx.scale(ratio, ratio);
     ctx.clearRect(0, 0, width, HEIGHT);

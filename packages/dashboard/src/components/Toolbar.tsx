@@ -45,7 +45,7 @@ export function Toolbar({ app }: { app: AppModel }) {
           view.filter.value = { ...view.filter.value, query: event.currentTarget.value };
         }}
       />
-      <span class="shown" data-testid="shown-count">
+      <span class="shown" data-testid="shown-count" title={`filtered in ${view.lastFilterMs.value.toFixed(1)} ms`}>
         {view.length} shown
       </span>
       {filter.from !== undefined || filter.to !== undefined ? (

@@ -37,6 +37,8 @@ export function bindKeys(app: AppModel, target: Window = window): () => void {
         view.select(current < 0 ? view.length - 1 : current - 1);
         break;
       case 'Enter':
+        // On a button, a link or a summary, Enter keeps its own meaning.
+        if (event.target instanceof Element && event.target.closest('button, a, summary')) return;
         if (current >= 0) view.detailOpen.value = true;
         break;
       case 'g':

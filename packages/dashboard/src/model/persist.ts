@@ -1,87 +1,21 @@
 import { signal } from '@preact/signals';
-import {
-  type Checkpoint,
-  type EndMessage,
-  type GapMessage,
-  isLogRecord,
-  type LogRecord,
-  type ServerMessage,
-  type SessionInfo,
-} from '@pulselog/shared';
-import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import { isLogRecord } from '@pulselog/shared';
+import { type IDBPDatabase, openDB } from 'idb';
 import type { SessionDump } from '../core/transfer.js';
-import { type LevelCounts, type SessionModel, type SessionSource, zeroCounts } from './session.js';
+import {
+  BUDGET_KEY,
+  CHUNK_RECORDS,
+  describe,
+  READ_CHUNKS,
+  readBudgetMb,
+  recordBytes,
+  type Schema,
+  type StoredSession,
+} from './schema.js';
+import { type SessionModel, zeroCounts } from './session.js';
+import { SessionWriter } from './writer.js';
 
-/** What the sessions list knows about a stored session without loading its records. */
-export interface StoredSession {
-  id: string;
-  info: SessionInfo;
-  source: SessionSource;
-  counts: LevelCounts;
-  records: number;
-  lastSeq: number;
-  /** Estimated size of its records on disk. */
-  bytes: number;
-  firstTs?: number;
-  lastTs?: number;
-  end?: EndMessage;
-  /** Records the session is known to miss. */
-  gaps?: GapMessage[];
-  /** Last write, milliseconds since the epoch; the oldest go first when the budget is reached. */
-  updatedAt: number;
-}
-
-interface Chunk {
-  sessionId: string;
-  firstSeq: number;
-  /**
-   * The records as JSON text: storing one string is a plain copy, where
-   * storing thousands of objects would clone each on the page's main thread.
-   */
-  json: string;
-}
-
-interface StoredCheckpoint {
-  sessionId: string;
-  name: string;
-  checkpoint: Checkpoint;
-}
-
-interface Schema extends DBSchema {
-  sessions: { key: string; value: StoredSession };
-  chunks: { key: [string, number]; value: Chunk };
-  checkpoints: { key: [string, string]; value: StoredCheckpoint };
-}
-
-/** Records per stored chunk: small enough that writing or reading one never blocks the page for long. */
-const CHUNK_RECORDS = 5000;
-/** Chunks read per request when loading a session. */
-const READ_CHUNKS = 4;
-/** How often buffered records are written. */
-const FLUSH_MS = 500;
-const BUDGET_KEY = 'pulselog.storageBudgetMB';
-/** Default storage budget, in megabytes. */
-export const DEFAULT_BUDGET_MB = 500;
-
-/** Estimated bytes a record takes in storage. */
-function recordBytes(text: string): number {
-  return 64 + text.length * 2;
-}
-
-/** The budget the user set, in megabytes. */
-export function readBudgetMb(storage: Storage | undefined = globalThis.localStorage): number {
-  try {
-    const value = Number(storage?.getItem(BUDGET_KEY));
-    return Number.isFinite(value) && value > 0 ? value : DEFAULT_BUDGET_MB;
-  } catch {
-    return DEFAULT_BUDGET_MB;
-  }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof DOMException && error.name === 'QuotaExceededError') return 'the browser refused more storage';
-  return error instanceof Error ? error.message : String(error);
-}
+export type { StoredSession } from './schema.js';
 
 /**
  * The sessions kept in IndexedDB: every record and checkpoint of the live
@@ -252,119 +186,5 @@ export class SessionStore {
    */
   record(model: SessionModel, loaded?: StoredSession): () => void {
     return new SessionWriter(this, this.db, model, loaded).dispose;
-  }
-}
-
-/** Buffers what the live session receives and writes it every `FLUSH_MS`. */
-class SessionWriter {
-  private meta: StoredSession | undefined;
-  private pending: LogRecord[] = [];
-  private pendingCheckpoints = new Map<string, Checkpoint | null>();
-  private dirty = false;
-  private timer: ReturnType<typeof setInterval>;
-  private writing: Promise<void> = Promise.resolve();
-  private flushes = 0;
-  readonly dispose: () => void;
-
-  constructor(
-    private readonly store: SessionStore,
-    private readonly db: IDBPDatabase<Schema>,
-    private readonly model: SessionModel,
-    private seed: StoredSession | undefined,
-  ) {
-    const stop = model.listen((records, message) => this.take(records, message));
-    this.timer = setInterval(() => this.flush(), FLUSH_MS);
-    const onHide = () => this.flush();
-    addEventListener('pagehide', onHide);
-    this.dispose = () => {
-      stop();
-      clearInterval(this.timer);
-      removeEventListener('pagehide', onHide);
-      this.flush();
-    };
-  }
-
-  private ensureMeta(): StoredSession | undefined {
-    const info = this.model.info.value;
-    if (!info) return undefined;
-    if (this.meta?.id !== info.id) {
-      const seed = this.seed;
-      this.seed = undefined;
-      this.meta =
-        seed?.id === info.id
-          ? { ...seed, counts: { ...seed.counts } }
-          : {
-              id: info.id,
-              info,
-              source: 'live',
-              counts: zeroCounts(),
-              records: 0,
-              lastSeq: 0,
-              bytes: 0,
-              updatedAt: Date.now(),
-            };
-    }
-    return this.meta;
-  }
-
-  private take(records: readonly LogRecord[], message?: ServerMessage): void {
-    if (message?.type === 'hello') {
-      if (this.meta && this.meta.id !== message.session.id) this.flush();
-      this.ensureMeta();
-      this.dirty = true;
-      return;
-    }
-    const meta = this.ensureMeta();
-    if (!meta) return;
-    if (message?.type === 'checkpoint') {
-      if (message.op === 'upsert') this.pendingCheckpoints.set(message.checkpoint.name, message.checkpoint);
-      else this.pendingCheckpoints.set(message.name, null);
-    } else if (message?.type === 'end') meta.end = message;
-    else if (message?.type === 'gap') meta.gaps = [...(meta.gaps ?? []), message];
-    for (const record of records) {
-      this.pending.push(record);
-      meta.records++;
-      meta.lastSeq = record.seq;
-      meta.bytes += recordBytes(record.msg) + (record.fields ? 64 : 0);
-      if (record.kind !== 'divider') meta.counts[record.level]++;
-      meta.firstTs ??= record.ts;
-      meta.lastTs = record.ts;
-    }
-    this.dirty = true;
-  }
-
-  private flush(): void {
-    const meta = this.meta;
-    if (!this.dirty || !meta) return;
-    this.dirty = false;
-    const records = this.pending;
-    const checkpoints = this.pendingCheckpoints;
-    this.pending = [];
-    this.pendingCheckpoints = new Map();
-    meta.updatedAt = Date.now();
-    const snapshot: StoredSession = { ...meta, counts: { ...meta.counts } };
-    this.writing = this.writing.then(async () => {
-      try {
-        // One transaction per chunk: copying a big flush into storage in one go would block the page.
-        for (let i = 0; i < records.length; i += CHUNK_RECORDS) {
-          const part = records.slice(i, i + CHUNK_RECORDS);
-          const json = JSON.stringify(part);
-          await this.db.put('chunks', { sessionId: snapshot.id, firstSeq: part[0]?.seq ?? 0, json });
-        }
-        const tx = this.db.transaction(['sessions', 'checkpoints'], 'readwrite');
-        for (const [name, checkpoint] of checkpoints) {
-          if (checkpoint) void tx.objectStore('checkpoints').put({ sessionId: snapshot.id, name, checkpoint });
-          else void tx.objectStore('checkpoints').delete([snapshot.id, name]);
-        }
-        void tx.objectStore('sessions').put(snapshot);
-        await tx.done;
-        this.store.error.value = undefined;
-      } catch (error) {
-        this.store.error.value = `Could not save the session in the browser: ${describe(error)}`;
-        return;
-      }
-      // The list and the budget are checked now and then, not on every write.
-      if (this.flushes++ % 20 === 0) await this.store.enforceBudget(snapshot.id);
-    });
   }
 }

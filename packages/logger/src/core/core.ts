@@ -225,13 +225,8 @@ export class Core implements ExitParticipant {
   }
 
   private evict(queue: ContextQueue): void {
-    const seq = queue.evictOldest();
     this.pending--;
-    this.dropped++;
-    const notice = this.dropNotice;
-    if (notice.count === 0 || seq < notice.from) notice.from = seq;
-    if (seq > notice.to) notice.to = seq;
-    notice.count++;
+    this.lost(queue.evictOldest());
     this.droppedSinceWarning++;
     const now = Date.now();
     if (now - this.lastDropWarning >= 1000) {
@@ -241,6 +236,15 @@ export class Core implements ExitParticipant {
       );
       this.droppedSinceWarning = 0;
     }
+  }
+
+  /** Counts a record that took a sequence number but will never reach the sinks, and tells them so later. */
+  lost(seq: number): void {
+    this.dropped++;
+    const notice = this.dropNotice;
+    if (notice.count === 0 || seq < notice.from) notice.from = seq;
+    if (seq > notice.to) notice.to = seq;
+    notice.count++;
   }
 
   private announceDrops(): void {

@@ -44,6 +44,7 @@ export class ContextQueue {
     this.lines[this.head] = undefined;
     this.head++;
     if (this.head === this.lines.length) this.clear();
+    else this.compact();
     return line;
   }
 
@@ -71,7 +72,6 @@ export class ContextQueue {
   evictOldest(): number {
     const seq = this.seqs[this.head] as number;
     this.shift();
-    this.compact();
     return seq;
   }
 

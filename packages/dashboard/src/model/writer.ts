@@ -1,0 +1,125 @@
+import type { Signal } from '@preact/signals';
+import type { Checkpoint, LogRecord, ServerMessage } from '@pulselog/shared';
+import type { IDBPDatabase } from 'idb';
+import { CHUNK_RECORDS, describe, FLUSH_MS, recordBytes, type Schema, type StoredSession } from './schema.js';
+import { type SessionModel, zeroCounts } from './session.js';
+
+/** What a writer reports to: where failures show, and the budget to apply now and then. */
+export interface WriterHost {
+  readonly error: Signal<string | undefined>;
+  enforceBudget(keep?: string): Promise<void>;
+}
+
+/** Buffers what the live session receives and writes it every `FLUSH_MS`. */
+export class SessionWriter {
+  private meta: StoredSession | undefined;
+  private pending: LogRecord[] = [];
+  private pendingCheckpoints = new Map<string, Checkpoint | null>();
+  private dirty = false;
+  private timer: ReturnType<typeof setInterval>;
+  private writing: Promise<void> = Promise.resolve();
+  private flushes = 0;
+  readonly dispose: () => void;
+
+  constructor(
+    private readonly store: WriterHost,
+    private readonly db: IDBPDatabase<Schema>,
+    private readonly model: SessionModel,
+    private seed: StoredSession | undefined,
+  ) {
+    const stop = model.listen((records, message) => this.take(records, message));
+    this.timer = setInterval(() => this.flush(), FLUSH_MS);
+    const onHide = () => this.flush();
+    addEventListener('pagehide', onHide);
+    this.dispose = () => {
+      stop();
+      clearInterval(this.timer);
+      removeEventListener('pagehide', onHide);
+      this.flush();
+    };
+  }
+
+  private ensureMeta(): StoredSession | undefined {
+    const info = this.model.info.value;
+    if (!info) return undefined;
+    if (this.meta?.id !== info.id) {
+      const seed = this.seed;
+      this.seed = undefined;
+      this.meta =
+        seed?.id === info.id
+          ? { ...seed, counts: { ...seed.counts } }
+          : {
+              id: info.id,
+              info,
+              source: 'live',
+              counts: zeroCounts(),
+              records: 0,
+              lastSeq: 0,
+              bytes: 0,
+              updatedAt: Date.now(),
+            };
+    }
+    return this.meta;
+  }
+
+  private take(records: readonly LogRecord[], message?: ServerMessage): void {
+    if (message?.type === 'hello') {
+      if (this.meta && this.meta.id !== message.session.id) this.flush();
+      this.ensureMeta();
+      this.dirty = true;
+      return;
+    }
+    const meta = this.ensureMeta();
+    if (!meta) return;
+    if (message?.type === 'checkpoint') {
+      if (message.op === 'upsert') this.pendingCheckpoints.set(message.checkpoint.name, message.checkpoint);
+      else this.pendingCheckpoints.set(message.name, null);
+    } else if (message?.type === 'end') meta.end = message;
+    else if (message?.type === 'gap') meta.gaps = [...(meta.gaps ?? []), message];
+    for (const record of records) {
+      this.pending.push(record);
+      meta.records++;
+      meta.lastSeq = record.seq;
+      meta.bytes += recordBytes(record.msg) + (record.fields ? 64 : 0);
+      if (record.kind !== 'divider') meta.counts[record.level]++;
+      meta.firstTs ??= record.ts;
+      meta.lastTs = record.ts;
+    }
+    this.dirty = true;
+  }
+
+  private flush(): void {
+    const meta = this.meta;
+    if (!this.dirty || !meta) return;
+    this.dirty = false;
+    const records = this.pending;
+    const checkpoints = this.pendingCheckpoints;
+    this.pending = [];
+    this.pendingCheckpoints = new Map();
+    meta.updatedAt = Date.now();
+    const snapshot: StoredSession = { ...meta, counts: { ...meta.counts } };
+    this.writing = this.writing.then(async () => {
+      try {
+        // One transaction per chunk: copying a big flush into storage in one go would block the page.
+        for (let i = 0; i < records.length; i += CHUNK_RECORDS) {
+          const part = records.slice(i, i + CHUNK_RECORDS);
+          const json = JSON.stringify(part);
+          await this.db.put('chunks', { sessionId: snapshot.id, firstSeq: part[0]?.seq ?? 0, json });
+        }
+        const tx = this.db.transaction(['sessions', 'checkpoints'], 'readwrite');
+        for (const [name, checkpoint] of checkpoints) {
+          if (checkpoint) void tx.objectStore('checkpoints').put({ sessionId: snapshot.id, name, checkpoint });
+          else void tx.objectStore('checkpoints').delete([snapshot.id, name]);
+        }
+        void tx.objectStore('sessions').put(snapshot);
+        await tx.done;
+        this.store.error.value = undefined;
+      } catch (error) {
+        this.store.error.value = `Could not save the session in the browser: ${describe(error)}`;
+        return;
+      }
+      // The list and the budget are checked now and then, not on every write.
+      if (this.flushes++ % 20 === 0) await this.store.enforceBudget(snapshot.id);
+    });
+  }
+}
