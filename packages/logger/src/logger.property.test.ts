@@ -1,8 +1,8 @@
 import { isLogRecord } from '@pulselog/shared';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Logger } from './logger.js';
 import { MemorySink, testSetup } from './core/test-support.js';
+import { Logger } from './logger.js';
 
 class Weird {
   secret = 1;

@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemorySink, testSetup } from './core/test-support.js';
 import { QueueFullError } from './errors.js';
 import { Logger } from './logger.js';
 import type { Sink } from './sinks/sink.js';
-import { MemorySink, testSetup } from './core/test-support.js';
 
 const loggers: Logger[] = [];
 function make(sink: Sink, more = {}): Logger {

@@ -155,7 +155,8 @@ export class Logger {
     }
     queue.push(line, seq);
     if (!queue.listed) core.listQueue(queue);
-    if (++core.pending >= core.drainAt) core.drainFromHotPath();
+    core.pendingChars += line.length;
+    if (++core.pending >= core.drainAt || core.pendingChars >= core.drainAtChars) core.drainFromHotPath();
   }
 
   /** Logs at `debug`. */

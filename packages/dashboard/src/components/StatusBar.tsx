@@ -8,6 +8,14 @@ const STATE_LABEL = {
   unauthorized: 'access refused: open the URL the logger printed',
 } as const;
 
+/** What the state label adds while the page tries to reach a server that is gone. */
+function waitingNote(state: string, attempt: number): string {
+  if (attempt === 0) return '';
+  if (state === 'ended') return ' · waiting for the next run';
+  if (state === 'reconnecting') return ` (attempt ${attempt})`;
+  return '';
+}
+
 /** Session name, connection state and counters; drops are never hidden. */
 export function StatusBar({ app }: { app: AppModel }) {
   const session = app.shown.value;
@@ -15,6 +23,7 @@ export function StatusBar({ app }: { app: AppModel }) {
   const info = session.info.value;
   const stats = isLive ? app.live.stats.value : undefined;
   const state = app.connection?.state.value ?? 'ended';
+  const attempt = app.connection?.attempt.value ?? 0;
   const counts = session.counts.value;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const gaps = session.gaps.value;
@@ -29,6 +38,7 @@ export function StatusBar({ app }: { app: AppModel }) {
       {isLive ? (
         <span class={`state state-${state}`} role="status" aria-live="polite" data-state={state}>
           {STATE_LABEL[state]}
+          {waitingNote(state, attempt)}
         </span>
       ) : (
         <span class="state state-ended" data-state={session.source}>

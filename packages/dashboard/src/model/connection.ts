@@ -1,20 +1,21 @@
 import { signal } from '@preact/signals';
 import { CLOSE_UNAUTHORIZED, PROTOCOL_VERSION, parseServerMessage, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
+import { retryDelay } from '../core/backoff.js';
 import { Ingest } from './ingest.js';
 import type { SessionModel } from './session.js';
 
 /** Where the live stream stands, as shown in the status bar. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'unauthorized';
 
-const MAX_BACKOFF_MS = 5000;
-
 /**
  * Keeps a WebSocket to the dashboard server open: says which records the page
  * already has, feeds every message to the session model, and reconnects with
- * backoff until the session ends.
+ * backoff (`retryDelay`), also after the session ended, so a tab left open
+ * picks up the next run on the same port by itself.
  */
 export class Connection {
   readonly state = signal<ConnectionState>('connecting');
+  /** Reconnect attempts since the connection was last live; 0 while live. */
   readonly attempt = signal(0);
   private socket: WebSocket | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -25,6 +26,7 @@ export class Connection {
     private readonly model: SessionModel,
     private readonly token: string,
     private readonly url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`,
+    private readonly delay: (attempt: number) => number = retryDelay,
   ) {
     this.ingest = new Ingest(model);
   }
@@ -80,7 +82,6 @@ export class Connection {
 
   private scheduleReconnect(): void {
     const attempt = ++this.attempt.value;
-    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(attempt, 5));
-    this.timer = setTimeout(() => this.open(), delay);
+    this.timer = setTimeout(() => this.open(), this.delay(attempt));
   }
 }

@@ -14,6 +14,12 @@ import { ContextQueue } from './queue.js';
 
 /** Records per batch; a full batch leaves from the hot path without waiting for the timer. */
 export const BATCH_SIZE = 1024;
+/**
+ * Characters per batch. Big records (stacks, nested objects) fill a batch
+ * sooner: a batch string stays small enough for V8's young generation, where
+ * it costs little to collect, instead of landing in large-object space.
+ */
+export const BATCH_CHARS = 48 * 1024;
 /** Longest wait for the session file at exit, or for a sink to catch up under overflow `block`. */
 const SYNC_TIMEOUT_MS = 10_000;
 /** Longest wait for the session recorder on an orderly shutdown. */
@@ -59,8 +65,12 @@ export class Core implements ExitParticipant {
   seq = 0;
   /** Records waiting across all queues. */
   pending = 0;
+  /** Characters waiting across all queues (approximately: evictions do not subtract). */
+  pendingChars = 0;
   /** `pending` at which the hot path drains next. */
   drainAt = BATCH_SIZE;
+  /** `pendingChars` at which the hot path drains next. */
+  drainAtChars = BATCH_CHARS;
   dropped = 0;
   /** Set once the session is ending: later calls are counted as dropped. */
   closed = false;
@@ -141,6 +151,7 @@ export class Core implements ExitParticipant {
   drainFromHotPath(): void {
     this.drain(false);
     this.drainAt = this.pending + BATCH_SIZE;
+    this.drainAtChars = this.pendingChars + BATCH_CHARS;
   }
 
   private sinksBusy(): boolean {
@@ -171,8 +182,9 @@ export class Core implements ExitParticipant {
       // Drops are announced when records move again, one notice for the whole run of them.
       if (force || !this.sinksBusy()) this.announceDrops();
       while (this.pending > 0 && (force || !this.sinksBusy())) {
-        const taken = takeMerged(this.active, BATCH_SIZE);
+        const taken = takeMerged(this.active, BATCH_SIZE, BATCH_CHARS);
         if (taken === undefined) break;
+        this.pendingChars -= taken.chars;
         const count = taken.lines.length;
         const batch = { lines: `${taken.lines.join('\n')}\n`, firstSeq: taken.firstSeq, lastSeq: taken.lastSeq, count };
         this.pending -= count;
@@ -189,7 +201,9 @@ export class Core implements ExitParticipant {
     } finally {
       this.draining = false;
     }
+    if (this.pending === 0) this.pendingChars = 0;
     if (this.pending < BATCH_SIZE) this.drainAt = BATCH_SIZE;
+    if (this.pendingChars < BATCH_CHARS) this.drainAtChars = BATCH_CHARS;
     return moved;
   }
 

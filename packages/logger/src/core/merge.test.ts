@@ -13,7 +13,7 @@ describe('takeMerged', () => {
     const a = queue('a', [1, 4, 5, 9]);
     const b = queue('b', [2, 3, 8]);
     const c = queue('c', [6, 7]);
-    const taken = takeMerged([a, b, c], 100);
+    const taken = takeMerged([a, b, c], 100, 1e9);
     expect(taken?.lines.map(seqOfLine)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(taken).toMatchObject({ firstSeq: 1, lastSeq: 9 });
     expect(a.size + b.size + c.size).toBe(0);
@@ -22,14 +22,23 @@ describe('takeMerged', () => {
   it('takes at most max records and leaves the rest in place', () => {
     const a = queue('a', [1, 3, 5]);
     const b = queue('b', [2, 4, 6]);
-    expect(takeMerged([a, b], 4)?.lines.map(seqOfLine)).toEqual([1, 2, 3, 4]);
-    expect(takeMerged([a, b], 4)?.lines.map(seqOfLine)).toEqual([5, 6]);
-    expect(takeMerged([a, b], 4)).toBeUndefined();
+    expect(takeMerged([a, b], 4, 1e9)?.lines.map(seqOfLine)).toEqual([1, 2, 3, 4]);
+    expect(takeMerged([a, b], 4, 1e9)?.lines.map(seqOfLine)).toEqual([5, 6]);
+    expect(takeMerged([a, b], 4, 1e9)).toBeUndefined();
+  });
+
+  it('cuts batches of big records by size, always taking at least one', () => {
+    const big = new ContextQueue(100, 'big');
+    for (let seq = 1; seq <= 5; seq++) big.push(`{"seq":${seq},"x":"${'x'.repeat(1000)}"}`, seq);
+    expect(takeMerged([big], 100, 2500)?.lines.map(seqOfLine)).toEqual([1, 2, 3]);
+    expect(takeMerged([big], 100, 10)?.lines.map(seqOfLine)).toEqual([4]);
+    const other = queue('other', [6]);
+    expect(takeMerged([big, other], 100, 10)?.lines.map(seqOfLine)).toEqual([5]);
   });
 
   it('slices a single queue without merging', () => {
     const a = queue('a', [10, 11, 12]);
-    const taken = takeMerged([a, queue('empty', [])], 2);
+    const taken = takeMerged([a, queue('empty', [])], 2, 1e9);
     expect(taken).toMatchObject({ firstSeq: 10, lastSeq: 11 });
     expect(a.headSeq()).toBe(12);
   });

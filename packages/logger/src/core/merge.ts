@@ -5,27 +5,32 @@ export interface Taken {
   lines: string[];
   firstSeq: number;
   lastSeq: number;
+  /** Characters in `lines`. */
+  chars: number;
 }
 
 /**
- * Takes up to `max` records from `queues`, merged back into one global order
+ * Takes up to `max` records (and not many more than `maxChars` characters,
+ * but always one) from `queues`, merged back into one global order
  * by sequence number. Each queue is already sorted, so this is a k-way merge;
  * with one non-empty queue (the usual case) it is a single slice. Returns
  * `undefined` when every queue is empty.
  */
-export function takeMerged(queues: readonly ContextQueue[], max: number): Taken | undefined {
+export function takeMerged(queues: readonly ContextQueue[], max: number, maxChars: number): Taken | undefined {
   const open = queues.filter((q) => q.size > 0);
   if (open.length === 0) return undefined;
   if (open.length === 1) {
     const q = open[0] as ContextQueue;
     const firstSeq = q.headSeq();
-    const lines = q.take(max);
-    return { lines, firstSeq, lastSeq: lastSeqOf(lines) };
+    const { count, chars } = q.measure(max, maxChars);
+    const lines = q.take(count);
+    return { lines, firstSeq, lastSeq: lastSeqOf(lines), chars };
   }
   const lines: string[] = [];
   let firstSeq = 0;
   let lastSeq = 0;
-  while (lines.length < max) {
+  let chars = 0;
+  while (lines.length < max && (chars < maxChars || lines.length === 0)) {
     // A linear scan over the heads: contexts with records pending at the same moment are few.
     let best: ContextQueue | undefined;
     let bestSeq = Number.POSITIVE_INFINITY;
@@ -39,9 +44,11 @@ export function takeMerged(queues: readonly ContextQueue[], max: number): Taken 
     if (best === undefined) break;
     if (lines.length === 0) firstSeq = bestSeq;
     lastSeq = bestSeq;
-    lines.push(best.shift());
+    const line = best.shift();
+    chars += line.length;
+    lines.push(line);
   }
-  return { lines, firstSeq, lastSeq };
+  return { lines, firstSeq, lastSeq, chars };
 }
 
 /** Reads the sequence number at the start of a record line (`{"seq":N,`). */

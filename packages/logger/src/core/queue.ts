@@ -48,6 +48,18 @@ export class ContextQueue {
     return line;
   }
 
+  /** How many of the oldest records fit in `max` records and `maxChars` characters (at least one), and their size. */
+  measure(max: number, maxChars: number): { count: number; chars: number } {
+    const end = Math.min(this.lines.length, this.head + max);
+    let chars = 0;
+    let i = this.head;
+    while (i < end && (chars < maxChars || i === this.head)) {
+      chars += (this.lines[i] as string).length;
+      i++;
+    }
+    return { count: i - this.head, chars };
+  }
+
   /**
    * Removes up to `max` of the oldest lines and returns them in order. Used
    * when only this queue holds records, the common case, so no merge is needed.
