@@ -138,7 +138,7 @@ export class Logger {
     }
     const state = core.contextsUsed ? (core.contexts.getStore() ?? core.root) : core.root;
     const queue = state.queue;
-    if (queue.lines.length - queue.head >= queue.capacity && !core.makeRoom(queue)) return;
+    if (queue.size >= queue.capacity && !core.makeRoom(queue)) return;
     const seq = ++core.seq;
     let line: string;
     try {

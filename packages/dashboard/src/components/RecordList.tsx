@@ -65,10 +65,8 @@ export function RecordList({ view }: { view: ViewModel }) {
 
   const rows = [];
   // Rows are keyed by their slot, not their record: as the window moves, the same elements are
-  // updated in place instead of being removed and created anew. With exactly as many slots as rows
-  // shown, every key is in use in every render, so even a jump by thousands of rows (the tail of a
-  // fast stream) reuses every element; a short scroll moves a few of them.
-  const slots = Math.max(1, win.end - win.start);
+  // updated in place instead of being removed and created anew.
+  const slots = Math.max(256, win.end - win.start);
   for (let row = win.start; row < win.end; row++) {
     const record = view.session.records[view.recordIndex(row)];
     if (!record) continue;

@@ -1,6 +1,6 @@
 import type { LogRecord } from '@pulselog/shared';
 import { formatTime, formatValue, LEVEL_LABEL } from '../core/text.js';
-import { richText } from './RichText.js';
+import { RichText } from './RichText.js';
 
 /** Height of one row in pixels; the virtual list and the stylesheet agree on it. */
 export const ROW_HEIGHT = 24;
@@ -39,7 +39,7 @@ export function RecordRow({ record, terms = [], top, selected = false, row = 0, 
     return (
       <div {...common} class={`row divider${selected ? ' selected' : ''}`}>
         <span class="msg divider-label">
-          {richText(record.msg, terms)}
+          <RichText text={record.msg} terms={terms} />
         </span>
       </div>
     );
@@ -50,13 +50,19 @@ export function RecordRow({ record, terms = [], top, selected = false, row = 0, 
       <span class="time">{formatTime(record.ts)}</span>
       <span class={`badge badge-${record.level}`}>{LEVEL_LABEL[record.level]}</span>
       {record.tag ? (
-        <span class="tag">{richText(record.tag, terms)}</span>
+        <span class="tag">
+          <RichText text={record.tag} terms={terms} />
+        </span>
       ) : null}
-      <span class="msg">{richText(record.msg, terms)}</span>
+      <span class="msg">
+        <RichText text={record.msg} terms={terms} />
+      </span>
       {fields.map(([key, value]) => (
         <span class="chip" key={key}>
           <span class="chip-key">{key}</span>=
-          <span class="chip-value">{richText(formatValue(value), terms)}</span>
+          <span class="chip-value">
+            <RichText text={formatValue(value)} terms={terms} />
+          </span>
         </span>
       ))}
       {record.err ? <span class="err">{`${record.err.name}: ${record.err.message}`}</span> : null}

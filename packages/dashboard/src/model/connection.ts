@@ -26,6 +26,7 @@ export class Connection {
     private readonly model: SessionModel,
     private readonly token: string,
     private readonly url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`,
+    /** Wait before reconnect attempt `attempt`; tests pass a shorter one. */
     private readonly delay: (attempt: number) => number = retryDelay,
   ) {
     this.ingest = new Ingest(model);

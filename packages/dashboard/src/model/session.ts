@@ -23,7 +23,7 @@ export type LevelCounts = Record<LevelName, number>;
 export const zeroCounts = (): LevelCounts => ({ debug: 0, info: 0, warning: 0, error: 0, critical: 0 });
 
 /** Shortest time between two redraws caused by arriving records. */
-const UPDATE_MS = 200;
+const UPDATE_MS = 80;
 
 /** Where a session shown on the page comes from. */
 export type SessionSource = 'live' | 'stored' | 'imported';
