@@ -1,43 +1,18 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from './support/browser.js';
 import { health, parseDashboardUrl } from './support/client.js';
+import { type FakeBrowserProject, fakeBrowserProject } from './support/fake-browser.js';
 import { type RunningScript, runScript } from './support/script.js';
-
-/** A port nothing listens on right now, from a random start so parallel runs do not meet. */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
-
-const opened = (log: string) => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
 
 describe('one dashboard tab across runs', () => {
   let browser: TestBrowser;
   const scripts: RunningScript[] = [];
-  let project: string;
-  let openLog: string;
-  let env: Record<string, string>;
+  let fake: FakeBrowserProject;
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    project = mkdtempSync(join(tmpdir(), 'pulselog-e2e-project-'));
     // The "browser" the logger opens writes down the URL; the test then opens it in Chromium.
-    openLog = join(project, 'opened.txt');
-    const fakeBrowser = join(project, 'fake-browser.sh');
-    writeFileSync(fakeBrowser, `#!/bin/sh\necho "$1" >> '${openLog}'\n`);
-    chmodSync(fakeBrowser, 0o755);
-    env = { PULSELOG_OPEN: '1', PULSELOG_PORT: String(await freePort()), BROWSER: fakeBrowser };
+    fake = await fakeBrowserProject('pulselog-e2e-project-');
   });
 
   afterAll(async () => {
@@ -46,23 +21,23 @@ describe('one dashboard tab across runs', () => {
   });
 
   it('opens the browser on the first run and lets the next run reuse the tab', async () => {
-    const first = runScript('log-1000.mjs', env, [], { cwd: project });
+    const first = runScript('log-1000.mjs', fake.env, [], { cwd: fake.project });
     scripts.push(first);
     const url = await first.dashboardUrl();
-    await expect.poll(() => opened(openLog), { timeout: 20_000 }).toEqual([url]);
+    await expect.poll(() => fake.opened(), { timeout: 20_000 }).toEqual([url]);
     const page = await browser.context.newPage();
     await page.goto(url);
     await expect.poll(() => page.getByTestId('record-count').textContent(), { timeout: 20_000 }).toBe('1000 records');
 
     await first.kill();
-    const second = runScript('log-1000.mjs', env, [], { cwd: project });
+    const second = runScript('log-1000.mjs', fake.env, [], { cwd: fake.project });
     scripts.push(second);
     // Same project, same port, same token: the tab left open finds the new run by itself.
     expect(await second.dashboardUrl()).toBe(url);
     await expect
       .poll(() => second.stderr(), { timeout: 20_000 })
       .toContain('pulselog: an open dashboard tab reconnected; no new tab opened');
-    expect(opened(openLog)).toEqual([url]);
+    expect(fake.opened()).toEqual([url]);
     // That tab now holds the second run's records.
     await expect.poll(async () => (await health(parseDashboardUrl(url))).sent, { timeout: 20_000 }).toBe(1000);
     expect((await health(parseDashboardUrl(url))).clients).toBe(1);
