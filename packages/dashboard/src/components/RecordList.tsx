@@ -18,13 +18,15 @@ export function RecordList({ view }: { view: ViewModel }) {
   const ref = useRef<HTMLDivElement>(null);
   const count = view.length;
   const win = useVirtual(ref, count, ROW_HEIGHT);
-  const programmatic = useRef(false);
+  // Where the list last scrolled itself. Scroll events are coalesced per frame, so a flag
+  // would also swallow a user's scroll that lands in the same frame; the position tells them apart.
+  const programmaticTop = useRef<number | undefined>(undefined);
 
   const scrollEl = (top: number) => {
     const el = ref.current;
     // Compared with the last position seen, not `el.scrollTop`: reading that would force a layout.
     if (!el || Math.abs(win.scrollTop - top) < 1) return;
-    programmatic.current = true;
+    programmaticTop.current = top;
     el.scrollTop = top;
     win.onScroll();
   };
@@ -56,8 +58,10 @@ export function RecordList({ view }: { view: ViewModel }) {
     win.onScroll();
     const el = ref.current;
     if (!el) return;
-    const wasProgrammatic = programmatic.current;
-    programmatic.current = false;
+    const target = programmaticTop.current;
+    programmaticTop.current = undefined;
+    const wasProgrammatic =
+      target !== undefined && Math.abs(el.scrollTop - Math.min(target, el.scrollHeight - el.clientHeight)) < 2;
     const atBottom = isAtBottom(el.scrollTop, el.clientHeight, win.totalHeight);
     if (atBottom && !follow) view.setFollow(true);
     else if (!atBottom && follow && !wasProgrammatic) view.setFollow(false);
