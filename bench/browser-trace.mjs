@@ -12,8 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { launchChromium } from '../scripts/chromium.mjs';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const CHILD = fileURLToPath(new URL('./browser-log.mjs', import.meta.url));
@@ -46,13 +45,8 @@ const waitFor = async (pattern) => {
   throw new Error(`program: ${stderr}`);
 };
 
-const profile = mkdtempSync(join(tmpdir(), 'pulselog-bench-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: findChromium(),
-  headless: true,
-  args: CHROMIUM_ARGS,
-  viewport: { width: 1280, height: 800 },
-});
+const browser = await launchChromium('pulselog-bench-chromium-');
+const { context } = browser;
 try {
   const url = (await waitFor(/pulselog: dashboard at (\S+)/))[1];
   const page = await context.newPage();
@@ -82,8 +76,7 @@ try {
   if (process.env.TRACE_OUT) writeFileSync(process.env.TRACE_OUT, json);
   report(JSON.parse(json));
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser.close();
   child.kill('SIGKILL');
   rmSync(cwd, { recursive: true, force: true });
 }

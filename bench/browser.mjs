@@ -16,8 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { launchChromium } from '../scripts/chromium.mjs';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
@@ -57,13 +56,8 @@ function startProgram(backlog) {
 }
 
 async function openBrowser() {
-  const profile = mkdtempSync(join(tmpdir(), 'pulselog-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: findChromium(),
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-  });
+  const browser = await launchChromium('pulselog-bench-chromium-');
+  const { context } = browser;
   // Before any page script: watch long tasks and note when the first row appears.
   await context.addInitScript(() => {
     window.__longtasks = [];
@@ -78,13 +72,7 @@ async function openBrowser() {
       }
     }).observe(document, { childList: true, subtree: true });
   });
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  return browser;
 }
 
 const count = (page) =>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from './support/browser.js';
-import { type FakeBrowserProject, fakeBrowserProject } from './support/fake-browser.js';
+import { type FakeBrowserProject, fakeBrowserProject, firstRunInTab } from './support/fake-browser.js';
 import { type RunningScript, runScript } from './support/script.js';
 
 /** How long the tab is left waiting with no server: long enough for a backoff capped at a few seconds to miss the next run. */
@@ -23,13 +23,8 @@ describe('a dashboard tab left waiting', () => {
   });
 
   it('shows that it waits and still catches a run started many seconds later', async () => {
-    const first = runScript('log-1000.mjs', fake.env, [], { cwd: fake.project });
-    scripts.push(first);
-    const url = await first.dashboardUrl();
-    await expect.poll(() => fake.opened(), { timeout: 20_000 }).toEqual([url]);
-    const page = await browser.context.newPage();
-    await page.goto(url);
-    await expect.poll(() => page.getByTestId('record-count').textContent(), { timeout: 20_000 }).toBe('1000 records');
+    const { url, page } = await firstRunInTab(fake, browser, scripts, 'log-1000.mjs', 1000);
+    const first = scripts[0] as RunningScript;
 
     await first.kill();
     // The tab says it is waiting, with the attempts it has made so far.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from './support/browser.js';
 import { health, parseDashboardUrl } from './support/client.js';
-import { type FakeBrowserProject, fakeBrowserProject } from './support/fake-browser.js';
+import { type FakeBrowserProject, fakeBrowserProject, firstRunInTab } from './support/fake-browser.js';
 import { type RunningScript, runScript } from './support/script.js';
 
 describe('one dashboard tab across runs', () => {
@@ -21,13 +21,8 @@ describe('one dashboard tab across runs', () => {
   });
 
   it('opens the browser on the first run and lets the next run reuse the tab', async () => {
-    const first = runScript('log-1000.mjs', fake.env, [], { cwd: fake.project });
-    scripts.push(first);
-    const url = await first.dashboardUrl();
-    await expect.poll(() => fake.opened(), { timeout: 20_000 }).toEqual([url]);
-    const page = await browser.context.newPage();
-    await page.goto(url);
-    await expect.poll(() => page.getByTestId('record-count').textContent(), { timeout: 20_000 }).toBe('1000 records');
+    const { url, page } = await firstRunInTab(fake, browser, scripts, 'log-1000.mjs', 1000);
+    const first = scripts[0] as RunningScript;
 
     await first.kill();
     const second = runScript('log-1000.mjs', fake.env, [], { cwd: fake.project });

@@ -70,3 +70,32 @@ export function findChromium() {
       'macOS: `brew install --cask chromium`) or set PULSELOG_CHROMIUM to a Chromium or Chrome executable.',
   );
 }
+
+/**
+ * Launches headless Chromium the way every test and benchmark does: a fresh
+ * profile (removed again by `close`), the flags above plus `extraArgs`, and a
+ * 1280×800 viewport. Returns the persistent context and `close`.
+ */
+export async function launchChromium(profilePrefix, extraArgs = []) {
+  // Loaded here, not at the top: vitest.config.ts imports this file and needs no browser driver.
+  const [{ chromium }, { mkdtempSync, rmSync }, { tmpdir }, { join }] = await Promise.all([
+    import('playwright-core'),
+    import('node:fs'),
+    import('node:os'),
+    import('node:path'),
+  ]);
+  const profile = mkdtempSync(join(tmpdir(), profilePrefix));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: findChromium(),
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    viewport: { width: 1280, height: 800 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

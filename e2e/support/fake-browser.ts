@@ -2,6 +2,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { TestBrowser } from './browser.js';
+import { type RunningScript, runScript } from './script.js';
 
 /** A port nothing listens on right now, from a random start so parallel runs do not meet. */
 export async function freePort(): Promise<number> {
@@ -42,4 +45,29 @@ export async function fakeBrowserProject(prefix: string): Promise<FakeBrowserPro
     env: { PULSELOG_OPEN: '1', PULSELOG_PORT: String(await freePort()), BROWSER: fakeBrowser },
     opened: () => (existsSync(openLog) ? readFileSync(openLog, 'utf8').trim().split('\n') : []),
   };
+}
+
+/**
+ * The first run of a tab-reuse scenario: starts `script` in the project, checks
+ * that it opened the browser once, and opens that URL in `browser` until the
+ * tab shows `records` records. The run joins `running` at once, so the
+ * caller's cleanup ends it even when a check here fails.
+ */
+export async function firstRunInTab(
+  fake: FakeBrowserProject,
+  browser: TestBrowser,
+  running: RunningScript[],
+  script: string,
+  records: number,
+) {
+  const run = runScript(script, fake.env, [], { cwd: fake.project });
+  running.push(run);
+  const url = await run.dashboardUrl();
+  await expect.poll(() => fake.opened(), { timeout: 20_000 }).toEqual([url]);
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  await expect
+    .poll(() => page.getByTestId('record-count').textContent(), { timeout: 20_000 })
+    .toBe(`${records} records`);
+  return { url, page };
 }
