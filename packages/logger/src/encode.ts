@@ -53,6 +53,26 @@ function keyText(key: string): string {
   return text;
 }
 
+/** Keys by position in the last fields objects encoded, with their `{"key":` or `,"key":` text. */
+const shapeKeys: string[] = [];
+const shapeTexts: string[] = [];
+
+/**
+ * `{"key":` for the first key of an object, `,"key":` for the others. Log
+ * calls at one site pass objects of one shape, so the text for each position
+ * is kept: a repeated shape costs a comparison per key, and no lookup or
+ * concatenation.
+ */
+function keyPrefix(key: string, position: number): string {
+  if (shapeKeys[position] === key) return shapeTexts[position] as string;
+  const text = (position === 0 ? '{' : ',') + keyText(key);
+  if (position < 32) {
+    shapeKeys[position] = key;
+    shapeTexts[position] = text;
+  }
+  return text;
+}
+
 /**
  * JSON text of a plain object whose values are all short strings, finite
  * numbers, booleans or null: the usual shape of log fields. Written by hand,
@@ -82,9 +102,9 @@ function encodeFlat(fields: Record<string, unknown>): string | undefined {
         if (v !== null) return undefined;
         text = 'null';
     }
-    out += (out === '' ? '{' : ',') + keyText(key) + text;
+    out += keyPrefix(key, keys - 1) + text;
   }
-  return out === '' ? '{}' : `${out}}`;
+  return keys === 0 ? '{}' : `${out}}`;
 }
 
 /** JSON object text of a fields object: exact for plain data, made safe otherwise, never anything but an object. */
@@ -133,23 +153,10 @@ export function encodeMessage(msg: unknown): string {
 }
 
 const timeOrigin = performance.timeOrigin;
-let lastMs = 0;
-let lastMsText = '0.';
 
-/**
- * The current time as JSON number text: milliseconds since the epoch with
- * three decimals (microseconds). Built from integers, because printing a
- * fractional double costs more than the rest of a log call.
- */
-export function timestamp(): string {
-  const t = timeOrigin + performance.now();
-  const ms = Math.floor(t);
-  if (ms !== lastMs) {
-    lastMs = ms;
-    lastMsText = `${ms}.`;
-  }
-  const us = Math.floor((t - ms) * 1000);
-  return lastMsText + (us < 10 ? `00${us}` : us < 100 ? `0${us}` : `${us}`);
+/** The current time in milliseconds since the epoch, to the microsecond (printed by `formatPacked`). */
+export function now(): number {
+  return timeOrigin + performance.now();
 }
 
 /**
@@ -162,7 +169,7 @@ export function joinObjects(a: string | undefined, b: string | undefined): strin
   return `${a.slice(0, -1)},${b.slice(1)}`;
 }
 
-/** `,"level":"info","msg":` for each level: one piece instead of four, so the line is cheaper to join later. */
+/** `,"level":"info","msg":` for each level: one piece instead of four, so the tail is cheaper to join later. */
 const LEVEL_TEXT: Record<LevelName, string> = {
   debug: ',"level":"debug","msg":',
   info: ',"level":"info","msg":',
@@ -171,24 +178,42 @@ const LEVEL_TEXT: Record<LevelName, string> = {
   critical: ',"level":"critical","msg":',
 };
 
+let lastTailLevel: LevelName | undefined;
+let lastTailMsg = '';
+let lastTail = '';
+
 /**
- * One record as a JSON line (without the newline). Fields arrive already
- * encoded so that the caller controls when the snapshot is taken.
+ * A record's line after its seq and time (see `packed.ts`): level, message,
+ * then fields, tag, kind and error when present. Fields arrive already
+ * encoded so that the caller controls when the snapshot is taken. A record
+ * with a message alone repeats the last one's tail more often than not, so
+ * that tail is kept.
  */
-export function encodeRecord(
-  seq: number,
-  ts: string,
+export function encodeTail(
   level: LevelName,
-  msgJson: string,
+  msg: unknown,
   fieldsJson: string | undefined,
   tag: string | undefined,
   kind: 'divider' | undefined,
   err: SerializedError | undefined,
 ): string {
-  let line = `{"seq":${seq},"ts":${ts}${LEVEL_TEXT[level]}${msgJson}`;
-  if (fieldsJson !== undefined && fieldsJson !== '{}') line += `,"fields":${fieldsJson}`;
-  if (tag !== undefined) line += `,"tag":${JSON.stringify(tag)}`;
-  if (kind !== undefined) line += `,"kind":"${kind}"`;
-  if (err !== undefined) line += `,"err":${JSON.stringify(err)}`;
-  return `${line}}`;
+  const bare =
+    (fieldsJson === undefined || fieldsJson === '{}') && tag === undefined && kind === undefined && err === undefined;
+  if (bare && msg === lastTailMsg && level === lastTailLevel) return lastTail;
+  let tail = LEVEL_TEXT[level] + encodeMessage(msg);
+  if (bare) {
+    tail += '}';
+    // Only strings: anything else may change before the next call.
+    if (typeof msg === 'string' && msg.length <= 256) {
+      lastTailLevel = level;
+      lastTailMsg = msg;
+      lastTail = tail;
+    }
+    return tail;
+  }
+  if (fieldsJson !== undefined && fieldsJson !== '{}') tail += `,"fields":${fieldsJson}`;
+  if (tag !== undefined) tail += `,"tag":${JSON.stringify(tag)}`;
+  if (kind !== undefined) tail += `,"kind":"${kind}"`;
+  if (err !== undefined) tail += `,"err":${JSON.stringify(err)}`;
+  return `${tail}}`;
 }

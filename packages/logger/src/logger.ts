@@ -4,7 +4,7 @@ import { type Checkpoint, LEVEL_NAMES, LEVELS, type LevelName, type SessionInfo 
 import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { Core, type QueueStats } from './core/core.js';
-import { encodeFields, encodeMessage, encodeRecord, encodeValue, joinObjects, timestamp } from './encode.js';
+import { encodeFields, encodeTail, encodeValue, joinObjects, now } from './encode.js';
 import { safeString, serializeError, truncate } from './serialize.js';
 import type { Sink } from './sinks/sink.js';
 
@@ -140,22 +140,24 @@ export class Logger {
     const queue = state.queue;
     if (queue.size >= queue.capacity && !core.makeRoom(queue)) return;
     const seq = ++core.seq;
-    let line: string;
+    let tail: string;
+    let time: number;
     try {
       let fieldsJson = fields === undefined ? undefined : encodeFields(fields);
       if (this.bindingsJson !== undefined || state.fieldsJson !== undefined) {
         fieldsJson = joinObjects(joinObjects(this.bindingsJson, state.fieldsJson), fieldsJson);
       }
       const errData = err === undefined ? undefined : serializeError(err);
-      line = encodeRecord(seq, timestamp(), level, encodeMessage(msg), fieldsJson, state.tag, kind, errData);
+      time = now();
+      tail = encodeTail(level, msg, fieldsJson, state.tag, kind, errData);
     } catch {
       // Serialization is guarded throughout; this is the last line of defence, and the loss is counted.
       core.lost(seq);
       return;
     }
-    queue.push(line, seq);
+    queue.push(tail, seq, time);
     if (!queue.listed) core.listQueue(queue);
-    core.pendingChars += line.length;
+    core.pendingChars += tail.length;
     if (++core.pending >= core.drainAt || core.pendingChars >= core.drainAtChars) core.drainFromHotPath();
   }
 

@@ -10,12 +10,13 @@ import type { Sink } from '../sinks/sink.js';
 import { VERSION } from '../version.js';
 import { type ExitParticipant, registerExit, unregisterExit } from './exit-hooks.js';
 import { takeMerged } from './merge.js';
+import { RecordBatch } from './packed.js';
 import { ContextQueue } from './queue.js';
 
 /** Records per batch; a full batch leaves from the hot path without waiting for the timer. */
 export const BATCH_SIZE = 1024;
 /**
- * Characters per batch. Big records (stacks, nested objects) fill a batch
+ * Characters of line tails per batch. Big records (stacks, nested objects) fill a batch
  * sooner: a batch string stays small enough for V8's young generation, where
  * it costs little to collect, instead of landing in large-object space.
  */
@@ -65,7 +66,7 @@ export class Core implements ExitParticipant {
   seq = 0;
   /** Records waiting across all queues. */
   pending = 0;
-  /** Characters waiting across all queues (approximately: evictions do not subtract). */
+  /** Characters of line tails waiting across all queues (approximately: evictions do not subtract). */
   pendingChars = 0;
   /** `pending` at which the hot path drains next. */
   drainAt = BATCH_SIZE;
@@ -185,8 +186,13 @@ export class Core implements ExitParticipant {
         const taken = takeMerged(this.active, BATCH_SIZE, BATCH_CHARS);
         if (taken === undefined) break;
         this.pendingChars -= taken.chars;
-        const count = taken.lines.length;
-        const batch = { lines: `${taken.lines.join('\n')}\n`, firstSeq: taken.firstSeq, lastSeq: taken.lastSeq, count };
+        const count = taken.count;
+        const batch = new RecordBatch(
+          { st: taken.st, tails: taken.tails.join('\n') },
+          taken.firstSeq,
+          taken.lastSeq,
+          count,
+        );
         this.pending -= count;
         moved += count;
         for (const sink of this.sinks) {

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { seqOfLine, takeMerged } from './merge.js';
+import { type Taken, takeMerged } from './merge.js';
+import { formatPacked } from './packed.js';
 import { ContextQueue } from './queue.js';
 
 function queue(label: string, seqs: number[]): ContextQueue {
   const q = new ContextQueue(100, label);
-  for (const seq of seqs) q.push(`{"seq":${seq},"q":"${label}"}`, seq);
+  for (const seq of seqs) q.push(`,"q":"${label}"}`, seq, 1_700_000_000_000 + seq);
   return q;
+}
+
+/** The seqs of a batch, in its order. */
+function seqs(taken: Taken | undefined): number[] {
+  return taken ? Array.from({ length: taken.count }, (_, k) => taken.st[2 * k] as number) : [];
 }
 
 describe('takeMerged', () => {
@@ -14,33 +20,50 @@ describe('takeMerged', () => {
     const b = queue('b', [2, 3, 8]);
     const c = queue('c', [6, 7]);
     const taken = takeMerged([a, b, c], 100, 1e9);
-    expect(taken?.lines.map(seqOfLine)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(taken).toMatchObject({ firstSeq: 1, lastSeq: 9 });
+    expect(seqs(taken)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(taken?.tails.slice(0, 3)).toEqual([',"q":"a"}', ',"q":"b"}', ',"q":"b"}']);
+    expect(taken).toMatchObject({ firstSeq: 1, lastSeq: 9, count: 9 });
     expect(a.size + b.size + c.size).toBe(0);
   });
 
   it('takes at most max records and leaves the rest in place', () => {
     const a = queue('a', [1, 3, 5]);
     const b = queue('b', [2, 4, 6]);
-    expect(takeMerged([a, b], 4, 1e9)?.lines.map(seqOfLine)).toEqual([1, 2, 3, 4]);
-    expect(takeMerged([a, b], 4, 1e9)?.lines.map(seqOfLine)).toEqual([5, 6]);
+    expect(seqs(takeMerged([a, b], 4, 1e9))).toEqual([1, 2, 3, 4]);
+    expect(seqs(takeMerged([a, b], 4, 1e9))).toEqual([5, 6]);
     expect(takeMerged([a, b], 4, 1e9)).toBeUndefined();
   });
 
   it('cuts batches of big records by size, always taking at least one', () => {
     const big = new ContextQueue(100, 'big');
-    for (let seq = 1; seq <= 5; seq++) big.push(`{"seq":${seq},"x":"${'x'.repeat(1000)}"}`, seq);
-    expect(takeMerged([big], 100, 2500)?.lines.map(seqOfLine)).toEqual([1, 2, 3]);
-    expect(takeMerged([big], 100, 10)?.lines.map(seqOfLine)).toEqual([4]);
+    for (let seq = 1; seq <= 5; seq++) big.push(`,"x":"${'x'.repeat(1000)}"}`, seq, seq);
+    expect(seqs(takeMerged([big], 100, 2500))).toEqual([1, 2, 3]);
+    expect(seqs(takeMerged([big], 100, 10))).toEqual([4]);
     const other = queue('other', [6]);
-    expect(takeMerged([big, other], 100, 10)?.lines.map(seqOfLine)).toEqual([5]);
+    expect(seqs(takeMerged([big, other], 100, 10))).toEqual([5]);
   });
 
-  it('slices a single queue without merging', () => {
+  it('copies a single queue without merging', () => {
     const a = queue('a', [10, 11, 12]);
     const taken = takeMerged([a, queue('empty', [])], 2, 1e9);
-    expect(taken).toMatchObject({ firstSeq: 10, lastSeq: 11 });
+    expect(taken).toMatchObject({ firstSeq: 10, lastSeq: 11, count: 2 });
     expect(a.headSeq()).toBe(12);
+  });
+});
+
+describe('formatPacked', () => {
+  it('writes each record as one JSON line: seq, time to the microsecond, then its tail', () => {
+    const st = new Float64Array([7, 1_700_000_000_123.4568, 8, 1_700_000_000_123.0022, 9, 1_700_000_000_124.0503]);
+    const text = formatPacked(
+      st,
+      ',"level":"info","msg":"a"}\n,"level":"error","msg":"b\\nc"}\n,"level":"info","msg":""}',
+    );
+    expect(text).toBe(
+      '{"seq":7,"ts":1700000000123.456,"level":"info","msg":"a"}\n' +
+        '{"seq":8,"ts":1700000000123.002,"level":"error","msg":"b\\nc"}\n' +
+        '{"seq":9,"ts":1700000000124.050,"level":"info","msg":""}\n',
+    );
+    for (const line of text.trimEnd().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
   });
 });
 
@@ -49,7 +72,7 @@ describe('ContextQueue', () => {
     const q = queue('a', [1, 2, 3]);
     expect(q.evictOldest()).toBe(1);
     expect(q.size).toBe(2);
-    expect(q.take(10).map(seqOfLine)).toEqual([2, 3]);
+    expect(seqs(takeMerged([q], 10, 1e9))).toEqual([2, 3]);
     expect(q.size).toBe(0);
     expect(q.headSeq()).toBe(Number.POSITIVE_INFINITY);
   });
@@ -57,13 +80,15 @@ describe('ContextQueue', () => {
   it('grows only to what is queued at once, keeping order across the wrap', () => {
     const q = new ContextQueue(100_000, 'a');
     for (let i = 1; i <= 50_000; i++) {
-      q.push(`{"seq":${i}}`, i);
-      if (q.size > 100) q.shift();
+      q.push('}', i, i);
+      if (q.size > 100) q.evictOldest();
     }
     expect(q.size).toBe(100);
     expect(q.slots).toBe(128);
-    expect(q.take(1000).map(seqOfLine)).toEqual(Array.from({ length: 100 }, (_, i) => 49_901 + i));
-    for (let i = 1; i <= 300; i++) q.push(`{"seq":${i}}`, i);
-    expect(q.take(1000).map(seqOfLine)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(seqs(takeMerged([q], 1000, 1e9))).toEqual(Array.from({ length: 100 }, (_, i) => 49_901 + i));
+    for (let i = 1; i <= 300; i++) q.push('}', i, i);
+    const taken = takeMerged([q], 1000, 1e9);
+    expect(seqs(taken)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(taken?.st[599]).toBe(300);
   });
 });

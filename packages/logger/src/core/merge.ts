@@ -2,18 +2,22 @@ import type { ContextQueue } from './queue.js';
 
 /** Records taken from the queues for one batch, in ascending `seq` order. */
 export interface Taken {
-  lines: string[];
+  /** Each record's line tail (see `packed.ts`). */
+  tails: string[];
+  /** Each record's seq and time, interleaved: `[seq, t, seq, t, …]`. */
+  st: Float64Array;
+  count: number;
   firstSeq: number;
   lastSeq: number;
-  /** Characters in `lines`. */
+  /** Characters in `tails`. */
   chars: number;
 }
 
 /**
- * Takes up to `max` records (and not many more than `maxChars` characters,
- * but always one) from `queues`, merged back into one global order
- * by sequence number. Each queue is already sorted, so this is a k-way merge;
- * with one non-empty queue (the usual case) it is a single slice. Returns
+ * Takes up to `max` records (and not many more than `maxChars` characters of
+ * tails, but always one) from `queues`, merged back into one global order by
+ * sequence number. Each queue is already sorted, so this is a k-way merge;
+ * with one non-empty queue (the usual case) it is a straight copy. Returns
  * `undefined` when every queue is empty.
  */
 export function takeMerged(queues: readonly ContextQueue[], max: number, maxChars: number): Taken | undefined {
@@ -21,16 +25,18 @@ export function takeMerged(queues: readonly ContextQueue[], max: number, maxChar
   if (open.length === 0) return undefined;
   if (open.length === 1) {
     const q = open[0] as ContextQueue;
-    const firstSeq = q.headSeq();
     const { count, chars } = q.measure(max, maxChars);
-    const lines = q.take(count);
-    return { lines, firstSeq, lastSeq: lastSeqOf(lines), chars };
+    const taken = emptyTaken(count);
+    for (let k = 0; k < count; k++) q.shiftInto(taken, k);
+    taken.chars = chars;
+    return finish(taken, count);
   }
-  const lines: string[] = [];
-  let firstSeq = 0;
-  let lastSeq = 0;
+  let total = 0;
+  for (const q of open) total += q.size;
+  const taken = emptyTaken(Math.min(max, total));
+  let k = 0;
   let chars = 0;
-  while (lines.length < max && (chars < maxChars || lines.length === 0)) {
+  while (k < taken.tails.length && (chars < maxChars || k === 0)) {
     // A linear scan over the heads: contexts with records pending at the same moment are few.
     let best: ContextQueue | undefined;
     let bestSeq = Number.POSITIVE_INFINITY;
@@ -42,28 +48,31 @@ export function takeMerged(queues: readonly ContextQueue[], max: number, maxChar
       }
     }
     if (best === undefined) break;
-    if (lines.length === 0) firstSeq = bestSeq;
-    lastSeq = bestSeq;
-    const line = best.shift();
-    chars += line.length;
-    lines.push(line);
+    chars += best.shiftInto(taken, k++);
   }
-  return { lines, firstSeq, lastSeq, chars };
+  taken.chars = chars;
+  return finish(taken, k);
 }
 
-/** Reads the sequence number at the start of a record line (`{"seq":N,`). */
-export function lastSeqOf(lines: readonly string[]): number {
-  const line = lines[lines.length - 1] as string;
-  return seqOfLine(line);
+function emptyTaken(capacity: number): Taken {
+  return {
+    tails: new Array<string>(capacity),
+    st: new Float64Array(2 * capacity),
+    count: 0,
+    firstSeq: 0,
+    lastSeq: 0,
+    chars: 0,
+  };
 }
 
-/** Sequence number of one record line; every line starts with `{"seq":`. */
-export function seqOfLine(line: string): number {
-  let n = 0;
-  for (let i = 7; i < line.length; i++) {
-    const c = line.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) break;
-    n = n * 10 + c;
+/** Trims `taken` to the `count` records filled in and notes its first and last seq. */
+function finish(taken: Taken, count: number): Taken {
+  if (count < taken.tails.length) {
+    taken.tails.length = count;
+    taken.st = taken.st.subarray(0, 2 * count);
   }
-  return n;
+  taken.count = count;
+  taken.firstSeq = taken.st[0] as number;
+  taken.lastSeq = taken.st[2 * count - 2] as number;
+  return taken;
 }

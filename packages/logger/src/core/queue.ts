@@ -1,6 +1,9 @@
+import type { Taken } from './merge.js';
+
 /**
- * The bounded queue of one async context: records already serialized to JSON
- * lines, with their sequence numbers, waiting for the flusher. A ring that
+ * The bounded queue of one async context: records waiting for the flusher,
+ * each as its sequence number, its time and the tail of its JSON line (see
+ * `packed.ts`), serialized at the call. A ring that
  * grows by doubling and never shrinks: once it has reached the size a program
  * needs, a log call only stores two slots, and no array is reallocated or
  * copied on the hot path.
@@ -10,8 +13,9 @@ export class ContextQueue {
   size = 0;
   /** True while the queue is on the core's list of queues holding records. */
   listed = false;
-  private lines: (string | undefined)[];
+  private tails: (string | undefined)[];
   private seqs: Float64Array;
+  private times: Float64Array;
   private head = 0;
   private mask: number;
 
@@ -25,31 +29,36 @@ export class ContextQueue {
     public label: string,
     initial = 64,
   ) {
-    this.lines = new Array(initial).fill(undefined);
+    this.tails = new Array(initial).fill(undefined);
     this.seqs = new Float64Array(initial);
+    this.times = new Float64Array(initial);
     this.mask = initial - 1;
   }
 
   /** Appends one record. The caller has checked there is room. */
-  push(line: string, seq: number): void {
+  push(tail: string, seq: number, time: number): void {
     if (this.size > this.mask) this.grow();
     const i = (this.head + this.size) & this.mask;
-    this.lines[i] = line;
+    this.tails[i] = tail;
     this.seqs[i] = seq;
+    this.times[i] = time;
     this.size++;
   }
 
   private grow(): void {
-    const n = this.lines.length;
-    const lines = new Array<string | undefined>(n * 2).fill(undefined);
+    const n = this.tails.length;
+    const tails = new Array<string | undefined>(n * 2).fill(undefined);
     const seqs = new Float64Array(n * 2);
+    const times = new Float64Array(n * 2);
     for (let k = 0; k < this.size; k++) {
       const i = (this.head + k) & this.mask;
-      lines[k] = this.lines[i];
+      tails[k] = this.tails[i];
       seqs[k] = this.seqs[i] as number;
+      times[k] = this.times[i] as number;
     }
-    this.lines = lines;
+    this.tails = tails;
     this.seqs = seqs;
+    this.times = times;
     this.head = 0;
     this.mask = n * 2 - 1;
   }
@@ -59,30 +68,30 @@ export class ContextQueue {
     return this.size > 0 ? (this.seqs[this.head] as number) : Number.POSITIVE_INFINITY;
   }
 
-  /** Removes and returns the oldest line. The caller has checked the queue is not empty. */
-  shift(): string {
-    const line = this.lines[this.head] as string;
-    this.lines[this.head] = undefined;
-    this.head = (this.head + 1) & this.mask;
+  /**
+   * Moves the oldest record into `out` at index `k`: its tail into
+   * `out.tails`, its seq and time into `out.st`. Returns the tail's length.
+   * The caller has checked the queue is not empty.
+   */
+  shiftInto(out: Taken, k: number): number {
+    const h = this.head;
+    const tail = this.tails[h] as string;
+    out.tails[k] = tail;
+    out.st[2 * k] = this.seqs[h] as number;
+    out.st[2 * k + 1] = this.times[h] as number;
+    this.tails[h] = undefined;
+    this.head = (h + 1) & this.mask;
     this.size--;
-    return line;
+    return tail.length;
   }
 
-  /** Removes up to `max` of the oldest lines and returns them in order. */
-  take(max: number): string[] {
-    const n = Math.min(max, this.size);
-    const out = new Array<string>(n);
-    for (let k = 0; k < n; k++) out[k] = this.shift();
-    return out;
-  }
-
-  /** How many of the oldest records fit in `max` records and `maxChars` characters (at least one), and their size. */
+  /** How many of the oldest records fit in `max` records and `maxChars` characters of tails (at least one), and their size. */
   measure(max: number, maxChars: number): { count: number; chars: number } {
     const end = Math.min(this.size, max);
     let chars = 0;
     let k = 0;
     while (k < end && (chars < maxChars || k === 0)) {
-      chars += (this.lines[(this.head + k) & this.mask] as string).length;
+      chars += (this.tails[(this.head + k) & this.mask] as string).length;
       k++;
     }
     return { count: k, chars };
@@ -91,12 +100,14 @@ export class ContextQueue {
   /** Drops the oldest record and returns its sequence number (overflow policy `drop`). */
   evictOldest(): number {
     const seq = this.seqs[this.head] as number;
-    this.shift();
+    this.tails[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.size--;
     return seq;
   }
 
   /** Slots the ring holds now (for tests: it grows, and never beyond what was queued at once). */
   get slots(): number {
-    return this.lines.length;
+    return this.tails.length;
   }
 }

@@ -20,21 +20,24 @@ export interface HubOptions {
   maxBytes: number;
   /**
    * Progress the logger's thread may read, or wait on, without the event loop:
-   * `Int32Array` slot `PROGRESS.taken` counts records the hub took in (wrapping
-   * at 2^32), slot `PROGRESS.ended` becomes 1 once the hub has ended.
+   * `Int32Array` slot `PROGRESS.taken` counts records the hub took in and slot
+   * `PROGRESS.chars` the characters of their tails (both wrapping at 2^32),
+   * slot `PROGRESS.ended` becomes 1 once the hub has ended.
    */
   progress?: SharedArrayBuffer;
 }
 
 /** Slots of `HubOptions.progress`. */
-export const PROGRESS = { taken: 0, ended: 1 } as const;
+export const PROGRESS = { taken: 0, ended: 1, chars: 2 } as const;
 
 /** Messages from the logger's thread to the hub worker. */
 export type ToHub =
   | {
       t: 'records';
-      /** Records as JSON lines, each ending in `\n`, in ascending `seq` order. */
-      lines: string;
+      /** Seqs and times of the records, in ascending `seq` order (see `PackedRecords`). */
+      st: Float64Array;
+      /** Their line tails, joined with `\n`. */
+      tails: string;
       firstSeq: number;
       lastSeq: number;
       count: number;

@@ -1,11 +1,11 @@
-/** A run of consecutive records as received from the logger. */
-export interface Chunk {
+import { formatPacked } from '../core/packed.js';
+
+/** A run of consecutive records as received from the logger: as JSON lines, or as its `batch` frame already. */
+export type Chunk = {
   firstSeq: number;
   lastSeq: number;
   count: number;
-  /** JSON lines, each ending in `\n`. */
-  lines: string;
-}
+} & ({ /** JSON lines, each ending in `\n`. */ lines: string } | { /** From `packedFrame`. */ frame: Buffer });
 
 /** A chunk as the buffer keeps it: its `batch` message, encoded once for every client. */
 interface Stored {
@@ -40,6 +40,12 @@ const FRAME_HEAD_BYTES = Buffer.from(FRAME_HEAD);
 export function batchFrame(lines: string): Buffer {
   const body = lines.endsWith('\n') ? lines.slice(0, -1) : lines;
   return Buffer.from(`${FRAME_HEAD}${body.replaceAll('\n', ',\n')}\n]}`);
+}
+
+/** The `batch` message of packed records (see `formatPacked`), the same as `batchFrame` of their lines. */
+export function packedFrame(st: Float64Array, tails: string): Buffer {
+  const body = formatPacked(st, tails, ',\n');
+  return Buffer.from(`${FRAME_HEAD}${body.slice(0, -2)}\n]}`);
 }
 
 /**
@@ -91,7 +97,7 @@ export class ReplayBuffer {
       firstSeq: chunk.firstSeq,
       lastSeq: chunk.lastSeq,
       count: chunk.count,
-      frame: batchFrame(chunk.lines),
+      frame: 'frame' in chunk ? chunk.frame : batchFrame(chunk.lines),
     };
     this.chunks.push(stored);
     this.records += stored.count;

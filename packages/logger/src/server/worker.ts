@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { EndMessage } from '@pulselog/shared';
 import { Hub } from './hub.js';
 import { type FromHub, type HubOptions, PROGRESS, type ToHub } from './messages.js';
+import { packedFrame } from './replay.js';
 import { type DashboardServer, startServer } from './server.js';
 
 const STATS_INTERVAL_MS = 1000;
@@ -82,9 +83,15 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
   port.on('message', (message: ToHub) => {
     switch (message.t) {
       case 'records':
-        hub.append(message);
+        hub.append({
+          frame: packedFrame(message.st, message.tails),
+          firstSeq: message.firstSeq,
+          lastSeq: message.lastSeq,
+          count: message.count,
+        });
         if (progress) {
           Atomics.add(progress, PROGRESS.taken, message.count);
+          Atomics.add(progress, PROGRESS.chars, message.tails.length);
           Atomics.notify(progress, PROGRESS.taken);
         }
         break;

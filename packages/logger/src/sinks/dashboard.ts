@@ -6,7 +6,7 @@ import { openBrowser, reasonNotToOpen } from '../open-browser.js';
 import { type FromHub, type HubOptions, PROGRESS, type ToHub } from '../server/messages.js';
 import { isLoopbackHost } from '../server/security.js';
 import { projectToken } from '../token.js';
-import type { Batch, Sink } from './sink.js';
+import { type Batch, MAX_IN_FLIGHT_CHARS, type Sink } from './sink.js';
 
 /** Built dashboard files, shipped inside this package's `dist/dashboard`. */
 const STATIC_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
@@ -16,12 +16,6 @@ const WORKER_URL = new URL('../server/worker.js', import.meta.url);
  * reconnect by itself before it opens the browser: one tab, not a tab per run.
  */
 export const TAB_REUSE_WAIT_MS = 1500;
-/**
- * Records handed to the hub but not yet taken in, past which the sink says it
- * is busy: the logger then keeps records in its own bounded queues instead of
- * letting the queue to the hub thread grow.
- */
-const BUSY_RECORDS = 256 * 1024;
 
 /**
  * The dashboard as a sink: starts the hub worker, hands it batches the logger
@@ -37,9 +31,11 @@ export class DashboardSink implements Sink {
   private failed = false;
   private tabConnected = false;
   private readonly linger: number;
-  private readonly progress = new Int32Array(new SharedArrayBuffer(8));
+  private readonly progress = new Int32Array(new SharedArrayBuffer(12));
   /** Records posted to the hub, wrapping like its counter. */
   private posted = 0;
+  /** Characters of record tails posted to the hub, likewise. */
+  private postedChars = 0;
 
   constructor(config: ResolvedConfig, session: SessionInfo) {
     this.linger = config.linger;
@@ -130,7 +126,14 @@ export class DashboardSink implements Sink {
   write(batch: Batch): void {
     if (this.failed) return;
     this.posted = (this.posted + batch.count) | 0;
-    this.post({ t: 'records', ...batch });
+    this.post({
+      t: 'records',
+      st: batch.packed.st,
+      tails: batch.packed.tails,
+      firstSeq: batch.firstSeq,
+      lastSeq: batch.lastSeq,
+      count: batch.count,
+    });
   }
 
   /** Records posted that the hub has not taken in yet. */
@@ -138,9 +141,9 @@ export class DashboardSink implements Sink {
     return (this.posted - Atomics.load(this.progress, PROGRESS.taken)) | 0;
   }
 
-  /** True while the hub thread is more than `BUSY_RECORDS` behind. */
+  /** True while the hub thread is more than `MAX_IN_FLIGHT_CHARS` behind. */
   busy(): boolean {
-    return !this.failed && this.backlog() > BUSY_RECORDS;
+    return !this.failed && ((this.postedChars - Atomics.load(this.progress, PROGRESS.chars)) | 0) > MAX_IN_FLIGHT_CHARS;
   }
 
   /** Blocks until the hub has taken in every record written; false after `timeoutMs`. */

@@ -8,7 +8,11 @@
  * synchronously with `Atomics.wait` at exit.
  */
 
+import type { PackedRecords } from '../core/packed.js';
+
 declare const require: (id: string) => unknown;
+/** `formatPacked` from `../core/packed.ts`, put in front of this body by the source that starts the thread. */
+declare const formatPacked: (st: Float64Array, tails: string) => string;
 
 /** Indexes into the shared `Int32Array`. */
 export const SLOT = { state: 0, batches: 1, chars: 2, errors: 3 } as const;
@@ -56,16 +60,18 @@ export function sessionWorkerMain(): void {
       // Pruning is housekeeping; a failure must not stop recording.
     }
   }
-  parentPort?.on('message', (message: string | { t: 'close' }) => {
-    if (typeof message === 'string') {
+  parentPort?.on('message', (message: string | PackedRecords | { t: 'close' }) => {
+    if (typeof message === 'string' || 'st' in message) {
+      // Records arrive packed; checkpoints, gaps and the end line as text.
+      const text = typeof message === 'string' ? message : formatPacked(message.st, message.tails);
       if (fd >= 0) {
         try {
-          fs.writeSync(fd, message);
+          fs.writeSync(fd, text);
         } catch {
           Atomics.add(slots, 3, 1);
         }
       }
-      Atomics.add(slots, 2, message.length);
+      Atomics.add(slots, 2, typeof message === 'string' ? message.length : message.tails.length);
       Atomics.add(slots, 1, 1);
       Atomics.notify(slots, 1);
     } else if (message.t === 'close') {

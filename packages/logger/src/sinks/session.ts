@@ -3,17 +3,18 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CheckpointMessage, EndMessage, SessionInfo } from '@pulselog/shared';
 import type { ResolvedConfig } from '../config.js';
+import { formatPacked, type PackedRecords } from '../core/packed.js';
 import { type SessionWorkerData, SLOT, STATE, sessionWorkerMain } from './session-worker.js';
-import type { Batch, Sink } from './sink.js';
-
-/** Characters handed to the recorder thread but not yet written, beyond which the sink reports itself busy. */
-const MAX_IN_FLIGHT_CHARS = 64 * 1024 * 1024;
+import { type Batch, MAX_IN_FLIGHT_CHARS, type Sink } from './sink.js';
 
 /** Version of the session file layout, in its header line. */
 export const SESSION_FORMAT = 1;
 
-/** Source of the recorder thread; `__name` covers helpers a test transpiler may add. */
-const WORKER_SOURCE = `var __name = (f) => f;\n(${sessionWorkerMain.toString()})();`;
+/**
+ * Source of the recorder thread, with the line formatter it uses; `__name`
+ * covers helpers a test transpiler may add.
+ */
+const WORKER_SOURCE = `var __name = (f) => f;\nvar formatPacked = ${formatPacked.toString()};\n(${sessionWorkerMain.toString()})();`;
 
 /** `2026-11-22T02-11-57-123Z`: an ISO time that is also a portable file name. */
 function fileTime(ms: number): string {
@@ -66,15 +67,17 @@ export class SessionSink implements Sink {
     this.worker.unref();
   }
 
-  private post(text: string): void {
+  /** Hands the recorder lines to append, or packed records (whose tails count as their size). */
+  private post(message: string | PackedRecords): void {
     if (this.terminated) return;
     this.postedBatches++;
-    this.postedChars = (this.postedChars + text.length) | 0;
-    this.worker.postMessage(text);
+    const size = typeof message === 'string' ? message.length : message.tails.length;
+    this.postedChars = (this.postedChars + size) | 0;
+    this.worker.postMessage(message);
   }
 
   write(batch: Batch): void {
-    this.post(batch.lines);
+    this.post(batch.packed);
   }
 
   checkpoint(message: CheckpointMessage): void {

@@ -1,12 +1,27 @@
 import type { CheckpointMessage, EndMessage } from '@pulselog/shared';
+import type { PackedRecords } from '../core/packed.js';
 
-/** A run of records leaving the logger, already serialized once for every sink. */
+/**
+ * Characters of records a sink may have handed to its own thread and not yet
+ * seen taken in, beyond which it reports itself busy. Bursts far faster than
+ * a sink's thread wait there, outside the JavaScript heap, rather than in the
+ * logger's queues, where they would overflow; past it the queues hold them.
+ */
+export const MAX_IN_FLIGHT_CHARS = 64 * 1024 * 1024;
+
+/** A run of records leaving the logger, serialized once for every sink. */
 export interface Batch {
   /** JSON lines, each ending in `\n`, in ascending `seq` order. */
-  lines: string;
-  firstSeq: number;
-  lastSeq: number;
-  count: number;
+  readonly lines: string;
+  /**
+   * The same records packed (see `formatPacked`): what a sink that hands
+   * records to a thread of its own should send, so that the logging thread
+   * never builds the lines.
+   */
+  readonly packed: PackedRecords;
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  readonly count: number;
 }
 
 /**
