@@ -53,6 +53,46 @@ describe('Logger', () => {
     expect(sink.lines[0]).toMatch(/"ts":\d+\.\d{3},/);
   });
 
+  it('keeps seq order when a getter logs while its record is being encoded', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    const fields = {
+      get value() {
+        log.info('from the getter');
+        return 42;
+      },
+    };
+    log.info('outer', fields);
+    log.info('next');
+    await log.flush();
+    const records = sink.records();
+    expect(records.map((r) => [r.seq, r.msg])).toEqual([
+      [1, 'from the getter'],
+      [2, 'outer'],
+      [3, 'next'],
+    ]);
+    expect(records[1]?.fields).toEqual({ value: 42 });
+  });
+
+  it('writes repeated and changing field shapes alike, keys escaped', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    log.info('a', { x: 1, y: 'two' });
+    log.info('b', { y: 'two', x: 1 });
+    log.info('c', { x: 1, 'q"uote': true, z: null });
+    log.info('d', { x: 1, y: 'two' });
+    log.info('e', {});
+    await log.flush();
+    expect(sink.records().map((r) => r.fields)).toEqual([
+      { x: 1, y: 'two' },
+      { y: 'two', x: 1 },
+      { x: 1, 'q"uote': true, z: null },
+      { x: 1, y: 'two' },
+      undefined,
+    ]);
+    expect(sink.lines[1]).toContain('"fields":{"y":"two","x":1}');
+  });
+
   it('leaves out levels below the threshold', async () => {
     const sink = new MemorySink();
     const log = make(sink, { level: 'warning' });

@@ -133,13 +133,12 @@ export class Logger {
   private write(level: LevelName, msg: unknown, fields: unknown, kind: 'divider' | undefined, err: unknown): void {
     const core = this.core;
     if (core.closed) {
-      core.dropped++;
+      core.drops.refused();
       return;
     }
     const state = core.contextsUsed ? (core.contexts.getStore() ?? core.root) : core.root;
     const queue = state.queue;
     if (queue.size >= queue.capacity && !core.makeRoom(queue)) return;
-    const seq = ++core.seq;
     let tail: string;
     let time: number;
     try {
@@ -152,9 +151,12 @@ export class Logger {
       tail = encodeTail(level, msg, fieldsJson, state.tag, kind, errData);
     } catch {
       // Serialization is guarded throughout; this is the last line of defence, and the loss is counted.
-      core.lost(seq);
+      core.lost(++core.seq);
       return;
     }
+    // Numbered once serialized: a getter or `toString` that logs while this
+    // record is being encoded gets the earlier number, so each queue stays in order.
+    const seq = ++core.seq;
     queue.push(tail, seq, time);
     if (!queue.listed) core.listQueue(queue);
     core.pendingChars += tail.length;
@@ -309,8 +311,8 @@ export class Logger {
     const logged = core.seq;
     return {
       logged,
-      dropped: core.dropped,
-      dropRate: logged === 0 ? 0 : core.dropped / logged,
+      dropped: core.drops.count,
+      dropRate: logged === 0 ? 0 : core.drops.count / logged,
       queues: core.queueStats(),
       checkpointsSaved: core.checkpointsSaved,
       sinkErrors: core.sinkErrorCounts(),

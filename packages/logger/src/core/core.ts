@@ -8,6 +8,7 @@ import { DashboardSink } from '../sinks/dashboard.js';
 import { SessionSink } from '../sinks/session.js';
 import type { Sink } from '../sinks/sink.js';
 import { VERSION } from '../version.js';
+import { DropLedger } from './drops.js';
 import { type ExitParticipant, registerExit, unregisterExit } from './exit-hooks.js';
 import { takeMerged } from './merge.js';
 import { RecordBatch } from './packed.js';
@@ -72,7 +73,7 @@ export class Core implements ExitParticipant {
   drainAt = BATCH_SIZE;
   /** `pendingChars` at which the hot path drains next. */
   drainAtChars = BATCH_CHARS;
-  dropped = 0;
+  readonly drops = new DropLedger();
   /** Set once the session is ending: later calls are counted as dropped. */
   closed = false;
   /** Set by the first `context()`: until then every record belongs to the root, and the lookup is skipped. */
@@ -84,9 +85,6 @@ export class Core implements ExitParticipant {
   private finished = false;
   private draining = false;
   private timer: NodeJS.Timeout | undefined;
-  private dropNotice = { from: 0, to: 0, count: 0 };
-  private lastDropWarning = 0;
-  private droppedSinceWarning = 0;
 
   constructor(name: string, config: ResolvedConfig, extraSinks: readonly Sink[]) {
     this.config = config;
@@ -156,14 +154,22 @@ export class Core implements ExitParticipant {
   }
 
   private sinksBusy(): boolean {
+    let busy = false;
+    this.eachSink((sink) => {
+      busy ||= sink.busy?.() === true;
+    });
+    return busy;
+  }
+
+  /** Calls `fn` for every sink; what it throws is counted against that sink, and the others still get their call. */
+  private eachSink(fn: (sink: Sink) => void): void {
     for (const sink of this.sinks) {
       try {
-        if (sink.busy?.()) return true;
+        fn(sink);
       } catch {
         this.countSinkError(sink);
       }
     }
-    return false;
   }
 
   private countSinkError(sink: Sink): void {
@@ -195,13 +201,7 @@ export class Core implements ExitParticipant {
         );
         this.pending -= count;
         moved += count;
-        for (const sink of this.sinks) {
-          try {
-            sink.write(batch);
-          } catch {
-            this.countSinkError(sink);
-          }
-        }
+        this.eachSink((sink) => sink.write(batch));
       }
       if (this.pending === 0 || this.active.length > 64) this.pruneActive();
     } finally {
@@ -246,50 +246,24 @@ export class Core implements ExitParticipant {
 
   private evict(queue: ContextQueue): void {
     this.pending--;
-    this.lost(queue.evictOldest());
-    this.droppedSinceWarning++;
-    const now = Date.now();
-    if (now - this.lastDropWarning >= 1000) {
-      this.lastDropWarning = now;
-      process.stderr.write(
-        `pulselog: the queue of context '${queue.label}' is full (${queue.capacity} records) and the sinks cannot keep up; dropped ${this.droppedSinceWarning} oldest record(s) of that context (overflow 'drop'; ${this.dropped} in all)\n`,
-      );
-      this.droppedSinceWarning = 0;
-    }
+    const warning = this.drops.evicted(queue.evictOldest(), queue.label, queue.capacity, Date.now());
+    if (warning !== undefined) process.stderr.write(warning);
   }
 
   /** Counts a record that took a sequence number but will never reach the sinks, and tells them so later. */
   lost(seq: number): void {
-    this.dropped++;
-    const notice = this.dropNotice;
-    if (notice.count === 0 || seq < notice.from) notice.from = seq;
-    if (seq > notice.to) notice.to = seq;
-    notice.count++;
+    this.drops.lost(seq);
   }
 
   private announceDrops(): void {
-    const notice = this.dropNotice;
-    if (notice.count === 0) return;
-    for (const sink of this.sinks) {
-      try {
-        sink.dropped?.(notice.from, notice.to, notice.count);
-      } catch {
-        this.countSinkError(sink);
-      }
-    }
-    this.dropNotice = { from: 0, to: 0, count: 0 };
+    const notice = this.drops.takeNotice();
+    if (notice !== undefined) this.eachSink((sink) => sink.dropped?.(notice.from, notice.to, notice.count));
   }
 
   /** Streams a checkpoint change to every sink, after the records logged before it. */
   checkpoint(message: CheckpointMessage): void {
     this.drain(true);
-    for (const sink of this.sinks) {
-      try {
-        sink.checkpoint?.(message);
-      } catch {
-        this.countSinkError(sink);
-      }
-    }
+    this.eachSink((sink) => sink.checkpoint?.(message));
   }
 
   /** Drains everything and waits until every sink has delivered it; false on timeout. */
@@ -311,13 +285,7 @@ export class Core implements ExitParticipant {
 
   flushSync(): void {
     this.drain(true);
-    for (const sink of this.sinks) {
-      try {
-        sink.flushSync?.(SYNC_TIMEOUT_MS);
-      } catch {
-        this.countSinkError(sink);
-      }
-    }
+    this.eachSink((sink) => sink.flushSync?.(SYNC_TIMEOUT_MS));
   }
 
   logUncaught(err: unknown, origin: string): void {
@@ -338,13 +306,7 @@ export class Core implements ExitParticipant {
     clearTimeout(this.timer);
     this.drain(true);
     const end = this.endMessage(reason, code, signal);
-    for (const sink of this.sinks) {
-      try {
-        sink.closeSync?.(end, SYNC_TIMEOUT_MS);
-      } catch {
-        this.countSinkError(sink);
-      }
-    }
+    this.eachSink((sink) => sink.closeSync?.(end, SYNC_TIMEOUT_MS));
     this.checkpointStore?.close();
     unregisterExit(this);
   }
