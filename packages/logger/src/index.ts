@@ -2,6 +2,8 @@ export type { Checkpoint, CheckpointStatus, LevelName, LogRecord, SessionInfo } 
 export { LEVEL_NAMES, LEVELS } from '@pulselog/shared';
 export type { LoggerOptions, OverflowPolicy, ResolvedConfig } from './config.js';
 export { resolveConfig } from './config.js';
+export type { PackedRecords } from './core/packed.js';
+export { formatPacked } from './core/packed.js';
 export { PulselogError, QueueFullError } from './errors.js';
 export type { CheckpointMeta, ContextSpec, Fields, LoggerSetup, LoggerStats, QueueStats } from './logger.js';
 export { Logger } from './logger.js';
