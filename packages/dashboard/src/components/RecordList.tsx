@@ -17,7 +17,7 @@ export function RecordList({ view }: { view: ViewModel }) {
   const request = view.scrollRequest.value;
   const ref = useRef<HTMLDivElement>(null);
   const count = view.length;
-  const win = useVirtual(ref, count, ROW_HEIGHT);
+  const win = useVirtual(ref, count, ROW_HEIGHT, follow);
   // Where the list last scrolled itself. Scroll events are coalesced per frame, so a flag
   // would also swallow a user's scroll that lands in the same frame; the position tells them apart.
   const programmaticTop = useRef<number | undefined>(undefined);
@@ -72,7 +72,7 @@ export function RecordList({ view }: { view: ViewModel }) {
   // updated in place instead of being removed and created anew.
   const slots = Math.max(256, win.end - win.start);
   for (let row = win.start; row < win.end; row++) {
-    const record = view.session.records[view.recordIndex(row)];
+    const record = view.session.record(view.recordIndex(row));
     if (!record) continue;
     rows.push(
       <RecordRow

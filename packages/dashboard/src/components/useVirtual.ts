@@ -14,9 +14,17 @@ export interface VirtualState extends VirtualWindow {
 
 /**
  * The thin Preact side of the virtual list: tracks the container's scroll
- * position and size and hands them to the pure window math.
+ * position and size and hands them to the pure window math. With `atBottom`
+ * the window is the list's end, wherever the container was last scrolled:
+ * a list following its tail then draws the new rows once, instead of once
+ * where it was and again after scrolling down.
  */
-export function useVirtual(ref: RefObject<HTMLElement | null>, count: number, rowHeight: number): VirtualState {
+export function useVirtual(
+  ref: RefObject<HTMLElement | null>,
+  count: number,
+  rowHeight: number,
+  atBottom = false,
+): VirtualState {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
   useLayoutEffect(() => {
@@ -31,5 +39,6 @@ export function useVirtual(ref: RefObject<HTMLElement | null>, count: number, ro
     const el = ref.current;
     if (el) setScrollTop(el.scrollTop);
   }, [ref]);
-  return { ...virtualWindow({ count, rowHeight, viewport, scrollTop }), viewport, scrollTop, onScroll };
+  const top = atBottom ? Number.POSITIVE_INFINITY : scrollTop;
+  return { ...virtualWindow({ count, rowHeight, viewport, scrollTop: top }), viewport, scrollTop, onScroll };
 }

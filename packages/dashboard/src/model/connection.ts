@@ -1,23 +1,26 @@
 import { signal } from '@preact/signals';
-import { CLOSE_UNAUTHORIZED, PROTOCOL_VERSION, parseServerMessage, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
+import { CLOSE_UNAUTHORIZED, PROTOCOL_VERSION, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
 import { retryDelay } from '../core/backoff.js';
 import { Ingest } from './ingest.js';
 import type { SessionModel } from './session.js';
+import type { StreamEvent } from './stream.js';
+import { type StreamHost, startStream } from './streamhost.js';
 
 /** Where the live stream stands, as shown in the status bar. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'unauthorized';
 
 /**
- * Keeps a WebSocket to the dashboard server open: says which records the page
- * already has, feeds every message to the session model, and reconnects with
- * backoff (`retryDelay`), also after the session ended, so a tab left open
- * picks up the next run on the same port by itself.
+ * Keeps a WebSocket to the dashboard server open and feeds every message to
+ * the session model; reconnects with backoff (`retryDelay`), also after the
+ * session ended, so a tab left open picks up the next run on the same port
+ * by itself. The socket, parsing and packing run in a worker (`Stream`); the
+ * page only applies packed runs of records.
  */
 export class Connection {
   readonly state = signal<ConnectionState>('connecting');
   /** Reconnect attempts since the connection was last live; 0 while live. */
   readonly attempt = signal(0);
-  private socket: WebSocket | undefined;
+  private stream: StreamHost | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private readonly ingest: Ingest;
@@ -35,6 +38,7 @@ export class Connection {
   /** Opens the connection. */
   start(): void {
     this.stopped = false;
+    this.stream ??= startStream((event) => this.receive(event));
     this.open();
   }
 
@@ -42,43 +46,48 @@ export class Connection {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.socket?.close();
+    this.stream?.stop();
+    this.stream = undefined;
   }
 
   private open(): void {
-    const socket = new WebSocket(`${this.url}?token=${encodeURIComponent(this.token)}`, WS_SUBPROTOCOL);
-    this.socket = socket;
-    socket.onmessage = (event) => {
-      if (typeof event.data !== 'string') return;
-      const parsed = parseServerMessage(event.data);
-      if (!parsed.ok) {
-        console.warn(`pulselog: ignored a message from the server: ${parsed.reason}`);
-        return;
-      }
-      const message = parsed.value;
-      if (message.type === 'hello') {
-        // The resume below must name the newest record held, so everything received before goes in first.
-        this.ingest.drain();
-        if (message.protocol !== PROTOCOL_VERSION) console.warn(`pulselog: server speaks protocol ${message.protocol}`);
-        this.model.apply(message);
-        const sessionId = this.model.info.value?.id;
-        socket.send(JSON.stringify({ type: 'resume', sessionId, lastSeq: this.model.lastSeq }));
-        this.attempt.value = 0;
-        this.state.value = 'live';
-        return;
-      }
-      this.ingest.push(message);
-      if (message.type === 'end') this.state.value = 'ended';
-    };
-    socket.onclose = (event) => {
-      if (this.socket !== socket || this.stopped) return;
+    this.stream?.send({
+      type: 'connect',
+      url: `${this.url}?token=${encodeURIComponent(this.token)}`,
+      protocol: WS_SUBPROTOCOL,
+      // What the page holds, stored sessions included; the stream counts on from there.
+      from: { sessionId: this.model.info.value?.id, lastSeq: this.model.lastSeq },
+    });
+  }
+
+  /** Takes one event of the stream, in the order the server sent its messages. */
+  private receive(event: StreamEvent): void {
+    if (this.stopped) return;
+    if (event.type === 'refused') {
+      console.warn(`pulselog: ignored a message from the server: ${event.reason}`);
+      return;
+    }
+    if (event.type === 'closed') {
       if (event.code === 1008 || event.code === CLOSE_UNAUTHORIZED) {
         this.state.value = 'unauthorized';
         return;
       }
       if (this.state.value !== 'ended') this.state.value = 'reconnecting';
       this.scheduleReconnect();
-    };
+      return;
+    }
+    const message = event.value;
+    if (message.type === 'hello') {
+      // The stream has asked to resume after what it handed on; the page applies all of that first.
+      this.ingest.drain();
+      if (message.protocol !== PROTOCOL_VERSION) console.warn(`pulselog: server speaks protocol ${message.protocol}`);
+      this.model.apply(message);
+      this.attempt.value = 0;
+      this.state.value = 'live';
+      return;
+    }
+    this.ingest.push(message);
+    if (message.type === 'end') this.state.value = 'ended';
   }
 
   private scheduleReconnect(): void {

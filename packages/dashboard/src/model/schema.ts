@@ -47,9 +47,9 @@ export interface Schema extends DBSchema {
 }
 
 /** Records per stored chunk: small enough that writing or reading one never blocks the page for long. */
-export const CHUNK_RECORDS = 1000;
+export const CHUNK_RECORDS = 2000;
 /** Chunks read per request when loading a session. */
-export const READ_CHUNKS = 20;
+export const READ_CHUNKS = 10;
 /** How often buffered records are written. */
 export const FLUSH_MS = 500;
 /** Where the budget is kept in local storage. */
@@ -60,6 +60,11 @@ export const DEFAULT_BUDGET_MB = 500;
 /** Estimated bytes a record takes in storage. */
 export function recordBytes(text: string): number {
   return 64 + text.length * 2;
+}
+
+/** Estimated bytes a packed run of records takes in storage, by its JSON text. */
+export function runBytes(run: { count: number; json: string }): number {
+  return run.count * 64 + run.json.length * 2;
 }
 
 /** The budget the user set, in megabytes. */
