@@ -160,6 +160,10 @@ const row = (what, value, target, ok) => rows.push(`| ${what} | ${value} | ${tar
     if (process.env.BENCH_VERBOSE) {
       const frames = await page.evaluate((from) => window.__frames.filter((f) => f.start >= from), ingestStart);
       console.error(`${frames.length} long animation frames`);
+      for (const f of frames)
+        console.error(
+          `  frame at +${(f.start - ingestStart).toFixed(0)} ms: ${f.duration.toFixed(0)} ms, render ${f.render.toFixed(0)}, style+layout ${f.styleLayout.toFixed(0)}; ${f.scripts.map((x) => `${x.what} ${x.duration.toFixed(0)}`).join('; ')}`,
+        );
       for (const t of tasks.sort((a, b) => b.duration - a.duration).slice(0, 8)) {
         const f = frames.find((x) => x.start <= t.start + 5 && x.start + x.duration >= t.start + t.duration - 5);
         const scripts = (f?.scripts ?? [])

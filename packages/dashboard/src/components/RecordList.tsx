@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useRef } from 'preact/hooks';
 import { isAtBottom, scrollTopFor, scrollTopToReveal } from '../core/virtual.js';
 import type { ViewModel } from '../model/view.js';
 import { RecordRow, ROW_HEIGHT } from './RecordRow.js';
@@ -28,7 +28,9 @@ export function RecordList({ view }: { view: ViewModel }) {
     if (!el || Math.abs(win.scrollTop - top) < 1) return;
     programmaticTop.current = top;
     el.scrollTop = top;
-    win.onScroll();
+    // Following the tail, the rows drawn are already the last ones: nothing to draw again.
+    if (follow) win.note(top);
+    else win.moved(top);
   };
 
   // Following the tail: stay at the bottom as rows arrive.
@@ -54,38 +56,49 @@ export function RecordList({ view }: { view: ViewModel }) {
     if (a !== shown[0] || b !== shown[1]) view.visible.value = shown;
   });
 
+  const onSelect = useCallback(
+    (row: number) => {
+      view.select(row);
+      view.detailOpen.value = true;
+    },
+    [view],
+  );
+
   const onScroll = () => {
-    win.onScroll();
     const el = ref.current;
     if (!el) return;
     const target = programmaticTop.current;
     programmaticTop.current = undefined;
     const wasProgrammatic =
       target !== undefined && Math.abs(el.scrollTop - Math.min(target, el.scrollHeight - el.clientHeight)) < 2;
+    if (follow && wasProgrammatic) {
+      win.note(el.scrollTop);
+      return;
+    }
+    win.onScroll();
     const atBottom = isAtBottom(el.scrollTop, el.clientHeight, win.totalHeight);
     if (atBottom && !follow) view.setFollow(true);
     else if (!atBottom && follow && !wasProgrammatic) view.setFollow(false);
   };
 
   const rows = [];
-  // Rows are keyed by their slot, not their record: as the window moves, the same elements are
-  // updated in place instead of being removed and created anew.
-  const slots = Math.max(256, win.end - win.start);
-  for (let row = win.start; row < win.end; row++) {
+  // One element per slot, kept in slot order, with row `row` in slot `row % slots`: as the window
+  // moves, by one row or by thousands while following a fast stream, every element stays where it
+  // is and only the ones whose row changed are redrawn; none is removed, created or moved.
+  const slots = win.end - win.start;
+  for (let slot = 0; slot < slots; slot++) {
+    const row = win.start + ((slot - (win.start % slots) + slots) % slots);
     const record = view.session.record(view.recordIndex(row));
     if (!record) continue;
     rows.push(
       <RecordRow
-        key={row % slots}
+        key={slot}
         record={record}
         row={row}
         terms={view.terms}
         top={win.offset + (row - win.start) * ROW_HEIGHT}
         selected={record.seq === selectedSeq}
-        onSelect={(r) => {
-          view.select(r);
-          view.detailOpen.value = true;
-        }}
+        onSelect={onSelect}
       />,
     );
   }

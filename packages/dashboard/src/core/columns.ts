@@ -1,3 +1,4 @@
+import { grown } from './grow.js';
 import { FIELD_ABSENT, FIELD_OTHER, type PackedRecords } from './pack.js';
 
 /** Most fields given a column; conditions on others read the records. */
@@ -68,6 +69,20 @@ export class FieldColumns {
     this.size = end;
   }
 
+  /**
+   * Grows one column to `want` entries if one is shorter; returns true when
+   * it did (see `RecordStore.prepare`).
+   */
+  prepare(want: number, used: number): boolean {
+    for (const column of this.columns.values()) {
+      if (column.values.length >= want) continue;
+      column.values = grown(column.values, want, used, Float64Array);
+      column.kinds = grown(column.kinds, want, used, Uint8Array);
+      return true;
+    }
+    return false;
+  }
+
   private create(start: number): Growing {
     const length = Math.max(1024, start * 2);
     const column = { values: new Float64Array(length), kinds: new Uint8Array(length), filled: start };
@@ -80,11 +95,7 @@ export class FieldColumns {
   private reserve(column: Growing, end: number): void {
     if (end <= column.values.length) return;
     const length = Math.max(end, column.values.length * 2);
-    const values = new Float64Array(length);
-    values.set(column.values.subarray(0, column.filled));
-    const kinds = new Uint8Array(length);
-    kinds.set(column.kinds.subarray(0, column.filled));
-    column.values = values;
-    column.kinds = kinds;
+    column.values = grown(column.values, length, column.filled, Float64Array);
+    column.kinds = grown(column.kinds, length, column.filled, Uint8Array);
   }
 }

@@ -47,6 +47,8 @@ export interface PackedRecords {
   fields: FieldColumn[];
   /** False when some top-level fields had no column (more than `MAX_FIELD_COLUMNS` keys). */
   fieldsComplete: boolean;
+  /** True when the records are already being written to storage by whoever packed them. */
+  stored?: boolean;
 }
 
 /** Packs records given in ascending `seq` order. */
@@ -130,6 +132,7 @@ export function slicePacked(packed: PackedRecords, from: number): PackedRecords 
     textStarts: shift(packed.textStarts, t0),
     fields: packed.fields.map((f) => ({ key: f.key, values: f.values.subarray(from), kinds: f.kinds.subarray(from) })),
     fieldsComplete: packed.fieldsComplete,
+    ...(packed.stored ? { stored: true } : {}),
   };
 }
 

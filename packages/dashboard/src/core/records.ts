@@ -1,5 +1,6 @@
 import type { LogRecord } from '@pulselog/shared';
 import { FieldColumns } from './columns.js';
+import { grown } from './grow.js';
 import type { PackedRecords } from './pack.js';
 import { TextIndex } from './textindex.js';
 
@@ -45,12 +46,29 @@ export class RecordStore {
     return this.count > 0 ? (this.seqs[this.count - 1] as number) : 0;
   }
 
+  /**
+   * Makes room ahead of need, one column per call: when any column is more
+   * than half full, it grows that one and returns true. Called between runs
+   * (`Ingest`), it spreads copying a million-record column over tasks of
+   * their own, instead of growing every column at once inside one `append`.
+   */
+  prepare(): boolean {
+    const want = Math.max(1024, this.count * 2);
+    if (this.seqs.length < want) this.seqs = grown(this.seqs, want, this.count, Float64Array);
+    else if (this.times.length < want) this.times = grown(this.times, want, this.count, Float64Array);
+    else if (this.levelCodes.length < want) this.levelCodes = grown(this.levelCodes, want, this.count, Uint8Array);
+    else return this.fields.prepare(want, this.count);
+    return true;
+  }
+
   /** Adds a run of records, which must follow the ones held. */
   append(packed: PackedRecords): void {
     if (packed.count === 0) return;
     const start = this.count;
     const end = start + packed.count;
-    if (end > this.seqs.length) this.grow(end);
+    if (end > this.seqs.length) this.seqs = grown(this.seqs, end * 2, start, Float64Array);
+    if (end > this.times.length) this.times = grown(this.times, end * 2, start, Float64Array);
+    if (end > this.levelCodes.length) this.levelCodes = grown(this.levelCodes, end * 2, start, Uint8Array);
     this.seqs.set(packed.seqs, start);
     this.times.set(packed.times, start);
     this.levelCodes.set(packed.levels, start);
@@ -139,18 +157,5 @@ export class RecordStore {
       else hi = mid - 1;
     }
     return lo;
-  }
-
-  private grow(end: number): void {
-    const length = Math.max(end, this.seqs.length * 2);
-    const seqs = new Float64Array(length);
-    seqs.set(this.seqs.subarray(0, this.count));
-    this.seqs = seqs;
-    const times = new Float64Array(length);
-    times.set(this.times.subarray(0, this.count));
-    this.times = times;
-    const codes = new Uint8Array(length);
-    codes.set(this.levelCodes.subarray(0, this.count));
-    this.levelCodes = codes;
   }
 }

@@ -1,4 +1,4 @@
-import { signal } from '@preact/signals';
+import { type Signal, signal } from '@preact/signals';
 import { CLOSE_UNAUTHORIZED, PROTOCOL_VERSION, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
 import { retryDelay } from '../core/backoff.js';
 import { Ingest } from './ingest.js';
@@ -24,6 +24,7 @@ export class Connection {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private readonly ingest: Ingest;
+  private storage: { name: string; error: Signal<string | undefined> } | undefined;
 
   constructor(
     private readonly model: SessionModel,
@@ -33,6 +34,15 @@ export class Connection {
     private readonly delay: (attempt: number) => number = retryDelay,
   ) {
     this.ingest = new Ingest(model);
+  }
+
+  /**
+   * Has the stream write the records it receives to the sessions database
+   * `store.name` itself, reporting failures in `store.error`; called before
+   * `start`, when the page keeps the live session.
+   */
+  storeIn(store: { name: string; error: Signal<string | undefined> }): void {
+    this.storage = store;
   }
 
   /** Opens the connection. */
@@ -57,12 +67,17 @@ export class Connection {
       protocol: WS_SUBPROTOCOL,
       // What the page holds, stored sessions included; the stream counts on from there.
       from: { sessionId: this.model.info.value?.id, lastSeq: this.model.lastSeq },
+      ...(this.storage ? { database: this.storage.name } : {}),
     });
   }
 
   /** Takes one event of the stream, in the order the server sent its messages. */
   private receive(event: StreamEvent): void {
     if (this.stopped) return;
+    if (event.type === 'storage') {
+      if (this.storage) this.storage.error.value = event.error;
+      return;
+    }
     if (event.type === 'refused') {
       console.warn(`pulselog: ignored a message from the server: ${event.reason}`);
       return;

@@ -7,7 +7,8 @@
  */
 export function frameThrottle(
   fn: () => void,
-  minIntervalMs = 0,
+  /** Shortest time between two runs, or a function giving it at each request. */
+  minIntervalMs: number | (() => number) = 0,
   fallbackMs = 250,
 ): { request(): void; cancel(): void } {
   let frame: number | undefined;
@@ -31,7 +32,8 @@ export function frameThrottle(
     request() {
       if (pending) return;
       pending = true;
-      const delay = Math.max(0, last + minIntervalMs - performance.now());
+      const interval = typeof minIntervalMs === 'number' ? minIntervalMs : minIntervalMs();
+      const delay = Math.max(0, last + interval - performance.now());
       const schedule = () => {
         frame = requestAnimationFrame(run);
         fallback = setTimeout(run, fallbackMs);

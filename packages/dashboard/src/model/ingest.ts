@@ -54,6 +54,14 @@ export class Ingest {
   private work(budget = SLICE_MS): void {
     const deadline = performance.now() + budget;
     while (this.queue.length > 0) {
+      // Room for the records to come is made one column at a time, each step a slice of work of its own.
+      if (budget !== Number.POSITIVE_INFINITY && this.model.prepare()) {
+        if (performance.now() >= deadline) {
+          this.schedule();
+          return;
+        }
+        continue;
+      }
       const message = this.queue[0] as ServerMessage | Incoming;
       if (message.type === 'batch') {
         const records = message.records;

@@ -1,5 +1,5 @@
 import type { Checkpoint, EndMessage, GapMessage, SessionInfo } from '@pulselog/shared';
-import type { DBSchema } from 'idb';
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { LevelCounts, SessionSource } from './session.js';
 
 /** What the sessions list knows about a stored session without loading its records. */
@@ -81,4 +81,15 @@ export function readBudgetMb(storage: Storage | undefined = globalThis.localStor
 export function describe(error: unknown): string {
   if (error instanceof DOMException && error.name === 'QuotaExceededError') return 'the browser refused more storage';
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Opens (or creates) the sessions database; rejects when IndexedDB is unavailable. */
+export function openDatabase(name: string): Promise<IDBPDatabase<Schema>> {
+  return openDB<Schema>(name, 1, {
+    upgrade(db) {
+      db.createObjectStore('sessions', { keyPath: 'id' });
+      db.createObjectStore('chunks', { keyPath: ['sessionId', 'firstSeq'] });
+      db.createObjectStore('checkpoints', { keyPath: ['sessionId', 'name'] });
+    },
+  });
 }

@@ -25,6 +25,13 @@ export const zeroCounts = (): LevelCounts => ({ debug: 0, info: 0, warning: 0, e
 
 /** Shortest time between two redraws caused by arriving records. */
 const UPDATE_MS = 80;
+/**
+ * The same while a flood of records streams in (more than `FLOOD_RECORDS`
+ * since the last redraw): rows then pass too fast to read anyway, and each
+ * redraw of a whole screen of new rows is the page's costliest task.
+ */
+const FLOOD_UPDATE_MS = 200;
+const FLOOD_RECORDS = 5000;
 
 /** Where a session shown on the page comes from. */
 export type SessionSource = 'live' | 'stored' | 'imported';
@@ -53,12 +60,18 @@ export class SessionModel {
   generation = 0;
   private readonly liveCounts = zeroCounts();
   private readonly listeners = new Set<SessionListener>();
-  private readonly tick = frameThrottle(() => {
-    batch(() => {
-      this.counts.value = { ...this.liveCounts };
-      this.version.value = this.version.peek() + 1;
-    });
-  }, UPDATE_MS);
+  /** Records added since the last redraw. */
+  private unseen = 0;
+  private readonly tick = frameThrottle(
+    () => {
+      this.unseen = 0;
+      batch(() => {
+        this.counts.value = { ...this.liveCounts };
+        this.version.value = this.version.peek() + 1;
+      });
+    },
+    () => (this.unseen > FLOOD_RECORDS ? FLOOD_UPDATE_MS : UPDATE_MS),
+  );
 
   constructor(readonly source: SessionSource = 'live') {}
 
@@ -165,8 +178,14 @@ export class SessionModel {
         this.seconds.add(ts, level);
       }
     }
+    this.unseen += added.count;
     this.tick.request();
     for (const fn of this.listeners) fn(added);
+  }
+
+  /** Grows one of the record columns ahead of need; true when there was one to grow (see `RecordStore.prepare`). */
+  prepare(): boolean {
+    return this.store.prepare();
   }
 
   /** Index of the record with sequence number `seq`, or of the first one after it. */

@@ -1,12 +1,14 @@
 import { type LogRecord, parseServerMessage, type ServerMessage } from '@pulselog/shared';
 import type { Incoming } from '../core/decode.js';
 import { packRecords } from '../core/pack.js';
+import { ChunkWriter } from './chunkwriter.js';
 
 /** What a stream reports: a message to apply, one refused, or the socket closing. */
 export type StreamEvent =
   | { type: 'incoming'; value: Incoming }
   | { type: 'refused'; reason: string }
-  | { type: 'closed'; code: number };
+  | { type: 'closed'; code: number }
+  | { type: 'storage'; error: string };
 
 /** Which records the page holds, so a new connection resumes after them. */
 export interface ResumeFrom {
@@ -15,18 +17,28 @@ export interface ResumeFrom {
 }
 
 /** What the page asks of a stream. */
-export type StreamCommand = { type: 'connect'; url: string; protocol: string; from?: ResumeFrom } | { type: 'close' };
+export type StreamCommand =
+  | {
+      type: 'connect';
+      url: string;
+      protocol: string;
+      from?: ResumeFrom;
+      /** The sessions database to write the records to, when the page keeps the session. */
+      database?: string;
+    }
+  | { type: 'close' };
 
 /** Longest a record waits to be handed on with the ones after it, in milliseconds. */
 const GATHER_MS = 30;
 /** Records handed on at once, at most. */
-const GATHER_RECORDS = 32_768;
+const GATHER_RECORDS = 8192;
 
 /**
  * The WebSocket to the dashboard server and everything that costs time per
  * record: parsing and checking each message, and packing batches
  * (`packRecords`), several at a time, so what reaches the page is a run of
- * thousands of records in a few flat values. It answers the server's `hello`
+ * thousands of records in a few flat values; and, when the page keeps the
+ * session, writing the records to IndexedDB (`ChunkWriter`). It answers the server's `hello`
  * with a `resume` naming the newest record it has handed on. The page runs
  * it in a worker (`stream.worker.ts`); it runs on the page itself only where
  * no worker can start.
@@ -38,13 +50,20 @@ export class Stream {
   private greeted = false;
   private gathered: LogRecord[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private chunks: ChunkWriter | undefined;
 
   constructor(private readonly emit: (event: StreamEvent) => void) {}
 
   /** Carries out a command from the page. */
   command(command: StreamCommand): void {
-    if (command.type === 'connect') this.connect(command.url, command.protocol, command.from);
-    else this.close();
+    if (command.type !== 'connect') {
+      this.close();
+      return;
+    }
+    if (command.database && !this.chunks) {
+      this.chunks = new ChunkWriter(command.database, (error) => this.emit({ type: 'storage', error }));
+    }
+    this.connect(command.url, command.protocol, command.from);
   }
 
   /**
@@ -109,6 +128,12 @@ export class Stream {
     if (this.gathered.length === 0) return;
     const records = this.gathered;
     this.gathered = [];
-    this.emit({ type: 'incoming', value: { type: 'records', packed: packRecords(records) } });
+    const packed = packRecords(records);
+    const sessionId = this.from.sessionId;
+    if (this.chunks && sessionId !== undefined) {
+      this.chunks.write(sessionId, packed);
+      packed.stored = true;
+    }
+    this.emit({ type: 'incoming', value: { type: 'records', packed } });
   }
 }
