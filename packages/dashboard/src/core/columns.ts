@@ -70,14 +70,14 @@ export class FieldColumns {
   }
 
   /**
-   * Grows one column to `want` entries if one is shorter; returns true when
-   * it did (see `RecordStore.prepare`).
+   * Grows one column shorter than `want` entries to `size`; returns true
+   * when there was one (see `RecordStore.prepare`).
    */
-  prepare(want: number, used: number): boolean {
+  prepare(want: number, size: number, used: number): boolean {
     for (const column of this.columns.values()) {
       if (column.values.length >= want) continue;
-      column.values = grown(column.values, want, used, Float64Array);
-      column.kinds = grown(column.kinds, want, used, Uint8Array);
+      column.values = grown(column.values, size, used, Float64Array);
+      column.kinds = grown(column.kinds, size, used, Uint8Array);
       return true;
     }
     return false;

@@ -53,11 +53,13 @@ export class RecordStore {
    * their own, instead of growing every column at once inside one `append`.
    */
   prepare(): boolean {
+    // Twice what is held, grown to four times: a column copied now lasts until the records double.
     const want = Math.max(1024, this.count * 2);
-    if (this.seqs.length < want) this.seqs = grown(this.seqs, want, this.count, Float64Array);
-    else if (this.times.length < want) this.times = grown(this.times, want, this.count, Float64Array);
-    else if (this.levelCodes.length < want) this.levelCodes = grown(this.levelCodes, want, this.count, Uint8Array);
-    else return this.fields.prepare(want, this.count);
+    const size = want * 2;
+    if (this.seqs.length < want) this.seqs = grown(this.seqs, size, this.count, Float64Array);
+    else if (this.times.length < want) this.times = grown(this.times, size, this.count, Float64Array);
+    else if (this.levelCodes.length < want) this.levelCodes = grown(this.levelCodes, size, this.count, Uint8Array);
+    else return this.fields.prepare(want, size, this.count);
     return true;
   }
 

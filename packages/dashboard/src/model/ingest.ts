@@ -1,5 +1,5 @@
 import type { ServerMessage } from '@pulselog/shared';
-import type { Incoming } from '../core/decode.js';
+import type { Incoming } from '../core/incoming.js';
 import type { SessionModel } from './session.js';
 
 /** Longest stretch of main-thread time one slice of ingest may take, in milliseconds. */

@@ -10,8 +10,8 @@ import {
   type ServerMessage,
   type SessionInfo,
 } from '@pulselog/shared';
-import type { Incoming } from '../core/decode.js';
 import { DIVIDER_CODE } from '../core/filter.js';
+import type { Incoming } from '../core/incoming.js';
 import { type PackedRecords, packRecords, slicePacked, unpack } from '../core/pack.js';
 import { RecordStore } from '../core/records.js';
 import { SecondCounts } from '../core/timeline.js';

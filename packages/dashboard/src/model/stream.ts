@@ -1,5 +1,5 @@
 import { type LogRecord, parseServerMessage, type ServerMessage } from '@pulselog/shared';
-import type { Incoming } from '../core/decode.js';
+import type { Incoming } from '../core/incoming.js';
 import { packRecords } from '../core/pack.js';
 import { ChunkWriter } from './chunkwriter.js';
 
@@ -48,6 +48,8 @@ export class Stream {
   private from: ResumeFrom = { sessionId: undefined, lastSeq: 0 };
   /** True once a server greeted this stream; from then on it knows best which records the page holds. */
   private greeted = false;
+  /** True until the first records after a greeting went out: those are handed on at once, to show rows soon. */
+  private first = true;
   private gathered: LogRecord[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chunks: ChunkWriter | undefined;
@@ -107,7 +109,7 @@ export class Stream {
       if (records.length === 0) return;
       for (const record of records) this.gathered.push(record);
       this.from.lastSeq = Math.max(this.from.lastSeq, (records[records.length - 1] as LogRecord).seq);
-      if (this.gathered.length >= GATHER_RECORDS) this.flush();
+      if (this.first || this.gathered.length >= GATHER_RECORDS) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), GATHER_MS);
       return;
     }
@@ -115,6 +117,7 @@ export class Stream {
     this.flush();
     if (message.type === 'hello') {
       this.greeted = true;
+      this.first = true;
       // A new session starts from its first record; the same one from the newest record held.
       if (message.session.id !== this.from.sessionId) this.from = { sessionId: message.session.id, lastSeq: 0 };
       socket.send(JSON.stringify({ type: 'resume', sessionId: this.from.sessionId, lastSeq: this.from.lastSeq }));
@@ -128,6 +131,7 @@ export class Stream {
     if (this.gathered.length === 0) return;
     const records = this.gathered;
     this.gathered = [];
+    this.first = false;
     const packed = packRecords(records);
     const sessionId = this.from.sessionId;
     if (this.chunks && sessionId !== undefined) {
