@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useRef } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { isAtBottom, scrollTopFor, scrollTopToReveal } from '../core/virtual.js';
 import type { ViewModel } from '../model/view.js';
 import { RecordRow, ROW_HEIGHT } from './RecordRow.js';
@@ -25,7 +25,7 @@ export function RecordList({ view }: { view: ViewModel }) {
   const scrollEl = (top: number) => {
     const el = ref.current;
     // Compared with the last position seen, not `el.scrollTop`: reading that would force a layout.
-    if (!el || Math.abs(win.scrollTop - top) < 1) return;
+    if (!el || Math.abs(win.position() - top) < 1) return;
     programmaticTop.current = top;
     el.scrollTop = top;
     // Following the tail, the rows drawn are already the last ones: nothing to draw again.
@@ -33,10 +33,21 @@ export function RecordList({ view }: { view: ViewModel }) {
     else win.moved(top);
   };
 
-  // Following the tail: stay at the bottom as rows arrive.
+  // Following the tail: stay at the bottom as rows arrive. The rows drawn are the last ones
+  // already; scrolling to them waits for the next frame, which lays them out anyway, instead of
+  // forcing that layout now, in the task that rendered them.
+  const latest = useRef({ follow, bottom: 0, scrollEl });
+  latest.current = { follow, bottom: Math.max(0, win.totalHeight - win.viewport), scrollEl };
+  const scrollFrame = useRef<number | undefined>(undefined);
   useLayoutEffect(() => {
-    if (follow) scrollEl(Math.max(0, win.totalHeight - win.viewport));
+    if (!follow || scrollFrame.current !== undefined) return;
+    scrollFrame.current = requestAnimationFrame(() => {
+      scrollFrame.current = undefined;
+      const now = latest.current;
+      if (now.follow) now.scrollEl(now.bottom);
+    });
   });
+  useEffect(() => () => cancelAnimationFrame(scrollFrame.current ?? 0), []);
 
   useLayoutEffect(() => {
     if (!request) return;
@@ -86,7 +97,14 @@ export function RecordList({ view }: { view: ViewModel }) {
   // moves, by one row or by thousands while following a fast stream, every element stays where it
   // is and only the ones whose row changed are redrawn; none is removed, created or moved.
   const slots = win.end - win.start;
-  for (let slot = 0; slot < slots; slot++) {
+  // Slots the list has no rows for yet (an empty or short list) hold invisible blank rows, a
+  // screenful in all, so the records that come find their elements made (see `RecordRow`).
+  const fill = Math.max(slots, Math.ceil(win.viewport / ROW_HEIGHT) + 5);
+  for (let slot = 0; slot < fill; slot++) {
+    if (slot >= slots) {
+      rows.push(<RecordRow key={slot} record={undefined} top={0} />);
+      continue;
+    }
     const row = win.start + ((slot - (win.start % slots) + slots) % slots);
     const record = view.session.record(view.recordIndex(row));
     if (!record) continue;

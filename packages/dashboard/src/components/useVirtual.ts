@@ -14,6 +14,8 @@ export interface VirtualState extends VirtualWindow {
   moved(top: number): void;
   /** Notes a position without drawing anything new (while the window is pinned to the end). */
   note(top: number): void;
+  /** The container's scroll position as last seen or set, now (`scrollTop` is as of this render). */
+  position(): number;
 }
 
 /**
@@ -57,6 +59,7 @@ export function useVirtual(
   const note = useCallback((top: number) => {
     seen.current = top;
   }, []);
+  const position = useCallback(() => seen.current, []);
   const top = atBottom ? Number.POSITIVE_INFINITY : scrollTop;
   return {
     ...virtualWindow({ count, rowHeight, viewport, scrollTop: top }),
@@ -65,5 +68,6 @@ export function useVirtual(
     onScroll,
     moved,
     note,
+    position,
   };
 }

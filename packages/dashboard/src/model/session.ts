@@ -15,7 +15,7 @@ import type { Incoming } from '../core/incoming.js';
 import { type PackedRecords, packRecords, slicePacked, unpack } from '../core/pack.js';
 import { RecordStore } from '../core/records.js';
 import { SecondCounts } from '../core/timeline.js';
-import { frameThrottle } from './frame.js';
+import { updateThrottle } from './frame.js';
 
 /** Counts of records per level. */
 export type LevelCounts = Record<LevelName, number>;
@@ -62,7 +62,7 @@ export class SessionModel {
   private readonly listeners = new Set<SessionListener>();
   /** Records added since the last redraw. */
   private unseen = 0;
-  private readonly tick = frameThrottle(
+  private readonly tick = updateThrottle(
     () => {
       this.unseen = 0;
       batch(() => {
