@@ -9,7 +9,7 @@
  */
 import { SEP } from './pack.js';
 
-/** Records per sealed chunk, at least. */
+/** Records a chunk joined from small runs holds, at least. */
 export const CHUNK = 16_384;
 
 interface Unit {
@@ -40,12 +40,19 @@ export class TextIndex {
     this.addRun(`${clean}${SEP}`, Uint32Array.of(0, clean.length + 1), 1);
   }
 
-  /** Adds the texts of the next `count` records: `text` and `starts` as in `PackedRecords`. */
+  /**
+   * Adds the texts of the next `count` records: `text` and `starts` as in
+   * `PackedRecords`. A run of a quarter chunk or more is searched as it is;
+   * smaller ones wait to be joined with the ones after them, so copying text
+   * around is kept for a trickle of records, never for a flood.
+   */
   addRun(text: string, starts: Uint32Array, count: number): void {
     if (count === 0) return;
+    if (count >= CHUNK / 4) this.seal();
     this.units.push({ first: this.records, count, text, starts });
     this.records += count;
-    if (this.records - (this.units[this.sealed]?.first ?? this.records) >= CHUNK) this.seal();
+    const waiting = this.records - (this.units[this.sealed]?.first ?? this.records);
+    if (count >= CHUNK / 4 || waiting >= CHUNK) this.seal();
   }
 
   /** Forgets every record. */
@@ -115,6 +122,7 @@ export class TextIndex {
   /** Joins the runs after the last chunk into one chunk. */
   private seal(): void {
     const runs = this.units.splice(this.sealed);
+    if (runs.length === 0) return;
     if (runs.length === 1) {
       this.units.push(runs[0] as Unit);
       this.sealed = this.units.length;

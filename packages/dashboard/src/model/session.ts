@@ -10,7 +10,6 @@ import {
   type ServerMessage,
   type SessionInfo,
 } from '@pulselog/shared';
-import { DIVIDER_CODE } from '../core/filter.js';
 import type { Incoming } from '../core/incoming.js';
 import { type PackedRecords, packRecords, slicePacked, unpack } from '../core/pack.js';
 import { RecordStore } from '../core/records.js';
@@ -164,20 +163,16 @@ export class SessionModel {
       return;
     }
     const added = slicePacked(packed, from);
-    const start = this.store.size;
     this.store.append(added);
-    const counts = this.liveCounts;
-    const { levelCodes, times } = this.store;
-    for (let i = start; i < start + added.count; i++) {
-      const code = levelCodes[i] as number;
-      const ts = times[i] as number;
-      if (code === DIVIDER_CODE) this.seconds.touch(ts);
-      else {
-        const level = LEVEL_NAMES[code] as LevelName;
-        counts[level]++;
-        this.seconds.add(ts, level);
-      }
+    const perCode = new Uint32Array(LEVEL_NAMES.length + 1);
+    for (let i = 0; i < added.count; i++) {
+      const code = added.levels[i] as number;
+      perCode[code] = (perCode[code] ?? 0) + 1;
     }
+    LEVEL_NAMES.forEach((level, code) => {
+      this.liveCounts[level] += perCode[code] as number;
+    });
+    this.seconds.addRun(added.times, added.levels, 0, added.count);
     this.unseen += added.count;
     this.tick.request();
     for (const fn of this.listeners) fn(added);

@@ -1,5 +1,5 @@
 import type { Signal } from '@preact/signals';
-import { type Checkpoint, LEVEL_NAMES, type LevelName, type ServerMessage } from '@pulselog/shared';
+import { type Checkpoint, LEVEL_NAMES, type ServerMessage } from '@pulselog/shared';
 import type { IDBPDatabase } from 'idb';
 import { DIVIDER_CODE } from '../core/filter.js';
 import { jsonChunks, type PackedRecords } from '../core/pack.js';
@@ -88,10 +88,14 @@ export class SessionWriter {
       meta.records += added.count;
       meta.lastSeq = added.seqs[added.count - 1] as number;
       meta.bytes += runBytes(added);
+      const perCode = new Uint32Array(DIVIDER_CODE + 1);
       for (let i = 0; i < added.count; i++) {
         const code = added.levels[i] as number;
-        if (code !== DIVIDER_CODE) meta.counts[LEVEL_NAMES[code] as LevelName]++;
+        perCode[code] = (perCode[code] ?? 0) + 1;
       }
+      LEVEL_NAMES.forEach((level, code) => {
+        meta.counts[level] += perCode[code] as number;
+      });
       meta.firstTs ??= added.times[0];
       meta.lastTs = added.times[added.count - 1];
     }
