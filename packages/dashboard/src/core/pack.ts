@@ -27,7 +27,7 @@ export interface FieldColumn {
  * A run of records in ascending `seq` order, kept as a handful of flat values
  * instead of an object per record: what the page holds of a million records
  * then costs the garbage collector a few objects per thousand records, and
- * the whole run crosses from a worker as a plain copy.
+ * the whole run is a plain copy to hand around or store.
  */
 export interface PackedRecords {
   count: number;
@@ -134,20 +134,6 @@ export function slicePacked(packed: PackedRecords, from: number): PackedRecords 
     fieldsComplete: packed.fieldsComplete,
     ...(packed.stored ? { stored: true } : {}),
   };
-}
-
-/** The typed arrays of `packed`, to hand over to another thread without copying. */
-export function transferables(packed: PackedRecords): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  const add = (a: { buffer: ArrayBufferLike }) => {
-    if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
-  };
-  for (const a of [packed.seqs, packed.times, packed.levels, packed.jsonStarts, packed.textStarts]) add(a);
-  for (const f of packed.fields) {
-    add(f.values);
-    add(f.kinds);
-  }
-  return [...buffers];
 }
 
 /** The records of `packed` as objects. */

@@ -4,10 +4,11 @@ import { CHUNK_RECORDS, describe, openDatabase, type Schema } from './schema.js'
 
 /**
  * Writes runs of records to the sessions database as stored chunks (see
- * `schema.ts`), one transaction per run, in order. The stream worker uses it
- * for the live session, so storing a flood of records costs the page's main
- * thread nothing; the page's `SessionWriter` keeps the session's entry and
- * checkpoints.
+ * `schema.ts`), one transaction per run, in order. The `Stream` uses it for
+ * the live session as records arrive: each chunk is JSON text already made
+ * while packing, so storing it is one string copied, never a serialization
+ * of record objects. The page's `SessionWriter` keeps the session's entry
+ * and checkpoints.
  */
 export class ChunkWriter {
   private db: Promise<IDBPDatabase<Schema>> | undefined;

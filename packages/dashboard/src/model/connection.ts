@@ -3,24 +3,22 @@ import { CLOSE_UNAUTHORIZED, PROTOCOL_VERSION, WS_PATH, WS_SUBPROTOCOL } from '@
 import { retryDelay } from '../core/backoff.js';
 import { Ingest } from './ingest.js';
 import type { SessionModel } from './session.js';
-import type { StreamEvent } from './stream.js';
-import { type StreamHost, startStream } from './streamhost.js';
+import { Stream, type StreamEvent } from './stream.js';
 
 /** Where the live stream stands, as shown in the status bar. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'unauthorized';
 
 /**
- * Keeps a WebSocket to the dashboard server open and feeds every message to
- * the session model; reconnects with backoff (`retryDelay`), also after the
- * session ended, so a tab left open picks up the next run on the same port
- * by itself. The socket, parsing and packing run in a worker (`Stream`); the
- * page only applies packed runs of records.
+ * Keeps a WebSocket to the dashboard server open (`Stream`) and feeds every
+ * message to the session model, records as packed runs; reconnects with
+ * backoff (`retryDelay`), also after the session ended, so a tab left open
+ * picks up the next run on the same port by itself.
  */
 export class Connection {
   readonly state = signal<ConnectionState>('connecting');
   /** Reconnect attempts since the connection was last live; 0 while live. */
   readonly attempt = signal(0);
-  private stream: StreamHost | undefined;
+  private stream: Stream | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private readonly ingest: Ingest;
@@ -38,8 +36,9 @@ export class Connection {
 
   /**
    * Has the stream write the records it receives to the sessions database
-   * `store.name` itself, reporting failures in `store.error`; called before
-   * `start`, when the page keeps the live session.
+   * `store.name` as they come, as the JSON text it packed them with,
+   * reporting failures in `store.error`; called before `start`, when the page
+   * keeps the live session.
    */
   storeIn(store: { name: string; error: Signal<string | undefined> }): void {
     this.storage = store;
@@ -48,7 +47,7 @@ export class Connection {
   /** Opens the connection. */
   start(): void {
     this.stopped = false;
-    this.stream ??= startStream((event) => this.receive(event));
+    this.stream ??= new Stream((event) => this.receive(event));
     this.open();
   }
 
@@ -56,12 +55,12 @@ export class Connection {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.stream?.stop();
+    this.stream?.close();
     this.stream = undefined;
   }
 
   private open(): void {
-    this.stream?.send({
+    this.stream?.command({
       type: 'connect',
       url: `${this.url}?token=${encodeURIComponent(this.token)}`,
       protocol: WS_SUBPROTOCOL,
@@ -93,7 +92,7 @@ export class Connection {
     }
     const message = event.value;
     if (message.type === 'hello') {
-      // The stream has asked to resume after what it handed on; the page applies all of that first.
+      // The stream has asked to resume after what it handed on; all of that goes in first.
       this.ingest.drain();
       if (message.protocol !== PROTOCOL_VERSION) console.warn(`pulselog: server speaks protocol ${message.protocol}`);
       this.model.apply(message);

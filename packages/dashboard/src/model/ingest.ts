@@ -10,7 +10,7 @@ const STEP = 256;
 /**
  * Feeds server messages to a session in order, in slices of a few
  * milliseconds, yielding between slices, so neither input nor painting waits
- * behind a burst of records. Packed records (from the decoding worker) go in
+ * behind a burst of records. Packed records (from the `Stream`) go in
  * a run at a time, which is cheap; a batch of record objects is packed and
  * appended a few hundred records at a time.
  */

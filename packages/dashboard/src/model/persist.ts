@@ -31,7 +31,7 @@ export class SessionStore {
 
   private constructor(
     private readonly db: IDBPDatabase<Schema>,
-    /** The database's name, for the stream worker, which writes the live session's records itself. */
+    /** The database's name, for the `Stream`, which writes the live session's records itself. */
     readonly name: string,
   ) {}
 

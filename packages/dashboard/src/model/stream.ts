@@ -2,6 +2,7 @@ import { type LogRecord, parseServerMessage, type ServerMessage } from '@pulselo
 import type { Incoming } from '../core/incoming.js';
 import { packRecords } from '../core/pack.js';
 import { ChunkWriter } from './chunkwriter.js';
+import { CHUNK_RECORDS } from './schema.js';
 
 /** What a stream reports: a message to apply, one refused, or the socket closing. */
 export type StreamEvent =
@@ -30,18 +31,22 @@ export type StreamCommand =
 
 /** Longest a record waits to be handed on with the ones after it, in milliseconds. */
 const GATHER_MS = 30;
-/** Records handed on at once, at most. */
-const GATHER_RECORDS = 8192;
+/** Records handed on at once, at most: packing them is one task, which this keeps to a few milliseconds. */
+const GATHER_RECORDS = CHUNK_RECORDS;
 
 /**
- * The WebSocket to the dashboard server and everything that costs time per
- * record: parsing and checking each message, and packing batches
- * (`packRecords`), several at a time, so what reaches the page is a run of
- * thousands of records in a few flat values; and, when the page keeps the
- * session, writing the records to IndexedDB (`ChunkWriter`). It answers the server's `hello`
- * with a `resume` naming the newest record it has handed on. The page runs
- * it in a worker (`stream.worker.ts`); it runs on the page itself only where
- * no worker can start.
+ * The WebSocket to the dashboard server and what is done per record as it
+ * arrives: parsing and checking each message, and packing batches
+ * (`packRecords`) a couple of thousand records at a time, so the session
+ * takes them in as runs of a few flat values; and, when the page keeps the
+ * session, writing those runs to IndexedDB as the JSON text they were packed
+ * with (`ChunkWriter`). It answers the server's `hello` with a `resume`
+ * naming the newest record it has handed on.
+ *
+ * It runs on the page's main thread, in tasks of a few milliseconds. In a
+ * worker it measured worse on a loaded 2-core machine: the page's main thread
+ * then waited on the CPU behind the worker more than it gained from the work
+ * moved off it (see bench/README.md).
  */
 export class Stream {
   private socket: WebSocket | undefined;

@@ -83,7 +83,7 @@ export class SessionWriter {
     } else if (message?.type === 'end') meta.end = message;
     else if (message?.type === 'gap') meta.gaps = [...(meta.gaps ?? []), message];
     if (added && added.count > 0) {
-      // Records the stream worker stores itself only count here.
+      // Records the `Stream` stores itself only count here.
       if (!added.stored) this.pending.push(added);
       meta.records += added.count;
       meta.lastSeq = added.seqs[added.count - 1] as number;
