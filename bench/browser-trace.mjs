@@ -6,7 +6,8 @@
 // paint), longest first. A diagnosis tool beside bench/browser.mjs, not a
 // benchmark of its own. BENCH_CPU_SLOWDOWN=4 has Chromium slow the page's CPU
 // down that much (CDP Emulation.setCPUThrottlingRate), which makes two builds
-// comparable on a machine whose load keeps changing.
+// comparable on a machine whose load keeps changing. BENCH_TRACE_JS=0 leaves
+// out the sampling profiler, whose own cost stretches the tasks it samples.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ const CATEGORIES = [
   'v8.execute',
   'disabled-by-default-v8.gc',
   'blink.user_timing',
-  'disabled-by-default-v8.cpu_profiler',
+  ...(process.env.BENCH_TRACE_JS === '0' ? [] : ['disabled-by-default-v8.cpu_profiler']),
 ];
 
 const cwd = mkdtempSync(join(tmpdir(), 'pulselog-bench-'));

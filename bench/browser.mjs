@@ -65,6 +65,24 @@ async function openBrowser() {
       for (const entry of list.getEntries())
         window.__longtasks.push({ start: entry.startTime, duration: entry.duration });
     }).observe({ type: 'longtask', buffered: true });
+    // What the long frames spent their time on, for BENCH_VERBOSE.
+    window.__frames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__frames.push({
+          start: e.startTime,
+          duration: e.duration,
+          blocking: e.blockingDuration,
+          render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+          styleLayout: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0,
+          scripts: e.scripts.map((s) => ({
+            what: `${s.invokerType} ${s.invoker} ${s.sourceFunctionName}`,
+            duration: s.duration,
+            forcedLayout: s.forcedStyleAndLayoutDuration,
+          })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
     new MutationObserver((_, observer) => {
       if (document.querySelector('[data-seq]')) {
         window.__firstRowAt = performance.now();
@@ -139,6 +157,26 @@ const row = (what, value, target, ok) => rows.push(`| ${what} | ${value} | ${tar
     const seconds = (Date.now() - started) / 1000;
     const tasks = await page.evaluate((from) => window.__longtasks.filter((t) => t.start >= from), ingestStart);
     const longest = Math.max(0, ...tasks.map((t) => t.duration));
+    if (process.env.BENCH_VERBOSE) {
+      const frames = await page.evaluate((from) => window.__frames.filter((f) => f.start >= from), ingestStart);
+      console.error(`${frames.length} long animation frames`);
+      for (const f of frames)
+        console.error(
+          `  frame at +${(f.start - ingestStart).toFixed(0)} ms: ${f.duration.toFixed(0)} ms, render ${f.render.toFixed(0)}, style+layout ${f.styleLayout.toFixed(0)}; ${f.scripts.map((x) => `${x.what} ${x.duration.toFixed(0)}`).join('; ')}`,
+        );
+      for (const t of tasks.sort((a, b) => b.duration - a.duration).slice(0, 8)) {
+        const f = frames.find((x) => x.start <= t.start + 5 && x.start + x.duration >= t.start + t.duration - 5);
+        const scripts = (f?.scripts ?? [])
+          .map((x) => `${x.what} ${x.duration.toFixed(0)} (forced layout ${x.forcedLayout.toFixed(0)})`)
+          .join('; ');
+        console.error(
+          `task ${t.duration.toFixed(0)} ms at +${(t.start - ingestStart).toFixed(0)} ms` +
+            (f
+              ? `: frame ${f.duration.toFixed(0)}, render ${f.render.toFixed(0)}, style+layout ${f.styleLayout.toFixed(0)}; ${scripts}`
+              : ''),
+        );
+      }
+    }
     const dropped = await page.evaluate(() => document.querySelector('[data-testid="dropped"]')?.textContent ?? 'none');
     row(
       `${RECORDS.toLocaleString('en-US')} records streamed in: records shown`,

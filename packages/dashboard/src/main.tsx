@@ -40,7 +40,10 @@ async function start(): Promise<void> {
     }
   })();
   if (store && lastId) loaded = await store.load(lastId, live);
-  if (store) recordLive(store, live, loaded);
+  if (store) {
+    recordLive(store, live, loaded);
+    connection.storeIn(store);
+  }
   if (live.ended.value) connection.state.value = 'ended';
   if (token) connection.start();
   else connection.state.value = 'unauthorized';

@@ -32,7 +32,7 @@ export function DetailPanel({ view }: { view: ViewModel }) {
   view.version.value;
   const [copied, setCopied] = useState(false);
   if (seq === undefined || !view.detailOpen.value) return null;
-  const record = view.session.records[view.session.indexOfSeq(seq)];
+  const record = view.session.record(view.session.indexOfSeq(seq));
   if (!record || record.seq !== seq) return null;
   const fields = record.fields ?? {};
   const traces = TRACE_KEYS.filter((k) => fields[k] !== undefined);

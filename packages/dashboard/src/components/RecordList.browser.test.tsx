@@ -108,4 +108,37 @@ describe('RecordList', () => {
     // 9, 90-99 and now 900-999.
     expect(view.length).toBe(111);
   });
+
+  it('keeps invisible rows ready while empty, and draws the first records into them', async () => {
+    const model = session(0);
+    const view = new ViewModel(model);
+    const host = mount(view);
+    await frame();
+    const blanks = [...host.querySelectorAll('.row')];
+    expect(blanks.length).toBeGreaterThan(10);
+    expect(blanks.every((row) => row.getAttribute('aria-hidden') === 'true' && !row.hasAttribute('data-seq'))).toBe(
+      true,
+    );
+    expect(host.querySelector('[role="option"]')).toBeNull();
+    model.append(records(1, 5));
+    await frame();
+    await frame();
+    expect(seqs(host)).toEqual([1, 2, 3, 4, 5]);
+    // The first records went into elements that were already there.
+    expect(blanks.filter((row) => row.isConnected && row.hasAttribute('data-seq'))).toHaveLength(5);
+  });
+
+  it('reuses every row element while following a stream that moves thousands of rows at a time', async () => {
+    const model = session(5000);
+    const view = new ViewModel(model);
+    const host = mount(view);
+    await frame();
+    const before = new Set(host.querySelectorAll('[data-seq]'));
+    model.append(records(5001, 20_000));
+    await frame();
+    await frame();
+    const after = [...host.querySelectorAll('[data-seq]')];
+    expect(seqs(host).at(-1)).toBe(25_000);
+    expect(after.every((row) => before.has(row))).toBe(true);
+  });
 });

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { isAtBottom, scrollTopFor, scrollTopToReveal } from '../core/virtual.js';
 import type { ViewModel } from '../model/view.js';
 import { RecordRow, ROW_HEIGHT } from './RecordRow.js';
@@ -17,7 +17,7 @@ export function RecordList({ view }: { view: ViewModel }) {
   const request = view.scrollRequest.value;
   const ref = useRef<HTMLDivElement>(null);
   const count = view.length;
-  const win = useVirtual(ref, count, ROW_HEIGHT);
+  const win = useVirtual(ref, count, ROW_HEIGHT, follow);
   // Where the list last scrolled itself. Scroll events are coalesced per frame, so a flag
   // would also swallow a user's scroll that lands in the same frame; the position tells them apart.
   const programmaticTop = useRef<number | undefined>(undefined);
@@ -25,16 +25,29 @@ export function RecordList({ view }: { view: ViewModel }) {
   const scrollEl = (top: number) => {
     const el = ref.current;
     // Compared with the last position seen, not `el.scrollTop`: reading that would force a layout.
-    if (!el || Math.abs(win.scrollTop - top) < 1) return;
+    if (!el || Math.abs(win.position() - top) < 1) return;
     programmaticTop.current = top;
     el.scrollTop = top;
-    win.onScroll();
+    // Following the tail, the rows drawn are already the last ones: nothing to draw again.
+    if (follow) win.note(top);
+    else win.moved(top);
   };
 
-  // Following the tail: stay at the bottom as rows arrive.
+  // Following the tail: stay at the bottom as rows arrive. The rows drawn are the last ones
+  // already; scrolling to them waits for the next frame, which lays them out anyway, instead of
+  // forcing that layout now, in the task that rendered them.
+  const latest = useRef({ follow, bottom: 0, scrollEl });
+  latest.current = { follow, bottom: Math.max(0, win.totalHeight - win.viewport), scrollEl };
+  const scrollFrame = useRef<number | undefined>(undefined);
   useLayoutEffect(() => {
-    if (follow) scrollEl(Math.max(0, win.totalHeight - win.viewport));
+    if (!follow || scrollFrame.current !== undefined) return;
+    scrollFrame.current = requestAnimationFrame(() => {
+      scrollFrame.current = undefined;
+      const now = latest.current;
+      if (now.follow) now.scrollEl(now.bottom);
+    });
   });
+  useEffect(() => () => cancelAnimationFrame(scrollFrame.current ?? 0), []);
 
   useLayoutEffect(() => {
     if (!request) return;
@@ -54,38 +67,56 @@ export function RecordList({ view }: { view: ViewModel }) {
     if (a !== shown[0] || b !== shown[1]) view.visible.value = shown;
   });
 
+  const onSelect = useCallback(
+    (row: number) => {
+      view.select(row);
+      view.detailOpen.value = true;
+    },
+    [view],
+  );
+
   const onScroll = () => {
-    win.onScroll();
     const el = ref.current;
     if (!el) return;
     const target = programmaticTop.current;
     programmaticTop.current = undefined;
     const wasProgrammatic =
       target !== undefined && Math.abs(el.scrollTop - Math.min(target, el.scrollHeight - el.clientHeight)) < 2;
+    if (follow && wasProgrammatic) {
+      win.note(el.scrollTop);
+      return;
+    }
+    win.onScroll();
     const atBottom = isAtBottom(el.scrollTop, el.clientHeight, win.totalHeight);
     if (atBottom && !follow) view.setFollow(true);
     else if (!atBottom && follow && !wasProgrammatic) view.setFollow(false);
   };
 
   const rows = [];
-  // Rows are keyed by their slot, not their record: as the window moves, the same elements are
-  // updated in place instead of being removed and created anew.
-  const slots = Math.max(256, win.end - win.start);
-  for (let row = win.start; row < win.end; row++) {
-    const record = view.session.records[view.recordIndex(row)];
+  // One element per slot, kept in slot order, with row `row` in slot `row % slots`: as the window
+  // moves, by one row or by thousands while following a fast stream, every element stays where it
+  // is and only the ones whose row changed are redrawn; none is removed, created or moved.
+  const slots = win.end - win.start;
+  // Slots the list has no rows for yet (an empty or short list) hold invisible blank rows, a
+  // screenful in all, so the records that come find their elements made (see `RecordRow`).
+  const fill = Math.max(slots, Math.ceil(win.viewport / ROW_HEIGHT) + 5);
+  for (let slot = 0; slot < fill; slot++) {
+    if (slot >= slots) {
+      rows.push(<RecordRow key={slot} record={undefined} top={0} />);
+      continue;
+    }
+    const row = win.start + ((slot - (win.start % slots) + slots) % slots);
+    const record = view.session.record(view.recordIndex(row));
     if (!record) continue;
     rows.push(
       <RecordRow
-        key={row % slots}
+        key={slot}
         record={record}
         row={row}
         terms={view.terms}
         top={win.offset + (row - win.start) * ROW_HEIGHT}
         selected={record.seq === selectedSeq}
-        onSelect={(r) => {
-          view.select(r);
-          view.detailOpen.value = true;
-        }}
+        onSelect={onSelect}
       />,
     );
   }

@@ -9,7 +9,8 @@ const MAX_CHIPS = 12;
 
 /** What a row needs to draw one record. */
 export interface RecordRowProps {
-  record: LogRecord;
+  /** The record; without one, an invisible row kept ready for records to come. */
+  record: LogRecord | undefined;
   /** Lower-cased search terms to mark. */
   terms?: readonly string[];
   /** Position inside the list's content, in pixels; absent for a row in normal flow. */
@@ -26,6 +27,8 @@ export interface RecordRowProps {
  */
 export function RecordRow({ record, terms = [], top, selected = false, row = 0, onSelect }: RecordRowProps) {
   const style = top === undefined ? undefined : { transform: `translateY(${top}px)` };
+  // Drawn here rather than as a component of its own, so the same elements carry on with a record.
+  if (!record) return blankRow(style);
   const common = {
     id: `row-${record.seq}`,
     role: 'option' as const,
@@ -45,6 +48,7 @@ export function RecordRow({ record, terms = [], top, selected = false, row = 0, 
     );
   }
   const fields = record.fields ? Object.entries(record.fields).slice(0, MAX_CHIPS) : [];
+  // Chips are keyed by position: when the row shows another record, its chips are reused as they are.
   return (
     <div {...common} class={`row level-${record.level}${selected ? ' selected' : ''}`}>
       <span class="time">{formatTime(record.ts)}</span>
@@ -57,8 +61,8 @@ export function RecordRow({ record, terms = [], top, selected = false, row = 0, 
       <span class="msg">
         <RichText text={record.msg} terms={terms} />
       </span>
-      {fields.map(([key, value]) => (
-        <span class="chip" key={key}>
+      {fields.map(([key, value], i) => (
+        <span class="chip" key={i}>
           <span class="chip-key">{key}</span>=
           <span class="chip-value">
             <RichText text={formatValue(value)} terms={terms} />
@@ -66,6 +70,33 @@ export function RecordRow({ record, terms = [], top, selected = false, row = 0, 
         </span>
       ))}
       {record.err ? <span class="err">{`${record.err.name}: ${record.err.message}`}</span> : null}
+    </div>
+  );
+}
+
+/** Chips a blank row holds, so the records that come later find them made. */
+const BLANK_CHIPS = [0, 1, 2];
+
+/**
+ * An invisible row with the elements and the kinds of text a record's row
+ * has, laid out while the list is empty: its fonts are loaded and its
+ * elements made before records arrive, so the first ones only fill in text
+ * instead of a screenful of rows being created and the fonts looked up in
+ * one go.
+ */
+function blankRow(style: Record<string, string> | undefined) {
+  return (
+    <div class="row blank" aria-hidden="true" style={style}>
+      <span class="time">00:00:00.000</span>
+      <span class="badge badge-info">INFO</span>
+      {null}
+      <span class="msg">pulselog</span>
+      {BLANK_CHIPS.map((i) => (
+        <span class="chip" key={i}>
+          <span class="chip-key">k</span>=<span class="chip-value">0</span>
+        </span>
+      ))}
+      {null}
     </div>
   );
 }

@@ -108,11 +108,11 @@ export function Timeline({ view }: { view: ViewModel }) {
     if (Math.abs(x1 - drag.x0) < 4) {
       // A click: jump the list to that moment.
       const t = timeAt(x1, r.width, start, end);
-      const index = lowerBound(session.size, (i) => session.records[i]?.ts ?? 0, t);
-      const record = session.records[Math.min(index, session.size - 1)];
-      if (record) {
+      const { times, seqs } = session.store;
+      const index = lowerBound(session.size, (i) => times[i] as number, t);
+      if (session.size > 0) {
         view.setFollow(false);
-        view.scrollTo(view.rowOfSeq(record.seq), 'top');
+        view.scrollTo(view.rowOfSeq(seqs[Math.min(index, session.size - 1)] as number), 'top');
       }
       return;
     }
@@ -128,10 +128,14 @@ export function Timeline({ view }: { view: ViewModel }) {
 
   // The width as of the last draw: reading it from the element here would force a layout.
   const width = widthRef.current;
-  const firstVisible = session.records[view.recordIndex(visible[0])];
-  const lastVisible = session.records[view.recordIndex(Math.max(visible[0], visible[1] - 1))];
-  const shownLeft = firstVisible && width ? xAt(firstVisible.ts, width, start, end) : 0;
-  const shownRight = lastVisible && width ? xAt(lastVisible.ts, width, start, end) : 0;
+  const timeOfRow = (row: number) => {
+    const index = view.recordIndex(row);
+    return index < session.size ? session.store.times[index] : undefined;
+  };
+  const firstVisible = timeOfRow(visible[0]);
+  const lastVisible = timeOfRow(Math.max(visible[0], visible[1] - 1));
+  const shownLeft = firstVisible !== undefined && width ? xAt(firstVisible, width, start, end) : 0;
+  const shownRight = lastVisible !== undefined && width ? xAt(lastVisible, width, start, end) : 0;
   const range =
     filter.from !== undefined || filter.to !== undefined
       ? [xAt(filter.from ?? start, width, start, end), xAt(filter.to ?? end, width, start, end)]

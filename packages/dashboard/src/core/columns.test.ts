@@ -1,6 +1,7 @@
 import type { LogRecord } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
-import { MAX_COLUMNS, NumericColumns } from './columns.js';
+import { FieldColumns, MAX_COLUMNS } from './columns.js';
+import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, MAX_FIELD_COLUMNS, packRecords } from './pack.js';
 
 const record = (seq: number, fields?: Record<string, unknown>): LogRecord => ({
   seq,
@@ -10,26 +11,49 @@ const record = (seq: number, fields?: Record<string, unknown>): LogRecord => ({
   ...(fields ? { fields } : {}),
 });
 
-describe('NumericColumns', () => {
-  it('lays numbers out by field and keeps up with new records', () => {
-    const records = [record(1, { status: 200 }), record(2, { status: '500' }), record(3)];
-    const columns = new NumericColumns();
-    const column = columns.get('status', records) ?? new Float64Array();
-    expect([...column.subarray(0, 3)]).toEqual([200, Number.NaN, Number.NaN]);
-    for (let i = 4; i < 3000; i++) records.push(record(i, { status: i }));
-    const grown = columns.get('status', records);
-    expect(grown?.[2999 - 1]).toBe(2999);
-    expect(grown?.[0]).toBe(200);
+describe('FieldColumns', () => {
+  it('lays fields out by name and keeps up with new runs', () => {
+    const columns = new FieldColumns();
+    columns.append(packRecords([record(1, { status: 200 }), record(2, { status: '500' }), record(3)]));
+    const status = columns.get('status');
+    expect([...(status?.values.subarray(0, 3) ?? [])]).toEqual([200, Number.NaN, Number.NaN]);
+    expect([...(status?.kinds.subarray(0, 3) ?? [])]).toEqual([FIELD_NUMBER, FIELD_OTHER, FIELD_ABSENT]);
+    const more: LogRecord[] = [];
+    for (let i = 4; i < 3000; i++) more.push(record(i, { status: i, late: 1 }));
+    columns.append(packRecords(more));
+    expect(columns.get('status')?.values[2998]).toBe(2999);
+    expect(columns.get('status')?.values[0]).toBe(200);
+    // A field first seen later is absent from every record before it.
+    expect(columns.get('late')?.kinds[0]).toBe(FIELD_ABSENT);
+    expect(columns.get('late')?.kinds[3]).toBe(FIELD_NUMBER);
   });
 
   it('never reads inherited properties', () => {
-    const columns = new NumericColumns();
-    expect(columns.get('constructor', [record(1, {})])?.[0]).toBeNaN();
+    const columns = new FieldColumns();
+    columns.append(packRecords([record(1, {})]));
+    expect(columns.get('constructor')).toBeUndefined();
+  });
+
+  it('leaves fields past the limit to the records, and says so for the runs that dropped some', () => {
+    const wide: Record<string, unknown> = {};
+    for (let i = 0; i <= MAX_FIELD_COLUMNS; i++) wide[`k${i}`] = i;
+    const columns = new FieldColumns();
+    columns.append(packRecords([record(1, wide)]));
+    columns.append(packRecords([record(2, { k0: 5 })]));
+    expect(columns.get(`k${MAX_FIELD_COLUMNS}`)).toBeUndefined();
+    // k1 was not in the second run, which had a column for every field: absent there.
+    expect(columns.get('k1')?.kinds[1]).toBe(FIELD_ABSENT);
+    // A run that left fields out says nothing about a column's field it did not lay out.
+    columns.append(packRecords([record(3, wide)]));
+    columns.append(packRecords([record(4, { [`k${MAX_FIELD_COLUMNS}`]: 1, k0: 1 })]));
+    expect(columns.get('k0')?.kinds[3]).toBe(FIELD_NUMBER);
+    expect(columns.get('k1')?.kinds[3]).toBe(FIELD_ABSENT);
   });
 
   it('stops making columns at the limit', () => {
-    const columns = new NumericColumns();
-    for (let i = 0; i < MAX_COLUMNS; i++) expect(columns.get(`k${i}`, [])).toBeDefined();
-    expect(columns.get('one-more', [])).toBeUndefined();
+    const columns = new FieldColumns();
+    for (let i = 0; i <= MAX_COLUMNS; i++) columns.append(packRecords([record(i + 1, { [`c${i}`]: i })]));
+    expect(columns.get(`c${MAX_COLUMNS - 1}`)).toBeDefined();
+    expect(columns.get(`c${MAX_COLUMNS}`)).toBeUndefined();
   });
 });

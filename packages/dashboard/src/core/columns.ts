@@ -1,47 +1,101 @@
-import type { LogRecord } from '@pulselog/shared';
+import { grown } from './grow.js';
+import { FIELD_ABSENT, FIELD_OTHER, type PackedRecords } from './pack.js';
 
 /** Most fields given a column; conditions on others read the records. */
 export const MAX_COLUMNS = 16;
 
+/** One top-level field of every record held, as laid out by `FieldColumns`. */
+export interface Column {
+  /** The field's number in each record (`NaN` where it holds none). */
+  values: Float64Array;
+  /** `FIELD_ABSENT`, `FIELD_NUMBER` or `FIELD_OTHER` for each record (see `pack.ts`). */
+  kinds: Uint8Array;
+}
+
+interface Growing extends Column {
+  filled: number;
+}
+
 /**
- * Numbers of top-level fields laid out as columns, one `Float64Array` per
- * field name (`NaN` where a record has no number there). A field gets its
- * column the first time a filter asks for it, and the column then keeps up
- * with arriving records, so later filters on it scan a flat array instead of
- * a million objects.
+ * Top-level fields of every record laid out as columns, one per field name
+ * (up to `MAX_COLUMNS`), filled from packed runs as they arrive. A filter on
+ * a field with a column scans flat arrays and reads a record only where the
+ * field holds something other than a number.
  */
-export class NumericColumns {
-  private readonly columns = new Map<string, { values: Float64Array; filled: number }>();
+export class FieldColumns {
+  private readonly columns = new Map<string, Growing>();
+  /** Records laid out so far. */
+  private size = 0;
+  /** True while every run so far had a column for each of its fields. */
+  private complete = true;
 
   /** Drops every column. */
   clear(): void {
     this.columns.clear();
+    this.size = 0;
+    this.complete = true;
+  }
+
+  /** The column of `key` for records `0..size-1`, or `undefined` when it has none. */
+  get(key: string): Column | undefined {
+    return this.columns.get(key);
+  }
+
+  /** Lays out the fields of the next `packed.count` records. */
+  append(packed: PackedRecords): void {
+    const start = this.size;
+    const end = start + packed.count;
+    for (const field of packed.fields) {
+      let column = this.columns.get(field.key);
+      if (!column) {
+        if (this.columns.size >= MAX_COLUMNS) continue;
+        column = this.create(start);
+        this.columns.set(field.key, column);
+      }
+      this.reserve(column, end);
+      column.values.set(field.values, start);
+      column.kinds.set(field.kinds, start);
+      column.filled = end;
+    }
+    for (const column of this.columns.values()) {
+      if (column.filled === end) continue;
+      // Not in this run: absent, unless the run left some fields out, in which case only the record knows.
+      this.reserve(column, end);
+      column.values.fill(Number.NaN, start, end);
+      column.kinds.fill(packed.fieldsComplete ? FIELD_ABSENT : FIELD_OTHER, start, end);
+      column.filled = end;
+    }
+    this.complete &&= packed.fieldsComplete;
+    this.size = end;
   }
 
   /**
-   * The column of `key` filled for `records[0..records.length)`, or
-   * `undefined` when the column limit is reached.
+   * Grows one column shorter than `want` entries to `size`; returns true
+   * when there was one (see `RecordStore.prepare`).
    */
-  get(key: string, records: readonly LogRecord[]): Float64Array | undefined {
-    let column = this.columns.get(key);
-    if (!column) {
-      if (this.columns.size >= MAX_COLUMNS) return undefined;
-      column = { values: new Float64Array(Math.max(1024, records.length)), filled: 0 };
-      this.columns.set(key, column);
+  prepare(want: number, size: number, used: number): boolean {
+    for (const column of this.columns.values()) {
+      if (column.values.length >= want) continue;
+      column.values = grown(column.values, size, used, Float64Array);
+      column.kinds = grown(column.kinds, size, used, Uint8Array);
+      return true;
     }
-    const end = records.length;
-    if (end > column.values.length) {
-      const grown = new Float64Array(Math.max(end, column.values.length * 2));
-      grown.set(column.values.subarray(0, column.filled));
-      column.values = grown;
-    }
-    const values = column.values;
-    for (let i = column.filled; i < end; i++) {
-      const fields = (records[i] as LogRecord).fields;
-      const value = fields && Object.hasOwn(fields, key) ? fields[key] : undefined;
-      values[i] = typeof value === 'number' ? value : Number.NaN;
-    }
-    column.filled = end;
-    return values;
+    return false;
+  }
+
+  private create(start: number): Growing {
+    const length = Math.max(1024, start * 2);
+    const column = { values: new Float64Array(length), kinds: new Uint8Array(length), filled: start };
+    // Records before the field first came: absent, unless a run may have left it out.
+    column.values.fill(Number.NaN, 0, start);
+    column.kinds.fill(this.complete ? FIELD_ABSENT : FIELD_OTHER, 0, start);
+    return column;
+  }
+
+  private reserve(column: Growing, end: number): void {
+    if (end <= column.values.length) return;
+    const length = Math.max(end, column.values.length * 2);
+    column.values = grown(column.values, length, column.filled, Float64Array);
+    column.kinds = grown(column.kinds, length, column.filled, Uint8Array);
   }
 }

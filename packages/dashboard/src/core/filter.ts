@@ -30,6 +30,10 @@ export interface CompiledCondition {
   test(record: LogRecord): boolean;
   /** For a number compared with a top-level field: the field, and a test of its numeric value. */
   numeric?: { key: string; test(value: number): boolean };
+  /** For a top-level field: its key, so a scan may read a column of it instead of the record. */
+  key?: string;
+  /** For a top-level field: the outcome for a record without that field. */
+  absent?: boolean;
 }
 
 /** A filter ready to test records: the query parsed once. */
@@ -127,6 +131,10 @@ function compileCondition(cond: Condition): CompiledCondition {
   const wanted = cond.value.trim() === '' ? Number.NaN : Number(cond.value);
   const compiled: CompiledCondition = { test: (record) => compare(fieldValue(record, cond.key), cond, wanted) };
   const topLevel = cond.key !== 'tag' && cond.key !== 'msg' && !cond.key.includes('.');
+  if (topLevel) {
+    compiled.key = cond.key;
+    compiled.absent = cond.op === '!=';
+  }
   if (topLevel && Number.isFinite(wanted)) {
     const op = NUMERIC_TESTS[cond.op];
     compiled.numeric = { key: cond.key, test: (value) => op(value, wanted) };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { packRecords } from './pack.js';
 import { CHUNK, TextIndex } from './textindex.js';
 
 function build(count: number, text: (i: number) => string): TextIndex {
@@ -40,6 +41,31 @@ describe('TextIndex', () => {
     expect(index.get(0)).toBe('record 0 done');
     expect(index.get(CHUNK + 1)).toBe(`record ${CHUNK + 1} done`);
     expect(index.get(count - 1)).toBe(`record ${count - 1} done`);
+  });
+
+  it('takes records in runs of any size, as packed runs bring them', () => {
+    const runs = new TextIndex();
+    const text = (i: number) => `record ${i} done`;
+    let next = 0;
+    for (const size of [1, 700, 5000, 9000, 3000, 1, 20_000, 12]) {
+      const packed = packRecords(
+        Array.from({ length: size }, (_, j) => ({
+          seq: next + j + 1,
+          ts: 0,
+          level: 'info' as const,
+          msg: text(next + j),
+        })),
+      );
+      runs.addRun(packed.text, packed.textStarts, packed.count);
+      next += size;
+    }
+    expect(runs.size).toBe(next);
+    const brute = Array.from({ length: next }, (_, i) => i).filter((i) => text(i).includes('77'));
+    expect(find(runs, '77')).toEqual(brute);
+    expect(find(runs, '77', 15_000)).toEqual(brute.filter((i) => i >= 15_000));
+    expect(runs.get(5701)).toBe(text(5701));
+    expect(runs.get(next - 1)).toBe(text(next - 1));
+    expect(runs.sample('record')).toBeGreaterThan(0);
   });
 
   it('forgets everything on clear', () => {

@@ -15,6 +15,22 @@ describe('SecondCounts', () => {
     expect([counts.first, counts.last]).toEqual([10_100, 15_000]);
   });
 
+  it('counts a run given as columns as it counts records one by one, dividers only widening the span', () => {
+    const times = Float64Array.of(9_000, 10_100, 10_900, 11_500, 15_000, 16_200);
+    const codes = Uint8Array.of(5, 1, 1, 3, 0, 5);
+    const run = new SecondCounts();
+    run.addRun(times, codes, 0, times.length);
+    const one = new SecondCounts();
+    one.touch(9_000);
+    one.add(10_100, 'info');
+    one.add(10_900, 'info');
+    one.add(11_500, 'error');
+    one.add(15_000, 'debug');
+    one.touch(16_200);
+    expect(run.buckets(9_000, 17_000, 4)).toEqual(one.buckets(9_000, 17_000, 4));
+    expect([run.first, run.last]).toEqual([9_000, 16_200]);
+  });
+
   it('widens its span for uncounted records', () => {
     const counts = new SecondCounts();
     counts.touch(500);

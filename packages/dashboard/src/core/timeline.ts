@@ -44,6 +44,33 @@ export class SecondCounts {
     if (ts > this.last) this.last = ts;
   }
 
+  /**
+   * Counts records `from..to-1` of a run given as columns of times and level
+   * codes (`levelCode`; dividers only widen the span), looking each second
+   * up once rather than once per record.
+   */
+  addRun(times: Float64Array, codes: Uint8Array, from: number, to: number): void {
+    let current = Number.NaN;
+    let counts: Uint32Array | undefined;
+    for (let i = from; i < to; i++) {
+      const ts = times[i] as number;
+      if (ts < this.first) this.first = ts;
+      if (ts > this.last) this.last = ts;
+      const code = codes[i] as number;
+      if (code >= LEVEL_NAMES.length) continue;
+      const second = Math.floor(ts / 1000);
+      if (second !== current) {
+        current = second;
+        counts = this.seconds.get(second);
+        if (!counts) {
+          counts = new Uint32Array(LEVEL_NAMES.length);
+          this.seconds.set(second, counts);
+        }
+      }
+      (counts as Uint32Array)[code] = ((counts as Uint32Array)[code] ?? 0) + 1;
+    }
+  }
+
   /** Widens the time span to include `ts` without counting a record (for dividers). */
   touch(ts: number): void {
     if (ts < this.first) this.first = ts;

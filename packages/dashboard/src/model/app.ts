@@ -1,4 +1,5 @@
 import { batch, effect, signal } from '@preact/signals';
+import type { LogRecord } from '@pulselog/shared';
 import { ALL, type FilterState, filterFromParams, filterToParams } from '../core/filter.js';
 import { exportJson, importSession, type SessionDump } from '../core/transfer.js';
 import type { Connection } from './connection.js';
@@ -127,14 +128,14 @@ export class AppModel {
     const info = session.info.value;
     if (!info) return undefined;
     const view = this.view.value;
-    let records = session.records;
+    let records: LogRecord[];
     if (filtered) {
       records = [];
       for (let row = 0; row < view.length; row++) {
-        const record = session.records[view.recordIndex(row)];
+        const record = session.store.parse(view.recordIndex(row));
         if (record) records.push(record);
       }
-    }
+    } else records = session.store.all();
     const meta: SessionDump['meta'] = { session: info };
     const end = session.ended.value;
     if (end) meta.end = end;

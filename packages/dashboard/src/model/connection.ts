@@ -1,15 +1,16 @@
-import { signal } from '@preact/signals';
-import { CLOSE_UNAUTHORIZED, PROTOCOL_VERSION, parseServerMessage, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
+import { type Signal, signal } from '@preact/signals';
+import { CLOSE_UNAUTHORIZED, PROTOCOL_VERSION, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
 import { retryDelay } from '../core/backoff.js';
 import { Ingest } from './ingest.js';
 import type { SessionModel } from './session.js';
+import { Stream, type StreamEvent } from './stream.js';
 
 /** Where the live stream stands, as shown in the status bar. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'unauthorized';
 
 /**
- * Keeps a WebSocket to the dashboard server open: says which records the page
- * already has, feeds every message to the session model, and reconnects with
+ * Keeps a WebSocket to the dashboard server open (`Stream`) and feeds every
+ * message to the session model, records as packed runs; reconnects with
  * backoff (`retryDelay`), also after the session ended, so a tab left open
  * picks up the next run on the same port by itself.
  */
@@ -17,10 +18,11 @@ export class Connection {
   readonly state = signal<ConnectionState>('connecting');
   /** Reconnect attempts since the connection was last live; 0 while live. */
   readonly attempt = signal(0);
-  private socket: WebSocket | undefined;
+  private stream: Stream | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private readonly ingest: Ingest;
+  private storage: { name: string; error: Signal<string | undefined> } | undefined;
 
   constructor(
     private readonly model: SessionModel,
@@ -32,9 +34,20 @@ export class Connection {
     this.ingest = new Ingest(model);
   }
 
+  /**
+   * Has the stream write the records it receives to the sessions database
+   * `store.name` as they come, as the JSON text it packed them with,
+   * reporting failures in `store.error`; called before `start`, when the page
+   * keeps the live session.
+   */
+  storeIn(store: { name: string; error: Signal<string | undefined> }): void {
+    this.storage = store;
+  }
+
   /** Opens the connection. */
   start(): void {
     this.stopped = false;
+    this.stream ??= new Stream((event) => this.receive(event));
     this.open();
   }
 
@@ -42,43 +55,53 @@ export class Connection {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.socket?.close();
+    this.stream?.close();
+    this.stream = undefined;
   }
 
   private open(): void {
-    const socket = new WebSocket(`${this.url}?token=${encodeURIComponent(this.token)}`, WS_SUBPROTOCOL);
-    this.socket = socket;
-    socket.onmessage = (event) => {
-      if (typeof event.data !== 'string') return;
-      const parsed = parseServerMessage(event.data);
-      if (!parsed.ok) {
-        console.warn(`pulselog: ignored a message from the server: ${parsed.reason}`);
-        return;
-      }
-      const message = parsed.value;
-      if (message.type === 'hello') {
-        // The resume below must name the newest record held, so everything received before goes in first.
-        this.ingest.drain();
-        if (message.protocol !== PROTOCOL_VERSION) console.warn(`pulselog: server speaks protocol ${message.protocol}`);
-        this.model.apply(message);
-        const sessionId = this.model.info.value?.id;
-        socket.send(JSON.stringify({ type: 'resume', sessionId, lastSeq: this.model.lastSeq }));
-        this.attempt.value = 0;
-        this.state.value = 'live';
-        return;
-      }
-      this.ingest.push(message);
-      if (message.type === 'end') this.state.value = 'ended';
-    };
-    socket.onclose = (event) => {
-      if (this.socket !== socket || this.stopped) return;
+    this.stream?.command({
+      type: 'connect',
+      url: `${this.url}?token=${encodeURIComponent(this.token)}`,
+      protocol: WS_SUBPROTOCOL,
+      // What the page holds, stored sessions included; the stream counts on from there.
+      from: { sessionId: this.model.info.value?.id, lastSeq: this.model.lastSeq },
+      ...(this.storage ? { database: this.storage.name } : {}),
+    });
+  }
+
+  /** Takes one event of the stream, in the order the server sent its messages. */
+  private receive(event: StreamEvent): void {
+    if (this.stopped) return;
+    if (event.type === 'storage') {
+      if (this.storage) this.storage.error.value = event.error;
+      return;
+    }
+    if (event.type === 'refused') {
+      console.warn(`pulselog: ignored a message from the server: ${event.reason}`);
+      return;
+    }
+    if (event.type === 'closed') {
       if (event.code === 1008 || event.code === CLOSE_UNAUTHORIZED) {
         this.state.value = 'unauthorized';
         return;
       }
       if (this.state.value !== 'ended') this.state.value = 'reconnecting';
       this.scheduleReconnect();
-    };
+      return;
+    }
+    const message = event.value;
+    if (message.type === 'hello') {
+      // The stream has asked to resume after what it handed on; all of that goes in first.
+      this.ingest.drain();
+      if (message.protocol !== PROTOCOL_VERSION) console.warn(`pulselog: server speaks protocol ${message.protocol}`);
+      this.model.apply(message);
+      this.attempt.value = 0;
+      this.state.value = 'live';
+      return;
+    }
+    this.ingest.push(message);
+    if (message.type === 'end') this.state.value = 'ended';
   }
 
   private scheduleReconnect(): void {

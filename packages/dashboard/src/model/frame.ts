@@ -1,43 +1,35 @@
 /**
- * Runs `fn` once before a coming paint, however often it is asked for until
+ * Runs `fn` in a task of its own, once however often it is asked for until
  * then, and at most once per `minIntervalMs`: while records pour in, the page
- * redraws a dozen times a second instead of every frame, which leaves the main
- * thread to taking them in. A timeout stands in when frames stop (a hidden
- * tab), so work that waits on it still happens.
+ * redraws a few times a second instead of every frame, which leaves the main
+ * thread to taking them in. Not inside an animation frame, on purpose: the
+ * render `fn` sets off then runs in this task, and the browser's style,
+ * layout and paint of it in the next frame, two short tasks instead of one
+ * long one.
  */
-export function frameThrottle(
+export function updateThrottle(
   fn: () => void,
-  minIntervalMs = 0,
-  fallbackMs = 250,
+  /** Shortest time between two runs, or a function giving it at each request. */
+  minIntervalMs: number | (() => number) = 0,
 ): { request(): void; cancel(): void } {
-  let frame: number | undefined;
-  let wait: ReturnType<typeof setTimeout> | undefined;
-  let fallback: ReturnType<typeof setTimeout> | undefined;
-  let pending = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let last = Number.NEGATIVE_INFINITY;
   const cancel = () => {
-    if (frame !== undefined) cancelAnimationFrame(frame);
-    clearTimeout(wait);
-    clearTimeout(fallback);
-    frame = wait = fallback = undefined;
-    pending = false;
-  };
-  const run = () => {
-    cancel();
-    last = performance.now();
-    fn();
+    clearTimeout(timer);
+    timer = undefined;
   };
   return {
     request() {
-      if (pending) return;
-      pending = true;
-      const delay = Math.max(0, last + minIntervalMs - performance.now());
-      const schedule = () => {
-        frame = requestAnimationFrame(run);
-        fallback = setTimeout(run, fallbackMs);
-      };
-      if (delay > 0) wait = setTimeout(schedule, delay);
-      else schedule();
+      if (timer !== undefined) return;
+      const interval = typeof minIntervalMs === 'number' ? minIntervalMs : minIntervalMs();
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          last = performance.now();
+          fn();
+        },
+        Math.max(0, last + interval - performance.now()),
+      );
     },
     cancel,
   };

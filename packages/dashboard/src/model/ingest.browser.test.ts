@@ -10,7 +10,7 @@ describe('Ingest', () => {
   it('applies messages in order, a big batch over several tasks', async () => {
     const model = new SessionModel();
     const seen: string[] = [];
-    model.listen((added, message) => seen.push(message ? message.type : `records:${added.length}`));
+    model.listen((added, message) => seen.push(message ? message.type : `records:${added?.count}`));
     const ingest = new Ingest(model);
     const messages: ServerMessage[] = [
       { type: 'batch', records: records(1, 200_000) },
@@ -27,7 +27,7 @@ describe('Ingest', () => {
     }
     expect(tasks).toBeGreaterThan(1);
     expect(model.size).toBe(200_010);
-    expect(model.records.every((r, i) => r.seq === i + 1)).toBe(true);
+    expect(model.store.all().every((r, i) => r.seq === i + 1)).toBe(true);
     expect(seen.slice(-3)).toEqual(['checkpoint', 'records:10', 'end']);
   });
 

@@ -1,4 +1,5 @@
 import type { ServerMessage } from '@pulselog/shared';
+import type { Incoming } from '../core/incoming.js';
 import type { SessionModel } from './session.js';
 
 /** Longest stretch of main-thread time one slice of ingest may take, in milliseconds. */
@@ -8,12 +9,13 @@ const STEP = 256;
 
 /**
  * Feeds server messages to a session in order, in slices of a few
- * milliseconds: a batch of thousands of records is appended a few hundred at
- * a time, yielding between slices, so neither input nor painting waits
- * behind a burst of records.
+ * milliseconds, yielding between slices, so neither input nor painting waits
+ * behind a burst of records. Packed records (from the `Stream`) go in
+ * a run at a time, which is cheap; a batch of record objects is packed and
+ * appended a few hundred records at a time.
  */
 export class Ingest {
-  private readonly queue: ServerMessage[] = [];
+  private readonly queue: (ServerMessage | Incoming)[] = [];
   /** Records of the batch at the head of the queue already appended. */
   private offset = 0;
   private scheduled = false;
@@ -32,7 +34,7 @@ export class Ingest {
   }
 
   /** Queues a message; it is applied after every message queued before it. */
-  push(message: ServerMessage): void {
+  push(message: ServerMessage | Incoming): void {
     this.queue.push(message);
     this.schedule();
   }
@@ -52,7 +54,15 @@ export class Ingest {
   private work(budget = SLICE_MS): void {
     const deadline = performance.now() + budget;
     while (this.queue.length > 0) {
-      const message = this.queue[0] as ServerMessage;
+      // Room for the records to come is made one column at a time, each step a slice of work of its own.
+      if (budget !== Number.POSITIVE_INFINITY && this.model.prepare()) {
+        if (performance.now() >= deadline) {
+          this.schedule();
+          return;
+        }
+        continue;
+      }
+      const message = this.queue[0] as ServerMessage | Incoming;
       if (message.type === 'batch') {
         const records = message.records;
         while (this.offset < records.length) {

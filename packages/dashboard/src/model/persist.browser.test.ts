@@ -61,7 +61,7 @@ describe('SessionStore', () => {
     const meta = await store.load('run-1', again);
     expect(meta?.counts).toMatchObject({ error: 1250, info: 11_250 });
     expect(again.size).toBe(12_500);
-    expect(again.records.every((r, i) => r.seq === i + 1)).toBe(true);
+    expect(again.store.all().every((r, i) => r.seq === i + 1)).toBe(true);
     expect(again.checkpoints.value.get('c')?.progress).toBe(50);
     expect(again.ended.value?.reason).toBe('exit');
   });

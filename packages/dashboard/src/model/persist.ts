@@ -1,11 +1,12 @@
 import { signal } from '@preact/signals';
 import { isLogRecord } from '@pulselog/shared';
-import { type IDBPDatabase, openDB } from 'idb';
+import type { IDBPDatabase } from 'idb';
 import type { SessionDump } from '../core/transfer.js';
 import {
   BUDGET_KEY,
   CHUNK_RECORDS,
   describe,
+  openDatabase,
   READ_CHUNKS,
   readBudgetMb,
   recordBytes,
@@ -28,18 +29,16 @@ export class SessionStore {
   readonly sessions = signal<readonly StoredSession[]>([]);
   readonly budgetMb = signal(readBudgetMb());
 
-  private constructor(private readonly db: IDBPDatabase<Schema>) {}
+  private constructor(
+    private readonly db: IDBPDatabase<Schema>,
+    /** The database's name, for the `Stream`, which writes the live session's records itself. */
+    readonly name: string,
+  ) {}
 
   /** Opens (or creates) the database; rejects when IndexedDB is unavailable. */
   static async open(name = 'pulselog'): Promise<SessionStore> {
-    const db = await openDB<Schema>(name, 1, {
-      upgrade(db) {
-        db.createObjectStore('sessions', { keyPath: 'id' });
-        db.createObjectStore('chunks', { keyPath: ['sessionId', 'firstSeq'] });
-        db.createObjectStore('checkpoints', { keyPath: ['sessionId', 'name'] });
-      },
-    });
-    const store = new SessionStore(db);
+    const db = await openDatabase(name);
+    const store = new SessionStore(db, name);
     await store.refresh();
     return store;
   }

@@ -1,5 +1,5 @@
 import type { Checkpoint, EndMessage, GapMessage, SessionInfo } from '@pulselog/shared';
-import type { DBSchema } from 'idb';
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { LevelCounts, SessionSource } from './session.js';
 
 /** What the sessions list knows about a stored session without loading its records. */
@@ -47,9 +47,9 @@ export interface Schema extends DBSchema {
 }
 
 /** Records per stored chunk: small enough that writing or reading one never blocks the page for long. */
-export const CHUNK_RECORDS = 1000;
+export const CHUNK_RECORDS = 2000;
 /** Chunks read per request when loading a session. */
-export const READ_CHUNKS = 20;
+export const READ_CHUNKS = 10;
 /** How often buffered records are written. */
 export const FLUSH_MS = 500;
 /** Where the budget is kept in local storage. */
@@ -60,6 +60,11 @@ export const DEFAULT_BUDGET_MB = 500;
 /** Estimated bytes a record takes in storage. */
 export function recordBytes(text: string): number {
   return 64 + text.length * 2;
+}
+
+/** Estimated bytes a packed run of records takes in storage, by its JSON text. */
+export function runBytes(run: { count: number; json: string }): number {
+  return run.count * 64 + run.json.length * 2;
 }
 
 /** The budget the user set, in megabytes. */
@@ -76,4 +81,15 @@ export function readBudgetMb(storage: Storage | undefined = globalThis.localStor
 export function describe(error: unknown): string {
   if (error instanceof DOMException && error.name === 'QuotaExceededError') return 'the browser refused more storage';
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Opens (or creates) the sessions database; rejects when IndexedDB is unavailable. */
+export function openDatabase(name: string): Promise<IDBPDatabase<Schema>> {
+  return openDB<Schema>(name, 1, {
+    upgrade(db) {
+      db.createObjectStore('sessions', { keyPath: 'id' });
+      db.createObjectStore('chunks', { keyPath: ['sessionId', 'firstSeq'] });
+      db.createObjectStore('checkpoints', { keyPath: ['sessionId', 'name'] });
+    },
+  });
 }

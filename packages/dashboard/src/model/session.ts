@@ -1,20 +1,20 @@
 import { batch, signal } from '@preact/signals';
-import type {
-  Checkpoint,
-  EndMessage,
-  GapMessage,
-  HubStats,
-  LevelName,
-  LogRecord,
-  ServerMessage,
-  SessionInfo,
+import {
+  type Checkpoint,
+  type EndMessage,
+  type GapMessage,
+  type HubStats,
+  LEVEL_NAMES,
+  type LevelName,
+  type LogRecord,
+  type ServerMessage,
+  type SessionInfo,
 } from '@pulselog/shared';
-import { NumericColumns } from '../core/columns.js';
-import { levelCode } from '../core/filter.js';
-import { searchText } from '../core/text.js';
-import { TextIndex } from '../core/textindex.js';
+import type { Incoming } from '../core/incoming.js';
+import { type PackedRecords, packRecords, slicePacked, unpack } from '../core/pack.js';
+import { RecordStore } from '../core/records.js';
 import { SecondCounts } from '../core/timeline.js';
-import { frameThrottle } from './frame.js';
+import { updateThrottle } from './frame.js';
 
 /** Counts of records per level. */
 export type LevelCounts = Record<LevelName, number>;
@@ -24,26 +24,28 @@ export const zeroCounts = (): LevelCounts => ({ debug: 0, info: 0, warning: 0, e
 
 /** Shortest time between two redraws caused by arriving records. */
 const UPDATE_MS = 80;
+/**
+ * The same while a flood of records streams in (more than `FLOOD_RECORDS`
+ * since the last redraw): rows then pass too fast to read anyway, and each
+ * redraw of a whole screen of new rows is the page's costliest task.
+ */
+const FLOOD_UPDATE_MS = 200;
+const FLOOD_RECORDS = 5000;
 
 /** Where a session shown on the page comes from. */
 export type SessionSource = 'live' | 'stored' | 'imported';
 
+/** Called with every run of new records, or with every other message applied. */
+export type SessionListener = (added: PackedRecords | undefined, message?: ServerMessage) => void;
+
 /**
- * Everything the page knows about one session. Records live in a plain array
- * (a million of them must not be copied per batch) beside their search text;
- * `version` changes at most once per frame when they grow, which is what
- * components subscribe to.
+ * Everything the page knows about one session. Records are kept packed
+ * (`RecordStore`) and become objects only when shown; `version` changes at
+ * most once per frame when they grow, which is what components subscribe to.
  */
 export class SessionModel {
-  readonly records: LogRecord[] = [];
-  /** Lower-cased search text of each record, computed once on arrival. */
-  readonly texts = new TextIndex();
-  /** Each record's level code (`levelCode`), a column scanned without touching the records. */
-  levelCodes = new Uint8Array(1024);
-  /** Each record's time, likewise. */
-  times = new Float64Array(1024);
-  /** Numbers of the fields filters ask about, as columns. */
-  readonly numeric = new NumericColumns();
+  /** The records, packed. */
+  readonly store = new RecordStore();
   /** Record counts per second, for the timeline. */
   readonly seconds = new SecondCounts();
   readonly version = signal(0);
@@ -56,39 +58,52 @@ export class SessionModel {
   /** Raised whenever the records are replaced rather than appended to. */
   generation = 0;
   private readonly liveCounts = zeroCounts();
-  private readonly listeners = new Set<(records: readonly LogRecord[], message?: ServerMessage) => void>();
-  private readonly tick = frameThrottle(() => {
-    batch(() => {
-      this.counts.value = { ...this.liveCounts };
-      this.version.value = this.version.peek() + 1;
-    });
-  }, UPDATE_MS);
+  private readonly listeners = new Set<SessionListener>();
+  /** Records added since the last redraw. */
+  private unseen = 0;
+  private readonly tick = updateThrottle(
+    () => {
+      this.unseen = 0;
+      batch(() => {
+        this.counts.value = { ...this.liveCounts };
+        this.version.value = this.version.peek() + 1;
+      });
+    },
+    () => (this.unseen > FLOOD_RECORDS ? FLOOD_UPDATE_MS : UPDATE_MS),
+  );
 
   constructor(readonly source: SessionSource = 'live') {}
 
   /** Sequence number of the newest record held. */
   get lastSeq(): number {
-    const last = this.records[this.records.length - 1];
-    return last ? last.seq : 0;
+    return this.store.lastSeq;
   }
 
   /** Records held, whatever their level. */
   get size(): number {
-    return this.records.length;
+    return this.store.size;
+  }
+
+  /** Record `index` (0 is the oldest held), or `undefined` past the end. */
+  record(index: number): LogRecord | undefined {
+    return this.store.get(index);
   }
 
   /**
    * Calls `fn` with every batch of new records and every other message applied
    * (persistence listens here); returns the cleanup.
    */
-  listen(fn: (records: readonly LogRecord[], message?: ServerMessage) => void): () => void {
+  listen(fn: SessionListener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
-  /** Applies one message from the server. */
-  apply(message: ServerMessage): void {
+  /** Applies one message from the server, its records packed or not. */
+  apply(message: ServerMessage | Incoming): void {
     switch (message.type) {
+      case 'records':
+        this.appendPacked(message.packed);
+        return;
       case 'hello':
         if (this.info.value?.id !== message.session.id) this.reset(message.session);
         break;
@@ -112,7 +127,7 @@ export class SessionModel {
         this.ended.value = message;
         break;
     }
-    for (const fn of this.listeners) fn([], message);
+    for (const fn of this.listeners) fn(undefined, message);
   }
 
   /** Replaces everything with a stored or imported session. */
@@ -124,59 +139,59 @@ export class SessionModel {
 
   /** Adds records in ascending `seq` order; ones already held are skipped. */
   append(records: readonly LogRecord[]): void {
+    const kept: LogRecord[] = [];
     let last = this.lastSeq;
-    const counts = this.liveCounts;
-    const start = this.records.length;
     for (const record of records) {
-      // The hub never repeats a record on one connection; this guards reconnect races.
       if (record.seq <= last) continue;
+      kept.push(record);
       last = record.seq;
-      const index = this.records.length;
-      if (index === this.times.length) this.grow();
-      this.levelCodes[index] = levelCode(record);
-      this.times[index] = record.ts;
-      this.records.push(record);
-      this.texts.add(searchText(record));
-      if (record.kind !== 'divider') {
-        counts[record.level]++;
-        this.seconds.add(record.ts, record.level);
-      } else this.seconds.touch(record.ts);
     }
-    if (this.records.length === start) return;
+    this.appendPacked(packRecords(kept));
+  }
+
+  /** Adds a run of packed records in ascending `seq` order; ones already held are skipped. */
+  appendPacked(packed: PackedRecords): void {
+    // The hub never repeats a record on one connection; this guards reconnect races.
+    const last = this.lastSeq;
+    let from = 0;
+    while (from < packed.count && (packed.seqs[from] as number) <= last) from++;
+    if (from === packed.count) return;
+    for (let i = from + 1; i < packed.count; i++) {
+      if ((packed.seqs[i] as number) > (packed.seqs[i - 1] as number)) continue;
+      // Out of order: not what the hub sends, so the slow way is good enough.
+      this.append(unpack(packed));
+      return;
+    }
+    const added = slicePacked(packed, from);
+    this.store.append(added);
+    const perCode = new Uint32Array(LEVEL_NAMES.length + 1);
+    for (let i = 0; i < added.count; i++) {
+      const code = added.levels[i] as number;
+      perCode[code] = (perCode[code] ?? 0) + 1;
+    }
+    LEVEL_NAMES.forEach((level, code) => {
+      this.liveCounts[level] += perCode[code] as number;
+    });
+    this.seconds.addRun(added.times, added.levels, 0, added.count);
+    this.unseen += added.count;
     this.tick.request();
-    if (this.listeners.size > 0) {
-      const added = start === 0 && this.records.length === records.length ? records : this.records.slice(start);
-      for (const fn of this.listeners) fn(added);
-    }
+    for (const fn of this.listeners) fn(added);
+  }
+
+  /** Grows one of the record columns ahead of need; true when there was one to grow (see `RecordStore.prepare`). */
+  prepare(): boolean {
+    return this.store.prepare();
   }
 
   /** Index of the record with sequence number `seq`, or of the first one after it. */
   indexOfSeq(seq: number): number {
-    let lo = 0;
-    let hi = this.records.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.records[mid]?.seq ?? 0) < seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  private grow(): void {
-    const codes = new Uint8Array(this.levelCodes.length * 2);
-    codes.set(this.levelCodes);
-    this.levelCodes = codes;
-    const times = new Float64Array(this.times.length * 2);
-    times.set(this.times);
-    this.times = times;
+    return this.store.indexOfSeq(seq);
   }
 
   private reset(session: SessionInfo): void {
     this.tick.cancel();
     this.generation++;
-    this.records.length = 0;
-    this.texts.clear();
-    this.numeric.clear();
+    this.store.clear();
     this.seconds.clear();
     Object.assign(this.liveCounts, zeroCounts());
     batch(() => {

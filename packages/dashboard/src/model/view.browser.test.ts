@@ -17,6 +17,7 @@ function records(from: number, count: number): LogRecord[] {
       msg: `Request ${k} done`,
       fields: { status: k % 50 === 0 ? 503 : 200, user_id: k % 1000 },
     };
+    if (k % 4 === 0 && record.fields) record.fields.service = k % 8 === 0 ? 'api' : 'web';
     if (k % 7000 === 0) record.kind = 'divider';
     if (k % 3 === 0) record.tag = 'web';
     return record;
@@ -24,12 +25,15 @@ function records(from: number, count: number): LogRecord[] {
 }
 
 function rows(view: ViewModel): number[] {
-  return Array.from({ length: view.length }, (_, row) => view.session.records[view.recordIndex(row)]?.seq ?? -1);
+  return Array.from({ length: view.length }, (_, row) => view.session.record(view.recordIndex(row))?.seq ?? -1);
 }
 
 function brute(model: SessionModel, filter: FilterState): number[] {
   const compiled = compileFilter(filter);
-  return model.records.filter((r) => compiled.test(r, () => searchText(r))).map((r) => r.seq);
+  return model.store
+    .all()
+    .filter((r) => compiled.test(r, () => searchText(r)))
+    .map((r) => r.seq);
 }
 
 const FILTERS: Partial<FilterState>[] = [
@@ -42,6 +46,10 @@ const FILTERS: Partial<FilterState>[] = [
   { levels: new Set<LevelName>(['debug']), query: '77' },
   { from: 1_100_000, to: 1_200_000 },
   { query: 'no such thing' },
+  { query: 'service=api' },
+  { query: 'service!=api user_id<20' },
+  { query: 'status!=200' },
+  { query: 'service>=4' },
 ];
 
 describe('ViewModel', () => {

@@ -1,6 +1,7 @@
 import { batch, effect, signal } from '@preact/signals';
 import type { LogRecord } from '@pulselog/shared';
 import { ALL, type CompiledFilter, compileFilter, type FilterState } from '../core/filter.js';
+import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER } from '../core/pack.js';
 import type { SessionModel } from './session.js';
 
 /** A request to the list to bring a row into view; `nonce` makes repeated requests distinct. */
@@ -102,10 +103,11 @@ export class ViewModel {
   select(row: number): void {
     if (this.length === 0) return;
     const clamped = Math.max(0, Math.min(row, this.length - 1));
-    const record = this.session.records[this.recordIndex(clamped)];
-    if (!record) return;
+    const index = this.recordIndex(clamped);
+    if (index >= this.session.size) return;
+    const seq = this.session.store.seqs[index] as number;
     batch(() => {
-      this.selected.value = record.seq;
+      this.selected.value = seq;
       if (clamped < this.length - 1) this.setFollow(false);
       this.scrollTo(clamped);
     });
@@ -116,8 +118,8 @@ export class ViewModel {
     const seq = this.selected.value;
     if (seq === undefined) return -1;
     const row = this.rowOfSeq(seq);
-    const record = this.session.records[this.recordIndex(row)];
-    return record?.seq === seq ? row : -1;
+    const index = this.recordIndex(row);
+    return row < this.length && this.session.store.seqs[index] === seq ? row : -1;
   }
 
   /** Stops listening to the session. */
@@ -135,54 +137,73 @@ export class ViewModel {
   }
 
   private scan(from: number): void {
-    const { records, texts } = this.session;
+    const store = this.session.store;
     const compiled = this.compiled;
-    const end = records.length;
+    const end = store.size;
     const [primary, ...others] = this.termOrder;
     if (compiled.all) {
       // Every record passes: rows map straight onto records.
-    } else if (primary !== undefined) {
-      // Only records holding the rarest term are looked at further.
-      const baseAll = compiled.baseAll;
-      texts.search(primary, from, (hit) => {
-        if (hit >= end) return;
-        if (!baseAll && !compiled.base(records[hit] as LogRecord)) return;
-        if (others.length > 0) {
-          const haystack = texts.get(hit);
-          for (const term of others) if (!haystack.includes(term)) return;
-        }
-        this.push(hit);
-      });
     } else {
-      // Levels, times and numeric fields come from columns; the records themselves are read only for
-      // the rest (and for values a column does not hold as numbers).
-      const { levelCodes, times } = this.session;
-      const { levelPass, from: t0, to: t1, conditionList } = compiled;
-      const checks = conditionList.map((cond) => ({
-        test: cond.test,
-        numeric: cond.numeric?.test,
-        column: cond.numeric ? this.session.numeric.get(cond.numeric.key, records) : undefined,
-      }));
-      rows: for (let i = from; i < end; i++) {
-        if (levelPass[levelCodes[i] as number] === 0) continue;
-        const t = times[i] as number;
-        if (t < t0 || t > t1) continue;
-        for (const check of checks) {
-          const value = check.column ? (check.column[i] as number) : Number.NaN;
-          const ok = !Number.isNaN(value) && check.numeric ? check.numeric(value) : check.test(records[i] as LogRecord);
-          if (!ok) continue rows;
-        }
-        this.push(i);
+      const passes = this.baseTest();
+      if (primary !== undefined) {
+        // Only records holding the rarest term are looked at further.
+        const texts = store.texts;
+        texts.search(primary, from, (hit) => {
+          if (hit >= end) return;
+          if (passes && !passes(hit)) return;
+          if (others.length > 0) {
+            const haystack = texts.get(hit);
+            for (const term of others) if (!haystack.includes(term)) return;
+          }
+          this.push(hit);
+        });
+      } else if (passes) {
+        for (let i = from; i < end; i++) if (passes(i)) this.push(i);
       }
     }
     this.scanned = end;
+  }
+
+  /**
+   * A test of record `i` against the levels, the time range and the field
+   * conditions, or `undefined` when every record passes them. Levels, times
+   * and top-level fields come from columns; a record is parsed only where a
+   * condition needs more than a column holds.
+   */
+  private baseTest(): ((i: number) => boolean) | undefined {
+    const compiled = this.compiled;
+    if (compiled.baseAll) return undefined;
+    const { levelCodes, times, fields } = this.session.store;
+    const store = this.session.store;
+    const { levelPass, from: t0, to: t1, conditionList } = compiled;
+    const checks = conditionList.map((cond) => ({
+      test: cond.test,
+      numeric: cond.numeric?.test,
+      absent: cond.absent,
+      column: cond.key === undefined ? undefined : fields.get(cond.key),
+    }));
+    return (i) => {
+      if (levelPass[levelCodes[i] as number] === 0) return false;
+      const t = times[i] as number;
+      if (t < t0 || t > t1) return false;
+      for (const check of checks) {
+        const column = check.column;
+        const kind = column ? (column.kinds[i] as number) : FIELD_OTHER;
+        let ok: boolean;
+        if (kind === FIELD_NUMBER && check.numeric) ok = check.numeric(column?.values[i] as number);
+        else if (kind === FIELD_ABSENT && check.absent !== undefined) ok = check.absent;
+        else ok = check.test(store.parse(i) as LogRecord);
+        if (!ok) return false;
+      }
+      return true;
+    };
   }
 
   private refilter(filter: FilterState): void {
     const started = performance.now();
     this.compiled = compileFilter(filter);
     const terms = this.compiled.query.terms;
-    const texts = this.session.texts;
+    const texts = this.session.store.texts;
     this.termOrder = terms
       .map((term) => ({ term, hits: texts.sample(term) }))
       .sort((a, b) => a.hits - b.hits)

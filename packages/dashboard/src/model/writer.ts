@@ -1,7 +1,9 @@
 import type { Signal } from '@preact/signals';
-import type { Checkpoint, LogRecord, ServerMessage } from '@pulselog/shared';
+import { type Checkpoint, LEVEL_NAMES, type ServerMessage } from '@pulselog/shared';
 import type { IDBPDatabase } from 'idb';
-import { CHUNK_RECORDS, describe, FLUSH_MS, recordBytes, type Schema, type StoredSession } from './schema.js';
+import { DIVIDER_CODE } from '../core/filter.js';
+import { jsonChunks, type PackedRecords } from '../core/pack.js';
+import { CHUNK_RECORDS, describe, FLUSH_MS, runBytes, type Schema, type StoredSession } from './schema.js';
 import { type SessionModel, zeroCounts } from './session.js';
 
 /** What a writer reports to: where failures show, and the budget to apply now and then. */
@@ -10,10 +12,14 @@ export interface WriterHost {
   enforceBudget(keep?: string): Promise<void>;
 }
 
-/** Buffers what the live session receives and writes it every `FLUSH_MS`. */
+/**
+ * Buffers what the live session receives and writes it every `FLUSH_MS`. The
+ * records arrive packed, with their JSON text, so a stored chunk is that text
+ * joined, never a serialization of objects on the page's main thread.
+ */
 export class SessionWriter {
   private meta: StoredSession | undefined;
-  private pending: LogRecord[] = [];
+  private pending: PackedRecords[] = [];
   private pendingCheckpoints = new Map<string, Checkpoint | null>();
   private dirty = false;
   private timer: ReturnType<typeof setInterval>;
@@ -62,7 +68,7 @@ export class SessionWriter {
     return this.meta;
   }
 
-  private take(records: readonly LogRecord[], message?: ServerMessage): void {
+  private take(added: PackedRecords | undefined, message?: ServerMessage): void {
     if (message?.type === 'hello') {
       if (this.meta && this.meta.id !== message.session.id) this.flush();
       this.ensureMeta();
@@ -76,14 +82,22 @@ export class SessionWriter {
       else this.pendingCheckpoints.set(message.name, null);
     } else if (message?.type === 'end') meta.end = message;
     else if (message?.type === 'gap') meta.gaps = [...(meta.gaps ?? []), message];
-    for (const record of records) {
-      this.pending.push(record);
-      meta.records++;
-      meta.lastSeq = record.seq;
-      meta.bytes += recordBytes(record.msg) + (record.fields ? 64 : 0);
-      if (record.kind !== 'divider') meta.counts[record.level]++;
-      meta.firstTs ??= record.ts;
-      meta.lastTs = record.ts;
+    if (added && added.count > 0) {
+      // Records the `Stream` stores itself only count here.
+      if (!added.stored) this.pending.push(added);
+      meta.records += added.count;
+      meta.lastSeq = added.seqs[added.count - 1] as number;
+      meta.bytes += runBytes(added);
+      const perCode = new Uint32Array(DIVIDER_CODE + 1);
+      for (let i = 0; i < added.count; i++) {
+        const code = added.levels[i] as number;
+        perCode[code] = (perCode[code] ?? 0) + 1;
+      }
+      LEVEL_NAMES.forEach((level, code) => {
+        meta.counts[level] += perCode[code] as number;
+      });
+      meta.firstTs ??= added.times[0];
+      meta.lastTs = added.times[added.count - 1];
     }
     this.dirty = true;
   }
@@ -92,7 +106,7 @@ export class SessionWriter {
     const meta = this.meta;
     if (!this.dirty || !meta) return;
     this.dirty = false;
-    const records = this.pending;
+    const runs = this.pending;
     const checkpoints = this.pendingCheckpoints;
     this.pending = [];
     this.pendingCheckpoints = new Map();
@@ -100,11 +114,10 @@ export class SessionWriter {
     const snapshot: StoredSession = { ...meta, counts: { ...meta.counts } };
     this.writing = this.writing.then(async () => {
       try {
-        // One transaction per chunk: copying a big flush into storage in one go would block the page.
-        for (let i = 0; i < records.length; i += CHUNK_RECORDS) {
-          const part = records.slice(i, i + CHUNK_RECORDS);
-          const json = JSON.stringify(part);
-          await this.db.put('chunks', { sessionId: snapshot.id, firstSeq: part[0]?.seq ?? 0, json });
+        // One transaction per chunk, each in a task of its own: storing a chunk copies it on the page's
+        // main thread, so a whole flush in one go would hold the page up.
+        for (const chunk of jsonChunks(runs, CHUNK_RECORDS)) {
+          await this.db.put('chunks', { sessionId: snapshot.id, ...chunk });
         }
         const tx = this.db.transaction(['sessions', 'checkpoints'], 'readwrite');
         for (const [name, checkpoint] of checkpoints) {

@@ -1,0 +1,148 @@
+import { type LogRecord, parseServerMessage, type ServerMessage } from '@pulselog/shared';
+import type { Incoming } from '../core/incoming.js';
+import { packRecords } from '../core/pack.js';
+import { ChunkWriter } from './chunkwriter.js';
+import { CHUNK_RECORDS } from './schema.js';
+
+/** What a stream reports: a message to apply, one refused, or the socket closing. */
+export type StreamEvent =
+  | { type: 'incoming'; value: Incoming }
+  | { type: 'refused'; reason: string }
+  | { type: 'closed'; code: number }
+  | { type: 'storage'; error: string };
+
+/** Which records the page holds, so a new connection resumes after them. */
+export interface ResumeFrom {
+  sessionId: string | undefined;
+  lastSeq: number;
+}
+
+/** What the page asks of a stream. */
+export type StreamCommand =
+  | {
+      type: 'connect';
+      url: string;
+      protocol: string;
+      from?: ResumeFrom;
+      /** The sessions database to write the records to, when the page keeps the session. */
+      database?: string;
+    }
+  | { type: 'close' };
+
+/** Longest a record waits to be handed on with the ones after it, in milliseconds. */
+const GATHER_MS = 30;
+/** Records handed on at once, at most: packing them is one task, which this keeps to a few milliseconds. */
+const GATHER_RECORDS = CHUNK_RECORDS;
+
+/**
+ * The WebSocket to the dashboard server and what is done per record as it
+ * arrives: parsing and checking each message, and packing batches
+ * (`packRecords`) a couple of thousand records at a time, so the session
+ * takes them in as runs of a few flat values; and, when the page keeps the
+ * session, writing those runs to IndexedDB as the JSON text they were packed
+ * with (`ChunkWriter`). It answers the server's `hello` with a `resume`
+ * naming the newest record it has handed on.
+ *
+ * It runs on the page's main thread, in tasks of a few milliseconds. In a
+ * worker it measured worse on a loaded 2-core machine: the page's main thread
+ * then waited on the CPU behind the worker more than it gained from the work
+ * moved off it (see bench/README.md).
+ */
+export class Stream {
+  private socket: WebSocket | undefined;
+  private from: ResumeFrom = { sessionId: undefined, lastSeq: 0 };
+  /** True once a server greeted this stream; from then on it knows best which records the page holds. */
+  private greeted = false;
+  /** True until the first records after a greeting went out: those are handed on at once, to show rows soon. */
+  private first = true;
+  private gathered: LogRecord[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private chunks: ChunkWriter | undefined;
+
+  constructor(private readonly emit: (event: StreamEvent) => void) {}
+
+  /** Carries out a command from the page. */
+  command(command: StreamCommand): void {
+    if (command.type !== 'connect') {
+      this.close();
+      return;
+    }
+    if (command.database && !this.chunks) {
+      this.chunks = new ChunkWriter(command.database, (error) => this.emit({ type: 'storage', error }));
+    }
+    this.connect(command.url, command.protocol, command.from);
+  }
+
+  /**
+   * Opens a socket to `url`, replacing any open one; `from` says which
+   * records the page holds, which counts until a server has greeted this
+   * stream (records it handed on may not have reached the page's count yet).
+   */
+  connect(url: string, protocol: string, from?: ResumeFrom): void {
+    this.close();
+    if (from && !this.greeted) this.from = { ...from };
+    const socket = new WebSocket(url, protocol);
+    this.socket = socket;
+    socket.onmessage = (event) => {
+      if (this.socket === socket && typeof event.data === 'string') this.receive(socket, event.data);
+    };
+    socket.onclose = (event) => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      this.flush();
+      this.emit({ type: 'closed', code: event.code });
+    };
+  }
+
+  /** Closes the socket, handing on what was gathered first. */
+  close(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.close();
+    this.flush();
+  }
+
+  private receive(socket: WebSocket, raw: string): void {
+    const parsed = parseServerMessage(raw);
+    if (!parsed.ok) {
+      this.emit({ type: 'refused', reason: parsed.reason });
+      return;
+    }
+    const message: ServerMessage = parsed.value;
+    if (message.type === 'batch') {
+      const records = message.records;
+      if (records.length === 0) return;
+      for (const record of records) this.gathered.push(record);
+      this.from.lastSeq = Math.max(this.from.lastSeq, (records[records.length - 1] as LogRecord).seq);
+      if (this.first || this.gathered.length >= GATHER_RECORDS) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), GATHER_MS);
+      return;
+    }
+    // Everything else keeps its place after the records before it.
+    this.flush();
+    if (message.type === 'hello') {
+      this.greeted = true;
+      this.first = true;
+      // A new session starts from its first record; the same one from the newest record held.
+      if (message.session.id !== this.from.sessionId) this.from = { sessionId: message.session.id, lastSeq: 0 };
+      socket.send(JSON.stringify({ type: 'resume', sessionId: this.from.sessionId, lastSeq: this.from.lastSeq }));
+    }
+    this.emit({ type: 'incoming', value: message });
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.gathered.length === 0) return;
+    const records = this.gathered;
+    this.gathered = [];
+    this.first = false;
+    const packed = packRecords(records);
+    const sessionId = this.from.sessionId;
+    if (this.chunks && sessionId !== undefined) {
+      this.chunks.write(sessionId, packed);
+      packed.stored = true;
+    }
+    this.emit({ type: 'incoming', value: { type: 'records', packed } });
+  }
+}
