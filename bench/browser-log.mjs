@@ -5,13 +5,19 @@ import { createInterface } from 'node:readline';
 import { Logger } from '@pulselog/logger';
 
 const LEVELS = ['debug', 'info', 'info', 'warning', 'error'];
+const METHODS = ['GET', 'POST', 'PUT'];
 const log = new Logger('bench-browser');
 let next = 0;
 
 function burst(count) {
   for (let i = 0; i < count; i++) {
     const k = next++;
-    log[LEVELS[k % 5]](`request ${k} done`, { status: k % 50 === 0 ? 503 : 200, user_id: k % 1000, ms: k % 97 });
+    log[LEVELS[k % 5]](`request ${k} done`, {
+      status: k % 50 === 0 ? 503 : 200,
+      user_id: k % 1000,
+      ms: k % 97,
+      method: METHODS[k % 3],
+    });
   }
 }
 

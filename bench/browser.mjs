@@ -213,7 +213,15 @@ const row = (what, value, target, ok) => rows.push(`| ${what} | ${value} | ${tar
       timings[kind].push(await change(what));
     };
     const texts = ['request 4242', 'done 77', 'request 9999', 'xyz-no-match', 'request 123456'];
-    const filters = ['status>=500', 'user_id=42', 'ms<3 status=200', 'level>=error', 'user_id>990'];
+    const filters = [
+      'status>=500',
+      'user_id=42',
+      'ms<3 status=200',
+      'level>=error',
+      'user_id>990',
+      'method=post',
+      'method!=get status=503',
+    ];
     for (let round = 0; round < 2; round++) {
       for (const text of texts) {
         await measure('full-text search', { search: text });

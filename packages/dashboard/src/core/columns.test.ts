@@ -1,7 +1,8 @@
 import type { LogRecord } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
 import { FieldColumns, MAX_COLUMNS } from './columns.js';
-import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, MAX_FIELD_COLUMNS, packRecords } from './pack.js';
+import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, FIELD_STRING, MAX_FIELD_COLUMNS, packRecords } from './pack.js';
+import { FIELD_STRINGS } from './strings.js';
 
 const record = (seq: number, fields?: Record<string, unknown>): LogRecord => ({
   seq,
@@ -14,18 +15,21 @@ const record = (seq: number, fields?: Record<string, unknown>): LogRecord => ({
 describe('FieldColumns', () => {
   it('lays fields out by name and keeps up with new runs', () => {
     const columns = new FieldColumns();
-    columns.append(packRecords([record(1, { status: 200 }), record(2, { status: '500' }), record(3)]));
+    columns.append(
+      packRecords([record(1, { status: 200 }), record(2, { status: '500' }), record(3), record(4, { status: [5] })]),
+    );
     const status = columns.get('status');
-    expect([...(status?.values.subarray(0, 3) ?? [])]).toEqual([200, Number.NaN, Number.NaN]);
-    expect([...(status?.kinds.subarray(0, 3) ?? [])]).toEqual([FIELD_NUMBER, FIELD_OTHER, FIELD_ABSENT]);
+    expect(status?.values[0]).toBe(200);
+    expect(FIELD_STRINGS.get(status?.values[1] as number)).toBe('500');
+    expect([...(status?.kinds.subarray(0, 4) ?? [])]).toEqual([FIELD_NUMBER, FIELD_STRING, FIELD_ABSENT, FIELD_OTHER]);
     const more: LogRecord[] = [];
-    for (let i = 4; i < 3000; i++) more.push(record(i, { status: i, late: 1 }));
+    for (let i = 5; i < 3000; i++) more.push(record(i, { status: i, late: 1 }));
     columns.append(packRecords(more));
     expect(columns.get('status')?.values[2998]).toBe(2999);
     expect(columns.get('status')?.values[0]).toBe(200);
     // A field first seen later is absent from every record before it.
     expect(columns.get('late')?.kinds[0]).toBe(FIELD_ABSENT);
-    expect(columns.get('late')?.kinds[3]).toBe(FIELD_NUMBER);
+    expect(columns.get('late')?.kinds[4]).toBe(FIELD_NUMBER);
   });
 
   it('never reads inherited properties', () => {

@@ -1,5 +1,6 @@
 import { LEVEL_NAMES, LEVELS, type LevelName, type LogRecord, normalizeLevel } from '@pulselog/shared';
 import { type Condition, isEmptyQuery, parseQuery, type Query } from './query.js';
+import { TAG_KEY } from './strings.js';
 
 /** Everything that decides which records the list shows. */
 export interface FilterState {
@@ -30,8 +31,10 @@ export interface CompiledCondition {
   test(record: LogRecord): boolean;
   /** For a number compared with a top-level field: the field, and a test of its numeric value. */
   numeric?: { key: string; test(value: number): boolean };
-  /** For a top-level field: its key, so a scan may read a column of it instead of the record. */
+  /** For a top-level field (or the tag, `TAG_KEY`): its column's key, so a scan may read the column instead of the record. */
   key?: string;
+  /** For a column: a test of a string value it holds (see `FIELD_STRING`). */
+  string?: (value: string) => boolean;
   /** For a top-level field: the outcome for a record without that field. */
   absent?: boolean;
 }
@@ -131,9 +134,10 @@ function compileCondition(cond: Condition): CompiledCondition {
   const wanted = cond.value.trim() === '' ? Number.NaN : Number(cond.value);
   const compiled: CompiledCondition = { test: (record) => compare(fieldValue(record, cond.key), cond, wanted) };
   const topLevel = cond.key !== 'tag' && cond.key !== 'msg' && !cond.key.includes('.');
-  if (topLevel) {
-    compiled.key = cond.key;
+  if (topLevel || cond.key === 'tag') {
+    compiled.key = topLevel ? cond.key : TAG_KEY;
     compiled.absent = cond.op === '!=';
+    compiled.string = (value) => compare(value, cond, wanted);
   }
   if (topLevel && Number.isFinite(wanted)) {
     const op = NUMERIC_TESTS[cond.op];

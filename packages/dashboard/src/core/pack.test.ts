@@ -1,7 +1,18 @@
 import type { LogRecord } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
 import { DIVIDER_CODE } from './filter.js';
-import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, jsonChunks, packRecords, SEP, slicePacked, unpack } from './pack.js';
+import {
+  FIELD_ABSENT,
+  FIELD_NUMBER,
+  FIELD_OTHER,
+  FIELD_STRING,
+  jsonChunks,
+  packRecords,
+  SEP,
+  slicePacked,
+  unpack,
+} from './pack.js';
+import { FIELD_STRINGS, MAX_INTERNED_LENGTH, TAG_KEY } from './strings.js';
 import { searchText } from './text.js';
 
 const records: LogRecord[] = [
@@ -35,11 +46,25 @@ describe('packRecords', () => {
     expect(text(3)).toBe(searchText(records[3] as LogRecord).replaceAll(SEP, ' '));
   });
 
-  it('lays out top-level fields as numbers where they are numbers', () => {
+  it('lays out top-level fields as numbers, and short strings and tags by their number', () => {
     const status = packed.fields.find((f) => f.key === 'status');
-    expect([...(status?.kinds ?? [])]).toEqual([FIELD_NUMBER, FIELD_ABSENT, FIELD_ABSENT, FIELD_OTHER]);
+    expect([...(status?.kinds ?? [])]).toEqual([FIELD_NUMBER, FIELD_ABSENT, FIELD_ABSENT, FIELD_STRING]);
     expect(status?.values[0]).toBe(200);
+    expect(FIELD_STRINGS.get(status?.values[3] as number)).toBe('500');
+    const tag = packed.fields.find((f) => f.key === TAG_KEY);
+    expect([...(tag?.kinds ?? [])]).toEqual([FIELD_ABSENT, FIELD_STRING, FIELD_ABSENT, FIELD_ABSENT]);
+    expect(FIELD_STRINGS.get(tag?.values[1] as number)).toBe('web');
     expect(packed.fieldsComplete).toBe(true);
+  });
+
+  it('leaves long strings and other values to the record', () => {
+    const long = packRecords([
+      { seq: 1, ts: 1, level: 'info', msg: 'a', fields: { note: 'x'.repeat(MAX_INTERNED_LENGTH + 1), obj: { a: 1 } } },
+    ]);
+    expect(long.fields.map((f) => [f.key, f.kinds[0]])).toEqual([
+      ['note', FIELD_OTHER],
+      ['obj', FIELD_OTHER],
+    ]);
   });
 
   it('cuts a run into a run of its later records', () => {
@@ -50,7 +75,7 @@ describe('packRecords', () => {
     expect(tail.text.slice(tail.textStarts[0], (tail.textStarts[1] as number) - 1)).toBe(
       searchText(records[2] as LogRecord),
     );
-    expect(tail.fields.find((f) => f.key === 'status')?.kinds[1]).toBe(FIELD_OTHER);
+    expect(tail.fields.find((f) => f.key === 'status')?.kinds[1]).toBe(FIELD_STRING);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { LogRecord } from '@pulselog/shared';
 import { levelCode } from './filter.js';
+import { FIELD_STRINGS, TAG_KEY } from './strings.js';
 import { searchText } from './text.js';
 
 /** Separator after each record's search text; no search term contains it. */
@@ -13,13 +14,15 @@ export const FIELD_ABSENT = 0;
 export const FIELD_NUMBER = 1;
 /** The field holds something else; only the record itself can answer. */
 export const FIELD_OTHER = 2;
+/** The field holds a short string, numbered in `FIELD_STRINGS`; the number is in `values`. */
+export const FIELD_STRING = 3;
 
 /** One top-level field of a run of records as a column. */
 export interface FieldColumn {
   key: string;
   /** The field's number in each record (`NaN` where it holds none). */
   values: Float64Array;
-  /** `FIELD_ABSENT`, `FIELD_NUMBER` or `FIELD_OTHER` for each record. */
+  /** `FIELD_ABSENT`, `FIELD_NUMBER`, `FIELD_STRING` or `FIELD_OTHER` for each record. */
   kinds: Uint8Array;
 }
 
@@ -63,6 +66,14 @@ export function packRecords(records: readonly LogRecord[]): PackedRecords {
   const texts: string[] = new Array(count);
   const columns = new Map<string, FieldColumn>();
   let fieldsComplete = true;
+  const columnFor = (key: string): FieldColumn | undefined => {
+    let column = columns.get(key);
+    if (!column && columns.size < MAX_FIELD_COLUMNS) {
+      column = { key, values: new Float64Array(count).fill(Number.NaN), kinds: new Uint8Array(count) };
+      columns.set(key, column);
+    }
+    return column;
+  };
   let jsonAt = 0;
   let textAt = 0;
   for (let i = 0; i < count; i++) {
@@ -79,23 +90,18 @@ export function packRecords(records: readonly LogRecord[]): PackedRecords {
     texts[i] = text;
     textStarts[i] = textAt;
     textAt += text.length + 1;
+    // The tag is laid out as one more column, so `tag:x` filters read it like a field.
+    if (record.tag !== undefined) {
+      const column = columnFor(TAG_KEY);
+      if (column) setValue(column, i, record.tag);
+      else fieldsComplete = false;
+    }
     const fields = record.fields;
     if (!fields) continue;
     for (const key in fields) {
-      let column = columns.get(key);
-      if (!column) {
-        if (columns.size >= MAX_FIELD_COLUMNS) {
-          fieldsComplete = false;
-          continue;
-        }
-        column = { key, values: new Float64Array(count).fill(Number.NaN), kinds: new Uint8Array(count) };
-        columns.set(key, column);
-      }
-      const value = fields[key];
-      if (typeof value === 'number') {
-        column.values[i] = value;
-        column.kinds[i] = FIELD_NUMBER;
-      } else column.kinds[i] = FIELD_OTHER;
+      const column = key === TAG_KEY ? undefined : columnFor(key);
+      if (column) setValue(column, i, fields[key]);
+      else fieldsComplete = false;
     }
   }
   jsonStarts[count] = jsonAt;
@@ -113,6 +119,20 @@ export function packRecords(records: readonly LogRecord[]): PackedRecords {
     fields: [...columns.values()],
     fieldsComplete,
   };
+}
+
+/** Puts one record's value of a field into its column: a number, a numbered short string, or neither. */
+function setValue(column: FieldColumn, i: number, value: unknown): void {
+  if (typeof value === 'number') {
+    column.values[i] = value;
+    column.kinds[i] = FIELD_NUMBER;
+    return;
+  }
+  const id = typeof value === 'string' ? FIELD_STRINGS.id(value) : -1;
+  if (id >= 0) {
+    column.values[i] = id;
+    column.kinds[i] = FIELD_STRING;
+  } else column.kinds[i] = FIELD_OTHER;
 }
 
 /** Records `from..count-1` of `packed`, as a run of their own. */

@@ -50,6 +50,9 @@ const FILTERS: Partial<FilterState>[] = [
   { query: 'service!=api user_id<20' },
   { query: 'status!=200' },
   { query: 'service>=4' },
+  { query: 'service=API tag:WEB' },
+  { query: 'tag!=web status>=500' },
+  { query: 'tag<w' },
 ];
 
 describe('ViewModel', () => {

@@ -1,7 +1,8 @@
 import { batch, effect, signal } from '@preact/signals';
 import type { LogRecord } from '@pulselog/shared';
 import { ALL, type CompiledFilter, compileFilter, type FilterState } from '../core/filter.js';
-import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER } from '../core/pack.js';
+import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, FIELD_STRING } from '../core/pack.js';
+import { memoByString } from '../core/strings.js';
 import type { SessionModel } from './session.js';
 
 /** A request to the list to bring a row into view; `nonce` makes repeated requests distinct. */
@@ -179,6 +180,7 @@ export class ViewModel {
     const checks = conditionList.map((cond) => ({
       test: cond.test,
       numeric: cond.numeric?.test,
+      string: cond.string ? memoByString(cond.string) : undefined,
       absent: cond.absent,
       column: cond.key === undefined ? undefined : fields.get(cond.key),
     }));
@@ -191,6 +193,7 @@ export class ViewModel {
         const kind = column ? (column.kinds[i] as number) : FIELD_OTHER;
         let ok: boolean;
         if (kind === FIELD_NUMBER && check.numeric) ok = check.numeric(column?.values[i] as number);
+        else if (kind === FIELD_STRING && check.string) ok = check.string(column?.values[i] as number);
         else if (kind === FIELD_ABSENT && check.absent !== undefined) ok = check.absent;
         else ok = check.test(store.parse(i) as LogRecord);
         if (!ok) return false;
