@@ -72,7 +72,7 @@ describe('the logs view on a stream of records', () => {
     if (!box) throw new Error('no timeline');
     await page.mouse.click(box.x + 1, box.y + box.height / 2);
     await expect.poll(async () => (await shownSeqs(page))[0]).toBe(1);
-    expect(await page.getByTestId('jump-latest').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('jump-latest').isVisible()).toBe(true);
   });
 
   it('follows the system theme, light or dark', async () => {

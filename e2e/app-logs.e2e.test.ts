@@ -84,11 +84,11 @@ describe('the dashboard app on a live session', () => {
     expect(await debug.textContent()).toBe('DEBUG 1');
     expect(await page.getByRole('button', { name: /^INFO/ }).textContent()).toBe('INFO 22');
     await debug.click();
-    expect(await debug.getAttribute('aria-pressed')).toBe('false');
-    expect(await shownMessages(page)).not.toContain('reading config');
+    await expect.poll(() => debug.getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(() => shownMessages(page)).not.toContain('reading config');
     expect(page.url()).toContain('levels=info%2Cwarning%2Cerror%2Ccritical');
     await debug.click();
-    expect(await shownMessages(page)).toContain('reading config');
+    await expect.poll(() => shownMessages(page)).toContain('reading config');
   });
 
   it('searches case-insensitively with highlights and filters on fields, kept in the URL', async () => {
@@ -141,20 +141,21 @@ describe('the dashboard app on a live session', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('g');
     const selected = () => page.locator('[aria-selected="true"][data-seq]').getAttribute('data-seq');
-    expect(await selected()).toBe('1');
+    // The list renders in a task of its own after each key: poll for what it shows.
+    await expect.poll(selected).toBe('1');
     await page.keyboard.press('j');
     await page.keyboard.press('j');
     await page.keyboard.press('k');
-    expect(await selected()).toBe('2');
+    await expect.poll(selected).toBe('2');
     await page.keyboard.press('Enter');
-    expect(await page.getByTestId('detail-msg').textContent()).toBe('reading config');
+    await expect.poll(() => page.getByTestId('detail-msg').textContent()).toBe('reading config');
     await page.keyboard.press('G');
-    expect(await selected()).toBe('29');
+    await expect.poll(selected).toBe('29');
     await page.keyboard.press('f');
-    expect(await page.getByTestId('jump-latest').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('jump-latest').isVisible()).toBe(true);
     await page.keyboard.press('f');
-    expect(await page.getByTestId('jump-latest').count()).toBe(0);
-    expect(await page.getByRole('listbox').getAttribute('aria-label')).toBe('log records, 29 shown');
+    await expect.poll(() => page.getByTestId('jump-latest').count()).toBe(0);
+    await expect.poll(() => page.getByRole('listbox').getAttribute('aria-label')).toBe('log records, 29 shown');
   });
 
   it('keeps a time range dragged on the timeline, in the URL', async () => {
