@@ -137,19 +137,9 @@ export function encodeValue(value: unknown): string {
   return JSON.stringify(toJsonSafe(value)) ?? 'null';
 }
 
-let lastMsg = '';
-let lastMsgJson = '""';
-
-/** A message of any type as bounded JSON text. Log messages repeat, so the last one's encoding is kept. */
+/** A message of any type as bounded JSON text (`encodeTail` keeps the last one's). */
 export function encodeMessage(msg: unknown): string {
-  if (msg === lastMsg) return lastMsgJson;
-  if (typeof msg !== 'string') return JSON.stringify(truncate(safeString(msg), DEFAULT_LIMITS.maxStringLength));
-  const json = JSON.stringify(truncate(msg, DEFAULT_LIMITS.maxStringLength));
-  if (msg.length <= 256) {
-    lastMsg = msg;
-    lastMsgJson = json;
-  }
-  return json;
+  return JSON.stringify(truncate(typeof msg === 'string' ? msg : safeString(msg), DEFAULT_LIMITS.maxStringLength));
 }
 
 const timeOrigin = performance.timeOrigin;
@@ -178,16 +168,21 @@ const LEVEL_TEXT: Record<LevelName, string> = {
   critical: ',"level":"critical","msg":',
 };
 
-let lastTailLevel: LevelName | undefined;
-let lastTailMsg = '';
-let lastTail = '';
+/** The last level and string message encoded, with the tails that start with them. */
+let lastLevel: LevelName | undefined;
+let lastMsg: unknown;
+/** `,"level":…,"msg":…`, then with `}` (a bare record) and with `,"fields":` after it. */
+let lastStart = '';
+let lastBare = '';
+let lastWithFields = '';
 
 /**
  * A record's line after its seq and time (see `packed.ts`): level, message,
  * then fields, tag, kind and error when present. Fields arrive already
- * encoded so that the caller controls when the snapshot is taken. A record
- * with a message alone repeats the last one's tail more often than not, so
- * that tail is kept.
+ * encoded so that the caller controls when the snapshot is taken. A call
+ * site logs one message over and over, so the tails' beginnings for the last
+ * level and message are kept: a repeated bare record costs no concatenation,
+ * one with fields two.
  */
 export function encodeTail(
   level: LevelName,
@@ -197,20 +192,32 @@ export function encodeTail(
   kind: 'divider' | undefined,
   err: SerializedError | undefined,
 ): string {
-  const bare =
-    (fieldsJson === undefined || fieldsJson === '{}') && tag === undefined && kind === undefined && err === undefined;
-  if (bare && msg === lastTailMsg && level === lastTailLevel) return lastTail;
-  let tail = LEVEL_TEXT[level] + encodeMessage(msg);
-  if (bare) {
-    tail += '}';
-    // Only strings: anything else may change before the next call.
-    if (typeof msg === 'string' && msg.length <= 256) {
-      lastTailLevel = level;
-      lastTailMsg = msg;
-      lastTail = tail;
-    }
-    return tail;
+  // Only strings are kept: anything else may change before the next call.
+  if (msg !== lastMsg || level !== lastLevel) {
+    const start = LEVEL_TEXT[level] + encodeMessage(msg);
+    if (typeof msg !== 'string' || msg.length > 256) return tailAfter(start, fieldsJson, tag, kind, err);
+    lastLevel = level;
+    lastMsg = msg;
+    lastStart = start;
+    lastBare = `${start}}`;
+    lastWithFields = `${start},"fields":`;
   }
+  const hasFields = fieldsJson !== undefined && fieldsJson !== '{}';
+  if (tag === undefined && kind === undefined && err === undefined) {
+    return hasFields ? `${lastWithFields}${fieldsJson}}` : lastBare;
+  }
+  return tailAfter(lastStart, fieldsJson, tag, kind, err);
+}
+
+/** The rest of a tail after its level and message. */
+function tailAfter(
+  start: string,
+  fieldsJson: string | undefined,
+  tag: string | undefined,
+  kind: 'divider' | undefined,
+  err: SerializedError | undefined,
+): string {
+  let tail = start;
   if (fieldsJson !== undefined && fieldsJson !== '{}') tail += `,"fields":${fieldsJson}`;
   if (tag !== undefined) tail += `,"tag":${JSON.stringify(tag)}`;
   if (kind !== undefined) tail += `,"kind":"${kind}"`;
