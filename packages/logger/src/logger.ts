@@ -151,7 +151,7 @@ export class Logger {
       tail = encodeTail(level, msg, fieldsJson, state.tag, kind, errData);
     } catch {
       // Serialization is guarded throughout; this is the last line of defence, and the loss is counted.
-      core.lost(++core.seq);
+      core.drops.lost(++core.seq);
       return;
     }
     // Numbered once serialized: a getter or `toString` that logs while this

@@ -250,11 +250,6 @@ export class Core implements ExitParticipant {
     if (warning !== undefined) process.stderr.write(warning);
   }
 
-  /** Counts a record that took a sequence number but will never reach the sinks, and tells them so later. */
-  lost(seq: number): void {
-    this.drops.lost(seq);
-  }
-
   private announceDrops(): void {
     const notice = this.drops.takeNotice();
     if (notice !== undefined) this.eachSink((sink) => sink.dropped?.(notice.from, notice.to, notice.count));
