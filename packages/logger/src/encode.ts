@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { LevelName, SerializedError } from '@pulselog/shared';
+import { captured, KIND, makeTemplate, matches, type Template } from './core/template.js';
 import { DEFAULT_LIMITS, safeString, toJsonSafe, truncate } from './serialize.js';
 
 /**
@@ -223,4 +224,105 @@ function tailAfter(
   if (kind !== undefined) tail += `,"kind":"${kind}"`;
   if (err !== undefined) tail += `,"err":${JSON.stringify(err)}`;
   return `${tail}}`;
+}
+
+/** Longest message a template is made for; longer ones are unlikely to repeat. */
+const MAX_TEMPLATE_MSG = 256;
+/**
+ * Templates by message (the newest first, chained through `next`), and
+ * messages seen once (`null`): a template is made for a message's second call.
+ */
+const templates = new Map<string, Template | null>();
+const MAX_TEMPLATES = 4096;
+/** Templates kept per message: one per level, tag, context or shape it is logged with at once. */
+const MAX_VARIANTS = 8;
+let lastTemplate: Template | undefined;
+
+/** The template used last, when it was for this level, message, tag and fields prefix: the one to compare fields with. */
+export function lastTemplateFor(
+  level: LevelName,
+  msg: string,
+  tag: string | undefined,
+  prefix: string | undefined,
+): Template | undefined {
+  const last = lastTemplate;
+  return last !== undefined && last.msg === msg && last.level === level && last.tag === tag && last.prefix === prefix
+    ? last
+    : undefined;
+}
+
+/**
+ * The template for a record of `level`, `msg`, `tag`, a fields prefix
+ * (bindings or context fields, as JSON object text) and the fields
+ * `captureFields` just read; `undefined` when the record should be
+ * serialized as text instead: the first call with a message, or a long one.
+ * `expected` is what `lastTemplateFor` gave for the call: a call site logs
+ * one message with one shape over and over, so it is usually that again,
+ * and `captureFields` has already compared the fields with it.
+ */
+export function templateFor(
+  level: LevelName,
+  msg: string,
+  tag: string | undefined,
+  prefix: string | undefined,
+  expected: Template | undefined,
+): Template | undefined {
+  if (expected !== undefined && captured.same) return expected;
+  if (msg.length > MAX_TEMPLATE_MSG) return undefined;
+  const first = templates.get(msg);
+  if (first === undefined) {
+    // Seen once: messages built per call (`epoch ${i}`) never get a template.
+    if (templates.size >= MAX_TEMPLATES) templates.clear();
+    templates.set(msg, null);
+    return undefined;
+  }
+  let template = first ?? undefined;
+  let variants = 0;
+  while (template !== undefined && !matches(template, level, msg, tag, prefix)) {
+    template = template.next;
+    variants++;
+  }
+  if (template === undefined) {
+    const tagText = tag === undefined ? '' : `,"tag":${JSON.stringify(tag)}`;
+    template = makeTemplate(level, msg, tag, prefix, LEVEL_TEXT[level] + encodeMessage(msg), tagText);
+    template.next = first ?? undefined;
+    // The oldest variant goes: contexts come and go, each with its own.
+    if (variants >= MAX_VARIANTS) {
+      let last = template;
+      for (let k = 1; k < MAX_VARIANTS && last.next !== undefined; k++) last = last.next;
+      last.next = undefined;
+    }
+    templates.set(msg, template);
+  }
+  lastTemplate = template;
+  return template;
+}
+
+/** JSON object text of the fields `captureFields` just read (`undefined` for none), as `encodeFields` writes it. */
+export function capturedJson(): string | undefined {
+  const c = captured;
+  if (c.count === 0) return undefined;
+  let out = '';
+  let num = 0;
+  let str = 0;
+  for (let p = 0; p < c.count; p++) {
+    let text: string;
+    switch (c.kinds[p]) {
+      case KIND.number:
+        text = `${c.nums[num++]}`;
+        break;
+      case KIND.boolean:
+        text = c.nums[num++] === 1 ? 'true' : 'false';
+        break;
+      case KIND.string: {
+        const v = c.strs[str++] as string;
+        text = NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+        break;
+      }
+      default:
+        text = 'null';
+    }
+    out += keyPrefix(c.keys[p] as string, p) + text;
+  }
+  return `${out}}`;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BACKGROUND_NICE } from './core/priority.js';
 import { MemorySink, testSetup } from './core/test-support.js';
 import { QueueFullError } from './errors.js';
 import { Logger } from './logger.js';
@@ -312,5 +313,22 @@ describe('Logger', () => {
     expect(lines.slice(1, 3001).map((r) => r.seq)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
     expect(lines[3001]).toMatchObject({ type: 'checkpoint', op: 'upsert' });
     expect(lines[3002]).toMatchObject({ type: 'end', reason: 'shutdown', lastSeq: 3000 });
+    // Template records (the same message again and again) land in the file with their own values.
+    expect(lines.slice(1, 3001).map((r) => r.fields.i)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+  });
+
+  it.runIf(process.platform === 'linux')('runs its recorder thread below the program’s priority', async () => {
+    const sink = new MemorySink();
+    const setup = testSetup(sink);
+    const niceOf = (task: string) =>
+      Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+    const own = niceOf(String(process.pid));
+    const before = new Set(readdirSync('/proc/self/task'));
+    const log = new Logger('nice', { ...setup, sessionDir: `${setup.checkpointPath}/../sessions` });
+    log.info('started');
+    await log.flush();
+    const added = readdirSync('/proc/self/task').filter((t) => !before.has(t));
+    expect(added.map(niceOf)).toContain(Math.min(19, own + BACKGROUND_NICE));
+    await log.shutdown();
   });
 });

@@ -3,8 +3,18 @@ import { join } from 'node:path';
 import { type Checkpoint, LEVEL_NAMES, LEVELS, type LevelName, type SessionInfo } from '@pulselog/shared';
 import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
-import { Core, type QueueStats } from './core/core.js';
-import { encodeFields, encodeTail, encodeValue, joinObjects, now } from './encode.js';
+import { type ContextState, Core, type QueueStats } from './core/core.js';
+import { captureFields, type Template } from './core/template.js';
+import {
+  capturedJson,
+  encodeFields,
+  encodeTail,
+  encodeValue,
+  joinObjects,
+  lastTemplateFor,
+  now,
+  templateFor,
+} from './encode.js';
 import { safeString, serializeError, truncate } from './serialize.js';
 import type { Sink } from './sinks/sink.js';
 
@@ -46,6 +56,10 @@ export interface LoggerStats {
 }
 
 function noop(): void {}
+
+/** Outcomes of `Logger.queueTemplate` other than JSON text. */
+const QUEUED = Symbol('queued');
+const NOT_READ = Symbol('not read');
 
 /** Longest tag kept: a tag is repeated on every record of its context. */
 const MAX_TAG_LENGTH = 200;
@@ -139,10 +153,17 @@ export class Logger {
     const state = core.contextsUsed ? (core.contexts.getStore() ?? core.root) : core.root;
     const queue = state.queue;
     if (queue.size >= queue.capacity && !core.makeRoom(queue)) return;
+    let read: string | undefined | typeof NOT_READ = NOT_READ;
+    if (kind === undefined && err === undefined && typeof msg === 'string') {
+      const outcome = this.queueTemplate(level, msg, fields, state);
+      if (outcome === QUEUED) return;
+      read = outcome;
+    }
     let tail: string;
     let time: number;
     try {
-      let fieldsJson = fields === undefined ? undefined : encodeFields(fields);
+      // Fields are read once: a getter runs once per call, whichever way the record goes.
+      let fieldsJson = read !== NOT_READ ? read : fields === undefined ? undefined : encodeFields(fields);
       if (this.bindingsJson !== undefined || state.fieldsJson !== undefined) {
         fieldsJson = joinObjects(joinObjects(this.bindingsJson, state.fieldsJson), fieldsJson);
       }
@@ -161,6 +182,45 @@ export class Logger {
     if (!queue.listed) core.listQueue(queue);
     core.pendingChars += tail.length;
     if (++core.pending >= core.drainAt || core.pendingChars >= core.drainAtChars) core.drainFromHotPath();
+  }
+
+  /**
+   * Queues a record whose fields are flat (numbers, short strings, booleans,
+   * null) as a template and values (see `core/template.ts`), and returns
+   * `QUEUED`. Otherwise the record goes as text: `NOT_READ` when the fields
+   * are not flat, or their JSON text when they were read but the message has
+   * no template yet.
+   */
+  private queueTemplate(
+    level: LevelName,
+    msg: string,
+    fields: unknown,
+    state: ContextState,
+  ): typeof QUEUED | typeof NOT_READ | string | undefined {
+    const core = this.core;
+    const bindings = this.bindingsJson;
+    // A child logger's bindings and a context's fields come before the call's own; both at once are rare, and go as text.
+    if (bindings !== undefined && state.fieldsJson !== undefined) return NOT_READ;
+    if (fields !== undefined && (typeof fields !== 'object' || fields === null)) return NOT_READ;
+    let template: Template | undefined;
+    try {
+      const prefix = bindings ?? state.fieldsJson;
+      const expected = lastTemplateFor(level, msg, state.tag, prefix);
+      if (!captureFields(fields as object | undefined, expected)) return NOT_READ;
+      template = templateFor(level, msg, state.tag, prefix, expected);
+    } catch {
+      // A getter that throws: the text path copes, and says so in the record.
+      return NOT_READ;
+    }
+    if (template === undefined) return capturedJson();
+    const time = now();
+    const seq = ++core.seq;
+    const queue = state.queue;
+    const size = queue.pushTemplate(template, seq, time);
+    if (!queue.listed) core.listQueue(queue);
+    core.pendingChars += size;
+    if (++core.pending >= core.drainAt || core.pendingChars >= core.drainAtChars) core.drainFromHotPath();
+    return QUEUED;
   }
 
   /** Logs at `debug`. */

@@ -10,7 +10,7 @@ import type { Sink } from '../sinks/sink.js';
 import { VERSION } from '../version.js';
 import { DropLedger } from './drops.js';
 import { type ExitParticipant, registerExit, unregisterExit } from './exit-hooks.js';
-import { takeMerged } from './merge.js';
+import { packTaken, takeMerged } from './merge.js';
 import { RecordBatch } from './packed.js';
 import { ContextQueue } from './queue.js';
 
@@ -193,12 +193,7 @@ export class Core implements ExitParticipant {
         if (taken === undefined) break;
         this.pendingChars -= taken.chars;
         const count = taken.count;
-        const batch = new RecordBatch(
-          { st: taken.st, tails: taken.tails.join('\n') },
-          taken.firstSeq,
-          taken.lastSeq,
-          count,
-        );
+        const batch = new RecordBatch(packTaken(taken), taken.firstSeq, taken.lastSeq, count);
         this.pending -= count;
         moved += count;
         this.eachSink((sink) => sink.write(batch));

@@ -1,15 +1,27 @@
+import type { PackedRecords } from './packed.js';
 import type { ContextQueue } from './queue.js';
 
 /** Records taken from the queues for one batch, in ascending `seq` order. */
 export interface Taken {
-  /** Each record's line tail (see `packed.ts`). */
+  /** Line tails (see `packed.ts`) of the records taken as text, in order. */
   tails: string[];
+  /** Per record: -1 for the next of `tails`, else its template's index in `templates`. */
+  forms: Int32Array;
+  /** Wire texts of the templates used (see `template.ts`). */
+  templates: string[];
+  /** Number and boolean values of template records, in order: the first `numCount`. */
+  nums: Float64Array;
+  numCount: number;
+  /** String values of template records, in order. */
+  strs: string[];
+  /** Tells this batch's template numbering from earlier ones'. */
+  stamp: number;
   /** Each record's seq and time, interleaved: `[seq, t, seq, t, …]`. */
   st: Float64Array;
   count: number;
   firstSeq: number;
   lastSeq: number;
-  /** Characters in `tails`. */
+  /** Size of the records: characters in `tails`, plus `Template.chars` and string lengths for template records. */
   chars: number;
 }
 
@@ -25,9 +37,10 @@ export function takeMerged(queues: readonly ContextQueue[], max: number, maxChar
   if (open.length === 0) return undefined;
   if (open.length === 1) {
     const q = open[0] as ContextQueue;
-    const { count, chars } = q.measure(max, maxChars);
+    const count = q.measure(max, maxChars);
     const taken = emptyTaken(count);
-    for (let k = 0; k < count; k++) q.shiftInto(taken, k);
+    let chars = 0;
+    for (let k = 0; k < count; k++) chars += q.shiftInto(taken, k);
     taken.chars = chars;
     return finish(taken, count);
   }
@@ -36,7 +49,7 @@ export function takeMerged(queues: readonly ContextQueue[], max: number, maxChar
   const taken = emptyTaken(Math.min(max, total));
   let k = 0;
   let chars = 0;
-  while (k < taken.tails.length && (chars < maxChars || k === 0)) {
+  while (k < taken.count && (chars < maxChars || k === 0)) {
     // A linear scan over the heads: contexts with records pending at the same moment are few.
     let best: ContextQueue | undefined;
     let bestSeq = Number.POSITIVE_INFINITY;
@@ -54,11 +67,20 @@ export function takeMerged(queues: readonly ContextQueue[], max: number, maxChar
   return finish(taken, k);
 }
 
+let stamps = 0;
+
 function emptyTaken(capacity: number): Taken {
   return {
-    tails: new Array<string>(capacity),
+    tails: [],
+    forms: new Int32Array(capacity),
+    templates: [],
+    // Room for four values a record; `shiftInto` grows it for more.
+    nums: new Float64Array(4 * capacity),
+    numCount: 0,
+    strs: [],
+    stamp: ++stamps,
     st: new Float64Array(2 * capacity),
-    count: 0,
+    count: capacity,
     firstSeq: 0,
     lastSeq: 0,
     chars: 0,
@@ -67,12 +89,24 @@ function emptyTaken(capacity: number): Taken {
 
 /** Trims `taken` to the `count` records filled in and notes its first and last seq. */
 function finish(taken: Taken, count: number): Taken {
-  if (count < taken.tails.length) {
-    taken.tails.length = count;
+  if (count < taken.count) {
     taken.st = taken.st.subarray(0, 2 * count);
+    taken.forms = taken.forms.subarray(0, count);
   }
   taken.count = count;
   taken.firstSeq = taken.st[0] as number;
   taken.lastSeq = taken.st[2 * count - 2] as number;
   return taken;
+}
+
+/** The packed form of `taken`, as sinks get it. */
+export function packTaken(taken: Taken): PackedRecords {
+  const packed: PackedRecords = { st: taken.st, tails: taken.tails.join('\n'), chars: taken.chars };
+  if (taken.templates.length > 0) {
+    packed.forms = taken.forms;
+    packed.templates = taken.templates;
+    if (taken.numCount > 0) packed.nums = taken.nums.subarray(0, taken.numCount);
+    if (taken.strs.length > 0) packed.strs = taken.strs;
+  }
+  return packed;
 }

@@ -1,11 +1,13 @@
 import type { Taken } from './merge.js';
+import { captured, type Template } from './template.js';
 
 /**
  * The bounded queue of one async context: records waiting for the flusher,
- * each as its sequence number, its time and the tail of its JSON line (see
- * `packed.ts`), serialized at the call. A ring that
- * grows by doubling and never shrinks: once it has reached the size a program
- * needs, a log call only stores two slots, and no array is reallocated or
+ * each as its sequence number, its time, and either the tail of its JSON line
+ * (see `packed.ts`) or a template with the record's field values (see
+ * `template.ts`), serialized or copied at the call. Rings that grow by
+ * doubling and never shrink: once they have reached the size a program
+ * needs, a log call only stores a few slots, and no array is reallocated or
  * copied on the hot path.
  */
 export class ContextQueue {
@@ -13,11 +15,19 @@ export class ContextQueue {
   size = 0;
   /** True while the queue is on the core's list of queues holding records. */
   listed = false;
-  private tails: (string | undefined)[];
+  private entries: (string | Template | undefined)[];
   private seqs: Float64Array;
   private times: Float64Array;
   private head = 0;
   private mask: number;
+  /** Number and boolean values of template records, oldest first. */
+  private nums = new Float64Array(64);
+  private numHead = 0;
+  private numSize = 0;
+  /** String values of template records, oldest first. */
+  private strs: (string | undefined)[] = new Array(64).fill(undefined);
+  private strHead = 0;
+  private strSize = 0;
 
   /**
    * @param capacity Records the queue holds before its overflow policy applies.
@@ -29,38 +39,79 @@ export class ContextQueue {
     public label: string,
     initial = 64,
   ) {
-    this.tails = new Array(initial).fill(undefined);
+    this.entries = new Array(initial).fill(undefined);
     this.seqs = new Float64Array(initial);
     this.times = new Float64Array(initial);
     this.mask = initial - 1;
   }
 
-  /** Appends one record. The caller has checked there is room. */
+  /** Appends one record serialized as a tail. The caller has checked there is room. */
   push(tail: string, seq: number, time: number): void {
+    this.pushEntry(tail, seq, time);
+  }
+
+  /**
+   * Appends one record as `template` and the values in `captured`, and
+   * returns its size (see `Template.chars`). The caller has checked there is room.
+   */
+  pushTemplate(template: Template, seq: number, time: number): number {
+    const c = captured;
+    let size = template.chars;
+    while (this.numSize + c.numCount > this.nums.length) this.growNums();
+    while (this.strSize + c.strCount > this.strs.length) this.growStrs();
+    const numMask = this.nums.length - 1;
+    for (let j = 0; j < c.numCount; j++) this.nums[(this.numHead + this.numSize++) & numMask] = c.nums[j] as number;
+    const strMask = this.strs.length - 1;
+    for (let j = 0; j < c.strCount; j++) {
+      const s = c.strs[j] as string;
+      this.strs[(this.strHead + this.strSize++) & strMask] = s;
+      size += s.length;
+    }
+    this.pushEntry(template, seq, time);
+    return size;
+  }
+
+  private pushEntry(entry: string | Template, seq: number, time: number): void {
     if (this.size > this.mask) this.grow();
     const i = (this.head + this.size) & this.mask;
-    this.tails[i] = tail;
+    this.entries[i] = entry;
     this.seqs[i] = seq;
     this.times[i] = time;
     this.size++;
   }
 
   private grow(): void {
-    const n = this.tails.length;
-    const tails = new Array<string | undefined>(n * 2).fill(undefined);
+    const n = this.entries.length;
+    const entries = new Array<string | Template | undefined>(n * 2).fill(undefined);
     const seqs = new Float64Array(n * 2);
     const times = new Float64Array(n * 2);
     for (let k = 0; k < this.size; k++) {
       const i = (this.head + k) & this.mask;
-      tails[k] = this.tails[i];
+      entries[k] = this.entries[i];
       seqs[k] = this.seqs[i] as number;
       times[k] = this.times[i] as number;
     }
-    this.tails = tails;
+    this.entries = entries;
     this.seqs = seqs;
     this.times = times;
     this.head = 0;
     this.mask = n * 2 - 1;
+  }
+
+  private growNums(): void {
+    const old = this.nums;
+    const nums = new Float64Array(old.length * 2);
+    for (let k = 0; k < this.numSize; k++) nums[k] = old[(this.numHead + k) & (old.length - 1)] as number;
+    this.nums = nums;
+    this.numHead = 0;
+  }
+
+  private growStrs(): void {
+    const old = this.strs;
+    const strs = new Array<string | undefined>(old.length * 2).fill(undefined);
+    for (let k = 0; k < this.strSize; k++) strs[k] = old[(this.strHead + k) & (old.length - 1)];
+    this.strs = strs;
+    this.strHead = 0;
   }
 
   /** Sequence number of the oldest waiting record; `Infinity` when empty. */
@@ -69,38 +120,79 @@ export class ContextQueue {
   }
 
   /**
-   * Moves the oldest record into `out` at index `k`: its tail into
-   * `out.tails`, its seq and time into `out.st`. Returns the tail's length.
-   * The caller has checked the queue is not empty.
+   * Moves the oldest record into `out` at index `k`: its seq and time into
+   * `out.st`, its tail into `out.tails` or its template and values into
+   * `out`'s (see `Taken`). Returns its size, as `push` and `pushTemplate` gave it. The caller has
+   * checked the queue is not empty.
    */
   shiftInto(out: Taken, k: number): number {
     const h = this.head;
-    const tail = this.tails[h] as string;
-    out.tails[k] = tail;
+    const entry = this.entries[h] as string | Template;
     out.st[2 * k] = this.seqs[h] as number;
     out.st[2 * k + 1] = this.times[h] as number;
-    this.tails[h] = undefined;
+    this.entries[h] = undefined;
     this.head = (h + 1) & this.mask;
     this.size--;
-    return tail.length;
+    if (typeof entry === 'string') {
+      out.forms[k] = -1;
+      out.tails.push(entry);
+      return entry.length;
+    }
+    if (entry.stamp !== out.stamp) {
+      entry.stamp = out.stamp;
+      entry.index = out.templates.length;
+      out.templates.push(entry.text);
+    }
+    out.forms[k] = entry.index;
+    const numMask = this.nums.length - 1;
+    if (out.numCount + entry.numbers > out.nums.length) {
+      const nums = new Float64Array(Math.max(2 * out.nums.length, out.numCount + entry.numbers));
+      nums.set(out.nums);
+      out.nums = nums;
+    }
+    for (let j = 0; j < entry.numbers; j++)
+      out.nums[out.numCount++] = this.nums[(this.numHead + j) & numMask] as number;
+    this.numHead = (this.numHead + entry.numbers) & numMask;
+    this.numSize -= entry.numbers;
+    const strMask = this.strs.length - 1;
+    let size = entry.chars;
+    for (let j = 0; j < entry.strings; j++) {
+      const i = (this.strHead + j) & strMask;
+      const s = this.strs[i] as string;
+      out.strs.push(s);
+      size += s.length;
+      this.strs[i] = undefined;
+    }
+    this.strHead = (this.strHead + entry.strings) & strMask;
+    this.strSize -= entry.strings;
+    return size;
   }
 
-  /** How many of the oldest records fit in `max` records and `maxChars` characters of tails (at least one), and their size. */
-  measure(max: number, maxChars: number): { count: number; chars: number } {
+  /** How many of the oldest records fit in `max` records and `maxChars` characters (at least one; template records counted without their strings). */
+  measure(max: number, maxChars: number): number {
     const end = Math.min(this.size, max);
     let chars = 0;
     let k = 0;
     while (k < end && (chars < maxChars || k === 0)) {
-      chars += (this.tails[(this.head + k) & this.mask] as string).length;
+      const entry = this.entries[(this.head + k) & this.mask] as string | Template;
+      chars += typeof entry === 'string' ? entry.length : entry.chars;
       k++;
     }
-    return { count: k, chars };
+    return k;
   }
 
   /** Drops the oldest record and returns its sequence number (overflow policy `drop`). */
   evictOldest(): number {
     const seq = this.seqs[this.head] as number;
-    this.tails[this.head] = undefined;
+    const entry = this.entries[this.head];
+    if (entry !== undefined && typeof entry !== 'string') {
+      this.numHead = (this.numHead + entry.numbers) & (this.nums.length - 1);
+      this.numSize -= entry.numbers;
+      for (let j = 0; j < entry.strings; j++) this.strs[(this.strHead + j) & (this.strs.length - 1)] = undefined;
+      this.strHead = (this.strHead + entry.strings) & (this.strs.length - 1);
+      this.strSize -= entry.strings;
+    }
+    this.entries[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.size--;
     return seq;
@@ -108,6 +200,6 @@ export class ContextQueue {
 
   /** Slots the ring holds now (for tests: it grows, and never beyond what was queued at once). */
   get slots(): number {
-    return this.tails.length;
+    return this.entries.length;
   }
 }

@@ -1,4 +1,5 @@
 import type { CheckpointMessage, EndMessage, HubStats, SessionInfo } from '@pulselog/shared';
+import type { PackedRecords } from '../core/packed.js';
 
 /** What the hub worker is started with. */
 export interface HubOptions {
@@ -21,7 +22,7 @@ export interface HubOptions {
   /**
    * Progress the logger's thread may read, or wait on, without the event loop:
    * `Int32Array` slot `PROGRESS.taken` counts records the hub took in and slot
-   * `PROGRESS.chars` the characters of their tails (both wrapping at 2^32),
+   * `PROGRESS.chars` their characters (`PackedRecords.chars`) (both wrapping at 2^32),
    * slot `PROGRESS.ended` becomes 1 once the hub has ended.
    */
   progress?: SharedArrayBuffer;
@@ -34,10 +35,8 @@ export const PROGRESS = { taken: 0, ended: 1, chars: 2 } as const;
 export type ToHub =
   | {
       t: 'records';
-      /** Seqs and times of the records, in ascending `seq` order (see `PackedRecords`). */
-      st: Float64Array;
-      /** Their line tails, joined with `\n`. */
-      tails: string;
+      /** The records, in ascending `seq` order. */
+      packed: PackedRecords;
       firstSeq: number;
       lastSeq: number;
       count: number;

@@ -1,4 +1,4 @@
-import { formatPacked } from '../core/packed.js';
+import { formatPacked, type PackedRecords } from '../core/packed.js';
 
 /** A run of consecutive records as received from the logger: as JSON lines, or as its `batch` frame already. */
 export type Chunk = {
@@ -43,9 +43,8 @@ export function batchFrame(lines: string): Buffer {
 }
 
 /** The `batch` message of packed records (see `formatPacked`), the same as `batchFrame` of their lines. */
-export function packedFrame(st: Float64Array, tails: string): Buffer {
-  const body = formatPacked(st, tails, ',\n');
-  return Buffer.from(`${FRAME_HEAD}${body.slice(0, -2)}\n]}`);
+export function packedFrame(packed: PackedRecords): Buffer {
+  return Buffer.from(formatPacked(packed, ',\n', FRAME_HEAD, '\n]}'));
 }
 
 /**

@@ -3,8 +3,11 @@
  * server and the replay buffer, so the page stays served and current even
  * while the logging program keeps its own thread busy.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EndMessage } from '@pulselog/shared';
+import { BACKGROUND_NICE, lowerThreadPriority } from '../core/priority.js';
 import { Hub } from './hub.js';
 import { type FromHub, type HubOptions, PROGRESS, type ToHub } from './messages.js';
 import { packedFrame } from './replay.js';
@@ -84,14 +87,14 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
     switch (message.t) {
       case 'records':
         hub.append({
-          frame: packedFrame(message.st, message.tails),
+          frame: packedFrame(message.packed),
           firstSeq: message.firstSeq,
           lastSeq: message.lastSeq,
           count: message.count,
         });
         if (progress) {
           Atomics.add(progress, PROGRESS.taken, message.count);
-          Atomics.add(progress, PROGRESS.chars, message.tails.length);
+          Atomics.add(progress, PROGRESS.chars, message.packed.chars);
           Atomics.notify(progress, PROGRESS.taken);
         }
         break;
@@ -117,4 +120,7 @@ async function waitDelivered(hub: Hub, graceMs: number): Promise<void> {
   while (!hub.allDelivered() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }
 
-if (parentPort) void main(parentPort, workerData as HubOptions);
+if (parentPort) {
+  lowerThreadPriority(fs, os, BACKGROUND_NICE);
+  void main(parentPort, workerData as HubOptions);
+}

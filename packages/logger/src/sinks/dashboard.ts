@@ -34,7 +34,7 @@ export class DashboardSink implements Sink {
   private readonly progress = new Int32Array(new SharedArrayBuffer(12));
   /** Records posted to the hub, wrapping like its counter. */
   private posted = 0;
-  /** Characters of record tails posted to the hub, likewise. */
+  /** Characters of records posted to the hub (`PackedRecords.chars`), likewise. */
   private postedChars = 0;
 
   constructor(config: ResolvedConfig, session: SessionInfo) {
@@ -126,10 +126,10 @@ export class DashboardSink implements Sink {
   write(batch: Batch): void {
     if (this.failed) return;
     this.posted = (this.posted + batch.count) | 0;
+    this.postedChars = (this.postedChars + batch.packed.chars) | 0;
     this.post({
       t: 'records',
-      st: batch.packed.st,
-      tails: batch.packed.tails,
+      packed: batch.packed,
       firstSeq: batch.firstSeq,
       lastSeq: batch.lastSeq,
       count: batch.count,

@@ -12,7 +12,9 @@ import type { PackedRecords } from '../core/packed.js';
 
 declare const require: (id: string) => unknown;
 /** `formatPacked` from `../core/packed.ts`, put in front of this body by the source that starts the thread. */
-declare const formatPacked: (st: Float64Array, tails: string) => string;
+declare const formatPacked: (packed: PackedRecords) => string;
+/** `lowerThreadPriority` from `../core/priority.ts`, likewise. */
+declare const lowerThreadPriority: typeof import('../core/priority.js').lowerThreadPriority;
 
 /** Indexes into the shared `Int32Array`. */
 export const SLOT = { state: 0, batches: 1, chars: 2, errors: 3 } as const;
@@ -22,6 +24,8 @@ export const STATE = { starting: 0, open: 1, failed: 2 } as const;
 /** What the recorder thread is started with. */
 export interface SessionWorkerData {
   sab: SharedArrayBuffer;
+  /** Steps to lower this thread's priority by (see `BACKGROUND_NICE`). */
+  nice: number;
   file: string;
   header: string;
   keepSessions: number;
@@ -33,6 +37,7 @@ export function sessionWorkerMain(): void {
   const path = require('node:path') as typeof import('node:path');
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const data = workerData as SessionWorkerData;
+  lowerThreadPriority(fs, require('node:os') as typeof import('node:os'), data.nice);
   const slots = new Int32Array(data.sab);
   let fd = -1;
   try {
@@ -63,7 +68,7 @@ export function sessionWorkerMain(): void {
   parentPort?.on('message', (message: string | PackedRecords | { t: 'close' }) => {
     if (typeof message === 'string' || 'st' in message) {
       // Records arrive packed; checkpoints, gaps and the end line as text.
-      const text = typeof message === 'string' ? message : formatPacked(message.st, message.tails);
+      const text = typeof message === 'string' ? message : formatPacked(message);
       if (fd >= 0) {
         try {
           fs.writeSync(fd, text);
@@ -71,7 +76,7 @@ export function sessionWorkerMain(): void {
           Atomics.add(slots, 3, 1);
         }
       }
-      Atomics.add(slots, 2, typeof message === 'string' ? message.length : message.tails.length);
+      Atomics.add(slots, 2, typeof message === 'string' ? message.length : message.chars);
       Atomics.add(slots, 1, 1);
       Atomics.notify(slots, 1);
     } else if (message.t === 'close') {

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { CheckpointMessage, EndMessage, SessionInfo } from '@pulselog/shared';
 import type { ResolvedConfig } from '../config.js';
 import { formatPacked, type PackedRecords } from '../core/packed.js';
+import { BACKGROUND_NICE, lowerThreadPriority } from '../core/priority.js';
 import { type SessionWorkerData, SLOT, STATE, sessionWorkerMain } from './session-worker.js';
 import { type Batch, MAX_IN_FLIGHT_CHARS, type Sink } from './sink.js';
 
@@ -14,7 +15,12 @@ export const SESSION_FORMAT = 1;
  * Source of the recorder thread, with the line formatter it uses; `__name`
  * covers helpers a test transpiler may add.
  */
-const WORKER_SOURCE = `var __name = (f) => f;\nvar formatPacked = ${formatPacked.toString()};\n(${sessionWorkerMain.toString()})();`;
+const WORKER_SOURCE = [
+  'var __name = (f) => f;',
+  `var formatPacked = ${formatPacked.toString()};`,
+  `var lowerThreadPriority = ${lowerThreadPriority.toString()};`,
+  `(${sessionWorkerMain.toString()})();`,
+].join('\n');
 
 /** `2026-11-22T02-11-57-123Z`: an ISO time that is also a portable file name. */
 function fileTime(ms: number): string {
@@ -52,7 +58,13 @@ export class SessionSink implements Sink {
     const sab = new SharedArrayBuffer(16);
     this.slots = new Int32Array(sab);
     const header = `${JSON.stringify({ type: 'session', format: SESSION_FORMAT, session })}\n`;
-    const workerData: SessionWorkerData = { sab, file: this.file, header, keepSessions: config.keepSessions };
+    const workerData: SessionWorkerData = {
+      sab,
+      nice: BACKGROUND_NICE,
+      file: this.file,
+      header,
+      keepSessions: config.keepSessions,
+    };
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData, name: 'pulselog-session' });
     this.worker.on('message', (message: { t: string; message?: string }) => {
       if (message.t === 'error') process.stderr.write(`pulselog: session recording is off: ${message.message}\n`);
@@ -67,11 +79,11 @@ export class SessionSink implements Sink {
     this.worker.unref();
   }
 
-  /** Hands the recorder lines to append, or packed records (whose tails count as their size). */
+  /** Hands the recorder lines to append, or packed records (`chars` is their size). */
   private post(message: string | PackedRecords): void {
     if (this.terminated) return;
     this.postedBatches++;
-    const size = typeof message === 'string' ? message.length : message.tails.length;
+    const size = typeof message === 'string' ? message.length : message.chars;
     this.postedChars = (this.postedChars + size) | 0;
     this.worker.postMessage(message);
   }

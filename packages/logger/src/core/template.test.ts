@@ -1,0 +1,148 @@
+import type { LevelName } from '@pulselog/shared';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encodeFields, encodeTail, joinObjects } from '../encode.js';
+import { Logger } from '../logger.js';
+import { batchFrame, packedFrame } from '../server/replay.js';
+import { formatPacked } from './packed.js';
+import { MemorySink, testSetup } from './test-support.js';
+
+type Flat = Record<string, number | string | boolean | null>;
+
+/** What the text path writes after a record's time: the reference a template record must match byte for byte. */
+function textTail(level: LevelName, msg: string, fields: Flat | undefined, prefix: string | undefined, tag?: string) {
+  const json = joinObjects(prefix, fields === undefined ? undefined : encodeFields(fields));
+  return encodeTail(level, msg, json, tag, undefined, undefined);
+}
+
+/** A line's text after `{"seq":N,"ts":T`. */
+const tailOf = (line: string) => line.replace(/^\{"seq":\d+,"ts":\d+\.\d{3}/, '');
+
+const flatValue = fc.oneof(
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.constantFrom('', 'plain', 'with "quotes"', 'line\nbreak', '\u0000', '\ud800', '😀', '<img src=x>'),
+  fc.boolean(),
+  fc.constant(null),
+);
+/** A few keys, so that shapes repeat and change between calls, plus keys that need escaping. */
+const flatKey = fc.oneof(fc.constantFrom('a', 'b', 'user_id', 'k"q', 'n\\l', '\u2028', '__proto__x'), fc.string());
+const flatFields = fc.dictionary(flatKey, flatValue, { maxKeys: 6 });
+
+describe('template records', () => {
+  it('are written exactly as the text path writes them, for generated flat fields', async () => {
+    const sink = new MemorySink();
+    const log = new Logger('templates', testSetup(sink));
+    const child = log.child({ request_id: 'r-1', attempt: 2 });
+    const expected: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            msg: fc.constantFrom('request done', 'epoch', 'a "quoted" message', '', 'ünïcode ✓'),
+            level: fc.constantFrom<LevelName>('debug', 'info', 'warning', 'error', 'critical'),
+            fields: fc.option(flatFields, { nil: undefined }),
+            child: fc.boolean(),
+            tag: fc.option(fc.constantFrom('training', 'va"l'), { nil: undefined }),
+          }),
+          { minLength: 1, maxLength: 30 },
+        ),
+        async (calls) => {
+          for (const call of calls) {
+            const target = call.child ? child : log;
+            const tag = call.tag;
+            const run = () => {
+              // Each call twice: the first of a message goes as text, the ones after it as a template.
+              for (let n = 0; n < 2; n++) {
+                target[call.level](call.msg, call.fields);
+                const prefix = call.child ? '{"request_id":"r-1","attempt":2}' : undefined;
+                expected.push(textTail(call.level, call.msg, call.fields, prefix, tag));
+              }
+            };
+            if (tag === undefined) run();
+            else await log.context(tag, async () => run());
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    await log.flush();
+    expect(sink.lines.length).toBe(expected.length);
+    expect(sink.lines.map(tailOf)).toEqual(expected);
+    // Every line is JSON, and template batches really were used.
+    for (const line of sink.lines) JSON.parse(line);
+    expect(sink.batches.some((b) => b.packed.templates !== undefined)).toBe(true);
+    await log.shutdown();
+  });
+
+  it('keep the values of the moment of the call', async () => {
+    const sink = new MemorySink();
+    const log = new Logger('templates', testSetup(sink));
+    const fields: Flat = { step: 0, phase: 'warmup', ok: false };
+    for (let step = 0; step < 5; step++) {
+      fields.step = step;
+      fields.phase = `phase ${step}`;
+      fields.ok = step % 2 === 1;
+      log.info('progress', fields);
+    }
+    fields.step = 99;
+    await log.flush();
+    expect(sink.records().map((r) => r.fields)).toEqual(
+      Array.from({ length: 5 }, (_, step) => ({ step, phase: `phase ${step}`, ok: step % 2 === 1 })),
+    );
+    await log.shutdown();
+  });
+
+  it('keep their values apart from other records through eviction and merging', async () => {
+    const sink = new MemorySink();
+    const log = new Logger('templates', testSetup(sink, { queueSize: 50 }));
+    sink.holding = true;
+    const logMixed = (i: number, who: string) => {
+      // Flat fields (a template), nested fields (text) and no fields at all, interleaved.
+      if (i % 3 === 0) log.info('flat', { i, who, even: i % 2 === 0 });
+      else if (i % 3 === 1) log.info('nested', { i, who, inner: { i } });
+      else log.info(`bare ${who} ${i}`);
+    };
+    await Promise.all(
+      ['x', 'y'].map((who) =>
+        log.context(who, async () => {
+          for (let i = 0; i < 500; i++) {
+            logMixed(i, who);
+            if (i % 7 === 0) await Promise.resolve();
+          }
+        }),
+      ),
+    );
+    sink.holding = false;
+    await log.flush();
+    const records = sink.records();
+    // Each context kept its newest 50; every record still carries its own values.
+    expect(records.length).toBe(100);
+    expect(log.stats().dropped).toBe(900);
+    const seqs = records.map((r) => r.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    for (const r of records) {
+      if (r.msg === 'flat')
+        expect(r.fields).toEqual({ i: r.fields?.i, who: r.tag, even: (r.fields?.i as number) % 2 === 0 });
+      else if (r.msg === 'nested') expect(r.fields).toEqual({ i: r.fields?.i, who: r.tag, inner: { i: r.fields?.i } });
+      else expect(r.msg).toMatch(new RegExp(`^bare ${r.tag} \\d+$`));
+      if (r.fields) expect(r.fields.i as number).toBeGreaterThanOrEqual(450);
+    }
+    await log.shutdown();
+  });
+
+  it('become the same dashboard frame as their lines', async () => {
+    const sink = new MemorySink();
+    const log = new Logger('templates', testSetup(sink));
+    for (let i = 0; i < 20; i++)
+      log.warning('slow', { ms: i * 1.5, path: `/api/${i}`, cached: i % 2 === 0, user: null });
+    await log.flush();
+    const batch = sink.batches.find((b) => b.packed.templates !== undefined);
+    expect(batch).toBeDefined();
+    if (batch === undefined) return;
+    expect(packedFrame(batch.packed).toString()).toBe(batchFrame(batch.lines).toString());
+    expect(formatPacked(batch.packed)).toBe(batch.lines);
+    await log.shutdown();
+  });
+});
