@@ -1,10 +1,12 @@
 /**
- * How far pulselog's own threads (the session recorder, the dashboard hub)
- * lower their scheduling priority below the program's. When the machine's
- * cores are all busy, the program's threads then run first and the logger's
- * work waits for a free moment, instead of taking turns with the program and
- * stalling its event loop. At nice +5 a thread still gets about a quarter of
- * a contended core, so records keep moving.
+ * How far the session recorder's thread lowers its scheduling priority below
+ * the program's. When the machine's cores are all busy, the program's
+ * threads then run first and the file is written in the gaps, instead of
+ * taking turns with the program and stalling its event loop. At nice +5 the
+ * thread still gets about a quarter of a contended core, so records keep
+ * moving. The dashboard hub keeps the program's priority: it serves a page
+ * someone is watching, and starved, it would leave a growing backlog in the
+ * program's own memory.
  */
 export const BACKGROUND_NICE = 5;
 

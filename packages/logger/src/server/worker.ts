@@ -3,11 +3,8 @@
  * server and the replay buffer, so the page stays served and current even
  * while the logging program keeps its own thread busy.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EndMessage } from '@pulselog/shared';
-import { BACKGROUND_NICE, lowerThreadPriority } from '../core/priority.js';
 import { Hub } from './hub.js';
 import { type FromHub, type HubOptions, PROGRESS, type ToHub } from './messages.js';
 import { packedFrame } from './replay.js';
@@ -120,7 +117,4 @@ async function waitDelivered(hub: Hub, graceMs: number): Promise<void> {
   while (!hub.allDelivered() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }
 
-if (parentPort) {
-  lowerThreadPriority(fs, os, BACKGROUND_NICE);
-  void main(parentPort, workerData as HubOptions);
-}
+if (parentPort) void main(parentPort, workerData as HubOptions);
