@@ -141,8 +141,10 @@ const result = {
   calls: CALLS,
   callsPerSec: CALLS / ((t1 - t0) / 1000),
   deliveredPerSec: CALLS / ((t2 - t0) / 1000),
-  receivedPerSec: mark ? CALLS / ((mark.at - t0) / 1000) : undefined,
+  // Records the client got by the end of the timed calls, per second (missed ones not counted).
+  receivedPerSec: mark ? (CALLS - (mark.missed ?? 0)) / ((mark.at - t0) / 1000) : undefined,
   received: client ? (done?.received ?? mark?.received ?? 0) : undefined,
+  missed: client ? (done?.missed ?? mark?.missed ?? 0) : undefined,
   p50: pct(0.5),
   p99: pct(0.99),
   p999: pct(0.999),

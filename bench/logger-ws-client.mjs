@@ -2,7 +2,10 @@
 // work does not count against the logger: `node logger-ws-client.mjs <url> <mark> <total>`.
 // Connects with the token and Origin the dashboard page would use, counts the
 // records it receives, and prints a JSON line when it holds `mark` records
-// (the end of the timed phase) and when it holds `total`.
+// (the end of the timed phase) and when it holds `total`. Records the hub
+// announces as missing (a `gap`: skipped when the dashboard fell behind the
+// program, evicted when this client fell behind the hub; either way they are
+// in the session file) count towards those marks, and are reported apart.
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
@@ -14,7 +17,19 @@ const token = new URLSearchParams(page.hash.slice(1)).get('token');
 const ws = new WebSocket(`ws://${page.host}/ws?token=${token}`, 'pulselog.v1', { headers: { Origin: page.origin } });
 const now = () => performance.timeOrigin + performance.now();
 let received = 0;
+let missed = 0;
 let marked = false;
+const check = () => {
+  const seen = received + missed;
+  if (!marked && seen >= mark) {
+    marked = true;
+    console.log(JSON.stringify({ t: 'mark', at: now(), received, missed }));
+  }
+  if (seen >= total) {
+    console.log(JSON.stringify({ t: 'done', at: now(), received, missed }));
+    ws.close();
+  }
+};
 ws.on('message', (raw) => {
   const message = JSON.parse(raw.toString());
   if (message.type === 'hello') {
@@ -22,14 +37,10 @@ ws.on('message', (raw) => {
     console.log(JSON.stringify({ t: 'ready' }));
   } else if (message.type === 'batch') {
     received += message.records.length;
-    if (!marked && received >= mark) {
-      marked = true;
-      console.log(JSON.stringify({ t: 'mark', at: now(), received }));
-    }
-    if (received >= total) {
-      console.log(JSON.stringify({ t: 'done', at: now(), received }));
-      ws.close();
-    }
+    check();
+  } else if (message.type === 'gap') {
+    missed += message.count;
+    check();
   }
 });
 ws.on('error', (err) => {

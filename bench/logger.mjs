@@ -89,8 +89,11 @@ for (const workload of WORKLOADS) {
     const delivered = m(config, 'deliveredPerSec');
     const received = m(config, 'receivedPerSec');
     const lost = Math.max(...rows[config].lost);
+    const missed = Math.max(...(rows[config].missed ?? [0]));
     const clientLost =
-      rows[config].received?.[0] !== undefined ? ` (client got ${fmt(Math.min(...rows[config].received))})` : '';
+      rows[config].received?.[0] !== undefined
+        ? ` (client got ${fmt(Math.min(...rows[config].received))}${missed > 0 ? `, ${fmt(missed)} missed` : ''})`
+        : '';
     lines.push(
       `| ${config} | ${fmt(calls)} | ${(calls / best.calls).toFixed(2)}x | ${fmt(delivered)} | ${(delivered / best.delivered).toFixed(2)}x | ${received === undefined ? '–' : `${fmt(received)} (${(received / best.delivered).toFixed(2)}x)`} | ${fmt(m(config, 'p50'), 2)} | ${fmt(m(config, 'p99'), 2)} | ${fmt(m(config, 'p999'), 2)} | ${fmt(m(config, 'cpuUsPerRecord'), 2)} | ${fmt(m(config, 'peakRssMb'))} | ${fmt(Math.max(...rows[config].eldMaxMs), 1)} | ${lost}${clientLost} |`,
     );

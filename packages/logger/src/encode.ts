@@ -210,6 +210,34 @@ export function encodeTail(
   return tailAfter(lastStart, fieldsJson, tag, kind, err);
 }
 
+/** The last error encoded, and its JSON text. */
+let lastErr: SerializedError | undefined;
+let lastErrJson = '';
+
+/** True when two serialized errors hold the same text all along their cause chains. */
+function sameError(a: SerializedError, b: SerializedError): boolean {
+  for (;;) {
+    if (a.name !== b.name || a.message !== b.message || a.stack !== b.stack || a.code !== b.code) return false;
+    if (a.cause === undefined || b.cause === undefined) return a.cause === b.cause;
+    a = a.cause;
+    b = b.cause;
+  }
+}
+
+/**
+ * JSON text of a serialized error. A program that fails tends to fail the
+ * same way many times over (a retry loop, a dead dependency), with the same
+ * stack; escaping a stack costs more than the rest of the record, so the text
+ * of the last error is kept and reused when the next holds the same values.
+ */
+function errorJson(err: SerializedError): string {
+  if (lastErr === undefined || !sameError(err, lastErr)) {
+    lastErrJson = JSON.stringify(err);
+    lastErr = err;
+  }
+  return lastErrJson;
+}
+
 /** The rest of a tail after its level and message. */
 function tailAfter(
   start: string,
@@ -222,7 +250,7 @@ function tailAfter(
   if (fieldsJson !== undefined && fieldsJson !== '{}') tail += `,"fields":${fieldsJson}`;
   if (tag !== undefined) tail += `,"tag":${JSON.stringify(tag)}`;
   if (kind !== undefined) tail += `,"kind":"${kind}"`;
-  if (err !== undefined) tail += `,"err":${JSON.stringify(err)}`;
+  if (err !== undefined) tail += `,"err":${errorJson(err)}`;
   return `${tail}}`;
 }
 

@@ -1,7 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BACKGROUND_NICE } from './core/priority.js';
 import { MemorySink, testSetup } from './core/test-support.js';
 import { QueueFullError } from './errors.js';
 import { Logger } from './logger.js';
@@ -92,6 +91,31 @@ describe('Logger', () => {
       undefined,
     ]);
     expect(sink.lines[1]).toContain('"fields":{"y":"two","x":1}');
+  });
+
+  it('writes each error as it is at the call, however alike the errors before it', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    const err = new Error('first', { cause: new Error('root') });
+    log.exception('failed', err);
+    log.exception('failed', err);
+    err.message = 'second';
+    log.exception('failed', err);
+    const twin = new Error('second', { cause: new Error('other root') });
+    twin.stack = err.stack;
+    log.exception('failed', twin);
+    (err as { code?: string }).code = 'E_AGAIN';
+    log.exception('failed', err);
+    await log.flush();
+    const errs = sink.records().map((r) => r.err);
+    expect(errs.map((e) => [e?.message, e?.cause?.message, e?.code])).toEqual([
+      ['first', 'root', undefined],
+      ['first', 'root', undefined],
+      ['second', 'root', undefined],
+      ['second', 'other root', undefined],
+      ['second', 'root', 'E_AGAIN'],
+    ]);
+    expect(errs[3]?.stack).toBe(err.stack);
   });
 
   it('leaves out levels below the threshold', async () => {
@@ -315,20 +339,5 @@ describe('Logger', () => {
     expect(lines[3002]).toMatchObject({ type: 'end', reason: 'shutdown', lastSeq: 3000 });
     // Template records (the same message again and again) land in the file with their own values.
     expect(lines.slice(1, 3001).map((r) => r.fields.i)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
-  });
-
-  it.runIf(process.platform === 'linux')('runs its recorder thread below the program’s priority', async () => {
-    const sink = new MemorySink();
-    const setup = testSetup(sink);
-    const niceOf = (task: string) =>
-      Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
-    const own = niceOf(String(process.pid));
-    const before = new Set(readdirSync('/proc/self/task'));
-    const log = new Logger('nice', { ...setup, sessionDir: `${setup.checkpointPath}/../sessions` });
-    log.info('started');
-    await log.flush();
-    const added = readdirSync('/proc/self/task').filter((t) => !before.has(t));
-    expect(added.map(niceOf)).toContain(Math.min(19, own + BACKGROUND_NICE));
-    await log.shutdown();
   });
 });

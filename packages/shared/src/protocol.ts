@@ -97,7 +97,9 @@ export interface StatsMessage {
  * Records in `from..to` (inclusive) that this client will never receive:
  * `evicted` when they left the replay buffer before the client caught up,
  * `dropped` when the logger's queue overflowed (then `count` of the range are
- * missing, the rest arrive as usual).
+ * missing, the rest arrive as usual), `skipped` when the dashboard fell too far
+ * behind the program and was passed over while the records went on to the
+ * session file (they are there, not lost).
  */
 export interface GapMessage {
   type: 'gap';
@@ -106,7 +108,7 @@ export interface GapMessage {
   /** Last sequence number of the range. */
   to: number;
   /** Why the records are missing. */
-  reason: 'evicted' | 'dropped';
+  reason: 'evicted' | 'dropped' | 'skipped';
   /** How many records of the range are missing. */
   count: number;
 }
@@ -222,7 +224,7 @@ function checkServerMessage(data: Record<string, unknown>): string | undefined {
       return isSeq(data.from) &&
         isSeq(data.to) &&
         isSeq(data.count) &&
-        (data.reason === 'evicted' || data.reason === 'dropped')
+        (data.reason === 'evicted' || data.reason === 'dropped' || data.reason === 'skipped')
         ? undefined
         : 'malformed gap';
     case 'end':

@@ -45,10 +45,15 @@ describe('App', () => {
     live.append([{ seq: 1, ts: 1, level: 'info', msg: 'a' }]);
     live.apply({ type: 'gap', from: 2, to: 9, reason: 'dropped', count: 5 });
     live.apply({ type: 'gap', from: 10, to: 19, reason: 'evicted', count: 10 });
+    live.apply({ type: 'gap', from: 20, to: 29, reason: 'skipped', count: 10 });
+    live.apply({ type: 'gap', from: 30, to: 31, reason: 'skipped', count: 2 });
     await tick();
     expect(host.querySelector('[data-testid="dropped"]')?.textContent).toBe('⚠ 5 dropped');
     expect(host.querySelector('[data-testid="dropped"]')?.getAttribute('role')).toBe('alert');
     expect(host.querySelector('[data-testid="evicted"]')?.textContent).toBe('⚠ 10 missed (left the replay buffer)');
+    expect(host.querySelector('[data-testid="skipped"]')?.textContent).toBe(
+      '⚠ 12 not shown (the dashboard fell behind; they are in the session file)',
+    );
     live.apply({
       type: 'stats',
       stats: {

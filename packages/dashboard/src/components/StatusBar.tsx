@@ -32,6 +32,7 @@ export function StatusBar({ app }: { app: AppModel }) {
     gaps.filter((g) => g.reason === 'dropped').reduce((sum, g) => sum + g.count, 0),
   );
   const evicted = gaps.filter((g) => g.reason === 'evicted').reduce((sum, g) => sum + g.count, 0);
+  const skipped = gaps.filter((g) => g.reason === 'skipped').reduce((sum, g) => sum + g.count, 0);
   return (
     <header class="status">
       <strong class="session-name">{info ? info.name : 'pulselog'}</strong>
@@ -59,6 +60,11 @@ export function StatusBar({ app }: { app: AppModel }) {
       {evicted > 0 ? (
         <span class="dropped" role="alert" data-testid="evicted">
           ⚠ {evicted} missed (left the replay buffer)
+        </span>
+      ) : null}
+      {skipped > 0 ? (
+        <span class="dropped" role="alert" data-testid="skipped">
+          ⚠ {skipped} not shown (the dashboard fell behind; they are in the session file)
         </span>
       ) : null}
       {isLive && state === 'live' ? <span class="rate">{app.rate.value}/s</span> : null}

@@ -68,7 +68,10 @@ function isGap(value: unknown): value is GapMessage {
   if (!isObject(value)) return false;
   const seq = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
   return (
-    seq(value.from) && seq(value.to) && seq(value.count) && (value.reason === 'dropped' || value.reason === 'evicted')
+    seq(value.from) &&
+    seq(value.to) &&
+    seq(value.count) &&
+    (value.reason === 'dropped' || value.reason === 'evicted' || value.reason === 'skipped')
   );
 }
 

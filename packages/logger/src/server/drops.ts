@@ -1,4 +1,4 @@
-/** A range of records the logger dropped before they reached the hub. */
+/** A range of records the logger dropped before they reached the hub, or passed the hub over for. */
 export interface Drop {
   /** First sequence number of the range. */
   from: number;
@@ -6,6 +6,8 @@ export interface Drop {
   to: number;
   /** Records of the range that are missing; the others arrive as usual. */
   count: number;
+  /** `skipped`: the records went to the session file but not to the hub, which was too far behind. */
+  reason?: 'skipped';
 }
 
 /** Drop notes kept at most; older neighbours are merged beyond it so memory stays bounded. */
@@ -21,7 +23,7 @@ export class DropLog {
   private entries: Drop[] = [];
   /** Absolute index of `entries[0]`. */
   private base = 0;
-  /** Records dropped in total, whether or not their notes are still held. */
+  /** Records dropped in total, whether or not their notes are still held (skipped ones not included). */
   total = 0;
 
   /** Absolute index one past the newest note. */
@@ -31,12 +33,14 @@ export class DropLog {
 
   /** Notes a dropped range; ranges arrive in ascending order. */
   add(drop: Drop): void {
-    this.total += drop.count;
+    if (drop.reason === undefined) this.total += drop.count;
     this.entries.push(drop);
     if (this.entries.length > MAX_DROPS) {
-      // Merging the two oldest keeps every dropped record covered, only less precisely.
+      // Merging the two oldest keeps every missing record covered, only less precisely.
       const [a, b] = this.entries.splice(0, 2) as [Drop, Drop];
-      this.entries.unshift({ from: a.from, to: b.to, count: a.count + b.count });
+      const merged: Drop = { from: a.from, to: b.to, count: a.count + b.count };
+      if (a.reason === 'skipped' && b.reason === 'skipped') merged.reason = 'skipped';
+      this.entries.unshift(merged);
       this.base++;
     }
   }
@@ -60,16 +64,19 @@ export class DropLog {
 
   /**
    * Notes from absolute index `from` that a reader holding every record up
-   * to `seq` should get now: those starting at or before `seq + 1`. Returns
-   * them with the index to continue from.
+   * to `seq` should get now: those starting at or before `seq + 1`. A
+   * skipped range holds no record that will still come, so the reader then
+   * stands at its end. Returns them with the index to continue from.
    */
   due(from: number, seq: number): { drops: Drop[]; next: number } {
     const drops: Drop[] = [];
     let i = Math.max(from, this.base);
+    let at = seq;
     while (i < this.end) {
       const drop = this.entries[i - this.base] as Drop;
-      if (drop.from > seq + 1) break;
+      if (drop.from > at + 1) break;
       drops.push(drop);
+      if (drop.reason === 'skipped') at = Math.max(at, drop.to);
       i++;
     }
     return { drops, next: i };

@@ -118,6 +118,38 @@ describe('Hub', () => {
     expect(t.hub.stats().dropped).toBe(50);
   });
 
+  it('tells clients of skipped runs, back to back and at the end, without counting them as dropped', async () => {
+    const live = connect(t.origin);
+    await live.until(() => live.messages.length > 0);
+    await new Promise((r) => setTimeout(r, 50));
+    t.hub.append(chunk(1, 100));
+    // The dashboard was passed over for three batches in a row, then caught up, then again at the end.
+    t.hub.noteSkipped(101, 200, 100);
+    t.hub.noteSkipped(201, 300, 100);
+    t.hub.noteSkipped(301, 400, 100);
+    t.hub.append(chunk(401, 500));
+    t.hub.noteSkipped(501, 600, 100);
+    t.hub.noteSkipped(601, 700, 100);
+    const late = connect(t.origin);
+    for (const client of [live, late]) {
+      await client.until(() => gaps(client).length === 5);
+      const kinds = client.messages
+        .filter((m) => m.type === 'batch' || m.type === 'gap')
+        .map((m) => (m.type === 'gap' ? `gap ${m.from}-${m.to} ${m.reason}` : `batch ${m.records[0]?.seq}`));
+      expect(kinds).toEqual([
+        'batch 1',
+        'gap 101-200 skipped',
+        'gap 201-300 skipped',
+        'gap 301-400 skipped',
+        'batch 401',
+        'gap 501-600 skipped',
+        'gap 601-700 skipped',
+      ]);
+    }
+    expect(t.hub.stats().dropped).toBe(0);
+    expect(t.hub.allDelivered()).toBe(true);
+  });
+
   it('gives a held-back client only the latest state of each checkpoint once it catches up', async () => {
     const client = connect(t.origin);
     await client.until(() => client.messages.length > 0);

@@ -153,6 +153,12 @@ export class Hub {
     for (const client of this.clients) this.pump(client);
   }
 
+  /** Notes records the dashboard sink passed over (see `DashboardSink.write`); clients get a `skipped` gap the same way. */
+  noteSkipped(from: number, to: number, count: number): void {
+    this.drops.add({ from, to, count, reason: 'skipped' });
+    for (const client of this.clients) this.pump(client);
+  }
+
   /** Marks the session ended; each client gets `end` once it has every record. */
   finish(message: EndMessage): void {
     this.end = JSON.stringify(message);
@@ -258,7 +264,11 @@ export class Hub {
   private sendDrops(client: Client): void {
     if (client.dropIndex >= this.drops.end) return;
     const { drops, next } = this.drops.due(client.dropIndex, client.sentSeq ?? 0);
-    for (const drop of drops) client.ws.send(gapMessage(drop, 'dropped'));
+    for (const drop of drops) {
+      client.ws.send(gapMessage(drop, drop.reason ?? 'dropped'));
+      // No record of a skipped range will come: the client stands at its end, so the next range is due too.
+      if (drop.reason === 'skipped') client.sentSeq = Math.max(client.sentSeq ?? 0, drop.to);
+    }
     client.dropIndex = next;
   }
 

@@ -43,6 +43,8 @@ export type ToHub =
     }
   | { t: 'checkpoint'; message: CheckpointMessage }
   | { t: 'dropped'; from: number; to: number; count: number }
+  /** Records the logger sent on to the session file but not to the hub, which was too far behind. */
+  | { t: 'skipped'; from: number; to: number; count: number }
   | {
       t: 'end';
       message: EndMessage;

@@ -101,6 +101,9 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
       case 'dropped':
         hub.noteDropped(message.from, message.to, message.count);
         break;
+      case 'skipped':
+        hub.noteSkipped(message.from, message.to, message.count);
+        break;
       case 'end':
         void end(message.message, message.lingerMs);
         break;

@@ -18,6 +18,14 @@ const WORKER_URL = new URL('../server/worker.js', import.meta.url);
 export const TAB_REUSE_WAIT_MS = 1500;
 
 /**
+ * Characters of records the hub may be behind before the dashboard is passed
+ * over (see `DashboardSink.write`). Larger than the session recorder's bound:
+ * a burst the page can show late is better than one it never shows, and the
+ * batches wait outside the JavaScript heap.
+ */
+export const MAX_HUB_BACKLOG_CHARS = 4 * MAX_IN_FLIGHT_CHARS;
+
+/**
  * The dashboard as a sink: starts the hub worker, hands it batches the logger
  * already serialized, prints the URL and opens the browser once.
  */
@@ -36,9 +44,12 @@ export class DashboardSink implements Sink {
   private posted = 0;
   /** Characters of records posted to the hub (`PackedRecords.chars`), likewise. */
   private postedChars = 0;
+  /** True when a session file records everything, so that the dashboard may be passed over. */
+  private readonly recorded: boolean;
 
   constructor(config: ResolvedConfig, session: SessionInfo) {
     this.linger = config.linger;
+    this.recorded = config.sessionDir !== false;
     const options: HubOptions = {
       host: config.host,
       port: config.port,
@@ -123,8 +134,21 @@ export class DashboardSink implements Sink {
     if (!this.failed) this.worker.postMessage(message);
   }
 
+  /**
+   * Hands a batch to the hub. When the hub is more than
+   * `MAX_HUB_BACKLOG_CHARS` behind and a session file records everything,
+   * the batch is passed over instead, so that a dashboard that cannot keep up
+   * never holds up the program or the file; tabs get a `skipped` gap for it.
+   * Without a session file the dashboard is the only record, and it holds the
+   * logger back instead (see `busy`).
+   */
   write(batch: Batch): void {
     if (this.failed) return;
+    if (this.recorded && this.behind()) {
+      // A note is a few bytes: the hub learns of the gap at once, in order with the batches around it.
+      this.post({ t: 'skipped', from: batch.firstSeq, to: batch.lastSeq, count: batch.count });
+      return;
+    }
     this.posted = (this.posted + batch.count) | 0;
     this.postedChars = (this.postedChars + batch.packed.chars) | 0;
     this.post({
@@ -141,9 +165,13 @@ export class DashboardSink implements Sink {
     return (this.posted - Atomics.load(this.progress, PROGRESS.taken)) | 0;
   }
 
-  /** True while the hub thread is more than `MAX_IN_FLIGHT_CHARS` behind. */
+  private behind(): boolean {
+    return ((this.postedChars - Atomics.load(this.progress, PROGRESS.chars)) | 0) > MAX_HUB_BACKLOG_CHARS;
+  }
+
+  /** True while the hub is too far behind, when there is no session file to pass it over for. */
   busy(): boolean {
-    return !this.failed && ((this.postedChars - Atomics.load(this.progress, PROGRESS.chars)) | 0) > MAX_IN_FLIGHT_CHARS;
+    return !this.failed && !this.recorded && this.behind();
   }
 
   /** Blocks until the hub has taken in every record written; false after `timeoutMs`. */

@@ -13,8 +13,6 @@ import type { PackedRecords } from '../core/packed.js';
 declare const require: (id: string) => unknown;
 /** `formatPacked` from `../core/packed.ts`, put in front of this body by the source that starts the thread. */
 declare const formatPacked: (packed: PackedRecords) => string;
-/** `lowerThreadPriority` from `../core/priority.ts`, likewise. */
-declare const lowerThreadPriority: typeof import('../core/priority.js').lowerThreadPriority;
 
 /** Indexes into the shared `Int32Array`. */
 export const SLOT = { state: 0, batches: 1, chars: 2, errors: 3 } as const;
@@ -24,8 +22,6 @@ export const STATE = { starting: 0, open: 1, failed: 2 } as const;
 /** What the recorder thread is started with. */
 export interface SessionWorkerData {
   sab: SharedArrayBuffer;
-  /** Steps to lower this thread's priority by (see `BACKGROUND_NICE`). */
-  nice: number;
   file: string;
   header: string;
   keepSessions: number;
@@ -37,7 +33,6 @@ export function sessionWorkerMain(): void {
   const path = require('node:path') as typeof import('node:path');
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const data = workerData as SessionWorkerData;
-  lowerThreadPriority(fs, require('node:os') as typeof import('node:os'), data.nice);
   const slots = new Int32Array(data.sab);
   let fd = -1;
   try {

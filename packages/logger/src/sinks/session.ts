@@ -4,7 +4,6 @@ import { Worker } from 'node:worker_threads';
 import type { CheckpointMessage, EndMessage, SessionInfo } from '@pulselog/shared';
 import type { ResolvedConfig } from '../config.js';
 import { formatPacked, type PackedRecords } from '../core/packed.js';
-import { BACKGROUND_NICE, lowerThreadPriority } from '../core/priority.js';
 import { type SessionWorkerData, SLOT, STATE, sessionWorkerMain } from './session-worker.js';
 import { type Batch, MAX_IN_FLIGHT_CHARS, type Sink } from './sink.js';
 
@@ -18,7 +17,6 @@ export const SESSION_FORMAT = 1;
 const WORKER_SOURCE = [
   'var __name = (f) => f;',
   `var formatPacked = ${formatPacked.toString()};`,
-  `var lowerThreadPriority = ${lowerThreadPriority.toString()};`,
   `(${sessionWorkerMain.toString()})();`,
 ].join('\n');
 
@@ -60,7 +58,6 @@ export class SessionSink implements Sink {
     const header = `${JSON.stringify({ type: 'session', format: SESSION_FORMAT, session })}\n`;
     const workerData: SessionWorkerData = {
       sab,
-      nice: BACKGROUND_NICE,
       file: this.file,
       header,
       keepSessions: config.keepSessions,
