@@ -5,6 +5,11 @@ import { chunk, connect, startTestHub, type TestClient, type TestHub } from './t
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const gaps = (client: TestClient) => client.messages.filter((m): m is GapMessage => m.type === 'gap');
+/** A client's batches and gaps in the order they came: `batch <first seq>`, `gap <from>-<to> <reason>`. */
+const stream = (client: TestClient) =>
+  client.messages
+    .filter((m) => m.type === 'batch' || m.type === 'gap')
+    .map((m) => (m.type === 'gap' ? `gap ${m.from}-${m.to} ${m.reason}` : `batch ${m.records[0]?.seq}`));
 
 describe('Hub', () => {
   let t: TestHub;
@@ -110,10 +115,7 @@ describe('Hub', () => {
     const late = connect(t.origin);
     for (const client of [live, late]) {
       await client.until(() => client.seqs.length === 150);
-      const kinds = client.messages
-        .filter((m) => m.type === 'batch' || m.type === 'gap')
-        .map((m) => (m.type === 'gap' ? `gap ${m.from}-${m.to} ${m.reason}` : `batch ${m.records[0]?.seq}`));
-      expect(kinds).toEqual(['batch 1', 'gap 101-150 dropped', 'batch 151']);
+      expect(stream(client)).toEqual(['batch 1', 'gap 101-150 dropped', 'batch 151']);
     }
     expect(t.hub.stats().dropped).toBe(50);
   });
@@ -133,10 +135,7 @@ describe('Hub', () => {
     const late = connect(t.origin);
     for (const client of [live, late]) {
       await client.until(() => gaps(client).length === 5);
-      const kinds = client.messages
-        .filter((m) => m.type === 'batch' || m.type === 'gap')
-        .map((m) => (m.type === 'gap' ? `gap ${m.from}-${m.to} ${m.reason}` : `batch ${m.records[0]?.seq}`));
-      expect(kinds).toEqual([
+      expect(stream(client)).toEqual([
         'batch 1',
         'gap 101-200 skipped',
         'gap 201-300 skipped',
