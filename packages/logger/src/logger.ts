@@ -179,9 +179,7 @@ export class Logger {
     // record is being encoded gets the earlier number, so each queue stays in order.
     const seq = ++core.seq;
     queue.push(tail, seq, time);
-    if (!queue.listed) core.listQueue(queue);
-    core.pendingChars += tail.length;
-    if (++core.pending >= core.drainAt || core.pendingChars >= core.drainAtChars) core.drainFromHotPath();
+    core.queued(queue, tail.length);
   }
 
   /**
@@ -216,10 +214,7 @@ export class Logger {
     const time = now();
     const seq = ++core.seq;
     const queue = state.queue;
-    const size = queue.pushTemplate(template, seq, time);
-    if (!queue.listed) core.listQueue(queue);
-    core.pendingChars += size;
-    if (++core.pending >= core.drainAt || core.pendingChars >= core.drainAtChars) core.drainFromHotPath();
+    core.queued(queue, queue.pushTemplate(template, seq, time));
     return QUEUED;
   }
 

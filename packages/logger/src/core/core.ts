@@ -140,14 +140,21 @@ export class Core implements ExitParticipant {
     this.timer.unref();
   }
 
-  /** Puts a queue with a fresh record on the active list (called when it was not on it). */
-  listQueue(queue: ContextQueue): void {
-    queue.listed = true;
-    this.active.push(queue);
+  /**
+   * Counts a record of `size` just queued in `queue`, and moves full batches
+   * on from the hot path once `drainAt` records or `drainAtChars` are waiting.
+   */
+  queued(queue: ContextQueue, size: number): void {
+    if (!queue.listed) {
+      queue.listed = true;
+      this.active.push(queue);
+    }
+    this.pendingChars += size;
+    if (++this.pending >= this.drainAt || this.pendingChars >= this.drainAtChars) this.drainFromHotPath();
   }
 
   /** The hot path reached `drainAt`: move full batches on, or wait for the next batch's worth if sinks are busy. */
-  drainFromHotPath(): void {
+  private drainFromHotPath(): void {
     this.drain(false);
     this.drainAt = this.pending + BATCH_SIZE;
     this.drainAtChars = this.pendingChars + BATCH_CHARS;
