@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { LevelName, SerializedError } from '@pulselog/shared';
-import { captured, KIND, makeTemplate, matches, type Template } from './core/template.js';
+import { captured, captureFields, KIND, matches, Template } from './core/template.js';
 import { DEFAULT_LIMITS, safeString, toJsonSafe, truncate } from './serialize.js';
 
 /**
@@ -74,48 +74,14 @@ function keyPrefix(key: string, position: number): string {
   return text;
 }
 
-/**
- * JSON text of a plain object whose values are all short strings, finite
- * numbers, booleans or null: the usual shape of log fields. Written by hand,
- * which is about twice as fast as `JSON.stringify` for such objects; returns
- * `undefined` at the first value of any other kind.
- */
-function encodeFlat(fields: Record<string, unknown>): string | undefined {
-  let out = '';
-  let keys = 0;
-  for (const key in fields) {
-    if (++keys > DEFAULT_LIMITS.maxKeys) return undefined;
-    const v = fields[key];
-    let text: string;
-    switch (typeof v) {
-      case 'number':
-        if (!Number.isFinite(v)) return undefined;
-        text = `${v}`;
-        break;
-      case 'string':
-        if (v.length > DEFAULT_LIMITS.maxStringLength) return undefined;
-        text = NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
-        break;
-      case 'boolean':
-        text = v ? 'true' : 'false';
-        break;
-      default:
-        if (v !== null) return undefined;
-        text = 'null';
-    }
-    out += keyPrefix(key, keys - 1) + text;
-  }
-  return keys === 0 ? '{}' : `${out}}`;
-}
-
 /** JSON object text of a fields object: exact for plain data, made safe otherwise, never anything but an object. */
 export function encodeFields(fields: unknown): string {
   let safe: unknown = fields;
   try {
     if (typeof fields === 'object' && fields !== null && !Array.isArray(fields)) {
       if (Object.getPrototypeOf(fields) === Object.prototype) {
-        const flat = encodeFlat(fields as Record<string, unknown>);
-        if (flat !== undefined) return flat;
+        // Flat fields, the usual kind, are written by hand: about twice as fast as `JSON.stringify`.
+        if (captureFields(fields, undefined)) return capturedJson();
         if (isPlainJson(fields, 0)) return JSON.stringify(fields);
       }
       safe = toJsonSafe(fields);
@@ -238,6 +204,11 @@ function errorJson(err: SerializedError): string {
   return lastErrJson;
 }
 
+/** `,"tag":…` of a tail. */
+function tagText(tag: string): string {
+  return `,"tag":${JSON.stringify(tag)}`;
+}
+
 /** The rest of a tail after its level and message. */
 function tailAfter(
   start: string,
@@ -248,7 +219,7 @@ function tailAfter(
 ): string {
   let tail = start;
   if (fieldsJson !== undefined && fieldsJson !== '{}') tail += `,"fields":${fieldsJson}`;
-  if (tag !== undefined) tail += `,"tag":${JSON.stringify(tag)}`;
+  if (tag !== undefined) tail += tagText(tag);
   if (kind !== undefined) tail += `,"kind":"${kind}"`;
   if (err !== undefined) tail += `,"err":${errorJson(err)}`;
   return `${tail}}`;
@@ -311,8 +282,7 @@ export function templateFor(
     variants++;
   }
   if (template === undefined) {
-    const tagText = tag === undefined ? '' : `,"tag":${JSON.stringify(tag)}`;
-    template = makeTemplate(level, msg, tag, prefix, LEVEL_TEXT[level] + encodeMessage(msg), tagText);
+    template = makeTemplate(level, msg, tag, prefix);
     template.next = first ?? undefined;
     // The oldest variant goes: contexts come and go, each with its own.
     if (variants >= MAX_VARIANTS) {
@@ -326,10 +296,10 @@ export function templateFor(
   return template;
 }
 
-/** JSON object text of the fields `captureFields` just read (`undefined` for none), as `encodeFields` writes it. */
-export function capturedJson(): string | undefined {
+/** JSON object text of the fields `captureFields` just read. */
+export function capturedJson(): string {
   const c = captured;
-  if (c.count === 0) return undefined;
+  if (c.count === 0) return '{}';
   let out = '';
   let num = 0;
   let str = 0;
@@ -353,4 +323,30 @@ export function capturedJson(): string | undefined {
     out += keyPrefix(c.keys[p] as string, p) + text;
   }
   return `${out}}`;
+}
+
+/**
+ * A template for the captured fields, written as `encodeTail` would write
+ * the same record; `prefix` is the JSON object text of bindings and context
+ * fields that come before the call's own fields.
+ */
+function makeTemplate(level: LevelName, msg: string, tag: string | undefined, prefix: string | undefined): Template {
+  const start = LEVEL_TEXT[level] + encodeMessage(msg);
+  const n = captured.count;
+  const keys = captured.keys.slice(0, n);
+  const kinds = String.fromCharCode(...captured.kinds.slice(0, n));
+  const pieces: string[] = [];
+  const end = `${tag === undefined ? '' : tagText(tag)}}`;
+  const open = prefix === undefined || prefix === '{}' ? '' : prefix.slice(0, -1);
+  if (n === 0) {
+    pieces.push(open === '' ? start + end : `${start},"fields":${open}}${end}`);
+  } else {
+    for (let p = 0; p < n; p++) {
+      const key = keyText(keys[p] as string);
+      if (p > 0) pieces.push(`,${key}`);
+      else pieces.push(open === '' ? `${start},"fields":{${key}` : `${start},"fields":${open},${key}`);
+    }
+    pieces.push(`}${end}`);
+  }
+  return new Template(level, msg, tag, prefix, keys, kinds, pieces);
 }

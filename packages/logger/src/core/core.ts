@@ -17,7 +17,7 @@ import { ContextQueue } from './queue.js';
 /** Records per batch; a full batch leaves from the hot path without waiting for the timer. */
 export const BATCH_SIZE = 1024;
 /**
- * Characters of line tails per batch. Big records (stacks, nested objects) fill a batch
+ * Characters per batch (see `Taken.chars`). Big records (stacks, nested objects) fill a batch
  * sooner: a batch string stays small enough for V8's young generation, where
  * it costs little to collect, instead of landing in large-object space.
  */
@@ -67,7 +67,7 @@ export class Core implements ExitParticipant {
   seq = 0;
   /** Records waiting across all queues. */
   pending = 0;
-  /** Characters of line tails waiting across all queues (approximately: evictions do not subtract). */
+  /** Characters waiting across all queues, counted as `Taken.chars` (approximately: evictions do not subtract). */
   pendingChars = 0;
   /** `pending` at which the hot path drains next. */
   drainAt = BATCH_SIZE;

@@ -29,7 +29,7 @@ export class Template {
    */
   readonly chars: number;
   readonly text: string;
-  /** The level, message, tag and fields prefix this template was made for (compared by identity). */
+  /** The level, message, tag and fields prefix this template was made for. */
   readonly level: LevelName;
   readonly msg: string;
   readonly tag: string | undefined;
@@ -170,37 +170,4 @@ export function matches(
     if (keys[p] !== captured.keys[p] || kinds.charCodeAt(p) !== captured.kinds[p]) return false;
   }
   return true;
-}
-
-/**
- * The template for the captured fields. `start` is the tail's beginning
- * (`,"level":…,"msg":…`), `prefix` the JSON object text of bindings and
- * context fields that come before the call's own fields, `tagText` the
- * `,"tag":…` part or ''.
- */
-export function makeTemplate(
-  level: LevelName,
-  msg: string,
-  tag: string | undefined,
-  prefix: string | undefined,
-  start: string,
-  tagText: string,
-): Template {
-  const n = captured.count;
-  const keys = captured.keys.slice(0, n);
-  const kinds = String.fromCharCode(...captured.kinds.slice(0, n));
-  const pieces: string[] = [];
-  const end = `${tagText}}`;
-  const open = prefix === undefined || prefix === '{}' ? '' : prefix.slice(0, -1);
-  if (n === 0) {
-    pieces.push(open === '' ? start + end : `${start},"fields":${open}}${end}`);
-  } else {
-    for (let p = 0; p < n; p++) {
-      const keyText = `${JSON.stringify(keys[p])}:`;
-      if (p > 0) pieces.push(`,${keyText}`);
-      else pieces.push(open === '' ? `${start},"fields":{${keyText}` : `${start},"fields":${open},${keyText}`);
-    }
-    pieces.push(`}${end}`);
-  }
-  return new Template(level, msg, tag, prefix, keys, kinds, pieces);
 }

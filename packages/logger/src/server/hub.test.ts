@@ -4,6 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chunk, connect, startTestHub, type TestClient, type TestHub } from './test-support.js';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+/** A client that has connected and subscribed, so that what the hub gets next reaches it live. */
+async function subscribed(hub: TestHub): Promise<TestClient> {
+  const client = connect(hub.origin);
+  await client.until(() => client.messages.length > 0);
+  await new Promise((r) => setTimeout(r, 50));
+  return client;
+}
 const gaps = (client: TestClient) => client.messages.filter((m): m is GapMessage => m.type === 'gap');
 /** A client's batches and gaps in the order they came: `batch <first seq>`, `gap <from>-<to> <reason>`. */
 const stream = (client: TestClient) =>
@@ -106,9 +113,7 @@ describe('Hub', () => {
   });
 
   it('tells live and late clients of dropped records at their place in the stream', async () => {
-    const live = connect(t.origin);
-    await live.until(() => live.messages.length > 0);
-    await new Promise((r) => setTimeout(r, 50));
+    const live = await subscribed(t);
     t.hub.append(chunk(1, 100));
     t.hub.noteDropped(101, 150, 50);
     t.hub.append(chunk(151, 200));
@@ -121,9 +126,7 @@ describe('Hub', () => {
   });
 
   it('tells clients of skipped runs, back to back and at the end, without counting them as dropped', async () => {
-    const live = connect(t.origin);
-    await live.until(() => live.messages.length > 0);
-    await new Promise((r) => setTimeout(r, 50));
+    const live = await subscribed(t);
     t.hub.append(chunk(1, 100));
     // The dashboard was passed over for three batches in a row, then caught up, then again at the end.
     t.hub.noteSkipped(101, 200, 100);
@@ -150,9 +153,7 @@ describe('Hub', () => {
   });
 
   it('gives a held-back client only the latest state of each checkpoint once it catches up', async () => {
-    const client = connect(t.origin);
-    await client.until(() => client.messages.length > 0);
-    await new Promise((r) => setTimeout(r, 50));
+    const client = await subscribed(t);
     (client.ws as unknown as { _socket: Socket })._socket.pause();
     for (let i = 0; i < 300; i++) t.hub.append(chunk(i * 1000 + 1, i * 1000 + 1000));
     expect(t.hub.stats().paused).toBe(1);
