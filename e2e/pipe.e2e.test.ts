@@ -8,15 +8,26 @@ import { type RunningScript, runScript } from './support/script.js';
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const LEVELS = ['debug', 'info', 'warning', 'error', 'critical'];
 
-/** True when rows cover the list's viewport, top to bottom: a virtualized list has drawn its window. */
+/**
+ * True when rows cover the list's viewport, top to bottom, with no hole
+ * between them and consecutive seqs: a virtualized list has drawn the window
+ * for where it is scrolled now, not the one before.
+ */
 function rowsCoverViewport(page: Page): Promise<boolean> {
   return page.getByTestId('record-list').evaluate((el) => {
     const view = el.getBoundingClientRect();
-    const rows = [...el.querySelectorAll('[data-seq]')].map((row) => row.getBoundingClientRect());
-    if (rows.length === 0) return false;
-    const top = Math.min(...rows.map((r) => r.top));
-    const bottom = Math.max(...rows.map((r) => r.bottom));
-    return top <= view.top + 1 && (bottom >= view.bottom - 1 || el.scrollTop + el.clientHeight >= el.scrollHeight - 1);
+    const rows = [...el.querySelectorAll('[data-seq]')]
+      .map((row) => ({ seq: Number(row.getAttribute('data-seq')), rect: row.getBoundingClientRect() }))
+      .filter(({ rect }) => rect.bottom > view.top + 1 && rect.top < view.bottom - 1)
+      .sort((a, b) => a.rect.top - b.rect.top);
+    const first = rows[0];
+    const last = rows.at(-1);
+    if (first === undefined || last === undefined || first.rect.top > view.top + 1) return false;
+    for (let i = 1; i < rows.length; i++) {
+      const [a, b] = [rows[i - 1], rows[i]] as [(typeof rows)[0], (typeof rows)[0]];
+      if (b.rect.top > a.rect.bottom + 1 || b.seq !== a.seq + 1) return false;
+    }
+    return last.rect.bottom >= view.bottom - 1 || el.scrollTop + el.clientHeight >= el.scrollHeight - 1;
   });
 }
 
