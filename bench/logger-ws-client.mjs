@@ -30,8 +30,14 @@ const check = () => {
     ws.close();
   }
 };
+/** First line of a batch in the lines form (`LINES_HEAD` in @pulselog/shared): parsed as one array, as the page does. */
+const LINES_HEAD = '{"type":"lines"}\n';
+const parse = (text) =>
+  text.startsWith(LINES_HEAD)
+    ? { type: 'batch', records: JSON.parse(`[${text.slice(LINES_HEAD.length, -1).replaceAll('\n', ',')}]`) }
+    : JSON.parse(text);
 ws.on('message', (raw) => {
-  const message = JSON.parse(raw.toString());
+  const message = parse(raw.toString());
   if (message.type === 'hello') {
     ws.send(JSON.stringify({ type: 'resume', lastSeq: 0 }));
     console.log(JSON.stringify({ t: 'ready' }));

@@ -1,4 +1,4 @@
-import type { GapMessage, HubStats, ServerMessage } from '@pulselog/shared';
+import { type GapMessage, type HubStats, parseServerMessage, type ServerMessage } from '@pulselog/shared';
 import WebSocket from 'ws';
 
 /** The parts of a printed dashboard URL a raw client needs. */
@@ -71,7 +71,9 @@ export function rawClient(address: DashboardAddress): RawClient {
   };
   ws.on('error', () => {});
   ws.on('message', (data) => {
-    const message = JSON.parse(data.toString()) as ServerMessage;
+    const parsed = parseServerMessage(data.toString());
+    if (!parsed.ok) throw new Error(`the server sent a malformed message: ${parsed.reason}`);
+    const message = parsed.value;
     if (message.type === 'batch') {
       for (const record of message.records) {
         if (record.seq <= client.lastSeq) client.disorder++;

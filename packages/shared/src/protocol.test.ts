@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CLIENT_MESSAGE_BYTES, parseClientMessage, parseServerMessage } from './protocol.js';
+import { LINES_HEAD, MAX_CLIENT_MESSAGE_BYTES, parseClientMessage, parseServerMessage } from './protocol.js';
 
 describe('parseClientMessage', () => {
   it('accepts a resume with a session id and a last sequence number', () => {
@@ -44,6 +44,31 @@ describe('parseServerMessage', () => {
   it('refuses a batch holding a record with an unknown level', () => {
     const raw = JSON.stringify({ type: 'batch', records: [{ seq: 1, ts: 1, level: 'loud', msg: 'hi' }] });
     expect(parseServerMessage(raw)).toEqual({ ok: false, reason: 'malformed batch' });
+  });
+
+  it('reads a batch in the lines form as a batch', () => {
+    const records = [
+      { seq: 7, ts: 1.5, level: 'info', msg: 'line one\nstill one', fields: { a: 1 } },
+      { seq: 8, ts: 2, level: 'error', msg: 'two', tag: 't' },
+    ];
+    const raw = `${LINES_HEAD}${records.map((r) => `${JSON.stringify(r)}\n`).join('')}`;
+    expect(parseServerMessage(raw)).toEqual({ ok: true, value: { type: 'batch', records } });
+    expect(parseServerMessage(LINES_HEAD)).toEqual({ ok: true, value: { type: 'batch', records: [] } });
+  });
+
+  it('refuses a lines batch with a broken line or a record of the wrong shape', () => {
+    expect(parseServerMessage(`${LINES_HEAD}{"seq":1,"ts":1,"level":"info","msg":"a"}\n{"seq":2,\n`)).toEqual({
+      ok: false,
+      reason: 'invalid JSON',
+    });
+    expect(parseServerMessage(`${LINES_HEAD}{"seq":1,"ts":1,"level":"info","msg":"a"}\n\n`)).toEqual({
+      ok: false,
+      reason: 'invalid JSON',
+    });
+    expect(parseServerMessage(`${LINES_HEAD}{"seq":-1,"ts":1,"level":"info","msg":"a"}\n`)).toEqual({
+      ok: false,
+      reason: 'malformed batch',
+    });
   });
 
   it('checks gap and checkpoint messages', () => {

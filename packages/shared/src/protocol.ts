@@ -64,7 +64,16 @@ export interface HelloMessage {
   firstSeq?: number;
 }
 
-/** Records in ascending `seq` order. */
+/**
+ * First line of a batch in its lines form: the hub sends records as this
+ * line, then each record's JSON on a line of its own (each ending in `\n`),
+ * which is the text the session recorder writes to its file, so the hub
+ * passes it on without building it again. `parseServerMessage` returns such
+ * a message as a `batch`.
+ */
+export const LINES_HEAD = '{"type":"lines"}\n';
+
+/** Records in ascending `seq` order; on the wire as a JSON object, or in the lines form (`LINES_HEAD`). */
 export interface BatchMessage {
   type: 'batch';
   /** The records; a client never receives a record twice on one connection. */
@@ -234,15 +243,26 @@ function checkServerMessage(data: Record<string, unknown>): string | undefined {
   }
 }
 
-/** Parses a message from the dashboard server, checking its type and shape. */
+/** Parses a message from the dashboard server, checking its type and shape; a batch in the lines form comes back as a `batch`. */
 export function parseServerMessage(raw: string): ParseResult<ServerMessage> {
   let data: unknown;
   try {
-    data = JSON.parse(raw);
+    data = raw.startsWith(LINES_HEAD) ? { type: 'batch', records: parseLines(raw) } : JSON.parse(raw);
   } catch {
     return fail('invalid JSON');
   }
   if (!isObject(data)) return fail('message is not an object');
   const problem = checkServerMessage(data);
   return problem ? fail(problem) : { ok: true, value: data as unknown as ServerMessage };
+}
+
+/**
+ * The records of a batch in the lines form, parsed as one JSON array: one
+ * parse is much cheaper than one per line, and JSON text holds no raw
+ * newline, so every newline between records can become a comma.
+ */
+function parseLines(raw: string): unknown[] {
+  const end = raw.endsWith('\n') ? raw.length - 1 : raw.length;
+  if (end <= LINES_HEAD.length) return [];
+  return JSON.parse(`[${raw.slice(LINES_HEAD.length, end).replaceAll('\n', ',')}]`) as unknown[];
 }

@@ -98,14 +98,14 @@ export class Core implements ExitParticipant {
       versions: { pulselog: VERSION, node: process.version, protocol: PROTOCOL_VERSION },
     };
     this.root = { tag: undefined, fieldsJson: undefined, queue: new ContextQueue(config.queueSize, 'root') };
+    // The dashboard first: with a session file, its hub is fed by the recorder (see `DashboardSink`).
+    if (config.dashboard) this.dashboard = new DashboardSink(config, this.session);
     if (config.sessionDir !== false) {
-      this.recorder = new SessionSink(config, this.session);
+      this.recorder = new SessionSink(config, this.session, this.dashboard?.recorderFeed());
       this.sinks.push(this.recorder);
     }
-    if (config.dashboard) {
-      this.dashboard = new DashboardSink(config, this.session);
-      this.sinks.push(this.dashboard);
-    }
+    // After the recorder: at exit it has written (and passed on) everything before the dashboard ends.
+    if (this.dashboard) this.sinks.push(this.dashboard);
     this.sinks.push(...extraSinks);
     this.schedule(config.flushInterval);
     registerExit(this);

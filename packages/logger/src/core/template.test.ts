@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeFields, encodeTail, joinObjects } from '../encode.js';
 import { Logger } from '../logger.js';
-import { batchFrame, packedFrame } from '../server/replay.js';
+import { linesFrame, packedFrame } from '../server/replay.js';
 import { formatPacked } from './packed.js';
 import { MemorySink, testSetup } from './test-support.js';
 
@@ -141,7 +141,7 @@ describe('template records', () => {
     const batch = sink.batches.find((b) => b.packed.templates !== undefined);
     expect(batch).toBeDefined();
     if (batch === undefined) return;
-    expect(packedFrame(batch.packed).toString()).toBe(batchFrame(batch.lines).toString());
+    expect(packedFrame(batch.packed).toString()).toBe(linesFrame(batch.lines).toString());
     expect(formatPacked(batch.packed)).toBe(batch.lines);
     await log.shutdown();
   });

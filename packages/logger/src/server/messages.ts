@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { CheckpointMessage, EndMessage, HubStats, SessionInfo } from '@pulselog/shared';
 import type { PackedRecords } from '../core/packed.js';
 
@@ -21,17 +22,34 @@ export interface HubOptions {
   maxBytes: number;
   /**
    * Progress the logger's thread may read, or wait on, without the event loop:
-   * `Int32Array` slot `PROGRESS.taken` counts records the hub took in and slot
-   * `PROGRESS.chars` their characters (`PackedRecords.chars`) (both wrapping at 2^32),
-   * slot `PROGRESS.ended` becomes 1 once the hub has ended.
+   * `Int32Array` slot `PROGRESS.taken` counts records the hub took in (or
+   * heard were skipped), slot `PROGRESS.chars` their size: characters
+   * (`PackedRecords.chars`), or of lines from a `feed` (both wrapping
+   * at 2^32); slot `PROGRESS.ended` becomes 1 once the hub has ended.
    */
   progress?: SharedArrayBuffer;
+  /**
+   * When a session file is written: the port on which the session recorder
+   * passes on everything it writes (`FromRecorder`), in the file's order.
+   * Records, checkpoints and drop notes then come only this way; `ToHub`
+   * brings the end and the linger control.
+   */
+  feed?: MessagePort;
 }
+
+/** Messages from the session recorder's thread to the hub worker, in the order of the session file. */
+export type FromRecorder =
+  /** Records as their lines in the file, each ending in `\n`. */
+  | { t: 'lines'; lines: string; firstSeq: number; lastSeq: number; count: number }
+  /** Records written to the file but not passed on: the hub was too far behind (`RecorderFeed.maxBehind`). */
+  | { t: 'skipped'; from: number; to: number; count: number }
+  /** Any other line of the file, as written: a checkpoint change, a drop note, the end. */
+  | { t: 'line'; text: string };
 
 /** Slots of `HubOptions.progress`. */
 export const PROGRESS = { taken: 0, ended: 1, chars: 2 } as const;
 
-/** Messages from the logger's thread to the hub worker. */
+/** Messages from the logger's thread to the hub worker; with a `feed`, only `end` and `skip-linger`. */
 export type ToHub =
   | {
       t: 'records';
@@ -43,8 +61,6 @@ export type ToHub =
     }
   | { t: 'checkpoint'; message: CheckpointMessage }
   | { t: 'dropped'; from: number; to: number; count: number }
-  /** Records the logger sent on to the session file but not to the hub, which was too far behind. */
-  | { t: 'skipped'; from: number; to: number; count: number }
   | {
       t: 'end';
       message: EndMessage;

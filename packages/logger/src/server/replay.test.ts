@@ -1,5 +1,7 @@
+import { type BatchMessage, parseServerMessage } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
-import { batchFrame, frameAfter, ReplayBuffer, type ReplayItem } from './replay.js';
+import { formatPacked, type PackedRecords } from '../core/packed.js';
+import { frameAfter, linesFrame, packedFrame, ReplayBuffer, type ReplayItem } from './replay.js';
 
 function chunk(first: number, last: number, fields = '') {
   let lines = '';
@@ -7,7 +9,12 @@ function chunk(first: number, last: number, fields = '') {
   return { firstSeq: first, lastSeq: last, count: last - first + 1, lines };
 }
 
-const seqsOf = (frame: Buffer) => JSON.parse(frame.toString()).records.map((r: { seq: number }) => r.seq) as number[];
+function parse(frame: Buffer): BatchMessage {
+  const parsed = parseServerMessage(frame.toString());
+  if (!parsed.ok || parsed.value.type !== 'batch') throw new Error(`not a batch: ${frame.toString()}`);
+  return parsed.value;
+}
+const seqsOf = (frame: Buffer) => parse(frame).records.map((r) => r.seq);
 const seqs = (items: ReplayItem[]) => items.flatMap((item) => (item.kind === 'records' ? seqsOf(item.frame) : []));
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -48,7 +55,7 @@ describe('ReplayBuffer', () => {
 
 describe('frameAfter', () => {
   it('cuts a batch at a sequence number into a batch of its own', () => {
-    const frame = batchFrame(chunk(1, 5).lines);
+    const frame = linesFrame(chunk(1, 5).lines);
     expect(frameAfter(frame, 3)).toMatchObject({ count: 2 });
     expect(seqsOf((frameAfter(frame, 3) as { frame: Buffer }).frame)).toEqual([4, 5]);
     expect(frameAfter(frame, 0)?.count).toBe(5);
@@ -56,20 +63,30 @@ describe('frameAfter', () => {
   });
 
   it('is not fooled by fields named seq or by text that looks like a record', () => {
-    const frame = batchFrame(chunk(1, 5, ',"fields":{"seq":99,"note":"\\n{\\"seq\\":1}"}').lines);
+    const frame = linesFrame(chunk(1, 5, ',"fields":{"seq":99,"note":"\\n{\\"seq\\":1}"}').lines);
     expect(seqsOf((frameAfter(frame, 2) as { frame: Buffer }).frame)).toEqual([3, 4, 5]);
   });
 });
 
-describe('batchFrame', () => {
-  it('wraps JSON lines into a parseable batch', () => {
-    const message = JSON.parse(batchFrame(chunk(1, 3).lines).toString());
-    expect(message.type).toBe('batch');
-    expect(message.records.map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3]);
+describe('linesFrame', () => {
+  it('makes JSON lines into a batch in the lines form', () => {
+    const { lines } = chunk(1, 3);
+    expect(linesFrame(lines).toString()).toBe(`{"type":"lines"}\n${lines}`);
+    expect(seqsOf(linesFrame(lines))).toEqual([1, 2, 3]);
   });
 
   it('keeps non-ASCII text intact', () => {
     const lines = '{"seq":1,"ts":1,"level":"info","msg":"héllo ✓ 日本"}\n';
-    expect(JSON.parse(batchFrame(lines).toString()).records[0].msg).toBe('héllo ✓ 日本');
+    expect(parse(linesFrame(lines)).records[0]?.msg).toBe('héllo ✓ 日本');
+  });
+
+  it('frames packed records as the lines they stand for', () => {
+    const packed: PackedRecords = {
+      st: new Float64Array([1, 1700000000000.5, 2, 1700000000001.25]),
+      tails: ',"level":"info","msg":"a"}\n,"level":"warning","msg":"b"}',
+      chars: 60,
+    };
+    expect(packedFrame(packed)).toEqual(linesFrame(formatPacked(packed)));
+    expect(seqsOf(packedFrame(packed))).toEqual([1, 2]);
   });
 });

@@ -1,13 +1,17 @@
+import { LINES_HEAD } from '@pulselog/shared';
 import { formatPacked, type PackedRecords } from '../core/packed.js';
 
-/** A run of consecutive records as received from the logger: as JSON lines, or as its `batch` frame already. */
+/** A run of consecutive records as received from the logger: as JSON lines, or as its frame already. */
 export type Chunk = {
   firstSeq: number;
   lastSeq: number;
   count: number;
-} & ({ /** JSON lines, each ending in `\n`. */ lines: string } | { /** From `packedFrame`. */ frame: Buffer });
+} & (
+  | { /** JSON lines, each ending in `\n`. */ lines: string }
+  | { /** From `linesFrame` or `packedFrame`. */ frame: Buffer }
+);
 
-/** A chunk as the buffer keeps it: its `batch` message, encoded once for every client. */
+/** A chunk as the buffer keeps it: its message, encoded once for every client. */
 interface Stored {
   firstSeq: number;
   lastSeq: number;
@@ -19,7 +23,7 @@ interface Stored {
 export type ReplayItem =
   | {
       kind: 'records';
-      /** A complete `batch` message, UTF-8, to send as a text frame. */
+      /** A complete batch in the lines form (`LINES_HEAD`), UTF-8, to send as a text frame. */
       frame: Buffer;
       /** Number of records in it. */
       count: number;
@@ -29,22 +33,20 @@ export type ReplayItem =
 
 const NEWLINE = 0x0a;
 const OPEN_BRACE = 0x7b;
-const FRAME_HEAD = '{"type":"batch","records":[\n';
-const FRAME_HEAD_BYTES = Buffer.from(FRAME_HEAD);
+const LINES_HEAD_BYTES = Buffer.from(LINES_HEAD);
 
-/**
- * Wraps JSON lines into a `batch` message without parsing them. Records stay
- * one to a line (`,\n` between them is valid JSON), so a reader resuming in
- * the middle of a chunk can still find where each record starts.
- */
-export function batchFrame(lines: string): Buffer {
-  const body = lines.endsWith('\n') ? lines.slice(0, -1) : lines;
-  return Buffer.from(`${FRAME_HEAD}${body.replaceAll('\n', ',\n')}\n]}`);
+/** A batch in the lines form: `LINES_HEAD`, then the JSON lines as they are. */
+export function linesFrame(lines: string): Buffer {
+  // Sized first and written once: a large batch is neither joined to the head nor copied again.
+  const frame = Buffer.allocUnsafeSlow(LINES_HEAD_BYTES.length + Buffer.byteLength(lines));
+  LINES_HEAD_BYTES.copy(frame);
+  frame.write(lines, LINES_HEAD_BYTES.length);
+  return frame;
 }
 
-/** The `batch` message of packed records (see `formatPacked`), the same as `batchFrame` of their lines. */
+/** The batch of packed records (see `formatPacked`), the same as `linesFrame` of their lines. */
 export function packedFrame(packed: PackedRecords): Buffer {
-  return Buffer.from(formatPacked(packed, ',\n', FRAME_HEAD, '\n]}'));
+  return Buffer.from(formatPacked(packed, '\n', LINES_HEAD));
 }
 
 /**
@@ -54,7 +56,7 @@ export function packedFrame(packed: PackedRecords): Buffer {
 export function frameAfter(frame: Buffer, seq: number): { frame: Buffer; count: number } | undefined {
   let start = -1;
   let count = 0;
-  // Each record line starts right after a newline with `{"seq":N,`; the last line is `]}`.
+  // Each record line starts right after a newline with `{"seq":N,`; the head line ends in the first newline.
   for (let pos = frame.indexOf(NEWLINE); pos >= 0; pos = frame.indexOf(NEWLINE, pos + 1)) {
     if (frame[pos + 1] !== OPEN_BRACE) continue;
     if (start < 0) {
@@ -65,14 +67,14 @@ export function frameAfter(frame: Buffer, seq: number): { frame: Buffer; count: 
     count++;
   }
   if (start < 0) return undefined;
-  return { frame: Buffer.concat([FRAME_HEAD_BYTES, frame.subarray(start)]), count };
+  return { frame: Buffer.concat([LINES_HEAD_BYTES, frame.subarray(start)]), count };
 }
 
 /**
  * The hub's bounded memory of recent records. Holds whole chunks, drops the
  * oldest first when either bound is passed, and answers "everything after
  * seq N" with the records still held plus an explicit gap for what is gone.
- * Chunks are kept as encoded `batch` messages: one encoding serves every
+ * Chunks are kept as encoded messages: one encoding serves every
  * client, and the bytes live outside the JavaScript heap.
  */
 export class ReplayBuffer {
@@ -96,7 +98,7 @@ export class ReplayBuffer {
       firstSeq: chunk.firstSeq,
       lastSeq: chunk.lastSeq,
       count: chunk.count,
-      frame: 'frame' in chunk ? chunk.frame : batchFrame(chunk.lines),
+      frame: 'frame' in chunk ? chunk.frame : linesFrame(chunk.lines),
     };
     this.chunks.push(stored);
     this.records += stored.count;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ServerMessage, type SessionInfo, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
+import { parseServerMessage, type ServerMessage, type SessionInfo, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
 import WebSocket from 'ws';
 import { Hub } from './hub.js';
 import type { HubOptions } from './messages.js';
@@ -93,7 +93,9 @@ export function connect(
   const messages: ServerMessage[] = [];
   const seqs: number[] = [];
   ws.on('message', (data) => {
-    const message = JSON.parse(data.toString()) as ServerMessage;
+    const parsed = parseServerMessage(data.toString());
+    if (!parsed.ok) throw new Error(`the server sent a malformed message: ${parsed.reason}`);
+    const message = parsed.value;
     messages.push(message);
     if (message.type === 'batch') for (const record of message.records) seqs.push(record.seq);
     if (message.type === 'hello' && options.resume !== null) {

@@ -4,10 +4,10 @@
  * while the logging program keeps its own thread busy.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EndMessage } from '@pulselog/shared';
+import type { CheckpointMessage, EndMessage } from '@pulselog/shared';
 import { Hub } from './hub.js';
-import { type FromHub, type HubOptions, PROGRESS, type ToHub } from './messages.js';
-import { packedFrame } from './replay.js';
+import { type FromHub, type FromRecorder, type HubOptions, PROGRESS, type ToHub } from './messages.js';
+import { linesFrame, packedFrame } from './replay.js';
 import { type DashboardServer, startServer } from './server.js';
 
 const STATS_INTERVAL_MS = 1000;
@@ -17,6 +17,8 @@ const STATS_HEARTBEAT_MS = 10_000;
 const END_GRACE_MS = 2000;
 /** How often the linger wait looks whether a tab holds everything. */
 const LINGER_POLL_MS = 25;
+/** Longest the end waits for the session recorder to pass on the rest of the file. */
+const FEED_END_WAIT_MS = 10_000;
 
 async function main(port: NonNullable<typeof parentPort>, options: HubOptions): Promise<void> {
   const post = (message: FromHub) => port.postMessage(message);
@@ -25,6 +27,13 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
     if (!progress) return;
     Atomics.store(progress, PROGRESS.ended, 1);
     Atomics.notify(progress, PROGRESS.ended);
+  };
+  /** Counts records taken in (or passed over), for the logger's thread. */
+  const took = (count: number, size: number) => {
+    if (!progress) return;
+    Atomics.add(progress, PROGRESS.taken, count);
+    Atomics.add(progress, PROGRESS.chars, size);
+    Atomics.notify(progress, PROGRESS.taken);
   };
   const hub = new Hub(options.session, options.maxRecords, options.maxBytes, {
     subscribed: (clients) => post({ t: 'client', clients }),
@@ -54,8 +63,13 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
     }
   }, STATS_INTERVAL_MS);
   let skipLinger: (() => void) | undefined;
+  const fed = options.feed ? takeFeed(options.feed, hub, took) : Promise.resolve();
 
   const end = async (message: EndMessage, lingerMs: number) => {
+    // The records of the session come from the recorder, which may still be writing the last of them.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([fed, new Promise((resolve) => (timer = setTimeout(resolve, FEED_END_WAIT_MS)))]);
+    clearTimeout(timer);
     if (lingerMs > 0 && hub.lastSeq > 0 && !hub.someClientHasAll()) {
       post({ t: 'lingering', lingerMs });
       await new Promise<void>((resolve) => {
@@ -89,20 +103,13 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
           lastSeq: message.lastSeq,
           count: message.count,
         });
-        if (progress) {
-          Atomics.add(progress, PROGRESS.taken, message.count);
-          Atomics.add(progress, PROGRESS.chars, message.packed.chars);
-          Atomics.notify(progress, PROGRESS.taken);
-        }
+        took(message.count, message.packed.chars);
         break;
       case 'checkpoint':
         hub.checkpoint(message.message);
         break;
       case 'dropped':
         hub.noteDropped(message.from, message.to, message.count);
-        break;
-      case 'skipped':
-        hub.noteSkipped(message.from, message.to, message.count);
         break;
       case 'end':
         void end(message.message, message.lingerMs);
@@ -112,6 +119,55 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
         break;
     }
   });
+}
+
+/**
+ * Takes in what the session recorder passes on, in the file's order.
+ * Resolves once the end line has come, or the recorder is gone.
+ */
+function takeFeed(
+  feed: NonNullable<HubOptions['feed']>,
+  hub: Hub,
+  took: (count: number, size: number) => void,
+): Promise<void> {
+  return new Promise((resolve) => {
+    feed.on('close', () => resolve());
+    feed.on('message', (message: FromRecorder) => {
+      switch (message.t) {
+        case 'lines':
+          hub.append({
+            frame: linesFrame(message.lines),
+            firstSeq: message.firstSeq,
+            lastSeq: message.lastSeq,
+            count: message.count,
+          });
+          took(message.count, message.lines.length);
+          break;
+        case 'skipped':
+          hub.noteSkipped(message.from, message.to, message.count);
+          took(message.count, 0);
+          break;
+        case 'line':
+          if (takeLine(hub, message.text)) resolve();
+          break;
+      }
+    });
+  });
+}
+
+/** Takes in a line of the session file other than a record; true for the end line. */
+function takeLine(hub: Hub, text: string): boolean {
+  let line: { type?: unknown; reason?: unknown; from?: unknown; to?: unknown; count?: unknown };
+  try {
+    line = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (line.type === 'checkpoint') hub.checkpoint(line as CheckpointMessage);
+  else if (line.type === 'gap' && line.reason === 'dropped') {
+    hub.noteDropped(line.from as number, line.to as number, line.count as number);
+  }
+  return line.type === 'end';
 }
 
 /** Resolves once every client has everything, or after `graceMs`. */

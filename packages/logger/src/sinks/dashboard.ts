@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { CheckpointMessage, EndMessage, HubStats, SessionInfo } from '@pulselog/shared';
 import type { ResolvedConfig } from '../config.js';
 import { openBrowser, reasonNotToOpen } from '../open-browser.js';
 import { type FromHub, type HubOptions, PROGRESS, type ToHub } from '../server/messages.js';
 import { isLoopbackHost } from '../server/security.js';
 import { projectToken } from '../token.js';
+import type { RecorderFeed } from './session-worker.js';
 import { type Batch, MAX_IN_FLIGHT_CHARS, type Sink } from './sink.js';
 
 /** Built dashboard files, shipped inside this package's `dist/dashboard`. */
@@ -18,16 +19,18 @@ const WORKER_URL = new URL('../server/worker.js', import.meta.url);
 export const TAB_REUSE_WAIT_MS = 1500;
 
 /**
- * Characters of records the hub may be behind before the dashboard is passed
- * over (see `DashboardSink.write`). Larger than the session recorder's bound:
- * a burst the page can show late is better than one it never shows, and the
- * batches wait outside the JavaScript heap.
+ * Characters of records the hub may be behind before the session recorder
+ * passes the dashboard over (see `RecorderFeed.maxBehind`); the batches wait
+ * outside the JavaScript heap.
  */
-export const MAX_HUB_BACKLOG_CHARS = 4 * MAX_IN_FLIGHT_CHARS;
+export const MAX_HUB_BACKLOG_CHARS = MAX_IN_FLIGHT_CHARS;
 
 /**
- * The dashboard as a sink: starts the hub worker, hands it batches the logger
- * already serialized, prints the URL and opens the browser once.
+ * The dashboard as a sink: starts the hub worker, prints the URL and opens
+ * the browser once. When a session file is written, the hub takes records,
+ * checkpoints and drop notes from the session recorder's thread, as the text
+ * it wrote (`recorderFeed`): made once for the file and the tabs, and in the
+ * file's order. Without one, this sink hands the hub each batch itself.
  */
 export class DashboardSink implements Sink {
   readonly name = 'dashboard';
@@ -44,12 +47,23 @@ export class DashboardSink implements Sink {
   private posted = 0;
   /** Characters of records posted to the hub (`PackedRecords.chars`), likewise. */
   private postedChars = 0;
-  /** True when a session file records everything, so that the dashboard may be passed over. */
-  private readonly recorded: boolean;
+  /** The recorder's end of the channel the hub is fed by; undefined when this sink feeds the hub itself. */
+  private readonly feed: RecorderFeed | undefined;
 
   constructor(config: ResolvedConfig, session: SessionInfo) {
     this.linger = config.linger;
-    this.recorded = config.sessionDir !== false;
+    let hubFeed: MessageChannel['port2'] | undefined;
+    if (config.sessionDir !== false) {
+      const channel = new MessageChannel();
+      hubFeed = channel.port2;
+      this.feed = {
+        port: channel.port1,
+        progress: this.progress.buffer as SharedArrayBuffer,
+        takenSlot: PROGRESS.chars,
+        maxBehind: MAX_HUB_BACKLOG_CHARS,
+        maxFileBehind: MAX_IN_FLIGHT_CHARS / 2,
+      };
+    }
     const options: HubOptions = {
       host: config.host,
       port: config.port,
@@ -61,8 +75,10 @@ export class DashboardSink implements Sink {
       maxBytes: config.replayBytes,
       progress: this.progress.buffer as SharedArrayBuffer,
     };
+    if (hubFeed) options.feed = hubFeed;
     this.worker = new Worker(WORKER_URL, {
       workerData: options,
+      transferList: hubFeed ? [hubFeed] : [],
       name: 'pulselog-dashboard',
       resourceLimits: { maxOldGenerationSizeMb: hubHeapLimitMb(config.replayBytes) },
     });
@@ -135,21 +151,25 @@ export class DashboardSink implements Sink {
   }
 
   /**
-   * Hands a batch to the hub. When the hub is more than
-   * `MAX_HUB_BACKLOG_CHARS` behind and a session file records everything,
-   * the batch is passed over instead, so that a dashboard that cannot keep up
-   * never holds up the program or the file; tabs get a `skipped` gap for it.
+   * The session recorder's end of the channel that feeds the hub, for
+   * `SessionSink`; undefined without a session file. It is to be handed on
+   * once: the port moves to the recorder's thread.
+   */
+  recorderFeed(): RecorderFeed | undefined {
+    return this.feed;
+  }
+
+  /**
+   * Hands a batch to the hub; with a feed, only counts it, as the recorder
+   * passes it on (or passes the hub over while it is too far behind, so that
+   * a dashboard that cannot keep up never holds up the program or the file).
    * Without a session file the dashboard is the only record, and it holds the
    * logger back instead (see `busy`).
    */
   write(batch: Batch): void {
     if (this.failed) return;
-    if (this.recorded && this.behind()) {
-      // A note is a few bytes: the hub learns of the gap at once, in order with the batches around it.
-      this.post({ t: 'skipped', from: batch.firstSeq, to: batch.lastSeq, count: batch.count });
-      return;
-    }
     this.posted = (this.posted + batch.count) | 0;
+    if (this.feed) return;
     this.postedChars = (this.postedChars + batch.packed.chars) | 0;
     this.post({
       t: 'records',
@@ -171,7 +191,7 @@ export class DashboardSink implements Sink {
 
   /** True while the hub is too far behind, when there is no session file to pass it over for. */
   busy(): boolean {
-    return !this.failed && !this.recorded && this.behind();
+    return !this.failed && !this.feed && this.behind();
   }
 
   /** Blocks until the hub has taken in every record written; false after `timeoutMs`. */
@@ -198,11 +218,11 @@ export class DashboardSink implements Sink {
   }
 
   checkpoint(message: CheckpointMessage): void {
-    this.post({ t: 'checkpoint', message });
+    if (!this.feed) this.post({ t: 'checkpoint', message });
   }
 
   dropped(from: number, to: number, count: number): void {
-    this.post({ t: 'dropped', from, to, count });
+    if (!this.feed) this.post({ t: 'dropped', from, to, count });
   }
 
   /** The hub's latest counters, reported about once a second. */

@@ -8,16 +8,47 @@
  * synchronously with `Atomics.wait` at exit.
  */
 
+import type { MessagePort } from 'node:worker_threads';
 import type { PackedRecords } from '../core/packed.js';
 
 declare const require: (id: string) => unknown;
 /** `formatPacked` from `../core/packed.ts`, put in front of this body by the source that starts the thread. */
 declare const formatPacked: (packed: PackedRecords) => string;
 
-/** Indexes into the shared `Int32Array`. */
-export const SLOT = { state: 0, batches: 1, chars: 2, errors: 3 } as const;
+/**
+ * Indexes into the shared `Int32Array`: the thread's state, batches and
+ * characters written, write errors, and characters the logger handed over.
+ */
+export const SLOT = { state: 0, batches: 1, chars: 2, errors: 3, posted: 4 } as const;
 /** Values of the `state` slot. */
 export const STATE = { starting: 0, open: 1, failed: 2 } as const;
+
+/**
+ * Where the recorder passes on what it writes: the dashboard hub's thread,
+ * which then sends tabs the very text of the file instead of building it
+ * again (see `FromRecorder` in `../server/messages.ts`).
+ */
+export interface RecorderFeed {
+  /** The recorder's end of the channel to the hub. */
+  port: MessagePort;
+  /** The hub's progress counters (`HubOptions.progress`). */
+  progress: SharedArrayBuffer;
+  /** Slot of `progress` counting the characters of lines the hub took in. */
+  takenSlot: number;
+  /**
+   * Characters of lines the hub may be behind before records are passed over:
+   * they go on to the file, and the hub gets a `skipped` note instead, so a
+   * dashboard that cannot keep up never holds up the file or the program.
+   */
+  maxBehind: number;
+  /**
+   * Characters the file itself may be behind (handed over by the logger, not
+   * yet written) before the hub is passed over likewise: on a machine too
+   * busy for both, the file comes first, and the hub's share of the CPU goes
+   * to catching it up before the logger's queues fill.
+   */
+  maxFileBehind: number;
+}
 
 /** What the recorder thread is started with. */
 export interface SessionWorkerData {
@@ -25,9 +56,13 @@ export interface SessionWorkerData {
   file: string;
   header: string;
   keepSessions: number;
+  feed?: RecorderFeed;
 }
 
-/** Body of the recorder thread: opens the file, writes each message it receives, prunes old sessions. */
+/**
+ * Body of the recorder thread: opens the file, writes each message it
+ * receives (and passes it on to the hub, when there is a feed), prunes old sessions.
+ */
 export function sessionWorkerMain(): void {
   const fs = require('node:fs') as typeof import('node:fs');
   const path = require('node:path') as typeof import('node:path');
@@ -60,24 +95,55 @@ export function sessionWorkerMain(): void {
       // Pruning is housekeeping; a failure must not stop recording.
     }
   }
+  const feed = data.feed;
+  const hubTaken = feed ? new Int32Array(feed.progress) : undefined;
+  /** Characters of lines passed on to the hub, wrapping like its counter. */
+  let fed = 0;
+  const write = (text: string) => {
+    if (fd < 0) return;
+    try {
+      // A string goes to the file without a Buffer made for it: fewer allocations for the garbage collector to chase.
+      fs.writeSync(fd, text);
+    } catch {
+      Atomics.add(slots, 3, 1);
+    }
+  };
+  /** Passes written records on to the hub, or notes them skipped while it or the file is too far behind (and the file holds them). */
+  const forward = (st: Float64Array, lines: string) => {
+    if (!feed || !hubTaken) return;
+    const firstSeq = st[0] as number;
+    const lastSeq = st[st.length - 2] as number;
+    const count = st.length / 2;
+    const hubBehind = (fed - Atomics.load(hubTaken, feed.takenSlot)) | 0;
+    const fileBehind = (Atomics.load(slots, 4) - Atomics.load(slots, 2)) | 0;
+    if (fd >= 0 && (hubBehind > feed.maxBehind || fileBehind > feed.maxFileBehind)) {
+      feed.port.postMessage({ t: 'skipped', from: firstSeq, to: lastSeq, count });
+      return;
+    }
+    fed = (fed + lines.length) | 0;
+    feed.port.postMessage({ t: 'lines', lines, firstSeq, lastSeq, count });
+  };
   parentPort?.on('message', (message: string | PackedRecords | { t: 'close' }) => {
-    if (typeof message === 'string' || 'st' in message) {
-      // Records arrive packed; checkpoints, gaps and the end line as text.
-      const text = typeof message === 'string' ? message : formatPacked(message);
-      if (fd >= 0) {
-        try {
-          fs.writeSync(fd, text);
-        } catch {
-          Atomics.add(slots, 3, 1);
-        }
-      }
-      Atomics.add(slots, 2, typeof message === 'string' ? message.length : message.chars);
-      Atomics.add(slots, 1, 1);
-      Atomics.notify(slots, 1);
-    } else if (message.t === 'close') {
+    let chars: number;
+    if (typeof message === 'string') {
+      // Checkpoints, gaps and the end line arrive as text.
+      write(message);
+      feed?.port.postMessage({ t: 'line', text: message });
+      chars = message.length;
+    } else if ('st' in message) {
+      // Records arrive packed: made into text once, for the file and the hub alike.
+      const lines = formatPacked(message);
+      write(lines);
+      forward(message.st, lines);
+      chars = message.chars;
+    } else {
       if (fd >= 0) fs.closeSync(fd);
       fd = -1;
       parentPort?.postMessage({ t: 'closed' });
+      return;
     }
+    Atomics.add(slots, 2, chars);
+    Atomics.add(slots, 1, 1);
+    Atomics.notify(slots, 1);
   });
 }

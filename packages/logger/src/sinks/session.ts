@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { CheckpointMessage, EndMessage, SessionInfo } from '@pulselog/shared';
 import type { ResolvedConfig } from '../config.js';
 import { formatPacked, type PackedRecords } from '../core/packed.js';
-import { type SessionWorkerData, SLOT, STATE, sessionWorkerMain } from './session-worker.js';
+import { type RecorderFeed, type SessionWorkerData, SLOT, STATE, sessionWorkerMain } from './session-worker.js';
 import { type Batch, MAX_IN_FLIGHT_CHARS, type Sink } from './sink.js';
 
 /** Version of the session file layout, in its header line. */
@@ -39,6 +39,7 @@ export function sessionFilePath(dir: string, session: SessionInfo): string {
  * the logging thread never waits for the disk. The first line is a header
  * (`{"type":"session",...}`), then record lines (`{"seq":...}`), checkpoint
  * lines (`{"type":"checkpoint",...}`), gaps and a final `{"type":"end",...}`.
+ * With a feed, its thread passes all of it on to the dashboard's, in that order.
  */
 export class SessionSink implements Sink {
   readonly name = 'session';
@@ -51,9 +52,10 @@ export class SessionSink implements Sink {
   private ended = false;
   private terminated = false;
 
-  constructor(config: ResolvedConfig, session: SessionInfo) {
+  /** `feed`: where the recorder passes on what it writes (the dashboard's `recorderFeed`), if anywhere. */
+  constructor(config: ResolvedConfig, session: SessionInfo, feed?: RecorderFeed) {
     this.file = sessionFilePath(config.sessionDir as string, session);
-    const sab = new SharedArrayBuffer(16);
+    const sab = new SharedArrayBuffer(4 * (SLOT.posted + 1));
     this.slots = new Int32Array(sab);
     const header = `${JSON.stringify({ type: 'session', format: SESSION_FORMAT, session })}\n`;
     const workerData: SessionWorkerData = {
@@ -62,7 +64,13 @@ export class SessionSink implements Sink {
       header,
       keepSessions: config.keepSessions,
     };
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData, name: 'pulselog-session' });
+    if (feed) workerData.feed = feed;
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData,
+      transferList: feed ? [feed.port] : [],
+      name: 'pulselog-session',
+    });
     this.worker.on('message', (message: { t: string; message?: string }) => {
       if (message.t === 'error') process.stderr.write(`pulselog: session recording is off: ${message.message}\n`);
     });
@@ -82,6 +90,7 @@ export class SessionSink implements Sink {
     this.postedBatches++;
     const size = typeof message === 'string' ? message.length : message.chars;
     this.postedChars = (this.postedChars + size) | 0;
+    Atomics.store(this.slots, SLOT.posted, this.postedChars);
     this.worker.postMessage(message);
   }
 

@@ -1,0 +1,110 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import type { EndMessage, SessionInfo } from '@pulselog/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../config.js';
+import { RecordBatch } from '../core/packed.js';
+import type { FromRecorder } from '../server/messages.js';
+import { SessionSink } from './session.js';
+import type { RecorderFeed } from './session-worker.js';
+
+const session: SessionInfo = {
+  id: 'feed-1',
+  name: 'feed',
+  pid: 1,
+  host: 'here',
+  startedAt: 1_700_000_000_000,
+  versions: { pulselog: '0', node: process.version, protocol: 1 },
+};
+const end: EndMessage = { type: 'end', reason: 'shutdown', at: 1_700_000_001_000, lastSeq: 40 };
+
+/** Records `from..to` as the logging thread packs them; each line is 60 to 70 bytes. */
+function batch(from: number, to: number): RecordBatch {
+  const st: number[] = [];
+  const tails: string[] = [];
+  for (let seq = from; seq <= to; seq++) {
+    st.push(seq, 1_700_000_000_000 + seq + 0.25);
+    tails.push(`,"level":"info","msg":"record ${seq} ✓"}`);
+  }
+  const packed = { st: new Float64Array(st), tails: tails.join('\n'), chars: tails.join('\n').length + 40 * st.length };
+  return new RecordBatch(packed, from, to, to - from + 1);
+}
+
+/** A recorder fed into a channel this test reads, as the dashboard's hub would. */
+function fedRecorder(maxBehind: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'pulselog-feed-'));
+  const config = resolveConfig({ sessionDir: dir, dashboard: false }, { env: {}, cwd: dir });
+  const channel = new MessageChannel();
+  const progress = new SharedArrayBuffer(12);
+  const feed: RecorderFeed = { port: channel.port1, progress, takenSlot: 2, maxBehind, maxFileBehind: 1 << 30 };
+  const sink = new SessionSink(config, session, feed);
+  const received: FromRecorder[] = [];
+  channel.port2.on('message', (message: FromRecorder) => received.push(message));
+  const read = () => readFileSync(join(dir, readdirSync(dir)[0] as string), 'utf8');
+  closers.push(async () => {
+    channel.port2.close();
+    await sink.close(end, 5000);
+  });
+  return { sink, received, taken: new Int32Array(progress), read, port: channel.port2 };
+}
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
+describe('SessionSink with a feed', () => {
+  it('passes on what it writes, in the order of the file: records as the text of their lines', async () => {
+    const { sink, received, read } = fedRecorder(1 << 30);
+    sink.write(batch(1, 10));
+    sink.checkpoint({
+      type: 'checkpoint',
+      op: 'upsert',
+      checkpoint: { name: 'e1', ts: 5, status: 'DONE', data: { loss: 0.3 } },
+    });
+    sink.dropped(11, 20, 10);
+    sink.write(batch(21, 40));
+    sink.closeSync(end, 5000);
+    await until(() => received.length === 5);
+    const text = (message: FromRecorder) =>
+      message.t === 'lines' ? message.lines : message.t === 'line' ? message.text : '';
+    // The file is its header line, then exactly what was passed on.
+    const [header, ...rest] = read().split(/(?<=\n)/);
+    expect(JSON.parse(header as string)).toMatchObject({ type: 'session', session: { id: 'feed-1' } });
+    expect(received.map(text).join('')).toBe(rest.join(''));
+    expect(received.map((m) => (m.t === 'lines' ? `lines ${m.firstSeq}-${m.lastSeq} (${m.count})` : m.t))).toEqual([
+      'lines 1-10 (10)',
+      'line',
+      'line',
+      'lines 21-40 (20)',
+      'line',
+    ]);
+    expect(text(received[0] as FromRecorder)).toContain('"msg":"record 1 ✓"');
+  });
+
+  it('passes the hub over while it is too far behind, the file keeping every record, and resumes once it catches up', async () => {
+    const { sink, received, taken, read } = fedRecorder(1000);
+    for (let k = 0; k < 6; k++) sink.write(batch(k * 10 + 1, k * 10 + 10));
+    await until(() => received.length === 6);
+    // About 650 characters a batch: the second goes while the hub has taken nothing, the rest are passed over.
+    expect(received.map((m) => m.t)).toEqual(['lines', 'lines', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(received[2]).toEqual({ t: 'skipped', from: 21, to: 30, count: 10 });
+    const fed = received.reduce((n, m) => n + (m.t === 'lines' ? m.lines.length : 0), 0);
+    Atomics.store(taken, 2, fed);
+    sink.write(batch(61, 70));
+    await until(() => received.length === 7);
+    expect(received[6]).toMatchObject({ t: 'lines', firstSeq: 61, lastSeq: 70 });
+    const seqs = read()
+      .split('\n')
+      .filter((line) => line.startsWith('{"seq":'))
+      .map((line) => JSON.parse(line).seq);
+    expect(seqs).toEqual(Array.from({ length: 70 }, (_, i) => i + 1));
+  });
+});
