@@ -44,8 +44,9 @@ export interface RecorderFeed {
   /**
    * Characters the file itself may be behind (handed over by the logger, not
    * yet written) before the hub is passed over likewise: on a machine too
-   * busy for both, the file comes first, and the hub's share of the CPU goes
-   * to catching it up before the logger's queues fill.
+   * busy for both, the file comes first. At the recorder's own bound the
+   * logger starts keeping records in its queues, and the hub's share of the
+   * CPU then goes to catching the file up before those fill.
    */
   maxFileBehind: number;
 }
