@@ -109,7 +109,11 @@ export function sessionWorkerMain(): void {
       Atomics.add(slots, 3, 1);
     }
   };
-  /** Passes written records on to the hub, or notes them skipped while it or the file is too far behind (and the file holds them). */
+  /**
+   * Passes written records on to the hub, or notes them skipped while it or
+   * the file is too far behind. The file holds them, unless it could not be
+   * opened; the hub is passed over then too, as its backlog must stay bounded.
+   */
   const forward = (st: Float64Array, lines: string) => {
     if (!feed || !hubTaken) return;
     const firstSeq = st[0] as number;
@@ -117,7 +121,7 @@ export function sessionWorkerMain(): void {
     const count = st.length / 2;
     const hubBehind = (fed - Atomics.load(hubTaken, feed.takenSlot)) | 0;
     const fileBehind = (Atomics.load(slots, 4) - Atomics.load(slots, 2)) | 0;
-    if (fd >= 0 && (hubBehind > feed.maxBehind || fileBehind > feed.maxFileBehind)) {
+    if (hubBehind > feed.maxBehind || fileBehind > feed.maxFileBehind) {
       feed.port.postMessage({ t: 'skipped', from: firstSeq, to: lastSeq, count });
       return;
     }
