@@ -20,6 +20,8 @@ const LINGER_POLL_MS = 25;
 /** Longest the end waits for the session recorder to pass on the rest of the file. */
 const FEED_END_WAIT_MS = 10_000;
 
+type TakeChunk = (frame: Buffer, run: { firstSeq: number; lastSeq: number; count: number }, size: number) => void;
+
 async function main(port: NonNullable<typeof parentPort>, options: HubOptions): Promise<void> {
   const post = (message: FromHub) => port.postMessage(message);
   const progress = options.progress ? new Int32Array(options.progress) : undefined;
@@ -28,6 +30,9 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
     Atomics.store(progress, PROGRESS.ended, 1);
     Atomics.notify(progress, PROGRESS.ended);
   };
+  const hub = new Hub(options.session, options.maxRecords, options.maxBytes, {
+    subscribed: (clients) => post({ t: 'client', clients }),
+  });
   /** Counts records taken in (or passed over), for the logger's thread. */
   const took = (count: number, size: number) => {
     if (!progress) return;
@@ -35,9 +40,11 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
     Atomics.add(progress, PROGRESS.chars, size);
     Atomics.notify(progress, PROGRESS.taken);
   };
-  const hub = new Hub(options.session, options.maxRecords, options.maxBytes, {
-    subscribed: (clients) => post({ t: 'client', clients }),
-  });
+  /** Takes in a run of records as its frame, `size` being what the sender counted for it. */
+  const take: TakeChunk = (frame, run, size) => {
+    hub.append({ frame, firstSeq: run.firstSeq, lastSeq: run.lastSeq, count: run.count });
+    took(run.count, size);
+  };
   let server: DashboardServer;
   try {
     server = await startServer(options, hub);
@@ -63,7 +70,7 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
     }
   }, STATS_INTERVAL_MS);
   let skipLinger: (() => void) | undefined;
-  const fed = options.feed ? takeFeed(options.feed, hub, took) : Promise.resolve();
+  const fed = options.feed ? takeFeed(options.feed, hub, take, took) : Promise.resolve();
 
   const end = async (message: EndMessage, lingerMs: number) => {
     // The records of the session come from the recorder, which may still be writing the last of them.
@@ -97,13 +104,7 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
   port.on('message', (message: ToHub) => {
     switch (message.t) {
       case 'records':
-        hub.append({
-          frame: packedFrame(message.packed),
-          firstSeq: message.firstSeq,
-          lastSeq: message.lastSeq,
-          count: message.count,
-        });
-        took(message.count, message.packed.chars);
+        take(packedFrame(message.packed), message, message.packed.chars);
         break;
       case 'checkpoint':
         hub.checkpoint(message.message);
@@ -128,6 +129,7 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
 function takeFeed(
   feed: NonNullable<HubOptions['feed']>,
   hub: Hub,
+  take: TakeChunk,
   took: (count: number, size: number) => void,
 ): Promise<void> {
   return new Promise((resolve) => {
@@ -135,13 +137,7 @@ function takeFeed(
     feed.on('message', (message: FromRecorder) => {
       switch (message.t) {
         case 'lines':
-          hub.append({
-            frame: linesFrame(message.lines),
-            firstSeq: message.firstSeq,
-            lastSeq: message.lastSeq,
-            count: message.count,
-          });
-          took(message.count, message.lines.length);
+          take(linesFrame(message.lines), message, message.lines.length);
           break;
         case 'skipped':
           hub.noteSkipped(message.from, message.to, message.count);
