@@ -41,8 +41,11 @@ export interface HubOptions {
 export type FromRecorder =
   /** Records as their lines in the file, each ending in `\n`. */
   | { t: 'lines'; lines: string; firstSeq: number; lastSeq: number; count: number }
-  /** Records written to the file but not passed on: the hub was too far behind (`RecorderFeed.maxBehind`). */
-  | { t: 'skipped'; from: number; to: number; count: number }
+  /**
+   * Records not passed on: the hub or the file was too far behind (see
+   * `RecorderFeed`). They are in the file, unless `lost`: the file could not be opened.
+   */
+  | { t: 'skipped'; from: number; to: number; count: number; lost: boolean }
   /** Any other line of the file, as written: a checkpoint change, a drop note, the end. */
   | { t: 'line'; text: string };
 

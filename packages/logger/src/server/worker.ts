@@ -140,7 +140,9 @@ function takeFeed(
           take(linesFrame(message.lines), message, message.lines.length);
           break;
         case 'skipped':
-          hub.noteSkipped(message.from, message.to, message.count);
+          // With no file to hold them, records passed over are gone: tabs hear of a drop.
+          if (message.lost) hub.noteDropped(message.from, message.to, message.count);
+          else hub.noteSkipped(message.from, message.to, message.count);
           took(message.count, 0);
           break;
         case 'line':

@@ -111,8 +111,9 @@ export function sessionWorkerMain(): void {
   };
   /**
    * Passes written records on to the hub, or notes them skipped while it or
-   * the file is too far behind. The file holds them, unless it could not be
-   * opened; the hub is passed over then too, as its backlog must stay bounded.
+   * the file is too far behind: the file holds them. When the file could not
+   * be opened, the hub is passed over all the same, as its backlog must stay
+   * bounded, but the records are then lost, and the note says so.
    */
   const forward = (st: Float64Array, lines: string) => {
     if (!feed || !hubTaken) return;
@@ -122,7 +123,7 @@ export function sessionWorkerMain(): void {
     const hubBehind = (fed - Atomics.load(hubTaken, feed.takenSlot)) | 0;
     const fileBehind = (Atomics.load(slots, 4) - Atomics.load(slots, 2)) | 0;
     if (hubBehind > feed.maxBehind || fileBehind > feed.maxFileBehind) {
-      feed.port.postMessage({ t: 'skipped', from: firstSeq, to: lastSeq, count });
+      feed.port.postMessage({ t: 'skipped', from: firstSeq, to: lastSeq, count, lost: fd < 0 });
       return;
     }
     fed = (fed + lines.length) | 0;

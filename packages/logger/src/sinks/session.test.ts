@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
@@ -33,9 +33,15 @@ function batch(from: number, to: number): RecordBatch {
 }
 
 /** A recorder fed into a channel this test reads, as the dashboard's hub would. */
-function fedRecorder(maxBehind: number) {
+function fedRecorder(maxBehind: number, options: { unwritable?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pulselog-feed-'));
-  const config = resolveConfig({ sessionDir: dir, dashboard: false }, { env: {}, cwd: dir });
+  let sessionDir = dir;
+  if (options.unwritable) {
+    // A folder that cannot be made: its parent is a file.
+    writeFileSync(join(dir, 'file'), '');
+    sessionDir = join(dir, 'file', 'sessions');
+  }
+  const config = resolveConfig({ sessionDir, dashboard: false }, { env: {}, cwd: dir });
   const channel = new MessageChannel();
   const progress = new SharedArrayBuffer(12);
   const feed: RecorderFeed = { port: channel.port1, progress, takenSlot: 2, maxBehind, maxFileBehind: 1 << 30 };
@@ -95,7 +101,7 @@ describe('SessionSink with a feed', () => {
     await until(() => received.length === 6);
     // About 650 characters a batch: the second goes while the hub has taken nothing, the rest are passed over.
     expect(received.map((m) => m.t)).toEqual(['lines', 'lines', 'skipped', 'skipped', 'skipped', 'skipped']);
-    expect(received[2]).toEqual({ t: 'skipped', from: 21, to: 30, count: 10 });
+    expect(received[2]).toEqual({ t: 'skipped', from: 21, to: 30, count: 10, lost: false });
     const fed = received.reduce((n, m) => n + (m.t === 'lines' ? m.lines.length : 0), 0);
     Atomics.store(taken, 2, fed);
     sink.write(batch(61, 70));
@@ -106,5 +112,14 @@ describe('SessionSink with a feed', () => {
       .filter((line) => line.startsWith('{"seq":'))
       .map((line) => JSON.parse(line).seq);
     expect(seqs).toEqual(Array.from({ length: 70 }, (_, i) => i + 1));
+  });
+
+  it('still feeds the hub when the file cannot be opened, and calls records it passes over lost', async () => {
+    const { sink, received } = fedRecorder(1000, { unwritable: true });
+    for (let k = 0; k < 3; k++) sink.write(batch(k * 10 + 1, k * 10 + 10));
+    await until(() => received.length === 3);
+    expect(sink.errors()).toBe(1);
+    expect(received.map((m) => m.t)).toEqual(['lines', 'lines', 'skipped']);
+    expect(received[2]).toEqual({ t: 'skipped', from: 21, to: 30, count: 10, lost: true });
   });
 });
