@@ -121,6 +121,7 @@ export function sessionWorkerMain(): void {
     const lastSeq = st[st.length - 2] as number;
     const count = st.length / 2;
     const hubBehind = (fed - Atomics.load(hubTaken, feed.takenSlot)) | 0;
+    // Slots by number (`SLOT` is outside this body): characters handed over, less those written.
     const fileBehind = (Atomics.load(slots, 4) - Atomics.load(slots, 2)) | 0;
     if (hubBehind > feed.maxBehind || fileBehind > feed.maxFileBehind) {
       feed.port.postMessage({ t: 'skipped', from: firstSeq, to: lastSeq, count, lost: fd < 0 });
