@@ -209,6 +209,13 @@ function tagText(tag: string): string {
   return `,"tag":${JSON.stringify(tag)}`;
 }
 
+/** The last tail with an error, and what it was made from. */
+let lastErrTail = '';
+let lastErrText = '';
+let lastErrStart = '';
+let lastErrFields: string | undefined;
+let lastErrTag: string | undefined;
+
 /** The rest of a tail after its level and message. */
 function tailAfter(
   start: string,
@@ -217,6 +224,20 @@ function tailAfter(
   kind: 'divider' | undefined,
   err: SerializedError | undefined,
 ): string {
+  if (err !== undefined && kind === undefined) {
+    // The same failure logged again gets the very same string: queued records
+    // then share one copy of a long stack, and a batch carries it once (see `merge.ts`).
+    const errText = errorJson(err);
+    if (errText === lastErrText && start === lastErrStart && fieldsJson === lastErrFields && tag === lastErrTag) {
+      return lastErrTail;
+    }
+    lastErrTail = `${tailAfter(start, fieldsJson, tag, undefined, undefined).slice(0, -1)},"err":${errText}}`;
+    lastErrText = errText;
+    lastErrStart = start;
+    lastErrFields = fieldsJson;
+    lastErrTag = tag;
+    return lastErrTail;
+  }
   let tail = start;
   if (fieldsJson !== undefined && fieldsJson !== '{}') tail += `,"fields":${fieldsJson}`;
   if (tag !== undefined) tail += tagText(tag);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Taken, takeMerged } from './merge.js';
+import { packTaken, type Taken, takeMerged } from './merge.js';
 import { formatPacked } from './packed.js';
 import { ContextQueue } from './queue.js';
 
@@ -21,7 +21,9 @@ describe('takeMerged', () => {
     const c = queue('c', [6, 7]);
     const taken = takeMerged([a, b, c], 100, 1e9);
     expect(seqs(taken)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(taken?.tails.slice(0, 3)).toEqual([',"q":"a"}', ',"q":"b"}', ',"q":"b"}']);
+    // A tail the same as the one before it is not added again: its record refers to it (-2).
+    expect(taken?.tails).toEqual([',"q":"a"}', ',"q":"b"}', ',"q":"a"}', ',"q":"c"}', ',"q":"b"}', ',"q":"a"}']);
+    expect(Array.from(taken?.forms ?? [])).toEqual([-1, -1, -2, -1, -2, -1, -2, -1, -1]);
     expect(taken).toMatchObject({ firstSeq: 1, lastSeq: 9, count: 9 });
     expect(a.size + b.size + c.size).toBe(0);
   });
@@ -62,6 +64,34 @@ describe('formatPacked', () => {
         '{"seq":9,"ts":1700000000124.050,"level":"info","msg":""}\n',
     );
     for (const line of text.trimEnd().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
+
+describe('repeated tails', () => {
+  it('travel once a batch and print in full', () => {
+    const q = new ContextQueue(100, 'a');
+    const same = ',"level":"error","msg":"failed","error":{"stack":"Error: x\\n    at f (a.js:1:1)"}}';
+    const expected: string[] = [];
+    const pushText = (tail: string, seq: number) => {
+      q.push(tail, seq, 1_700_000_000_000 + seq);
+      expected.push(`{"seq":${seq},"ts":${1_700_000_000_000 + seq}.000${tail}`);
+    };
+    for (let seq = 1; seq <= 5; seq++) pushText(same, seq);
+    // Equal text in a different string still counts as the same tail.
+    pushText([',"level":"error"', same.slice(16)].join(''), 6);
+    pushText(',"level":"info","msg":"other"}', 7);
+    pushText(same, 8);
+    const taken = takeMerged([q], 100, 1e9) as Taken;
+    expect(taken.tails).toHaveLength(3);
+    expect(taken.repeats).toBe(5);
+    const packed = packTaken(taken);
+    expect(packed.tails.length).toBeLessThan(3 * same.length + 3);
+    expect(formatPacked(packed)).toBe(`${expected.join('\n')}\n`);
+  });
+
+  it('leave a batch with no repeats in the plain form', () => {
+    const taken = takeMerged([queue('a', [1]), queue('b', [2])], 100, 1e9) as Taken;
+    expect(packTaken(taken).forms).toBeUndefined();
   });
 });
 

@@ -5,8 +5,12 @@ import type { ContextQueue } from './queue.js';
 export interface Taken {
   /** Line tails (see `packed.ts`) of the records taken as text, in order. */
   tails: string[];
-  /** Per record: -1 for the next of `tails`, else its template's index in `templates`. */
+  /** Per record: -1 for the next of `tails`, -2 for the same tail as the last of `tails` so far, else its template's index in `templates`. */
   forms: Int32Array;
+  /** The last of `tails`, which a record with the same tail refers to instead of adding it again. */
+  lastTail: string | undefined;
+  /** Records marked -2 in `forms`. */
+  repeats: number;
   /** Wire texts of the templates used (see `template.ts`). */
   templates: string[];
   /** Number and boolean values of template records, in order: the first `numCount`. */
@@ -73,6 +77,8 @@ function emptyTaken(capacity: number): Taken {
   return {
     tails: [],
     forms: new Int32Array(capacity),
+    lastTail: undefined,
+    repeats: 0,
     templates: [],
     // Room for four values a record; `shiftInto` grows it for more.
     nums: new Float64Array(4 * capacity),
@@ -102,6 +108,7 @@ function finish(taken: Taken, count: number): Taken {
 /** The packed form of `taken`, as sinks get it. */
 export function packTaken(taken: Taken): PackedRecords {
   const packed: PackedRecords = { st: taken.st, tails: taken.tails.join('\n'), chars: taken.chars };
+  if (taken.repeats > 0) packed.forms = taken.forms;
   if (taken.templates.length > 0) {
     packed.forms = taken.forms;
     packed.templates = taken.templates;

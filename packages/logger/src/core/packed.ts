@@ -12,7 +12,12 @@ export interface PackedRecords {
   st: Float64Array;
   /** Line tails (`,"level":…}`) of the records sent as text, joined with `\n`. JSON text never holds a raw newline. */
   tails: string;
-  /** Per record: -1 when its tail is the next of `tails`, else the index of its template in `templates`. Absent when every record is in `tails`. */
+  /**
+   * Per record: -1 when its tail is the next of `tails`, -2 when it is the
+   * same as the last one read from `tails` (a record logged over and over
+   * travels once a batch), else the index of its template in `templates`.
+   * Absent when every record is the next of `tails`.
+   */
   forms?: Int32Array;
   /** Templates (`Template.text`): value kinds, then the text around the values, separated by `\n`. */
   templates?: string[];
@@ -46,14 +51,18 @@ export function formatPacked(packed: PackedRecords, end = '\n', head = '', last 
   let str = 0;
   let lastMs = -1;
   let msText = '';
+  let lastTail = '';
   for (let k = 0; k < st.length; k += 2) {
     const form = forms === undefined ? -1 : (forms[k >> 1] as number);
     let tail: string;
-    if (form < 0) {
+    if (form === -1) {
       let to = tails.indexOf('\n', from);
       if (to < 0) to = tails.length;
       tail = tails.slice(from, to);
+      lastTail = tail;
       from = to + 1;
+    } else if (form === -2) {
+      tail = lastTail;
     } else {
       const parts = templates[form] as string[];
       const kinds = parts[0] as string;

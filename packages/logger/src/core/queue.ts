@@ -134,8 +134,15 @@ export class ContextQueue {
     this.head = (h + 1) & this.mask;
     this.size--;
     if (typeof entry === 'string') {
-      out.forms[k] = -1;
-      out.tails.push(entry);
+      // A line logged over and over (the same message, the same error) travels once a batch.
+      if (entry === out.lastTail) {
+        out.forms[k] = -2;
+        out.repeats++;
+      } else {
+        out.forms[k] = -1;
+        out.tails.push(entry);
+        out.lastTail = entry;
+      }
       return entry.length;
     }
     if (entry.stamp !== out.stamp) {
