@@ -5,15 +5,20 @@ import type { ContextQueue } from './queue.js';
 export interface Taken {
   /** Line tails (see `packed.ts`) of the records taken as text, in order. */
   tails: string[];
-  /** Per record: -1 for the next of `tails`, -2 for the same tail as the last of `tails` so far, else its template's index in `templates`. */
-  forms: Int32Array;
+  /**
+   * Per record: -1 for the next of `tails`, -2 for the same tail as the last
+   * of `tails` so far, else its template's index in `templates`. Made (see
+   * `formsOf`) for the first record that is not -1: a batch of plain lines,
+   * the most common, allocates no array for it.
+   */
+  forms: Int32Array | undefined;
   /** The last of `tails`, which a record with the same tail refers to instead of adding it again. */
   lastTail: string | undefined;
   /** Records marked -2 in `forms`. */
   repeats: number;
   /** Wire texts of the templates used (see `template.ts`). */
   templates: string[];
-  /** Number and boolean values of template records, in order: the first `numCount`. */
+  /** Number and boolean values of template records, in order: the first `numCount`. Empty until a template record needs it. */
   nums: Float64Array;
   numCount: number;
   /** String values of template records, in order. */
@@ -72,16 +77,22 @@ export function takeMerged(queues: readonly ContextQueue[], max: number, maxChar
 }
 
 let stamps = 0;
+const NO_NUMS = new Float64Array(0);
+
+/** `taken.forms`, made on first use with every record marked -1 (the next of `tails`). */
+export function formsOf(taken: Taken): Int32Array {
+  if (taken.forms === undefined) taken.forms = new Int32Array(taken.count).fill(-1);
+  return taken.forms;
+}
 
 function emptyTaken(capacity: number): Taken {
   return {
     tails: [],
-    forms: new Int32Array(capacity),
+    forms: undefined,
     lastTail: undefined,
     repeats: 0,
     templates: [],
-    // Room for four values a record; `shiftInto` grows it for more.
-    nums: new Float64Array(4 * capacity),
+    nums: NO_NUMS,
     numCount: 0,
     strs: [],
     stamp: ++stamps,
@@ -97,7 +108,7 @@ function emptyTaken(capacity: number): Taken {
 function finish(taken: Taken, count: number): Taken {
   if (count < taken.count) {
     taken.st = taken.st.subarray(0, 2 * count);
-    taken.forms = taken.forms.subarray(0, count);
+    taken.forms = taken.forms?.subarray(0, count);
   }
   taken.count = count;
   taken.firstSeq = taken.st[0] as number;
@@ -108,9 +119,8 @@ function finish(taken: Taken, count: number): Taken {
 /** The packed form of `taken`, as sinks get it. */
 export function packTaken(taken: Taken): PackedRecords {
   const packed: PackedRecords = { st: taken.st, tails: taken.tails.join('\n'), chars: taken.chars };
-  if (taken.repeats > 0) packed.forms = taken.forms;
+  if (taken.forms !== undefined) packed.forms = taken.forms;
   if (taken.templates.length > 0) {
-    packed.forms = taken.forms;
     packed.templates = taken.templates;
     if (taken.numCount > 0) packed.nums = taken.nums.subarray(0, taken.numCount);
     if (taken.strs.length > 0) packed.strs = taken.strs;

@@ -1,4 +1,4 @@
-import type { Taken } from './merge.js';
+import { formsOf, type Taken } from './merge.js';
 import { captured, type Template } from './template.js';
 
 /**
@@ -136,10 +136,9 @@ export class ContextQueue {
     if (typeof entry === 'string') {
       // A line logged over and over (the same message, the same error) travels once a batch.
       if (entry === out.lastTail) {
-        out.forms[k] = -2;
+        formsOf(out)[k] = -2;
         out.repeats++;
       } else {
-        out.forms[k] = -1;
         out.tails.push(entry);
         out.lastTail = entry;
       }
@@ -150,10 +149,11 @@ export class ContextQueue {
       entry.index = out.templates.length;
       out.templates.push(entry.text);
     }
-    out.forms[k] = entry.index;
+    formsOf(out)[k] = entry.index;
     const numMask = this.nums.length - 1;
     if (out.numCount + entry.numbers > out.nums.length) {
-      const nums = new Float64Array(Math.max(2 * out.nums.length, out.numCount + entry.numbers));
+      // Room for four values a record at first (`out.count` is the batch's capacity until it is finished).
+      const nums = new Float64Array(Math.max(2 * out.nums.length, out.numCount + entry.numbers, 4 * out.count));
       nums.set(out.nums);
       out.nums = nums;
     }
