@@ -275,7 +275,14 @@ describe('Logger', () => {
     log.info('a');
     log.save('c1', { x: 1 });
     const stats = log.stats();
-    expect(stats).toMatchObject({ logged: 1, dropped: 0, dropRate: 0, checkpointsSaved: 1, dashboardClients: 0 });
+    expect(stats).toMatchObject({
+      logged: 1,
+      dropped: 0,
+      dropRate: 0,
+      checkpointsSaved: 1,
+      dashboardClients: 0,
+      dashboardSkipped: 0,
+    });
     expect(stats.queues[0]).toMatchObject({ context: 'root', capacity: 100_000 });
     expect(stats.uptimeMs).toBeGreaterThanOrEqual(0);
   });

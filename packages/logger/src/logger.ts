@@ -49,6 +49,12 @@ export interface LoggerStats {
   sinkErrors: Record<string, number>;
   /** Connected dashboard clients, as last reported by the hub. */
   dashboardClients: number;
+  /**
+   * Records the dashboard was passed over for while it could not keep up, as
+   * last reported by the hub: they are in the session file, and tabs show a
+   * `skipped` gap in their place.
+   */
+  dashboardSkipped: number;
   /** The session file being written, when recording is on. */
   sessionFile: string | undefined;
   /** Milliseconds since the logger was created. */
@@ -372,6 +378,7 @@ export class Logger {
       checkpointsSaved: core.checkpointsSaved,
       sinkErrors: core.sinkErrorCounts(),
       dashboardClients: core.dashboard?.stats()?.clients ?? 0,
+      dashboardSkipped: core.dashboard?.stats()?.skipped ?? 0,
       sessionFile: core.recorder?.file,
       uptimeMs: Date.now() - core.session.startedAt,
     };

@@ -42,6 +42,8 @@ export interface HubStats {
   buffered?: number;
   /** HTTP and WebSocket requests refused at the door: unknown Host, foreign Origin or a missing or wrong token. */
   refused?: number;
+  /** Records the dashboard was passed over for while it was too far behind; they are in the session file. */
+  skipped?: number;
   /** Clients held back because they read slower than records arrive; they are caught up from the replay buffer. */
   paused?: number;
   /**

@@ -32,7 +32,10 @@ export function StatusBar({ app }: { app: AppModel }) {
     gaps.filter((g) => g.reason === 'dropped').reduce((sum, g) => sum + g.count, 0),
   );
   const evicted = gaps.filter((g) => g.reason === 'evicted').reduce((sum, g) => sum + g.count, 0);
-  const skipped = gaps.filter((g) => g.reason === 'skipped').reduce((sum, g) => sum + g.count, 0);
+  const skipped = Math.max(
+    stats?.skipped ?? 0,
+    gaps.filter((g) => g.reason === 'skipped').reduce((sum, g) => sum + g.count, 0),
+  );
   return (
     <header class="status">
       <strong class="session-name">{info ? info.name : 'pulselog'}</strong>

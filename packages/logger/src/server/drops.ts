@@ -25,6 +25,8 @@ export class DropLog {
   private base = 0;
   /** Records dropped in total, whether or not their notes are still held (skipped ones not included). */
   total = 0;
+  /** Records skipped in total: passed over for the hub, though in the session file. */
+  skipped = 0;
 
   /** Absolute index one past the newest note. */
   get end(): number {
@@ -34,6 +36,7 @@ export class DropLog {
   /** Notes a dropped range; ranges arrive in ascending order. */
   add(drop: Drop): void {
     if (drop.reason === undefined) this.total += drop.count;
+    else this.skipped += drop.count;
     this.entries.push(drop);
     if (this.entries.length > MAX_DROPS) {
       // Merging the two oldest keeps every missing record covered, only less precisely.

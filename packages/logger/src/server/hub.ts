@@ -211,6 +211,7 @@ export class Hub {
       received: this.received,
       sent: this.sent,
       dropped: this.drops.total,
+      skipped: this.drops.skipped,
       replay: { ...usage, maxRecords: this.replay.maxRecords, maxBytes: this.replay.maxBytes },
       uptimeMs: Date.now() - this.startedAt,
       refused: this.refused,
