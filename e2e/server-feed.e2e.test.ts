@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LogRecord, parseServerMessage, type ServerMessage } from '@pulselog/shared';
+import { type GapMessage, type LogRecord, parseServerMessage, type ServerMessage } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { parseDashboardUrl } from './support/client.js';
@@ -14,6 +14,7 @@ async function watch(env: Record<string, string>) {
     const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws?token=${token}`, 'pulselog.v1', { origin });
     const seen: string[] = [];
     const records: LogRecord[] = [];
+    const gaps: GapMessage[] = [];
     const ended = new Promise<void>((resolve, reject) => {
       ws.on('message', (data) => {
         const parsed = parseServerMessage(data.toString());
@@ -23,8 +24,10 @@ async function watch(env: Record<string, string>) {
         else if (message.type === 'batch') records.push(...message.records);
         else if (message.type === 'checkpoint' && message.op === 'upsert') {
           seen.push(`checkpoint ${message.checkpoint.name} after ${records.length}`);
-        } else if (message.type === 'gap') seen.push(`gap ${message.from}-${message.to}`);
-        else if (message.type === 'end') {
+        } else if (message.type === 'gap') {
+          seen.push(`gap ${message.from}-${message.to}`);
+          gaps.push(message);
+        } else if (message.type === 'end') {
           seen.push(`end ${message.reason} at ${message.lastSeq} after ${records.length}`);
           resolve();
         }
@@ -39,7 +42,7 @@ async function watch(env: Record<string, string>) {
     await ended;
     ws.close();
     expect(await script.exited).toEqual({ code: 0, signal: null });
-    return { seen, records, cwd: script.cwd };
+    return { seen, records, gaps, cwd: script.cwd, stderr: script.stderr() };
   } finally {
     await script.kill();
   }
@@ -74,5 +77,30 @@ describe('records reaching a tab', () => {
     expect(seen).toEqual(expected);
     expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
     expect(records[100]?.fields).toEqual({ step: 1, i: 100, note: 'héllo ✓ "quoted"' });
+  });
+
+  it('keep coming when the session recorder dies: the logger hands them over, and tabs hear of any it took down', async () => {
+    const { seen, records, gaps, stderr } = await watch({ STOP_RECORDER: '1' });
+    expect(stderr).toContain('the session recorder stopped; the dashboard now takes records from the logger');
+    // Every record either reached the tab, in order, or lies in a `dropped` gap that counts it.
+    const seqs = records.map((r) => r.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const got = new Set(seqs);
+    for (const gap of gaps) {
+      expect(gap.reason).toBe('dropped');
+      let missing = 0;
+      for (let seq = gap.from; seq <= gap.to; seq++) if (!got.has(seq)) missing++;
+      expect(gap.count).toBe(missing);
+    }
+    const inGap = (seq: number) => gaps.some((gap) => seq >= gap.from && seq <= gap.to);
+    for (let seq = 1; seq <= 5000; seq++) if (!got.has(seq)) expect(inGap(seq)).toBe(true);
+    // What came after the recorder stopped arrived whole, checkpoints in their places, and the session ended.
+    expect(seqs.slice(-3000)).toEqual(Array.from({ length: 3000 }, (_, i) => 2001 + i));
+    expect(seen.slice(-4)).toEqual([
+      `checkpoint step-3 after ${records.length - 2000}`,
+      `checkpoint step-4 after ${records.length - 1000}`,
+      `checkpoint step-5 after ${records.length}`,
+      `end exit at 5000 after ${records.length}`,
+    ]);
   });
 });

@@ -102,6 +102,8 @@ export class Core implements ExitParticipant {
     if (config.dashboard) this.dashboard = new DashboardSink(config, this.session);
     if (config.sessionDir !== false) {
       this.recorder = new SessionSink(config, this.session, this.dashboard?.recorderFeed());
+      const dashboard = this.dashboard;
+      if (dashboard) this.recorder.whenDied(() => dashboard.feedLost());
       this.sinks.push(this.recorder);
     }
     // After the recorder: at exit it has written (and passed on) everything before the dashboard ends.

@@ -49,8 +49,11 @@ export type FromRecorder =
   /** Any other line of the file, as written: a checkpoint change, a drop note, the end. */
   | { t: 'line'; text: string };
 
-/** Slots of `HubOptions.progress`. */
-export const PROGRESS = { taken: 0, ended: 1, chars: 2 } as const;
+/**
+ * Slots of `HubOptions.progress`: records and characters taken in, the end
+ * sent, and the recorder's feed closed (every record it passed on taken in).
+ */
+export const PROGRESS = { taken: 0, ended: 1, chars: 2, feedClosed: 3 } as const;
 
 /** Messages from the logger's thread to the hub worker; with a `feed`, only `end` and `skip-linger`. */
 export type ToHub =

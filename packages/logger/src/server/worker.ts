@@ -71,6 +71,12 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
   }, STATS_INTERVAL_MS);
   let skipLinger: (() => void) | undefined;
   const fed = options.feed ? takeFeed(options.feed, hub, take, took) : Promise.resolve();
+  // Once the feed is closed (the end line came, or the recorder is gone), the logger may count what it never brought.
+  void fed.then(() => {
+    if (!progress) return;
+    Atomics.store(progress, PROGRESS.feedClosed, 1);
+    Atomics.notify(progress, PROGRESS.feedClosed);
+  });
 
   const end = async (message: EndMessage, lingerMs: number) => {
     // The records of the session come from the recorder, which may still be writing the last of them.

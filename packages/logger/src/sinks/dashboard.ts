@@ -17,6 +17,8 @@ const WORKER_URL = new URL('../server/worker.js', import.meta.url);
  * reconnect by itself before it opens the browser: one tab, not a tab per run.
  */
 export const TAB_REUSE_WAIT_MS = 1500;
+/** Longest the logging thread waits, once, for the hub to take in what a recorder that died had passed on. */
+const FEED_CLOSE_WAIT_MS = 200;
 
 /**
  * Characters of records the hub may be behind before the session recorder
@@ -42,13 +44,21 @@ export class DashboardSink implements Sink {
   private failed = false;
   private tabConnected = false;
   private readonly linger: number;
-  private readonly progress = new Int32Array(new SharedArrayBuffer(12));
+  private readonly progress = new Int32Array(new SharedArrayBuffer(16));
   /** Records posted to the hub, wrapping like its counter. */
   private posted = 0;
   /** Characters of records posted to the hub (`PackedRecords.chars`), likewise. */
   private postedChars = 0;
   /** The recorder's end of the channel the hub is fed by; undefined when this sink feeds the hub itself. */
   private readonly feed: RecorderFeed | undefined;
+  /** True while the recorder feeds the hub; false without a session file, or once the recorder is gone. */
+  private fed: boolean;
+  /**
+   * While fed: the batches written that the hub may not have taken in yet,
+   * each with `posted` after it. Should the recorder die, those it never
+   * passed on are the ones tabs must hear are missing.
+   */
+  private unfed: { firstSeq: number; lastSeq: number; count: number; end: number }[] = [];
 
   constructor(config: ResolvedConfig, session: SessionInfo) {
     this.linger = config.linger;
@@ -76,6 +86,7 @@ export class DashboardSink implements Sink {
       progress: this.progress.buffer as SharedArrayBuffer,
     };
     if (hubFeed) options.feed = hubFeed;
+    this.fed = hubFeed !== undefined;
     this.worker = new Worker(WORKER_URL, {
       workerData: options,
       transferList: hubFeed ? [hubFeed] : [],
@@ -169,7 +180,11 @@ export class DashboardSink implements Sink {
   write(batch: Batch): void {
     if (this.failed) return;
     this.posted = (this.posted + batch.count) | 0;
-    if (this.feed) return;
+    if (this.fed) {
+      this.unfed.push({ firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, count: batch.count, end: this.posted });
+      this.forgetTaken();
+      return;
+    }
     this.postedChars = (this.postedChars + batch.packed.chars) | 0;
     this.post({
       t: 'records',
@@ -178,6 +193,40 @@ export class DashboardSink implements Sink {
       lastSeq: batch.lastSeq,
       count: batch.count,
     });
+  }
+
+  /** Drops from `unfed` the batches the hub has taken in (or been passed over for). */
+  private forgetTaken(): void {
+    const taken = Atomics.load(this.progress, PROGRESS.taken);
+    let n = 0;
+    while (n < this.unfed.length && (((this.unfed[n] as { end: number }).end - taken) | 0) <= 0) n++;
+    if (n > 0) this.unfed.splice(0, n);
+  }
+
+  /**
+   * The recorder's thread is gone (see `SessionSink.whenDied`): from now on
+   * this sink hands the hub each batch itself, and the dashboard is the only
+   * record, so it holds the logger back when behind (see `busy`). Records the
+   * recorder had not passed on are gone: once the hub has taken in everything
+   * the recorder did pass on (it says so when the feed closes, at once in
+   * practice), tabs get a `dropped` gap for the rest, and nothing waits for them.
+   */
+  feedLost(): void {
+    if (!this.fed || this.failed) return;
+    this.fed = false;
+    Atomics.wait(this.progress, PROGRESS.feedClosed, 0, FEED_CLOSE_WAIT_MS);
+    this.forgetTaken();
+    if (this.unfed.length > 0) {
+      const first = this.unfed[0] as { firstSeq: number };
+      const last = this.unfed[this.unfed.length - 1] as { lastSeq: number };
+      const count = this.unfed.reduce((sum, batch) => sum + batch.count, 0);
+      this.post({ t: 'dropped', from: first.firstSeq, to: last.lastSeq, count });
+      this.posted = (this.posted - count) | 0;
+      this.unfed = [];
+    }
+    // Characters are counted from here on: the hub's count so far is of the recorder's lines.
+    this.postedChars = Atomics.load(this.progress, PROGRESS.chars);
+    process.stderr.write('pulselog: the session recorder stopped; the dashboard now takes records from the logger\n');
   }
 
   /** Records posted that the hub has not taken in yet. */
@@ -191,7 +240,7 @@ export class DashboardSink implements Sink {
 
   /** True while the hub is too far behind, when there is no session file to pass it over for. */
   busy(): boolean {
-    return !this.failed && !this.feed && this.behind();
+    return !this.failed && !this.fed && this.behind();
   }
 
   /** Blocks until the hub has taken in every record written; false after `timeoutMs`. */
@@ -218,11 +267,11 @@ export class DashboardSink implements Sink {
   }
 
   checkpoint(message: CheckpointMessage): void {
-    if (!this.feed) this.post({ t: 'checkpoint', message });
+    if (!this.fed) this.post({ t: 'checkpoint', message });
   }
 
   dropped(from: number, to: number, count: number): void {
-    if (!this.feed) this.post({ t: 'dropped', from, to, count });
+    if (!this.fed) this.post({ t: 'dropped', from, to, count });
   }
 
   /** The hub's latest counters, reported about once a second. */

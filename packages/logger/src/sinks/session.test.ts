@@ -123,3 +123,27 @@ describe('SessionSink with a feed', () => {
     expect(received[2]).toEqual({ t: 'skipped', from: 21, to: 30, count: 10, lost: true });
   });
 });
+
+describe('SessionSink whose thread dies', () => {
+  it('says so once, counts it as a failure and waits for nothing more; an orderly close says nothing', async () => {
+    const { sink } = fedRecorder(1 << 30);
+    let died = 0;
+    sink.whenDied(() => died++);
+    sink.write(batch(1, 10));
+    // As a crash would: the thread goes away without being asked to close.
+    const worker = (sink as unknown as { worker: import('node:worker_threads').Worker }).worker;
+    await worker.terminate();
+    await until(() => died === 1);
+    expect(sink.errors()).toBe(1);
+    sink.write(batch(11, 20));
+    expect(sink.flushSync(5000)).toBe(false);
+    expect(await sink.flush(5000)).toBe(false);
+    expect(died).toBe(1);
+
+    const other = fedRecorder(1 << 30);
+    let otherDied = 0;
+    other.sink.whenDied(() => otherDied++);
+    await other.sink.close(end, 5000);
+    expect(otherDied).toBe(0);
+  });
+});

@@ -51,6 +51,8 @@ export class SessionSink implements Sink {
   private postedChars = 0;
   private ended = false;
   private terminated = false;
+  private died: (() => void) | undefined;
+  private failedThread = false;
 
   /** `feed`: where the recorder passes on what it writes (the dashboard's `recorderFeed`), if anywhere. */
   constructor(config: ResolvedConfig, session: SessionInfo, feed?: RecorderFeed) {
@@ -75,13 +77,26 @@ export class SessionSink implements Sink {
       if (message.t === 'error') process.stderr.write(`pulselog: session recording is off: ${message.message}\n`);
     });
     // A thread that is gone writes nothing more: waits for it end at once.
-    this.worker.on('error', () => Atomics.store(this.slots, SLOT.state, STATE.failed));
-    this.worker.on('exit', () => {
-      if (!this.terminated) Atomics.store(this.slots, SLOT.state, STATE.failed);
-    });
+    const gone = () => {
+      if (this.terminated || this.failedThread) return;
+      this.failedThread = true;
+      Atomics.store(this.slots, SLOT.state, STATE.failed);
+      this.died?.();
+    };
+    this.worker.on('error', gone);
+    this.worker.on('exit', gone);
     // Recording must never keep a finished program alive; the exit hook waits for it instead.
     // After the listeners: adding a 'message' listener refs the worker's port again.
     this.worker.unref();
+  }
+
+  /**
+   * Calls `listener` if the recorder's thread dies (not when the file merely
+   * cannot be opened: the thread then still feeds the hub). The dashboard it
+   * fed then takes records from the logger instead (`DashboardSink.feedLost`).
+   */
+  whenDied(listener: () => void): void {
+    this.died = listener;
   }
 
   /** Hands the recorder lines to append, or packed records (`chars` is their size). */
