@@ -17,9 +17,11 @@ import { ContextQueue } from './queue.js';
 /** Records per batch; a full batch leaves from the hot path without waiting for the timer. */
 export const BATCH_SIZE = 1024;
 /**
- * Characters per batch (see `Taken.chars`). Big records (stacks, nested objects) fill a batch
- * sooner: a batch string stays small enough for V8's young generation, where
- * it costs little to collect, instead of landing in large-object space.
+ * Characters of tails per batch as sent (see `ContextQueue.measure`). Big records (stacks,
+ * nested objects) fill a batch sooner: its joined tails stay small enough for V8's young
+ * generation, where they cost little to collect, instead of landing in large-object space.
+ * A tail the same as the one before is sent once, so a failure logged over and over does
+ * not cut batches short.
  */
 export const BATCH_CHARS = 48 * 1024;
 /** Longest wait for the session file at exit, or for a sink to catch up under overflow `block`. */

@@ -38,11 +38,21 @@ describe('takeMerged', () => {
 
   it('cuts batches of big records by size, always taking at least one', () => {
     const big = new ContextQueue(100, 'big');
-    for (let seq = 1; seq <= 5; seq++) big.push(`,"x":"${'x'.repeat(1000)}"}`, seq, seq);
+    for (let seq = 1; seq <= 5; seq++) big.push(`,"x":"${'x'.repeat(1000)}${seq}"}`, seq, seq);
     expect(seqs(takeMerged([big], 100, 2500))).toEqual([1, 2, 3]);
     expect(seqs(takeMerged([big], 100, 10))).toEqual([4]);
     const other = queue('other', [6]);
     expect(seqs(takeMerged([big, other], 100, 10))).toEqual([5]);
+    // A big tail logged over and over is sent once a batch, so it does not cut the batch short; its size still counts in full.
+    const same = `,"x":"${'x'.repeat(1000)}"}`;
+    for (let seq = 7; seq <= 16; seq++) big.push(same, seq, seq);
+    const taken = takeMerged([big, queue('empty', [])], 100, 2500);
+    expect(seqs(taken)).toEqual([7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    expect(taken?.chars).toBe(10 * same.length);
+    for (let seq = 17; seq <= 26; seq++) big.push(same, seq, seq);
+    expect(seqs(takeMerged([big, queue('other', [27])], 100, 2500))).toEqual([
+      17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
+    ]);
   });
 
   it('copies a single queue without merging', () => {

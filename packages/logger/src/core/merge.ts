@@ -36,7 +36,7 @@ export interface Taken {
 
 /**
  * Takes up to `max` records (and not many more than `maxChars` characters of
- * tails, but always one) from `queues`, merged back into one global order by
+ * tails as sent, but always one) from `queues`, merged back into one global order by
  * sequence number. Each queue is already sorted, so this is a k-way merge;
  * with one non-empty queue (the usual case) it is a straight copy. Returns
  * `undefined` when every queue is empty.
@@ -48,17 +48,16 @@ export function takeMerged(queues: readonly ContextQueue[], max: number, maxChar
     const q = open[0] as ContextQueue;
     const count = q.measure(max, maxChars);
     const taken = emptyTaken(count);
-    let chars = 0;
-    for (let k = 0; k < count; k++) chars += q.shiftInto(taken, k);
-    taken.chars = chars;
+    for (let k = 0; k < count; k++) q.shiftInto(taken, k);
     return finish(taken, count);
   }
   let total = 0;
   for (const q of open) total += q.size;
   const taken = emptyTaken(Math.min(max, total));
   let k = 0;
-  let chars = 0;
-  while (k < taken.count && (chars < maxChars || k === 0)) {
+  /** Characters of the batch as sent, which `maxChars` bounds. */
+  let sent = 0;
+  while (k < taken.count && (sent < maxChars || k === 0)) {
     // A linear scan over the heads: contexts with records pending at the same moment are few.
     let best: ContextQueue | undefined;
     let bestSeq = Number.POSITIVE_INFINITY;
@@ -70,9 +69,8 @@ export function takeMerged(queues: readonly ContextQueue[], max: number, maxChar
       }
     }
     if (best === undefined) break;
-    chars += best.shiftInto(taken, k++);
+    sent += best.shiftInto(taken, k++);
   }
-  taken.chars = chars;
   return finish(taken, k);
 }
 

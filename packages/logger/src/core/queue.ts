@@ -122,8 +122,10 @@ export class ContextQueue {
   /**
    * Moves the oldest record into `out` at index `k`: its seq and time into
    * `out.st`, its tail into `out.tails` or its template and values into
-   * `out`'s (see `Taken`). Returns its size, as `push` and `pushTemplate` gave it. The caller has
-   * checked the queue is not empty.
+   * `out`'s (see `Taken`), and adds its size (as `push` and `pushTemplate`
+   * gave it) to `out.chars`. Returns what it adds to the batch as sent: its
+   * size, or 0 for a tail the batch already holds. The caller has checked
+   * the queue is not empty.
    */
   shiftInto(out: Taken, k: number): number {
     const h = this.head;
@@ -135,13 +137,14 @@ export class ContextQueue {
     this.size--;
     if (typeof entry === 'string') {
       // A line logged over and over (the same message, the same error) travels once a batch.
+      out.chars += entry.length;
       if (entry === out.lastTail) {
         formsOf(out)[k] = -2;
         out.repeats++;
-      } else {
-        out.tails.push(entry);
-        out.lastTail = entry;
+        return 0;
       }
+      out.tails.push(entry);
+      out.lastTail = entry;
       return entry.length;
     }
     if (entry.stamp !== out.stamp) {
@@ -172,17 +175,27 @@ export class ContextQueue {
     }
     this.strHead = (this.strHead + entry.strings) & strMask;
     this.strSize -= entry.strings;
+    out.chars += size;
     return size;
   }
 
-  /** How many of the oldest records fit in `max` records and `maxChars` characters (at least one; template records counted without their strings). */
+  /**
+   * How many of the oldest records fit in `max` records and `maxChars`
+   * characters as sent (at least one; template records counted without their
+   * strings, a tail the same as the one before not counted again: see `shiftInto`).
+   */
   measure(max: number, maxChars: number): number {
     const end = Math.min(this.size, max);
     let chars = 0;
     let k = 0;
+    let lastTail: string | undefined;
     while (k < end && (chars < maxChars || k === 0)) {
       const entry = this.entries[(this.head + k) & this.mask] as string | Template;
-      chars += typeof entry === 'string' ? entry.length : entry.chars;
+      if (typeof entry !== 'string') chars += entry.chars;
+      else if (entry !== lastTail) {
+        chars += entry.length;
+        lastTail = entry;
+      }
       k++;
     }
     return k;
