@@ -32,6 +32,22 @@ describe('Logger', () => {
     expect(after?.fields).toEqual({ step: 2, nested: { loss: 0.1 }, list: [1, 2] });
   });
 
+  it('records an error as it is at the moment of the call, the same error logged again included', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    const err = new Error('connection reset');
+    log.exception('failed', err);
+    log.exception('failed', err);
+    err.message = 'connection refused';
+    log.exception('failed', err);
+    await log.flush();
+    expect(sink.records().map((r) => r.err?.message)).toEqual([
+      'connection reset',
+      'connection reset',
+      'connection refused',
+    ]);
+  });
+
   it('numbers records in call order with level, message and a microsecond timestamp', async () => {
     const sink = new MemorySink();
     const log = make(sink);

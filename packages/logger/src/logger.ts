@@ -15,7 +15,7 @@ import {
   now,
   templateFor,
 } from './encode.js';
-import { safeString, serializeError, truncate } from './serialize.js';
+import { safeString, serializeRepeated, truncate } from './serialize.js';
 import type { Sink } from './sinks/sink.js';
 
 export type { CheckpointMeta } from './checkpoints/validate.js';
@@ -173,7 +173,7 @@ export class Logger {
       if (this.bindingsJson !== undefined || state.fieldsJson !== undefined) {
         fieldsJson = joinObjects(joinObjects(this.bindingsJson, state.fieldsJson), fieldsJson);
       }
-      const errData = err === undefined ? undefined : serializeError(err);
+      const errData = err === undefined ? undefined : serializeRepeated(err);
       time = now();
       tail = encodeTail(level, msg, fieldsJson, state.tag, kind, errData);
     } catch {

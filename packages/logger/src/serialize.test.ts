@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFields, encodeMessage } from './encode.js';
-import { DEFAULT_LIMITS, serializeError, toJsonSafe } from './serialize.js';
+import { DEFAULT_LIMITS, serializeError, serializeRepeated, toJsonSafe } from './serialize.js';
 
 describe('toJsonSafe', () => {
   it('replaces cycles with a marker', () => {
@@ -88,6 +88,29 @@ describe('serializeError', () => {
     const out = serializeError(err);
     expect(out).toMatchObject({ name: 'TypeError', message: 'outer', code: 'E_OUTER', cause: { message: 'inner' } });
     expect(out.stack).toContain('TypeError: outer');
+  });
+});
+
+describe('serializeRepeated', () => {
+  it('gives the same result again while the error holds the same values, and a fresh one once it changes', () => {
+    const make = () => Object.assign(new Error('down', { cause: new Error('refused') }), { code: 'E_DOWN' });
+    const first = make();
+    const a = serializeRepeated(first);
+    expect(a).toEqual(serializeError(first));
+    expect(serializeRepeated(first)).toBe(a);
+    // Another error with the same values, from the same place (stack included), is the same failure again.
+    const errors = Array.from({ length: 2 }, make);
+    const b = serializeRepeated(errors[0]);
+    expect(serializeRepeated(errors[1])).toBe(b);
+    expect(b.stack).not.toBe(a.stack);
+    // A change anywhere, the cause chain included, is seen at the next call.
+    (errors[1] as Error).message = 'still down';
+    expect(serializeRepeated(errors[1])).toMatchObject({ message: 'still down', cause: { message: 'refused' } });
+    ((errors[1] as Error).cause as Error).message = 'timed out';
+    expect(serializeRepeated(errors[1])).toMatchObject({ message: 'still down', cause: { message: 'timed out' } });
+    Object.assign(errors[1] as Error, { code: 42 });
+    expect(serializeRepeated(errors[1])).toMatchObject({ code: 42 });
+    expect(serializeRepeated('not an error')).toEqual({ name: 'NonError', message: 'not an error' });
   });
 });
 

@@ -84,6 +84,41 @@ export function serializeError(err: unknown, limits: SerializeLimits = DEFAULT_L
   return out;
 }
 
+/** The last result of `serializeRepeated`. */
+let lastSerialized: SerializedError | undefined;
+
+/**
+ * `serializeError` with default limits for the logging path. A program that
+ * fails tends to fail the same way many times over (a retry loop, a dead
+ * dependency); when `err` holds the same values as the error serialized last,
+ * read again now so that a changed error is serialized afresh, the same
+ * result is returned, and the call allocates nothing.
+ */
+export function serializeRepeated(err: unknown): SerializedError {
+  if (lastSerialized !== undefined && holds(err, lastSerialized, 0)) return lastSerialized;
+  lastSerialized = serializeError(err);
+  return lastSerialized;
+}
+
+/** True when `err` is an `Error` whose values are those `serializeError` gave `data` (at cause depth `depth`). */
+function holds(err: unknown, data: SerializedError, depth: number): boolean {
+  try {
+    if (!(err instanceof Error)) return false;
+    const e = err as Error & { code?: unknown; cause?: unknown };
+    const { name, message, stack, code, cause } = e;
+    if (typeof name !== 'string' || name !== data.name) return false;
+    if (typeof message !== 'string' || message !== data.message) return false;
+    if (typeof stack === 'string' ? stack !== data.stack : data.stack !== undefined) return false;
+    if (typeof code === 'string' || typeof code === 'number' ? code !== data.code : data.code !== undefined)
+      return false;
+    if (cause === undefined || depth >= MAX_CAUSE_DEPTH) return data.cause === undefined;
+    return data.cause !== undefined && holds(cause, data.cause, depth + 1);
+  } catch {
+    // A getter or Proxy trap that throws: `serializeError` copes with it.
+    return false;
+  }
+}
+
 /** String form of any value that never throws. */
 export function safeString(value: unknown): string {
   if (typeof value === 'string') return value;
