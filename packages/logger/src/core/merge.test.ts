@@ -96,6 +96,9 @@ describe('repeated tails', () => {
     expect(taken.repeats).toBe(5);
     const packed = packTaken(taken);
     expect(packed.tails.length).toBeLessThan(3 * same.length + 3);
+    // Bounds on memory count what is sent; bounds on work count every record in full.
+    expect(packed.sent).toBe(taken.tails.reduce((n, tail) => n + tail.length, 0) + 16 * 8);
+    expect(packed.chars).toBe(expected.reduce((n, line) => n + line.length - line.indexOf(',"level"'), 0));
     expect(formatPacked(packed)).toBe(`${expected.join('\n')}\n`);
   });
 

@@ -32,6 +32,8 @@ export interface Taken {
   lastSeq: number;
   /** Size of the records: characters in `tails`, plus `Template.chars` and string lengths for template records. */
   chars: number;
+  /** The same, with a repeated tail counted once (see `PackedRecords.sent`). */
+  sent: number;
 }
 
 /**
@@ -48,7 +50,9 @@ export function takeMerged(queues: readonly ContextQueue[], max: number, maxChar
     const q = open[0] as ContextQueue;
     const count = q.measure(max, maxChars);
     const taken = emptyTaken(count);
-    for (let k = 0; k < count; k++) q.shiftInto(taken, k);
+    let sent = 0;
+    for (let k = 0; k < count; k++) sent += q.shiftInto(taken, k);
+    taken.sent = sent;
     return finish(taken, count);
   }
   let total = 0;
@@ -71,6 +75,7 @@ export function takeMerged(queues: readonly ContextQueue[], max: number, maxChar
     if (best === undefined) break;
     sent += best.shiftInto(taken, k++);
   }
+  taken.sent = sent;
   return finish(taken, k);
 }
 
@@ -99,6 +104,7 @@ function emptyTaken(capacity: number): Taken {
     firstSeq: 0,
     lastSeq: 0,
     chars: 0,
+    sent: 0,
   };
 }
 
@@ -116,7 +122,12 @@ function finish(taken: Taken, count: number): Taken {
 
 /** The packed form of `taken`, as sinks get it. */
 export function packTaken(taken: Taken): PackedRecords {
-  const packed: PackedRecords = { st: taken.st, tails: taken.tails.join('\n'), chars: taken.chars };
+  const packed: PackedRecords = {
+    st: taken.st,
+    tails: taken.tails.join('\n'),
+    chars: taken.chars,
+    sent: taken.sent + 16 * taken.count,
+  };
   if (taken.forms !== undefined) packed.forms = taken.forms;
   if (taken.templates.length > 0) {
     packed.templates = taken.templates;

@@ -27,6 +27,12 @@ export interface PackedRecords {
   strs?: string[];
   /** Characters the records stand for (roughly, for template records): what backlog bounds count. */
   chars: number;
+  /**
+   * Characters these records take as sent: tails and string values once
+   * each, 16 a record for seq and time. Less than `chars` when a tail repeats.
+   * Absent means `chars`.
+   */
+  sent?: number;
 }
 
 /**

@@ -71,7 +71,6 @@ export class DashboardSink implements Sink {
         progress: this.progress.buffer as SharedArrayBuffer,
         takenSlot: PROGRESS.chars,
         maxBehind: MAX_HUB_BACKLOG_CHARS,
-        maxFileBehind: MAX_IN_FLIGHT_CHARS,
       };
     }
     const options: HubOptions = {

@@ -17,9 +17,10 @@ declare const formatPacked: (packed: PackedRecords) => string;
 
 /**
  * Indexes into the shared `Int32Array`: the thread's state, batches and
- * characters written, write errors, and characters the logger handed over.
+ * characters written, write errors, characters the logger handed over, and
+ * the same two counted as sent (`PackedRecords.sent`).
  */
-export const SLOT = { state: 0, batches: 1, chars: 2, errors: 3, posted: 4 } as const;
+export const SLOT = { state: 0, batches: 1, chars: 2, errors: 3, posted: 4, sentWritten: 5, sent: 6 } as const;
 /** Values of the `state` slot. */
 export const STATE = { starting: 0, open: 1, failed: 2 } as const;
 
@@ -41,14 +42,6 @@ export interface RecorderFeed {
    * dashboard that cannot keep up never holds up the file or the program.
    */
   maxBehind: number;
-  /**
-   * Characters the file itself may be behind (handed over by the logger, not
-   * yet written) before the hub is passed over likewise: on a machine too
-   * busy for both, the file comes first. At the recorder's own bound the
-   * logger starts keeping records in its queues, and the hub's share of the
-   * CPU then goes to catching the file up before those fill.
-   */
-  maxFileBehind: number;
 }
 
 /** What the recorder thread is started with. */
@@ -58,6 +51,15 @@ export interface SessionWorkerData {
   header: string;
   keepSessions: number;
   feed?: RecorderFeed;
+  /**
+   * The logger's bounds on what the file may be behind (handed over, not yet
+   * written): characters of lines, and characters as sent. Past either, the
+   * hub is passed over likewise: on a machine too busy for both, the file
+   * comes first. At those bounds the logger starts keeping records in its
+   * queues, and the hub's share of the CPU then goes to catching the file up
+   * before those fill.
+   */
+  fileBounds: { chars: number; sent: number };
 }
 
 /**
@@ -121,9 +123,11 @@ export function sessionWorkerMain(): void {
     const lastSeq = st[st.length - 2] as number;
     const count = st.length / 2;
     const hubBehind = (fed - Atomics.load(hubTaken, feed.takenSlot)) | 0;
-    // Slots by number (`SLOT` is outside this body): characters handed over, less those written.
-    const fileBehind = (Atomics.load(slots, 4) - Atomics.load(slots, 2)) | 0;
-    if (hubBehind > feed.maxBehind || fileBehind > feed.maxFileBehind) {
+    // Slots by number (`SLOT` is outside this body): characters handed over, less those written, then the same as sent.
+    const fileBehind =
+      ((Atomics.load(slots, 4) - Atomics.load(slots, 2)) | 0) > data.fileBounds.chars ||
+      ((Atomics.load(slots, 6) - Atomics.load(slots, 5)) | 0) > data.fileBounds.sent;
+    if (hubBehind > feed.maxBehind || fileBehind) {
       feed.port.postMessage({ t: 'skipped', from: firstSeq, to: lastSeq, count, lost: fd < 0 });
       return;
     }
@@ -132,17 +136,20 @@ export function sessionWorkerMain(): void {
   };
   parentPort?.on('message', (message: string | PackedRecords | { t: 'close' }) => {
     let chars: number;
+    let sent: number;
     if (typeof message === 'string') {
       // Checkpoints, gaps and the end line arrive as text.
       write(message);
       feed?.port.postMessage({ t: 'line', text: message });
       chars = message.length;
+      sent = chars;
     } else if ('st' in message) {
       // Records arrive packed: made into text once, for the file and the hub alike.
       const lines = formatPacked(message);
       write(lines);
       forward(message.st, lines);
       chars = message.chars;
+      sent = message.sent ?? chars;
     } else {
       if (fd >= 0) fs.closeSync(fd);
       fd = -1;
@@ -150,6 +157,7 @@ export function sessionWorkerMain(): void {
       return;
     }
     Atomics.add(slots, 2, chars);
+    Atomics.add(slots, 5, sent);
     Atomics.add(slots, 1, 1);
     Atomics.notify(slots, 1);
   });

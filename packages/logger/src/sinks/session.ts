@@ -5,7 +5,7 @@ import type { CheckpointMessage, EndMessage, SessionInfo } from '@pulselog/share
 import type { ResolvedConfig } from '../config.js';
 import { formatPacked, type PackedRecords } from '../core/packed.js';
 import { type RecorderFeed, type SessionWorkerData, SLOT, STATE, sessionWorkerMain } from './session-worker.js';
-import { type Batch, MAX_IN_FLIGHT_CHARS, type Sink } from './sink.js';
+import { type Batch, MAX_IN_FLIGHT_CHARS, MAX_IN_FLIGHT_WORK, type Sink } from './sink.js';
 
 /** Version of the session file layout, in its header line. */
 export const SESSION_FORMAT = 1;
@@ -49,6 +49,8 @@ export class SessionSink implements Sink {
   private readonly slots: Int32Array;
   private postedBatches = 0;
   private postedChars = 0;
+  /** The same, counted as sent (`PackedRecords.sent`). */
+  private postedSent = 0;
   private ended = false;
   private terminated = false;
   private died: (() => void) | undefined;
@@ -57,7 +59,7 @@ export class SessionSink implements Sink {
   /** `feed`: where the recorder passes on what it writes (the dashboard's `recorderFeed`), if anywhere. */
   constructor(config: ResolvedConfig, session: SessionInfo, feed?: RecorderFeed) {
     this.file = sessionFilePath(config.sessionDir as string, session);
-    const sab = new SharedArrayBuffer(4 * (SLOT.posted + 1));
+    const sab = new SharedArrayBuffer(4 * (SLOT.sent + 1));
     this.slots = new Int32Array(sab);
     const header = `${JSON.stringify({ type: 'session', format: SESSION_FORMAT, session })}\n`;
     const workerData: SessionWorkerData = {
@@ -65,6 +67,7 @@ export class SessionSink implements Sink {
       file: this.file,
       header,
       keepSessions: config.keepSessions,
+      fileBounds: { chars: MAX_IN_FLIGHT_WORK, sent: MAX_IN_FLIGHT_CHARS },
     };
     if (feed) workerData.feed = feed;
     this.worker = new Worker(WORKER_SOURCE, {
@@ -104,8 +107,11 @@ export class SessionSink implements Sink {
     if (this.terminated) return;
     this.postedBatches++;
     const size = typeof message === 'string' ? message.length : message.chars;
+    const sent = typeof message === 'string' ? size : (message.sent ?? size);
     this.postedChars = (this.postedChars + size) | 0;
+    this.postedSent = (this.postedSent + sent) | 0;
     Atomics.store(this.slots, SLOT.posted, this.postedChars);
+    Atomics.store(this.slots, SLOT.sent, this.postedSent);
     this.worker.postMessage(message);
   }
 
@@ -121,10 +127,17 @@ export class SessionSink implements Sink {
     this.post(`${JSON.stringify({ type: 'gap', reason: 'dropped', from, to, count })}\n`);
   }
 
-  /** True while more than its bound of text waits to be written: the logger then keeps records in its queues. */
+  /**
+   * True while more than its bounds wait to be written, as held in memory or
+   * as lines to write (see `MAX_IN_FLIGHT_WORK`): the logger then keeps
+   * records in its queues.
+   */
   busy(): boolean {
     if (this.failed()) return false;
-    return ((this.postedChars - Atomics.load(this.slots, SLOT.chars)) | 0) > MAX_IN_FLIGHT_CHARS;
+    return (
+      ((this.postedSent - Atomics.load(this.slots, SLOT.sentWritten)) | 0) > MAX_IN_FLIGHT_CHARS ||
+      ((this.postedChars - Atomics.load(this.slots, SLOT.chars)) | 0) > MAX_IN_FLIGHT_WORK
+    );
   }
 
   /** Write errors so far (a full disk, say); the file cannot be opened counts as one. */

@@ -3,14 +3,23 @@ import type { PackedRecords } from '../core/packed.js';
 
 /**
  * Characters of records a sink may have handed to its own thread and not yet
- * seen taken in, beyond which it reports itself busy. Bursts far faster than
- * a sink's thread wait there, outside the JavaScript heap, rather than in the
- * logger's queues, where they would overflow; past it the queues hold them.
- * Sized for a burst of large records: half a million 1.5 kB errors logged in
- * a second is about 750 M characters, which a writing thread sharing two
- * cores with a dashboard takes about twice as long to write.
+ * seen taken in (as sent: `PackedRecords.sent`, for the session recorder),
+ * beyond which it reports itself busy. Bursts far faster than a sink's thread
+ * wait there, outside the JavaScript heap, rather than in the logger's
+ * queues, where they would overflow; past it the queues hold them. Sized for
+ * a burst of large records: a quarter of a million different 1 kB objects.
  */
 export const MAX_IN_FLIGHT_CHARS = 256 * 1024 * 1024;
+
+/**
+ * Characters of lines a sink's thread may have yet to write, counted in full
+ * (a tail sent once for many records counts for each), beyond which it
+ * reports itself busy too. `MAX_IN_FLIGHT_CHARS` bounds memory, and a failure
+ * logged over and over takes little of it; this bounds the work waiting, and
+ * so the last wait at exit: about two to three seconds of writing here. Half
+ * a million 1.5 kB errors logged in a second, about 750 M characters, fit.
+ */
+export const MAX_IN_FLIGHT_WORK = 1024 * 1024 * 1024;
 
 /** A run of records leaving the logger, serialized once for every sink. */
 export interface Batch {
