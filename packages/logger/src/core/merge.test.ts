@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { packTaken, type Taken, takeMerged } from './merge.js';
 import { formatPacked } from './packed.js';
@@ -100,6 +101,30 @@ describe('repeated tails', () => {
     expect(packed.sent).toBe(taken.tails.reduce((n, tail) => n + tail.length, 0) + 16 * 8);
     expect(packed.chars).toBe(expected.reduce((n, line) => n + line.length - line.indexOf(',"level"'), 0));
     expect(formatPacked(packed)).toBe(`${expected.join('\n')}\n`);
+  });
+
+  it('print exactly the records queued, however repeats fall across contexts and batches', () => {
+    const pool = [',"level":"info","msg":"a"}', ',"level":"error","msg":"b","err":{"stack":"x\\ny"}}', '}'];
+    // A record: its context, and its tail from the pool, as the very same string or as an equal copy.
+    const record = fc.record({ queue: fc.nat(2), tail: fc.nat(pool.length - 1), copy: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 300 }), fc.integer({ min: 1, max: 64 }), (records, max) => {
+        const queues = [0, 1, 2].map((n) => new ContextQueue(1000, `q${n}`));
+        const expected: string[] = [];
+        records.forEach(({ queue, tail, copy }, i) => {
+          const text = pool[tail] as string;
+          const seq = i + 1;
+          (queues[queue] as ContextQueue).push(copy ? [...text].join('') : text, seq, 1_700_000_000_000 + seq);
+          expected.push(`{"seq":${seq},"ts":${1_700_000_000_000 + seq}.000${text}\n`);
+        });
+        let printed = '';
+        for (let taken = takeMerged(queues, max, 1e9); taken; taken = takeMerged(queues, max, 1e9)) {
+          printed += formatPacked(packTaken(taken));
+        }
+        expect(printed).toBe(expected.join(''));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('leave a batch with no repeats in the plain form', () => {
