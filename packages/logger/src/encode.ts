@@ -180,24 +180,13 @@ export function encodeTail(
 let lastErr: SerializedError | undefined;
 let lastErrJson = '';
 
-/** True when two serialized errors hold the same text all along their cause chains. */
-function sameError(a: SerializedError, b: SerializedError): boolean {
-  for (;;) {
-    if (a.name !== b.name || a.message !== b.message || a.stack !== b.stack || a.code !== b.code) return false;
-    if (a.cause === undefined || b.cause === undefined) return a.cause === b.cause;
-    a = a.cause;
-    b = b.cause;
-  }
-}
-
 /**
- * JSON text of a serialized error. A program that fails tends to fail the
- * same way many times over (a retry loop, a dead dependency), with the same
- * stack; escaping a stack costs more than the rest of the record, so the text
- * of the last error is kept and reused when the next holds the same values.
+ * JSON text of a serialized error. Escaping a stack costs more than the rest
+ * of the record, so the text of the last error is kept: `serializeRepeated`
+ * hands the same failure logged again the very same object.
  */
 function errorJson(err: SerializedError): string {
-  if (lastErr === undefined || !sameError(err, lastErr)) {
+  if (err !== lastErr) {
     lastErrJson = JSON.stringify(err);
     lastErr = err;
   }

@@ -68,7 +68,7 @@ describe('formatPacked', () => {
   it('writes each record as one JSON line: seq, time to the microsecond, then its tail', () => {
     const st = new Float64Array([7, 1_700_000_000_123.4568, 8, 1_700_000_000_123.0022, 9, 1_700_000_000_124.0503]);
     const tails = ',"level":"info","msg":"a"}\n,"level":"error","msg":"b\\nc"}\n,"level":"info","msg":""}';
-    const text = formatPacked({ st, tails, chars: tails.length });
+    const text = formatPacked({ st, tails, chars: tails.length, sent: tails.length });
     expect(text).toBe(
       '{"seq":7,"ts":1700000000123.456,"level":"info","msg":"a"}\n' +
         '{"seq":8,"ts":1700000000123.002,"level":"error","msg":"b\\nc"}\n' +

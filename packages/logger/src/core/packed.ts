@@ -30,9 +30,8 @@ export interface PackedRecords {
   /**
    * Characters these records take as sent: tails and string values once
    * each, 16 a record for seq and time. Less than `chars` when a tail repeats.
-   * Absent means `chars`.
    */
-  sent?: number;
+  sent: number;
 }
 
 /**

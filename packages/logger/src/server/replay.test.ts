@@ -85,6 +85,7 @@ describe('linesFrame', () => {
       st: new Float64Array([1, 1700000000000.5, 2, 1700000000001.25]),
       tails: ',"level":"info","msg":"a"}\n,"level":"warning","msg":"b"}',
       chars: 60,
+      sent: 60,
     };
     expect(packedFrame(packed)).toEqual(linesFrame(formatPacked(packed)));
     expect(seqsOf(packedFrame(packed))).toEqual([1, 2]);

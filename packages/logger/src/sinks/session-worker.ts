@@ -149,7 +149,7 @@ export function sessionWorkerMain(): void {
       write(lines);
       forward(message.st, lines);
       chars = message.chars;
-      sent = message.sent ?? chars;
+      sent = message.sent;
     } else {
       if (fd >= 0) fs.closeSync(fd);
       fd = -1;

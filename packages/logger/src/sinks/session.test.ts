@@ -28,7 +28,8 @@ function batch(from: number, to: number): RecordBatch {
     st.push(seq, 1_700_000_000_000 + seq + 0.25);
     tails.push(`,"level":"info","msg":"record ${seq} ✓"}`);
   }
-  const packed = { st: new Float64Array(st), tails: tails.join('\n'), chars: tails.join('\n').length + 40 * st.length };
+  const chars = tails.join('\n').length + 40 * st.length;
+  const packed = { st: new Float64Array(st), tails: tails.join('\n'), chars, sent: chars };
   return new RecordBatch(packed, from, to, to - from + 1);
 }
 

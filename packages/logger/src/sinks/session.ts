@@ -107,7 +107,7 @@ export class SessionSink implements Sink {
     if (this.terminated) return;
     this.postedBatches++;
     const size = typeof message === 'string' ? message.length : message.chars;
-    const sent = typeof message === 'string' ? size : (message.sent ?? size);
+    const sent = typeof message === 'string' ? size : message.sent;
     this.postedChars = (this.postedChars + size) | 0;
     this.postedSent = (this.postedSent + sent) | 0;
     Atomics.store(this.slots, SLOT.posted, this.postedChars);
