@@ -27,10 +27,12 @@ function isPlainJson(value: unknown, depth: number): boolean {
         return true;
       }
       if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-      let keys = 0;
-      for (const key in value) {
-        if (++keys > DEFAULT_LIMITS.maxKeys) return false;
-        if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      // Not `for…in`: an object built key by key goes to dictionary mode past
+      // a dozen keys, and `for…in` then looks every key up again.
+      const keys = Object.keys(value);
+      if (keys.length > DEFAULT_LIMITS.maxKeys) return false;
+      for (let i = 0; i < keys.length; i++) {
+        if (!isPlainJson((value as Record<string, unknown>)[keys[i] as string], depth + 1)) return false;
       }
       return true;
     }
@@ -76,22 +78,29 @@ function keyPrefix(key: string, position: number): string {
 
 /** JSON object text of a fields object: exact for plain data, made safe otherwise, never anything but an object. */
 export function encodeFields(fields: unknown): string {
-  let safe: unknown = fields;
   try {
-    if (typeof fields === 'object' && fields !== null && !Array.isArray(fields)) {
-      if (Object.getPrototypeOf(fields) === Object.prototype) {
-        // Flat fields, the usual kind, are written by hand: about twice as fast as `JSON.stringify`.
-        if (captureFields(fields, undefined)) return capturedJson();
-        if (isPlainJson(fields, 0)) return JSON.stringify(fields);
-      }
-      safe = toJsonSafe(fields);
-      if (typeof safe === 'object' && safe !== null && !Array.isArray(safe)) return JSON.stringify(safe);
+    // Flat fields, the usual kind, are written by hand: about twice as fast as `JSON.stringify`.
+    if (typeof fields === 'object' && fields !== null && captureFields(fields, undefined)) return capturedJson();
+  } catch {
+    // A getter that throws: the careful path below says so in the record.
+  }
+  return encodeNested(fields);
+}
+
+/** `encodeFields` for fields `captureFields` has already found are not flat. */
+export function encodeNested(fields: unknown): string {
+  try {
+    if (typeof fields === 'object' && fields !== null && Object.getPrototypeOf(fields) === Object.prototype) {
+      if (isPlainJson(fields, 0)) return JSON.stringify(fields);
     }
   } catch {
-    // Proxies and exotic objects fall through to the careful path below.
+    // A throwing getter or a Proxy: the careful copy below copes.
   }
+  const safe = toJsonSafe(fields);
   // A non-object in the fields position (or an object that serializes to one) is kept rather than lost.
-  return JSON.stringify({ value: safe === fields ? toJsonSafe(fields) : safe });
+  return typeof safe === 'object' && safe !== null && !Array.isArray(safe)
+    ? JSON.stringify(safe)
+    : JSON.stringify({ value: safe });
 }
 
 /** JSON text of any value (checkpoint data, say): exact for plain data, made safe otherwise. */
@@ -304,6 +313,34 @@ export function templateFor(
   }
   lastTemplate = template;
   return template;
+}
+
+/** The message of the last call whose fields were not flat, and calls with it since. */
+let nestedMsg: string | undefined;
+let nestedCalls = 0;
+/** Every this many calls, a message whose fields were not flat has them tried again. */
+const NESTED_RETRY = 64;
+
+/**
+ * True when the fields of a call with `msg` should go straight to text
+ * (`encodeNested`): the last call with it passed fields that were not flat,
+ * and a call site passes one shape over and over. Reading a big object's
+ * keys only to find a nested value among them would cost a tenth of the
+ * call. Every 64th call tries again, so a message that changes shape finds
+ * its template; its records read the same either way.
+ */
+export function skipCapture(msg: string): boolean {
+  return msg === nestedMsg && ++nestedCalls % NESTED_RETRY !== 0;
+}
+
+/** Notes whether `captureFields` could read the fields of a call with `msg` (see `skipCapture`). */
+export function noteCapture(msg: string, flat: boolean): void {
+  if (!flat) {
+    if (msg !== nestedMsg) nestedCalls = 0;
+    nestedMsg = msg;
+  } else if (msg === nestedMsg) {
+    nestedMsg = undefined;
+  }
 }
 
 /** JSON object text of the fields `captureFields` just read. */

@@ -32,6 +32,39 @@ describe('Logger', () => {
     expect(after?.fields).toEqual({ step: 2, nested: { loss: 0.1 }, list: [1, 2] });
   });
 
+  it('writes a message logged with nested and flat fields in turn exactly, whichever way each call goes', async () => {
+    const sink = new MemorySink();
+    const log = make(sink);
+    const expected: unknown[] = [];
+    // Runs of nested fields long enough to pass the retry, then flat ones, no fields, and a getter that throws.
+    for (let i = 0; i < 300; i++) {
+      const shape = Math.floor(i / 70) % 3;
+      const fields =
+        i % 97 === 50
+          ? undefined
+          : shape === 0
+            ? { step: i, deep: { loss: i / 2, tags: ['a', i] } }
+            : shape === 1
+              ? { step: i, ok: i % 2 === 0, who: `w${i}` }
+              : Object.defineProperty({ step: i }, 'bad', {
+                  enumerable: true,
+                  get: () => {
+                    throw new Error('nope');
+                  },
+                });
+      log.info('tick', fields);
+      expected.push(
+        fields === undefined
+          ? undefined
+          : shape === 2
+            ? { step: i, bad: '[getter threw: nope]' }
+            : structuredClone(fields),
+      );
+    }
+    await log.flush();
+    expect(sink.records().map((r) => r.fields)).toEqual(expected);
+  });
+
   it('records an error as it is at the moment of the call, the same error logged again included', async () => {
     const sink = new MemorySink();
     const log = make(sink);

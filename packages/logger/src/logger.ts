@@ -8,11 +8,14 @@ import { captureFields, type Template } from './core/template.js';
 import {
   capturedJson,
   encodeFields,
+  encodeNested,
   encodeTail,
   encodeValue,
   joinObjects,
   lastTemplateFor,
+  noteCapture,
   now,
+  skipCapture,
   templateFor,
 } from './encode.js';
 import { safeString, serializeRepeated, truncate } from './serialize.js';
@@ -66,6 +69,8 @@ function noop(): void {}
 /** Outcomes of `Logger.queueTemplate` other than JSON text. */
 const QUEUED = Symbol('queued');
 const NOT_READ = Symbol('not read');
+/** The fields were found not flat: they go to `encodeNested`. */
+const NOT_FLAT = Symbol('not flat');
 
 /** Longest tag kept: a tag is repeated on every record of its context. */
 const MAX_TAG_LENGTH = 200;
@@ -159,7 +164,7 @@ export class Logger {
     const state = core.contextsUsed ? (core.contexts.getStore() ?? core.root) : core.root;
     const queue = state.queue;
     if (queue.size >= queue.capacity && !core.makeRoom(queue)) return;
-    let read: string | undefined | typeof NOT_READ = NOT_READ;
+    let read: string | undefined | typeof NOT_READ | typeof NOT_FLAT = NOT_READ;
     if (kind === undefined && err === undefined && typeof msg === 'string') {
       const outcome = this.queueTemplate(level, msg, fields, state);
       if (outcome === QUEUED) return;
@@ -169,7 +174,14 @@ export class Logger {
     let time: number;
     try {
       // Fields are read once: a getter runs once per call, whichever way the record goes.
-      let fieldsJson = read !== NOT_READ ? read : fields === undefined ? undefined : encodeFields(fields);
+      let fieldsJson =
+        read === NOT_FLAT
+          ? encodeNested(fields)
+          : read !== NOT_READ
+            ? read
+            : fields === undefined
+              ? undefined
+              : encodeFields(fields);
       if (this.bindingsJson !== undefined || state.fieldsJson !== undefined) {
         fieldsJson = joinObjects(joinObjects(this.bindingsJson, state.fieldsJson), fieldsJson);
       }
@@ -191,30 +203,33 @@ export class Logger {
   /**
    * Queues a record whose fields are flat (numbers, short strings, booleans,
    * null) as a template and values (see `core/template.ts`), and returns
-   * `QUEUED`. Otherwise the record goes as text: `NOT_READ` when the fields
-   * are not flat, or their JSON text when they were read but the message has
-   * no template yet.
+   * `QUEUED`. Otherwise the record goes as text: `NOT_FLAT` when the fields
+   * are not flat, `NOT_READ` when they were not looked at, or their JSON text
+   * when they were read but the message has no template yet.
    */
   private queueTemplate(
     level: LevelName,
     msg: string,
     fields: unknown,
     state: ContextState,
-  ): typeof QUEUED | typeof NOT_READ | string | undefined {
+  ): typeof QUEUED | typeof NOT_READ | typeof NOT_FLAT | string | undefined {
     const core = this.core;
     const bindings = this.bindingsJson;
     // A child logger's bindings and a context's fields come before the call's own; both at once are rare, and go as text.
     if (bindings !== undefined && state.fieldsJson !== undefined) return NOT_READ;
     if (fields !== undefined && (typeof fields !== 'object' || fields === null)) return NOT_READ;
+    if (fields !== undefined && skipCapture(msg)) return NOT_FLAT;
     let template: Template | undefined;
     try {
       const prefix = bindings ?? state.fieldsJson;
       const expected = lastTemplateFor(level, msg, state.tag, prefix);
-      if (!captureFields(fields as object | undefined, expected)) return NOT_READ;
+      const flat = captureFields(fields as object | undefined, expected);
+      noteCapture(msg, flat);
+      if (!flat) return NOT_FLAT;
       template = templateFor(level, msg, state.tag, prefix, expected);
     } catch {
       // A getter that throws: the text path copes, and says so in the record.
-      return NOT_READ;
+      return NOT_FLAT;
     }
     if (template === undefined) return capturedJson();
     const time = now();
