@@ -39,8 +39,12 @@ export interface HubOptions {
 
 /** Messages from the session recorder's thread to the hub worker, in the order of the session file. */
 export type FromRecorder =
-  /** Records as their lines in the file, each ending in `\n`. */
-  | { t: 'lines'; lines: string; firstSeq: number; lastSeq: number; count: number }
+  /**
+   * Records as a batch frame in the lines form (`LINES_HEAD`, then their
+   * lines as the file got them, UTF-8), its buffer moved to the hub, not
+   * copied; `chars` is the length of the lines as text.
+   */
+  | { t: 'frame'; frame: ArrayBuffer; chars: number; firstSeq: number; lastSeq: number; count: number }
   /**
    * Records not passed on: the hub or the file was too far behind (see
    * `RecorderFeed`). They are in the file, unless `lost`: the file could not be opened.

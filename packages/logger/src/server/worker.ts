@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckpointMessage, EndMessage } from '@pulselog/shared';
 import { Hub } from './hub.js';
 import { type FromHub, type FromRecorder, type HubOptions, PROGRESS, type ToHub } from './messages.js';
-import { linesFrame, packedFrame } from './replay.js';
+import { packedFrame } from './replay.js';
 import { type DashboardServer, startServer } from './server.js';
 
 const STATS_INTERVAL_MS = 1000;
@@ -142,8 +142,8 @@ function takeFeed(
     feed.on('close', () => resolve());
     feed.on('message', (message: FromRecorder) => {
       switch (message.t) {
-        case 'lines':
-          take(linesFrame(message.lines), message, message.lines.length);
+        case 'frame':
+          take(Buffer.from(message.frame), message, message.chars);
           break;
         case 'skipped':
           // With no file to hold them, records passed over are gone: tabs hear of a drop.

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import type { CheckpointMessage, EndMessage, HubStats, SessionInfo } from '@pulselog/shared';
+import { type CheckpointMessage, type EndMessage, type HubStats, LINES_HEAD, type SessionInfo } from '@pulselog/shared';
 import type { ResolvedConfig } from '../config.js';
 import { openBrowser, reasonNotToOpen } from '../open-browser.js';
 import { type FromHub, type HubOptions, PROGRESS, type ToHub } from '../server/messages.js';
@@ -68,6 +68,7 @@ export class DashboardSink implements Sink {
       hubFeed = channel.port2;
       this.feed = {
         port: channel.port1,
+        head: LINES_HEAD,
         progress: this.progress.buffer as SharedArrayBuffer,
         takenSlot: PROGRESS.chars,
         maxBehind: MAX_HUB_BACKLOG_CHARS,

@@ -32,6 +32,8 @@ export const STATE = { starting: 0, open: 1, failed: 2 } as const;
 export interface RecorderFeed {
   /** The recorder's end of the channel to the hub. */
   port: MessagePort;
+  /** First line of a batch frame (`LINES_HEAD` of `@pulselog/shared`). */
+  head: string;
   /** The hub's progress counters (`HubOptions.progress`). */
   progress: SharedArrayBuffer;
   /** Slot of `progress` counting the characters of lines the hub took in. */
@@ -102,6 +104,7 @@ export function sessionWorkerMain(): void {
   const hubTaken = feed ? new Int32Array(feed.progress) : undefined;
   /** Characters of lines passed on to the hub, wrapping like its counter. */
   let fed = 0;
+  const head = feed ? Buffer.from(feed.head) : Buffer.alloc(0);
   const write = (text: string) => {
     if (fd < 0) return;
     try {
@@ -111,14 +114,28 @@ export function sessionWorkerMain(): void {
       Atomics.add(slots, 3, 1);
     }
   };
+  /** Writes `bytes` from `from` on, whole: a write may take fewer bytes than it was given. */
+  const writeBytes = (bytes: Buffer, from: number) => {
+    if (fd < 0) return;
+    try {
+      for (let at = from; at < bytes.length; ) {
+        const n = fs.writeSync(fd, bytes, at, bytes.length - at);
+        if (n <= 0) throw new Error('nothing written');
+        at += n;
+      }
+    } catch {
+      Atomics.add(slots, 3, 1);
+    }
+  };
   /**
-   * Passes written records on to the hub, or notes them skipped while it or
-   * the file is too far behind: the file holds them. When the file could not
-   * be opened, the hub is passed over all the same, as its backlog must stay
-   * bounded, but the records are then lost, and the note says so.
+   * Writes records and passes them on to the hub, or notes them skipped
+   * while it or the file is too far behind: the file holds them. When the
+   * file could not be opened, the hub is passed over all the same, as its
+   * backlog must stay bounded, but the records are then lost, and the note
+   * says so.
    */
-  const forward = (st: Float64Array, lines: string) => {
-    if (!feed || !hubTaken) return;
+  const writeRecords = (st: Float64Array, lines: string) => {
+    if (!feed || !hubTaken) return write(lines);
     const firstSeq = st[0] as number;
     const lastSeq = st[st.length - 2] as number;
     const count = st.length / 2;
@@ -128,11 +145,20 @@ export function sessionWorkerMain(): void {
       ((Atomics.load(slots, 4) - Atomics.load(slots, 2)) | 0) > data.fileBounds.chars ||
       ((Atomics.load(slots, 6) - Atomics.load(slots, 5)) | 0) > data.fileBounds.sent;
     if (hubBehind > feed.maxBehind || fileBehind) {
+      write(lines);
       feed.port.postMessage({ t: 'skipped', from: firstSeq, to: lastSeq, count, lost: fd < 0 });
       return;
     }
+    // Encoded once for the file and the tabs: the hub sends these very bytes,
+    // their buffer moved to its thread rather than the text copied there and
+    // encoded again.
+    const frame = Buffer.allocUnsafeSlow(head.length + Buffer.byteLength(lines));
+    head.copy(frame);
+    frame.write(lines, head.length);
+    writeBytes(frame, head.length);
     fed = (fed + lines.length) | 0;
-    feed.port.postMessage({ t: 'lines', lines, firstSeq, lastSeq, count });
+    const buffer = frame.buffer;
+    feed.port.postMessage({ t: 'frame', frame: buffer, chars: lines.length, firstSeq, lastSeq, count }, [buffer]);
   };
   parentPort?.on('message', (message: string | PackedRecords | { t: 'close' }) => {
     let chars: number;
@@ -145,9 +171,7 @@ export function sessionWorkerMain(): void {
       sent = chars;
     } else if ('st' in message) {
       // Records arrive packed: made into text once, for the file and the hub alike.
-      const lines = formatPacked(message);
-      write(lines);
-      forward(message.st, lines);
+      writeRecords(message.st, formatPacked(message));
       chars = message.chars;
       sent = message.sent;
     } else {

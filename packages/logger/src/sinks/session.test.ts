@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
-import type { EndMessage, SessionInfo } from '@pulselog/shared';
+import { type EndMessage, LINES_HEAD, type SessionInfo } from '@pulselog/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config.js';
 import { RecordBatch } from '../core/packed.js';
@@ -45,7 +45,7 @@ function fedRecorder(maxBehind: number, options: { unwritable?: boolean } = {}) 
   const config = resolveConfig({ sessionDir, dashboard: false }, { env: {}, cwd: dir });
   const channel = new MessageChannel();
   const progress = new SharedArrayBuffer(12);
-  const feed: RecorderFeed = { port: channel.port1, progress, takenSlot: 2, maxBehind };
+  const feed: RecorderFeed = { port: channel.port1, head: LINES_HEAD, progress, takenSlot: 2, maxBehind };
   const sink = new SessionSink(config, session, feed);
   const received: FromRecorder[] = [];
   channel.port2.on('message', (message: FromRecorder) => received.push(message));
@@ -55,6 +55,13 @@ function fedRecorder(maxBehind: number, options: { unwritable?: boolean } = {}) 
     await sink.close(end, 5000);
   });
   return { sink, received, taken: new Int32Array(progress), read, port: channel.port2 };
+}
+
+/** The lines a `frame` message carries, after its head. */
+function framedLines(message: Extract<FromRecorder, { t: 'frame' }>): string {
+  const text = Buffer.from(message.frame).toString();
+  expect(text.startsWith(LINES_HEAD)).toBe(true);
+  return text.slice(LINES_HEAD.length);
 }
 
 const closers: (() => Promise<void>)[] = [];
@@ -68,7 +75,7 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('SessionSink with a feed', () => {
-  it('passes on what it writes, in the order of the file: records as the text of their lines', async () => {
+  it('passes on what it writes, in the order of the file: records as a frame of their lines', async () => {
     const { sink, received, read } = fedRecorder(1 << 30);
     sink.write(batch(1, 10));
     sink.checkpoint({
@@ -81,19 +88,21 @@ describe('SessionSink with a feed', () => {
     sink.closeSync(end, 5000);
     await until(() => received.length === 5);
     const text = (message: FromRecorder) =>
-      message.t === 'lines' ? message.lines : message.t === 'line' ? message.text : '';
+      message.t === 'frame' ? framedLines(message) : message.t === 'line' ? message.text : '';
     // The file is its header line, then exactly what was passed on.
     const [header, ...rest] = read().split(/(?<=\n)/);
     expect(JSON.parse(header as string)).toMatchObject({ type: 'session', session: { id: 'feed-1' } });
     expect(received.map(text).join('')).toBe(rest.join(''));
-    expect(received.map((m) => (m.t === 'lines' ? `lines ${m.firstSeq}-${m.lastSeq} (${m.count})` : m.t))).toEqual([
-      'lines 1-10 (10)',
+    expect(received.map((m) => (m.t === 'frame' ? `frame ${m.firstSeq}-${m.lastSeq} (${m.count})` : m.t))).toEqual([
+      'frame 1-10 (10)',
       'line',
       'line',
-      'lines 21-40 (20)',
+      'frame 21-40 (20)',
       'line',
     ]);
     expect(text(received[0] as FromRecorder)).toContain('"msg":"record 1 ✓"');
+    // What the hub counts is the text's length, as the logger counted it.
+    for (const m of received) if (m.t === 'frame') expect(m.chars).toBe(framedLines(m).length);
   });
 
   it('passes the hub over while it is too far behind, the file keeping every record, and resumes once it catches up', async () => {
@@ -101,13 +110,13 @@ describe('SessionSink with a feed', () => {
     for (let k = 0; k < 6; k++) sink.write(batch(k * 10 + 1, k * 10 + 10));
     await until(() => received.length === 6);
     // About 650 characters a batch: the second goes while the hub has taken nothing, the rest are passed over.
-    expect(received.map((m) => m.t)).toEqual(['lines', 'lines', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(received.map((m) => m.t)).toEqual(['frame', 'frame', 'skipped', 'skipped', 'skipped', 'skipped']);
     expect(received[2]).toEqual({ t: 'skipped', from: 21, to: 30, count: 10, lost: false });
-    const fed = received.reduce((n, m) => n + (m.t === 'lines' ? m.lines.length : 0), 0);
+    const fed = received.reduce((n, m) => n + (m.t === 'frame' ? m.chars : 0), 0);
     Atomics.store(taken, 2, fed);
     sink.write(batch(61, 70));
     await until(() => received.length === 7);
-    expect(received[6]).toMatchObject({ t: 'lines', firstSeq: 61, lastSeq: 70 });
+    expect(received[6]).toMatchObject({ t: 'frame', firstSeq: 61, lastSeq: 70 });
     const seqs = read()
       .split('\n')
       .filter((line) => line.startsWith('{"seq":'))
@@ -120,7 +129,7 @@ describe('SessionSink with a feed', () => {
     for (let k = 0; k < 3; k++) sink.write(batch(k * 10 + 1, k * 10 + 10));
     await until(() => received.length === 3);
     expect(sink.errors()).toBe(1);
-    expect(received.map((m) => m.t)).toEqual(['lines', 'lines', 'skipped']);
+    expect(received.map((m) => m.t)).toEqual(['frame', 'frame', 'skipped']);
     expect(received[2]).toEqual({ t: 'skipped', from: 21, to: 30, count: 10, lost: true });
   });
 });
