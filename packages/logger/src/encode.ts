@@ -330,17 +330,17 @@ const NESTED_RETRY = 64;
  * its template; its records read the same either way.
  */
 export function skipCapture(msg: string): boolean {
-  return msg === nestedMsg && ++nestedCalls % NESTED_RETRY !== 0;
+  if (msg !== nestedMsg) return false;
+  if (++nestedCalls % NESTED_RETRY !== 0) return true;
+  // Tried again: should the fields still not be flat, `noteNested` says so once more.
+  nestedMsg = undefined;
+  return false;
 }
 
-/** Notes whether `captureFields` could read the fields of a call with `msg` (see `skipCapture`). */
-export function noteCapture(msg: string, flat: boolean): void {
-  if (!flat) {
-    if (msg !== nestedMsg) nestedCalls = 0;
-    nestedMsg = msg;
-  } else if (msg === nestedMsg) {
-    nestedMsg = undefined;
-  }
+/** Notes that the fields of a call with `msg` were not flat (see `skipCapture`). */
+export function noteNested(msg: string): void {
+  nestedMsg = msg;
+  nestedCalls = 0;
 }
 
 /** JSON object text of the fields `captureFields` just read. */

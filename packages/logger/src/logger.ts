@@ -13,7 +13,7 @@ import {
   encodeValue,
   joinObjects,
   lastTemplateFor,
-  noteCapture,
+  noteNested,
   now,
   skipCapture,
   templateFor,
@@ -223,9 +223,10 @@ export class Logger {
     try {
       const prefix = bindings ?? state.fieldsJson;
       const expected = lastTemplateFor(level, msg, state.tag, prefix);
-      const flat = captureFields(fields as object | undefined, expected);
-      noteCapture(msg, flat);
-      if (!flat) return NOT_FLAT;
+      if (!captureFields(fields as object | undefined, expected)) {
+        noteNested(msg);
+        return NOT_FLAT;
+      }
       template = templateFor(level, msg, state.tag, prefix, expected);
     } catch {
       // A getter that throws: the text path copes, and says so in the record.
