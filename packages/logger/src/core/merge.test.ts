@@ -4,9 +4,15 @@ import { packTaken, type Taken, takeMerged } from './merge.js';
 import { formatPacked } from './packed.js';
 import { ContextQueue } from './queue.js';
 
+/**
+ * A record's time as the logger keeps it (see `now` in `encode.ts`), for the
+ * epoch time `ms`: exactly, since the difference of two close doubles is exact.
+ */
+const at = (ms: number) => ms - performance.timeOrigin;
+
 function queue(label: string, seqs: number[]): ContextQueue {
   const q = new ContextQueue(100, label);
-  for (const seq of seqs) q.push(`,"q":"${label}"}`, seq, 1_700_000_000_000 + seq);
+  for (const seq of seqs) q.push(`,"q":"${label}"}`, seq, at(1_700_000_000_000 + seq));
   return q;
 }
 
@@ -84,7 +90,7 @@ describe('repeated tails', () => {
     const same = ',"level":"error","msg":"failed","error":{"stack":"Error: x\\n    at f (a.js:1:1)"}}';
     const expected: string[] = [];
     const pushText = (tail: string, seq: number) => {
-      q.push(tail, seq, 1_700_000_000_000 + seq);
+      q.push(tail, seq, at(1_700_000_000_000 + seq));
       expected.push(`{"seq":${seq},"ts":${1_700_000_000_000 + seq}.000${tail}`);
     };
     for (let seq = 1; seq <= 5; seq++) pushText(same, seq);
@@ -114,7 +120,7 @@ describe('repeated tails', () => {
         records.forEach(({ queue, tail, copy }, i) => {
           const text = pool[tail] as string;
           const seq = i + 1;
-          (queues[queue] as ContextQueue).push(copy ? [...text].join('') : text, seq, 1_700_000_000_000 + seq);
+          (queues[queue] as ContextQueue).push(copy ? [...text].join('') : text, seq, at(1_700_000_000_000 + seq));
           expected.push(`{"seq":${seq},"ts":${1_700_000_000_000 + seq}.000${text}\n`);
         });
         let printed = '';

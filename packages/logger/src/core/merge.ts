@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { PackedRecords } from './packed.js';
 import type { ContextQueue } from './queue.js';
 
@@ -124,6 +125,7 @@ function finish(taken: Taken, count: number): Taken {
 export function packTaken(taken: Taken): PackedRecords {
   const packed: PackedRecords = {
     st: taken.st,
+    origin: performance.timeOrigin,
     tails: taken.tails.join('\n'),
     chars: taken.chars,
     sent: taken.sent + 16 * taken.count,

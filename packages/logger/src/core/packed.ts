@@ -8,8 +8,10 @@
  * thread that writes turns them into text.
  */
 export interface PackedRecords {
-  /** Sequence number and time (ms since the epoch, to the µs) of each record, interleaved: `[seq, t, seq, t, …]`. */
+  /** Sequence number and time (ms since `origin`, to the µs) of each record, interleaved: `[seq, t, seq, t, …]`. */
   st: Float64Array;
+  /** What the times count from, in ms since the epoch: the logging thread's `performance.timeOrigin`. Absent: 0. */
+  origin?: number;
   /** Line tails (`,"level":…}`) of the records sent as text, joined with `\n`. JSON text never holds a raw newline. */
   tails: string;
   /**
@@ -46,6 +48,7 @@ export interface PackedRecords {
  */
 export function formatPacked(packed: PackedRecords, end = '\n', head = '', last = end): string {
   const { st, tails, forms, nums, strs } = packed;
+  const origin = packed.origin ?? 0;
   // Characters a JSON string must escape, and lone surrogates (as in `encode.ts`).
   // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON must escape exactly these control characters.
   const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -84,7 +87,7 @@ export function formatPacked(packed: PackedRecords, end = '\n', head = '', last 
         tail += value + parts[p + 2];
       }
     }
-    const t = st[k + 1] as number;
+    const t = origin + (st[k + 1] as number);
     const ms = Math.floor(t);
     if (ms !== lastMs) {
       lastMs = ms;
