@@ -151,7 +151,8 @@ export function sessionWorkerMain(): void {
     }
     // Encoded once for the file and the tabs: the hub sends these very bytes,
     // their buffer moved to its thread rather than the text copied there and
-    // encoded again.
+    // encoded again. The frame is `linesFrame` of `server/replay.ts`, built
+    // here because this body cannot import it.
     const frame = Buffer.allocUnsafeSlow(head.length + Buffer.byteLength(lines));
     head.copy(frame);
     frame.write(lines, head.length);
