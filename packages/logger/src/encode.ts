@@ -90,8 +90,9 @@ export function encodeFields(fields: unknown): string {
 /** `encodeFields` for fields `captureFields` has already found are not flat. */
 export function encodeNested(fields: unknown): string {
   try {
-    if (typeof fields === 'object' && fields !== null && Object.getPrototypeOf(fields) === Object.prototype) {
-      if (isPlainJson(fields, 0)) return JSON.stringify(fields);
+    // `isPlainJson` checks the prototype; an array goes below, to be kept under `value`.
+    if (typeof fields === 'object' && fields !== null && !Array.isArray(fields) && isPlainJson(fields, 0)) {
+      return JSON.stringify(fields);
     }
   } catch {
     // A throwing getter or a Proxy: the careful copy below copes.

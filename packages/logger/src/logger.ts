@@ -174,14 +174,10 @@ export class Logger {
     let time: number;
     try {
       // Fields are read once: a getter runs once per call, whichever way the record goes.
-      let fieldsJson =
-        read === NOT_FLAT
-          ? encodeNested(fields)
-          : read !== NOT_READ
-            ? read
-            : fields === undefined
-              ? undefined
-              : encodeFields(fields);
+      let fieldsJson: string | undefined;
+      if (read === NOT_FLAT) fieldsJson = encodeNested(fields);
+      else if (read !== NOT_READ) fieldsJson = read;
+      else if (fields !== undefined) fieldsJson = encodeFields(fields);
       if (this.bindingsJson !== undefined || state.fieldsJson !== undefined) {
         fieldsJson = joinObjects(joinObjects(this.bindingsJson, state.fieldsJson), fieldsJson);
       }
