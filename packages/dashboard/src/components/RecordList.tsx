@@ -82,14 +82,17 @@ export function RecordList({ view }: { view: ViewModel }) {
     programmaticTop.current = undefined;
     const wasProgrammatic =
       target !== undefined && Math.abs(el.scrollTop - Math.min(target, el.scrollHeight - el.clientHeight)) < 2;
-    if (follow && wasProgrammatic) {
-      win.note(el.scrollTop);
+    if (wasProgrammatic) {
+      // The page's own scroll says nothing of what the user wants followed. Its event may come
+      // after a key that changed that (`G` then `f`), and must not undo the key.
+      if (follow) win.note(el.scrollTop);
+      else win.onScroll();
       return;
     }
     win.onScroll();
     const atBottom = isAtBottom(el.scrollTop, el.clientHeight, win.totalHeight);
     if (atBottom && !follow) view.setFollow(true);
-    else if (!atBottom && follow && !wasProgrammatic) view.setFollow(false);
+    else if (!atBottom && follow) view.setFollow(false);
   };
 
   const rows = [];
