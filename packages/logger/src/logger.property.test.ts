@@ -1,7 +1,7 @@
 import { isLogRecord } from '@pulselog/shared';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemorySink, testSetup } from './core/test-support.js';
+import { MemoryPipeline, testSetup } from './core/test-support.js';
 import { Logger } from './logger.js';
 
 class Weird {
@@ -81,7 +81,7 @@ function nastyValues(): unknown[] {
 }
 
 describe('Logger with hostile input', () => {
-  const sink = new MemorySink();
+  const sink = new MemoryPipeline();
   const log = new Logger('property', testSetup(sink));
   let calls = 0;
   afterAll(() => log.shutdown());

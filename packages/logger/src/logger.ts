@@ -3,23 +3,12 @@ import { join } from 'node:path';
 import { type Checkpoint, LEVEL_NAMES, LEVELS, type LevelName, type SessionInfo } from '@pulselog/shared';
 import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
-import { type ContextState, Core, type QueueStats } from './core/core.js';
-import { captureFields, type Template } from './core/template.js';
-import {
-  capturedJson,
-  encodeFields,
-  encodeNested,
-  encodeTail,
-  encodeValue,
-  joinObjects,
-  lastTemplateFor,
-  noteNested,
-  now,
-  skipCapture,
-  templateFor,
-} from './encode.js';
-import { safeString, serializeRepeated, truncate } from './serialize.js';
-import type { Sink } from './sinks/sink.js';
+import { Core, type QueueStats } from './core/core.js';
+import { encodeValue, joinObjects, now } from './encode/json.js';
+import type { OutputSpec, OutputStats } from './pipeline/output.js';
+import { resolveOutputs } from './pipeline/outputs-config.js';
+import type { Pipeline } from './pipeline/pipeline.js';
+import { safeString, truncate } from './serialize.js';
 
 export type { CheckpointMeta } from './checkpoints/validate.js';
 export type { QueueStats } from './core/core.js';
@@ -27,11 +16,17 @@ export type { QueueStats } from './core/core.js';
 /** Fields given with a log call. */
 export type Fields = Record<string, unknown>;
 
-/** Everything `new Logger(name, setup)` accepts: the settings, plus sinks of your own. */
+/** Everything `new Logger(name, setup)` accepts: the settings, plus outputs. */
 export interface LoggerSetup extends LoggerOptions {
-  /** More places for batches to go (the session file and the dashboard are built in). */
-  sinks?: readonly Sink[];
+  /**
+   * More places for records to go, each a module loaded in the pipeline
+   * thread (see `Output`); the session file and the dashboard are built in.
+   */
+  outputs?: readonly OutputSpec[];
 }
+
+/** Key of `LoggerSetup` under which tests of the core's own logic hand it a pipeline in memory. */
+export const PIPELINE_FOR_TESTS = Symbol('pulselog.pipelineForTests');
 
 /** What `log.context()` takes: a tag, or a tag with fields added to every record of the context. */
 export type ContextSpec = string | ({ tag?: string } & Fields);
@@ -48,8 +43,12 @@ export interface LoggerStats {
   queues: QueueStats[];
   /** Checkpoints saved by this process. */
   checkpointsSaved: number;
-  /** Failures of sinks, by sink name. */
-  sinkErrors: Record<string, number>;
+  /** Each output's counters: written, failed, dropped from its backlog, waiting, errors. */
+  outputs: OutputStats[];
+  /** Failed writes of the session file (a full disk, say). */
+  sessionErrors: number;
+  /** Records handed to the pipeline that it could not deliver anywhere: its thread died. */
+  undelivered: number;
   /** Connected dashboard clients, as last reported by the hub. */
   dashboardClients: number;
   /**
@@ -65,12 +64,6 @@ export interface LoggerStats {
 }
 
 function noop(): void {}
-
-/** Outcomes of `Logger.queueTemplate` other than JSON text. */
-const QUEUED = Symbol('queued');
-const NOT_READ = Symbol('not read');
-/** The fields were found not flat: they go to `encodeNested`. */
-const NOT_FLAT = Symbol('not flat');
 
 /** Longest tag kept: a tag is repeated on every record of its context. */
 const MAX_TAG_LENGTH = 200;
@@ -88,8 +81,9 @@ interface Parent {
 /**
  * A logger. Level calls return at once: the record is serialized (so it shows
  * the values at the moment of the call) and queued in the current async
- * context's queue; full batches and a background flush hand it to the session
- * recorder, the dashboard and any other sink. A call never throws (unless
+ * context's queue; full batches and a background flush hand it to the
+ * pipeline thread, which writes the session file and feeds the dashboard and
+ * every output. A call never throws (unless
  * `overflow: 'raise'` is asked for) and never waits for I/O.
  *
  * @example
@@ -111,8 +105,14 @@ export class Logger {
       this.core = parent[kCore];
       this.bindingsJson = parent.bindingsJson;
     } else {
-      const { sinks = [], ...options } = setup ?? {};
-      this.core = new Core(this.name, resolveConfig(options), sinks);
+      const {
+        outputs,
+        [PIPELINE_FOR_TESTS]: pipeline,
+        ...options
+      } = (setup ?? {}) as LoggerSetup & {
+        [PIPELINE_FOR_TESTS]?: Pipeline;
+      };
+      this.core = new Core(this.name, resolveConfig(options), resolveOutputs(outputs, process.cwd()), pipeline);
       this.core.onUncaught = (err, origin) =>
         this.write(
           'critical',
@@ -155,6 +155,7 @@ export class Logger {
     return this.core.dashboard ? this.core.dashboard.ready : Promise.resolve(undefined);
   }
 
+  /** Every level call: find the context, encode, push, count. */
   private write(level: LevelName, msg: unknown, fields: unknown, kind: 'divider' | undefined, err: unknown): void {
     const core = this.core;
     if (core.closed) {
@@ -164,76 +165,16 @@ export class Logger {
     const state = core.contextsUsed ? (core.contexts.getStore() ?? core.root) : core.root;
     const queue = state.queue;
     if (queue.size >= queue.capacity && !core.makeRoom(queue)) return;
-    let read: string | undefined | typeof NOT_READ | typeof NOT_FLAT = NOT_READ;
-    if (kind === undefined && err === undefined && typeof msg === 'string') {
-      const outcome = this.queueTemplate(level, msg, fields, state);
-      if (outcome === QUEUED) return;
-      read = outcome;
-    }
-    let tail: string;
-    let time: number;
-    try {
-      // Fields are read once: a getter runs once per call, whichever way the record goes.
-      let fieldsJson: string | undefined;
-      if (read === NOT_FLAT) fieldsJson = encodeNested(fields);
-      else if (read !== NOT_READ) fieldsJson = read;
-      else if (fields !== undefined) fieldsJson = encodeFields(fields);
-      if (this.bindingsJson !== undefined || state.fieldsJson !== undefined) {
-        fieldsJson = joinObjects(joinObjects(this.bindingsJson, state.fieldsJson), fieldsJson);
-      }
-      const errData = err === undefined ? undefined : serializeRepeated(err);
-      time = now();
-      tail = encodeTail(level, msg, fieldsJson, state.tag, kind, errData);
-    } catch {
-      // Serialization is guarded throughout; this is the last line of defence, and the loss is counted.
-      core.drops.lost(++core.seq);
-      return;
-    }
-    // Numbered once serialized: a getter or `toString` that logs while this
+    const encoder = core.encoder;
+    const entry = encoder.encode(level, msg, fields, kind, err, this.bindingsJson, state);
+    // Numbered once encoded: a getter or `toString` that logs while this
     // record is being encoded gets the earlier number, so each queue stays in order.
     const seq = ++core.seq;
-    queue.push(tail, seq, time);
-    core.queued(queue, tail.length);
-  }
-
-  /**
-   * Queues a record whose fields are flat (numbers, short strings, booleans,
-   * null) as a template and values (see `core/template.ts`), and returns
-   * `QUEUED`. Otherwise the record goes as text: `NOT_FLAT` when the fields
-   * are not flat, `NOT_READ` when they were not looked at, or their JSON text
-   * when they were read but the message has no template yet.
-   */
-  private queueTemplate(
-    level: LevelName,
-    msg: string,
-    fields: unknown,
-    state: ContextState,
-  ): typeof QUEUED | typeof NOT_READ | typeof NOT_FLAT | string | undefined {
-    const core = this.core;
-    const bindings = this.bindingsJson;
-    // A child logger's bindings and a context's fields come before the call's own; both at once are rare, and go as text.
-    if (bindings !== undefined && state.fieldsJson !== undefined) return NOT_READ;
-    if (fields !== undefined && (typeof fields !== 'object' || fields === null)) return NOT_READ;
-    if (fields !== undefined && skipCapture(msg)) return NOT_FLAT;
-    let template: Template | undefined;
-    try {
-      const prefix = bindings ?? state.fieldsJson;
-      const expected = lastTemplateFor(level, msg, state.tag, prefix);
-      if (!captureFields(fields as object | undefined, expected)) {
-        noteNested(msg);
-        return NOT_FLAT;
-      }
-      template = templateFor(level, msg, state.tag, prefix, expected);
-    } catch {
-      // A getter that throws: the text path copes, and says so in the record.
-      return NOT_FLAT;
+    if (entry === undefined) {
+      core.drops.lost(seq);
+      return;
     }
-    if (template === undefined) return capturedJson();
-    const time = now();
-    const seq = ++core.seq;
-    const queue = state.queue;
-    core.queued(queue, queue.pushTemplate(template, seq, time));
-    return QUEUED;
+    core.queued(queue, queue.push(entry, seq, now(), encoder.capture));
   }
 
   /** Logs at `debug`. */
@@ -285,7 +226,7 @@ export class Logger {
   child(bindings: Fields): Logger {
     return new Logger(this.name, undefined, {
       [kCore]: this.core,
-      bindingsJson: joinObjects(this.bindingsJson, encodeFields(bindings)),
+      bindingsJson: joinObjects(this.bindingsJson, this.core.encoder.encodeFields(bindings)),
     });
   }
 
@@ -315,7 +256,7 @@ export class Logger {
       if (typeof spec === 'object' && spec !== null) {
         const { tag: own, ...fields } = spec;
         if (own !== undefined) tag = tagText(own);
-        if (Object.keys(fields).length > 0) fieldsJson = joinObjects(fieldsJson, encodeFields(fields));
+        if (Object.keys(fields).length > 0) fieldsJson = joinObjects(fieldsJson, core.encoder.encodeFields(fields));
       } else if (spec !== undefined) {
         tag = tagText(spec);
       }
@@ -364,7 +305,7 @@ export class Logger {
     return true;
   }
 
-  /** Hands everything queued to the sinks and waits until each has delivered it; true when all did in time. */
+  /** Hands everything queued to the pipeline and waits until the session file and every output have it; true when all did in time. */
   flush(options: { timeout?: number } = {}): Promise<boolean> {
     return this.core.flush(options.timeout ?? 5000);
   }
@@ -388,10 +329,12 @@ export class Logger {
       dropRate: logged === 0 ? 0 : core.drops.count / logged,
       queues: core.queueStats(),
       checkpointsSaved: core.checkpointsSaved,
-      sinkErrors: core.sinkErrorCounts(),
+      outputs: core.pipeline.outputs(),
+      sessionErrors: core.pipeline.fileErrors(),
+      undelivered: core.pipeline.undelivered(),
       dashboardClients: core.dashboard?.stats()?.clients ?? 0,
       dashboardSkipped: core.dashboard?.stats()?.skipped ?? 0,
-      sessionFile: core.recorder?.file,
+      sessionFile: core.pipeline.file,
       uptimeMs: Date.now() - core.session.startedAt,
     };
   }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFields, encodeMessage } from './encode.js';
+import { Encoder } from './encode/encoder.js';
+import { encodeMessage } from './encode/json.js';
+
+const encodeFields = (fields: unknown) => new Encoder().encodeFields(fields);
+
 import { DEFAULT_LIMITS, serializeError, serializeRepeated, toJsonSafe } from './serialize.js';
 
 describe('toJsonSafe', () => {

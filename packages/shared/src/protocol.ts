@@ -51,6 +51,26 @@ export interface HubStats {
    * collected included), the hard limit that heap cannot pass, and buffers outside it.
    */
   memory?: { heapUsed: number; heapLimit: number; external: number };
+  /** The logger's outputs (plug-ins of the pipeline) and how each is doing. */
+  outputs?: OutputStatus[];
+}
+
+/** How one output of the logger is doing: its counters since the session started. */
+export interface OutputStatus {
+  /** The output's name. */
+  name: string;
+  /** Records the output took. */
+  written: number;
+  /** Records in writes that failed, or that came while its module could not be loaded. */
+  failed: number;
+  /** Records dropped from its backlog while it was too far behind. */
+  dropped: number;
+  /** Records waiting for it. */
+  backlog: number;
+  /** Failures counted. */
+  errors: number;
+  /** The message of the last failure, if any. */
+  lastError?: string;
 }
 
 /** First message on every connection: who is logging and where the stream stands. */

@@ -1,18 +1,21 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { hostname } from 'node:os';
 import { type CheckpointMessage, type EndMessage, PROTOCOL_VERSION, type SessionInfo } from '@pulselog/shared';
+import { packTaken } from '../batch/builder.js';
 import { CheckpointStore } from '../checkpoints/store.js';
 import type { ResolvedConfig } from '../config.js';
+import { Dashboard } from '../dashboard.js';
+import { Encoder } from '../encode/encoder.js';
 import { QueueFullError } from '../errors.js';
-import { DashboardSink } from '../sinks/dashboard.js';
-import { SessionSink } from '../sinks/session.js';
-import type { Sink } from '../sinks/sink.js';
+import { PipelineClient } from '../pipeline/client.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { ResolvedOutput } from '../pipeline/protocol.js';
 import { VERSION } from '../version.js';
 import { DropLedger } from './drops.js';
 import { type ExitParticipant, registerExit, unregisterExit } from './exit-hooks.js';
-import { packTaken, takeMerged } from './merge.js';
-import { RecordBatch } from './packed.js';
+import { takeMerged } from './merge.js';
 import { ContextQueue } from './queue.js';
+import { sessionFilePath } from './session-path.js';
 
 /** Records per batch; a full batch leaves from the hot path without waiting for the timer. */
 export const BATCH_SIZE = 1024;
@@ -24,9 +27,9 @@ export const BATCH_SIZE = 1024;
  * not cut batches short.
  */
 export const BATCH_CHARS = 48 * 1024;
-/** Longest wait for the session file at exit, or for a sink to catch up under overflow `block`. */
+/** Longest wait for the session file at exit, or for the pipeline to catch up under overflow `block`. */
 const SYNC_TIMEOUT_MS = 10_000;
-/** Longest wait for the session recorder on an orderly shutdown. */
+/** Longest wait for the pipeline (its outputs included) on an orderly shutdown. */
 const CLOSE_TIMEOUT_MS = 10_000;
 
 /** An async context: its tag, its fields as JSON text, and its own queue. */
@@ -49,21 +52,24 @@ export interface QueueStats {
   fill: number;
 }
 
+/** Version of the session file layout, in its header line. */
+export const SESSION_FORMAT = 1;
+
 /**
- * State shared by a logger and its children: the session, the per-context
- * queues, the sinks and the flusher. Level calls touch only `seq`, a queue
- * and `pending`; everything else runs on the flusher's timer, when a batch
- * fills, or at exit.
+ * State shared by a logger and its children: the session, the encoder, the
+ * per-context queues, the pipeline and the flusher. Level calls touch only
+ * the encoder, `seq`, a queue and `pending`; everything else runs on the
+ * flusher's timer, when a batch fills, or at exit.
  */
 export class Core implements ExitParticipant {
   readonly config: ResolvedConfig;
   readonly session: SessionInfo;
-  readonly sinks: Sink[] = [];
-  readonly dashboard: DashboardSink | undefined;
-  readonly recorder: SessionSink | undefined;
+  readonly encoder = new Encoder();
+  /** Where every batch goes. */
+  readonly pipeline: Pipeline;
+  readonly dashboard: Dashboard | undefined;
   readonly contexts = new AsyncLocalStorage<ContextState>();
   readonly root: ContextState;
-  readonly sinkErrors: Record<string, number> = {};
   /** Queues that may hold records. */
   active: ContextQueue[] = [];
   seq = 0;
@@ -88,7 +94,8 @@ export class Core implements ExitParticipant {
   private draining = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(name: string, config: ResolvedConfig, extraSinks: readonly Sink[]) {
+  /** `pipeline`: for tests of the core's own logic, one in memory instead of the pipeline thread. */
+  constructor(name: string, config: ResolvedConfig, outputs: readonly ResolvedOutput[], pipeline?: Pipeline) {
     this.config = config;
     const startedAt = Date.now();
     this.session = {
@@ -100,17 +107,23 @@ export class Core implements ExitParticipant {
       versions: { pulselog: VERSION, node: process.version, protocol: PROTOCOL_VERSION },
     };
     this.root = { tag: undefined, fieldsJson: undefined, queue: new ContextQueue(config.queueSize, 'root') };
-    // The dashboard first: with a session file, its hub is fed by the recorder (see `DashboardSink`).
-    if (config.dashboard) this.dashboard = new DashboardSink(config, this.session);
-    if (config.sessionDir !== false) {
-      this.recorder = new SessionSink(config, this.session, this.dashboard?.recorderFeed());
-      const dashboard = this.dashboard;
-      if (dashboard) this.recorder.whenDied(() => dashboard.feedLost());
-      this.sinks.push(this.recorder);
+    if (pipeline) {
+      this.pipeline = pipeline;
+    } else {
+      if (config.dashboard) this.dashboard = new Dashboard(config, this.session);
+      const file = config.sessionDir === false ? undefined : sessionFilePath(config.sessionDir, this.session);
+      const session = this.session;
+      this.pipeline = new PipelineClient({
+        data: {
+          file,
+          header: `${JSON.stringify({ type: 'session', format: SESSION_FORMAT, session })}\n`,
+          keepSessions: config.keepSessions,
+          cwd: process.cwd(),
+          outputs: [...outputs],
+        },
+        ...(this.dashboard ? { hub: this.dashboard.link } : {}),
+      });
     }
-    // After the recorder: at exit it has written (and passed on) everything before the dashboard ends.
-    if (this.dashboard) this.sinks.push(this.dashboard);
-    this.sinks.push(...extraSinks);
     this.schedule(config.flushInterval);
     registerExit(this);
   }
@@ -157,57 +170,34 @@ export class Core implements ExitParticipant {
     if (++this.pending >= this.drainAt || this.pendingChars >= this.drainAtChars) this.drainFromHotPath();
   }
 
-  /** The hot path reached `drainAt`: move full batches on, or wait for the next batch's worth if sinks are busy. */
+  /** The hot path reached `drainAt`: move full batches on, or wait for the next batch's worth if the pipeline is busy. */
   private drainFromHotPath(): void {
     this.drain(false);
     this.drainAt = this.pending + BATCH_SIZE;
     this.drainAtChars = this.pendingChars + BATCH_CHARS;
   }
 
-  private sinksBusy(): boolean {
-    let busy = false;
-    this.eachSink((sink) => {
-      busy ||= sink.busy?.() === true;
-    });
-    return busy;
-  }
-
-  /** Calls `fn` for every sink; what it throws is counted against that sink, and the others still get their call. */
-  private eachSink(fn: (sink: Sink) => void): void {
-    for (const sink of this.sinks) {
-      try {
-        fn(sink);
-      } catch {
-        this.countSinkError(sink);
-      }
-    }
-  }
-
-  private countSinkError(sink: Sink): void {
-    this.sinkErrors[sink.name] = (this.sinkErrors[sink.name] ?? 0) + 1;
-  }
-
   /**
-   * Hands queued records to every sink in batches, merged by `seq`. Stops
-   * while a sink is busy unless `force`, leaving the rest in the queues.
+   * Hands queued records to the pipeline in batches, merged by `seq`. Stops
+   * while it is busy unless `force`, leaving the rest in the queues.
    * Returns the number of records moved.
    */
   drain(force: boolean): number {
     if (this.draining) return 0;
     this.draining = true;
     let moved = 0;
+    const pipeline = this.pipeline;
     try {
       // Drops are announced when records move again, one notice for the whole run of them.
-      if (force || !this.sinksBusy()) this.announceDrops();
-      while (this.pending > 0 && (force || !this.sinksBusy())) {
+      if (force || !pipeline.busy()) this.announceDrops();
+      while (this.pending > 0 && (force || !pipeline.busy())) {
         const taken = takeMerged(this.active, BATCH_SIZE, BATCH_CHARS);
         if (taken === undefined) break;
         this.pendingChars -= taken.chars;
         const count = taken.count;
-        const batch = new RecordBatch(packTaken(taken), taken.firstSeq, taken.lastSeq, count);
         this.pending -= count;
         moved += count;
-        this.eachSink((sink) => sink.write(batch));
+        pipeline.records(packTaken(taken), taken.firstSeq, taken.lastSeq, count);
       }
       if (this.pending === 0 || this.active.length > 64) this.pruneActive();
     } finally {
@@ -240,8 +230,8 @@ export class Core implements ExitParticipant {
       case 'raise':
         throw new QueueFullError(queue.capacity);
       case 'block':
-        // The caller pays: wait for the sinks to catch up, then hand everything over.
-        for (const sink of this.sinks) if (sink.busy?.()) sink.flushSync?.(SYNC_TIMEOUT_MS);
+        // The caller pays: wait for the pipeline to catch up, then hand everything over.
+        if (this.pipeline.busy()) this.pipeline.flushSync(SYNC_TIMEOUT_MS);
         this.drain(true);
         return true;
       default:
@@ -258,16 +248,18 @@ export class Core implements ExitParticipant {
 
   private announceDrops(): void {
     const notice = this.drops.takeNotice();
-    if (notice !== undefined) this.eachSink((sink) => sink.dropped?.(notice.from, notice.to, notice.count));
+    if (notice === undefined) return;
+    const { from, to, count } = notice;
+    this.pipeline.line(`${JSON.stringify({ type: 'gap', reason: 'dropped', from, to, count })}\n`);
   }
 
-  /** Streams a checkpoint change to every sink, after the records logged before it. */
+  /** Streams a checkpoint change to the session file and the dashboard, after the records logged before it. */
   checkpoint(message: CheckpointMessage): void {
     this.drain(true);
-    this.eachSink((sink) => sink.checkpoint?.(message));
+    this.pipeline.line(`${JSON.stringify(message)}\n`);
   }
 
-  /** Drains everything and waits until every sink has delivered it; false on timeout. */
+  /** Drains everything and waits until the pipeline has written it and every output taken it; false on timeout. */
   async flush(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (this.pending > 0) {
@@ -276,17 +268,12 @@ export class Core implements ExitParticipant {
       if (Date.now() > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    const results = await Promise.all(
-      this.sinks.map((sink) =>
-        sink.flush ? sink.flush(Math.max(0, deadline - Date.now())).catch(() => false) : Promise.resolve(true),
-      ),
-    );
-    return results.every(Boolean);
+    return this.pipeline.flush(Math.max(0, deadline - Date.now()));
   }
 
   flushSync(): void {
     this.drain(true);
-    this.eachSink((sink) => sink.flushSync?.(SYNC_TIMEOUT_MS));
+    this.pipeline.flushSync(SYNC_TIMEOUT_MS);
   }
 
   logUncaught(err: unknown, origin: string): void {
@@ -307,25 +294,24 @@ export class Core implements ExitParticipant {
     clearTimeout(this.timer);
     this.drain(true);
     const end = this.endMessage(reason, code, signal);
-    this.eachSink((sink) => sink.closeSync?.(end, SYNC_TIMEOUT_MS));
+    this.pipeline.closeSync(`${JSON.stringify(end)}\n`, SYNC_TIMEOUT_MS);
+    this.dashboard?.closeSync(end, SYNC_TIMEOUT_MS);
     this.checkpointStore?.close();
     unregisterExit(this);
   }
 
-  /** Ends the session: drains, then closes every sink and waits for it. Idempotent. */
+  /** Ends the session: drains, then closes the pipeline and the dashboard and waits for them. Idempotent. */
   shutdown(reason: EndMessage['reason']): Promise<void> {
     this.shutdownPromise ??= (async () => {
       this.closed = true;
       clearTimeout(this.timer);
       this.drain(true);
       const end = this.endMessage(reason);
-      await Promise.all(
-        this.sinks.map((sink) => {
-          // The dashboard lingers for a browser tab to catch up before it lets go.
-          const timeout = sink === this.dashboard ? this.config.linger + 5000 : CLOSE_TIMEOUT_MS;
-          return sink.close(end, timeout).catch(() => this.countSinkError(sink));
-        }),
-      );
+      await Promise.all([
+        this.pipeline.close(`${JSON.stringify(end)}\n`, CLOSE_TIMEOUT_MS),
+        // The dashboard lingers for a browser tab to catch up before it lets go.
+        this.dashboard?.close(end, this.config.linger + 5000),
+      ]);
       this.finished = true;
       this.checkpointStore?.close();
       unregisterExit(this);
@@ -337,15 +323,5 @@ export class Core implements ExitParticipant {
   queueStats(): QueueStats[] {
     const queues = [this.root.queue, ...this.active.filter((q) => q !== this.root.queue && q.size > 0)];
     return queues.map((q) => ({ context: q.label, size: q.size, capacity: q.capacity, fill: q.size / q.capacity }));
-  }
-
-  /** Sink failures: what their methods threw plus what they counted themselves. */
-  sinkErrorCounts(): Record<string, number> {
-    const out: Record<string, number> = { ...this.sinkErrors };
-    for (const sink of this.sinks) {
-      const own = sink.errors?.() ?? 0;
-      if (own > 0) out[sink.name] = (out[sink.name] ?? 0) + own;
-    }
-    return out;
   }
 }

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { packTaken, type Taken, takeMerged } from './merge.js';
-import { formatPacked } from './packed.js';
+import { packTaken, type Taken } from '../batch/builder.js';
+import { formatPacked } from '../batch/packed.js';
+import { takeMerged } from './merge.js';
 import { ContextQueue } from './queue.js';
 
 /**
- * A record's time as the logger keeps it (see `now` in `encode.ts`), for the
+ * A record's time as the logger keeps it (see `now` in `encode/json.ts`), for the
  * epoch time `ms`: exactly, since the difference of two close doubles is exact.
  */
 const at = (ms: number) => ms - performance.timeOrigin;

@@ -1,11 +1,11 @@
-import { formsOf, type Taken } from './merge.js';
-import { captured, type Template } from './template.js';
+import { formsOf, type Taken } from '../batch/builder.js';
+import type { Capture, Template } from '../encode/template.js';
 
 /**
  * The bounded queue of one async context: records waiting for the flusher,
  * each as its sequence number, its time, and either the tail of its JSON line
- * (see `packed.ts`) or a template with the record's field values (see
- * `template.ts`), serialized or copied at the call. Rings that grow by
+ * (see `batch/packed.ts`) or a template with the record's field values (see
+ * `encode/template.ts`), serialized or copied at the call. Rings that grow by
  * doubling and never shrink: once they have reached the size a program
  * needs, a log call only stores a few slots, and no array is reallocated or
  * copied on the hot path.
@@ -45,18 +45,18 @@ export class ContextQueue {
     this.mask = initial - 1;
   }
 
-  /** Appends one record serialized as a tail. The caller has checked there is room. */
-  push(tail: string, seq: number, time: number): void {
-    this.pushEntry(tail, seq, time);
-  }
-
   /**
-   * Appends one record as `template` and the values in `captured`, and
-   * returns its size (see `Template.chars`). The caller has checked there is room.
+   * Appends one record, as its line tail or as `template` with the values
+   * in `capture`, and returns its size (a tail's length, or `Template.chars`
+   * and its strings' lengths). The caller has checked there is room.
    */
-  pushTemplate(template: Template, seq: number, time: number): number {
-    const c = captured;
-    let size = template.chars;
+  push(entry: string | Template, seq: number, time: number, capture?: Capture): number {
+    if (typeof entry === 'string') {
+      this.pushEntry(entry, seq, time);
+      return entry.length;
+    }
+    const c = capture as Capture;
+    let size = entry.chars;
     while (this.numSize + c.numCount > this.nums.length) this.growNums();
     while (this.strSize + c.strCount > this.strs.length) this.growStrs();
     const numMask = this.nums.length - 1;
@@ -67,7 +67,7 @@ export class ContextQueue {
       this.strs[(this.strHead + this.strSize++) & strMask] = s;
       size += s.length;
     }
-    this.pushEntry(template, seq, time);
+    this.pushEntry(entry, seq, time);
     return size;
   }
 

@@ -5,6 +5,7 @@ import {
   type GapMessage,
   type HelloMessage,
   type HubStats,
+  type OutputStatus,
   PROTOCOL_VERSION,
   parseClientMessage,
   type SessionInfo,
@@ -45,6 +46,7 @@ export class Hub {
   private sent = 0;
   private refused = 0;
   private pumpTimer: NodeJS.Timeout | undefined;
+  private outputs: OutputStatus[] | undefined;
 
   constructor(
     private readonly session: SessionInfo,
@@ -115,6 +117,11 @@ export class Hub {
     for (const client of this.clients) this.pump(client);
   }
 
+  /** Keeps the logger's output counters, for stats. */
+  noteOutputs(outputs: OutputStatus[]): void {
+    this.outputs = outputs;
+  }
+
   /** Counts a request refused at the door, for stats. */
   noteRefused(): void {
     this.refused++;
@@ -153,7 +160,7 @@ export class Hub {
     for (const client of this.clients) this.pump(client);
   }
 
-  /** Notes records the dashboard sink passed over (see `DashboardSink.write`); clients get a `skipped` gap the same way. */
+  /** Notes records the pipeline passed the dashboard over for (see `HubFeed`); clients get a `skipped` gap the same way. */
   noteSkipped(from: number, to: number, count: number): void {
     this.drops.add({ from, to, count, reason: 'skipped' });
     for (const client of this.clients) this.pump(client);
@@ -206,7 +213,7 @@ export class Hub {
       if (client.sentSeq !== undefined && client.sentSeq < this.replay.lastSeq) paused++;
     }
     const heap = getHeapStatistics();
-    return {
+    const stats: HubStats = {
       clients: this.clients.size,
       received: this.received,
       sent: this.sent,
@@ -219,6 +226,8 @@ export class Hub {
       paused,
       memory: { heapUsed: heap.used_heap_size, heapLimit: heap.heap_size_limit, external: heap.external_memory },
     };
+    if (this.outputs !== undefined) stats.outputs = this.outputs;
+    return stats;
   }
 
   /** Sends stats to every subscribed client. */

@@ -1,6 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { CheckpointMessage, EndMessage, HubStats, SessionInfo } from '@pulselog/shared';
-import type { PackedRecords } from '../core/packed.js';
+import type { EndMessage, HubStats, OutputStatus, SessionInfo } from '@pulselog/shared';
 
 /** What the hub worker is started with. */
 export interface HubOptions {
@@ -23,22 +22,21 @@ export interface HubOptions {
   /**
    * Progress the logger's thread may read, or wait on, without the event loop:
    * `Int32Array` slot `PROGRESS.taken` counts records the hub took in (or
-   * heard were skipped), slot `PROGRESS.chars` their size: characters
-   * (`PackedRecords.chars`), or of lines from a `feed` (both wrapping
-   * at 2^32); slot `PROGRESS.ended` becomes 1 once the hub has ended.
+   * heard were skipped), slot `PROGRESS.chars` the characters of their lines
+   * (both wrapping at 2^32); slot `PROGRESS.ended` becomes 1 once the hub has ended.
    */
   progress?: SharedArrayBuffer;
   /**
-   * When a session file is written: the port on which the session recorder
-   * passes on everything it writes (`FromRecorder`), in the file's order.
-   * Records, checkpoints and drop notes then come only this way; `ToHub`
-   * brings the end and the linger control.
+   * The port on which the pipeline thread passes on everything the session
+   * file gets (`HubFeedMessage`), in the file's order, whether or not a file
+   * is written. `ToHub` brings only the end, the linger control and news of
+   * records lost with the pipeline thread.
    */
   feed?: MessagePort;
 }
 
-/** Messages from the session recorder's thread to the hub worker, in the order of the session file. */
-export type FromRecorder =
+/** Messages from the pipeline thread to the hub worker, in the order of the session file. */
+export type HubFeedMessage =
   /**
    * Records as a batch frame in the lines form (`LINES_HEAD`, then their
    * lines as the file got them, UTF-8), its buffer moved to the hub, not
@@ -46,30 +44,24 @@ export type FromRecorder =
    */
   | { t: 'frame'; frame: ArrayBuffer; chars: number; firstSeq: number; lastSeq: number; count: number }
   /**
-   * Records not passed on: the hub or the file was too far behind (see
-   * `RecorderFeed`). They are in the file, unless `lost`: the file could not be opened.
+   * Records not passed on: the hub or the file was too far behind. They are
+   * in the file, unless `lost`: no file holds them.
    */
   | { t: 'skipped'; from: number; to: number; count: number; lost: boolean }
   /** Any other line of the file, as written: a checkpoint change, a drop note, the end. */
-  | { t: 'line'; text: string };
+  | { t: 'line'; text: string }
+  /** The outputs' counters, for the status shown to tabs. */
+  | { t: 'outputs'; outputs: OutputStatus[] };
 
 /**
  * Slots of `HubOptions.progress`: records and characters taken in, the end
- * sent, and the recorder's feed closed (every record it passed on taken in).
+ * sent, and the pipeline's feed closed (every record it passed on taken in).
  */
 export const PROGRESS = { taken: 0, ended: 1, chars: 2, feedClosed: 3 } as const;
 
-/** Messages from the logger's thread to the hub worker; with a `feed`, only `end` and `skip-linger`. */
+/** Messages from the logger's thread to the hub worker. */
 export type ToHub =
-  | {
-      t: 'records';
-      /** The records, in ascending `seq` order. */
-      packed: PackedRecords;
-      firstSeq: number;
-      lastSeq: number;
-      count: number;
-    }
-  | { t: 'checkpoint'; message: CheckpointMessage }
+  /** Records that will never come: the pipeline thread died with them. */
   | { t: 'dropped'; from: number; to: number; count: number }
   | {
       t: 'end';

@@ -1,12 +1,12 @@
 import { type BatchMessage, parseServerMessage } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
-import { formatPacked, type PackedRecords } from '../core/packed.js';
-import { frameAfter, linesFrame, packedFrame, ReplayBuffer, type ReplayItem } from './replay.js';
+import { linesFrame } from '../batch/packed.js';
+import { frameAfter, ReplayBuffer, type ReplayItem } from './replay.js';
 
 function chunk(first: number, last: number, fields = '') {
   let lines = '';
   for (let seq = first; seq <= last; seq++) lines += `{"seq":${seq},"ts":1,"level":"info","msg":"m${seq}"${fields}}\n`;
-  return { firstSeq: first, lastSeq: last, count: last - first + 1, lines };
+  return { firstSeq: first, lastSeq: last, count: last - first + 1, lines, frame: linesFrame(lines) };
 }
 
 function parse(frame: Buffer): BatchMessage {
@@ -78,16 +78,5 @@ describe('linesFrame', () => {
   it('keeps non-ASCII text intact', () => {
     const lines = '{"seq":1,"ts":1,"level":"info","msg":"héllo ✓ 日本"}\n';
     expect(parse(linesFrame(lines)).records[0]?.msg).toBe('héllo ✓ 日本');
-  });
-
-  it('frames packed records as the lines they stand for', () => {
-    const packed: PackedRecords = {
-      st: new Float64Array([1, 1700000000000.5, 2, 1700000000001.25]),
-      tails: ',"level":"info","msg":"a"}\n,"level":"warning","msg":"b"}',
-      chars: 60,
-      sent: 60,
-    };
-    expect(packedFrame(packed)).toEqual(linesFrame(formatPacked(packed)));
-    expect(seqsOf(packedFrame(packed))).toEqual([1, 2]);
   });
 });

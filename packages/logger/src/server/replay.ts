@@ -1,15 +1,12 @@
 import { LINES_HEAD } from '@pulselog/shared';
-import { formatPacked, type PackedRecords } from '../core/packed.js';
 
-/** A run of consecutive records as received from the logger: as JSON lines, or as its frame already. */
-export type Chunk = {
+/** A run of consecutive records as received from the pipeline, as its frame (`linesFrame` of `batch/packed.ts`). */
+export interface Chunk {
   firstSeq: number;
   lastSeq: number;
   count: number;
-} & (
-  | { /** JSON lines, each ending in `\n`. */ lines: string }
-  | { /** From `linesFrame` or `packedFrame`. */ frame: Buffer }
-);
+  frame: Buffer;
+}
 
 /** A chunk as the buffer keeps it: its message, encoded once for every client. */
 interface Stored {
@@ -34,20 +31,6 @@ export type ReplayItem =
 const NEWLINE = 0x0a;
 const OPEN_BRACE = 0x7b;
 const LINES_HEAD_BYTES = Buffer.from(LINES_HEAD);
-
-/** A batch in the lines form: `LINES_HEAD`, then the JSON lines as they are. */
-export function linesFrame(lines: string): Buffer {
-  // Sized first and written once: a large batch is neither joined to the head nor copied again.
-  const frame = Buffer.allocUnsafeSlow(LINES_HEAD_BYTES.length + Buffer.byteLength(lines));
-  LINES_HEAD_BYTES.copy(frame);
-  frame.write(lines, LINES_HEAD_BYTES.length);
-  return frame;
-}
-
-/** The batch of packed records (see `formatPacked`), the same as `linesFrame` of their lines. */
-export function packedFrame(packed: PackedRecords): Buffer {
-  return Buffer.from(formatPacked(packed, '\n', LINES_HEAD));
-}
 
 /**
  * The part of a batch frame holding records with seq greater than `seq`, as a
@@ -98,7 +81,7 @@ export class ReplayBuffer {
       firstSeq: chunk.firstSeq,
       lastSeq: chunk.lastSeq,
       count: chunk.count,
-      frame: 'frame' in chunk ? chunk.frame : linesFrame(chunk.lines),
+      frame: chunk.frame,
     };
     this.chunks.push(stored);
     this.records += stored.count;

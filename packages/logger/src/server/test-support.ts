@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseServerMessage, type ServerMessage, type SessionInfo, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
 import WebSocket from 'ws';
+import { linesFrame } from '../batch/packed.js';
 import { Hub } from './hub.js';
 import type { HubOptions } from './messages.js';
 import { type DashboardServer, startServer } from './server.js';
@@ -33,7 +34,7 @@ export function chunk(first: number, last: number, skip: (seq: number) => boolea
     lines += `{"seq":${seq},"ts":1,"level":"info","msg":"m${seq}"}\n`;
     count++;
   }
-  return { firstSeq: first, lastSeq: last, count, lines };
+  return { firstSeq: first, lastSeq: last, count, lines, frame: linesFrame(lines) };
 }
 
 /** A hub and its server on a free loopback port, serving a small static folder. */

@@ -6,8 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckpointMessage, EndMessage } from '@pulselog/shared';
 import { Hub } from './hub.js';
-import { type FromHub, type FromRecorder, type HubOptions, PROGRESS, type ToHub } from './messages.js';
-import { packedFrame } from './replay.js';
+import { type FromHub, type HubFeedMessage, type HubOptions, PROGRESS, type ToHub } from './messages.js';
 import { type DashboardServer, startServer } from './server.js';
 
 const STATS_INTERVAL_MS = 1000;
@@ -17,7 +16,7 @@ const STATS_HEARTBEAT_MS = 10_000;
 const END_GRACE_MS = 2000;
 /** How often the linger wait looks whether a tab holds everything. */
 const LINGER_POLL_MS = 25;
-/** Longest the end waits for the session recorder to pass on the rest of the file. */
+/** Longest the end waits for the pipeline to pass on the rest of the session. */
 const FEED_END_WAIT_MS = 10_000;
 
 type TakeChunk = (frame: Buffer, run: { firstSeq: number; lastSeq: number; count: number }, size: number) => void;
@@ -71,7 +70,7 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
   }, STATS_INTERVAL_MS);
   let skipLinger: (() => void) | undefined;
   const fed = options.feed ? takeFeed(options.feed, hub, take, took) : Promise.resolve();
-  // Once the feed is closed (the end line came, or the recorder is gone), the logger may count what it never brought.
+  // Once the feed is closed (the end line came, or the pipeline is gone), the logger may count what it never brought.
   void fed.then(() => {
     if (!progress) return;
     Atomics.store(progress, PROGRESS.feedClosed, 1);
@@ -79,7 +78,7 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
   });
 
   const end = async (message: EndMessage, lingerMs: number) => {
-    // The records of the session come from the recorder, which may still be writing the last of them.
+    // The records of the session come from the pipeline, which may still be writing the last of them.
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([fed, new Promise((resolve) => (timer = setTimeout(resolve, FEED_END_WAIT_MS)))]);
     clearTimeout(timer);
@@ -109,12 +108,6 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
 
   port.on('message', (message: ToHub) => {
     switch (message.t) {
-      case 'records':
-        take(packedFrame(message.packed), message, message.packed.chars);
-        break;
-      case 'checkpoint':
-        hub.checkpoint(message.message);
-        break;
       case 'dropped':
         hub.noteDropped(message.from, message.to, message.count);
         break;
@@ -129,8 +122,8 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
 }
 
 /**
- * Takes in what the session recorder passes on, in the file's order.
- * Resolves once the end line has come, or the recorder is gone.
+ * Takes in what the pipeline passes on, in the session file's order.
+ * Resolves once the end line has come, or the pipeline is gone.
  */
 function takeFeed(
   feed: NonNullable<HubOptions['feed']>,
@@ -140,7 +133,7 @@ function takeFeed(
 ): Promise<void> {
   return new Promise((resolve) => {
     feed.on('close', () => resolve());
-    feed.on('message', (message: FromRecorder) => {
+    feed.on('message', (message: HubFeedMessage) => {
       switch (message.t) {
         case 'frame':
           take(Buffer.from(message.frame), message, message.chars);
@@ -153,6 +146,9 @@ function takeFeed(
           break;
         case 'line':
           if (takeLine(hub, message.text)) resolve();
+          break;
+        case 'outputs':
+          hub.noteOutputs(message.outputs);
           break;
       }
     });

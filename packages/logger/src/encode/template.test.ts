@@ -1,18 +1,18 @@
 import type { LevelName } from '@pulselog/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeFields, encodeTail, joinObjects } from '../encode.js';
+import { MemoryPipeline, testSetup } from '../core/test-support.js';
 import { Logger } from '../logger.js';
-import { linesFrame, packedFrame } from '../server/replay.js';
-import { formatPacked } from './packed.js';
-import { MemorySink, testSetup } from './test-support.js';
+import { Encoder } from './encoder.js';
+import { joinObjects } from './json.js';
 
 type Flat = Record<string, number | string | boolean | null>;
 
 /** What the text path writes after a record's time: the reference a template record must match byte for byte. */
 function textTail(level: LevelName, msg: string, fields: Flat | undefined, prefix: string | undefined, tag?: string) {
-  const json = joinObjects(prefix, fields === undefined ? undefined : encodeFields(fields));
-  return encodeTail(level, msg, json, tag, undefined, undefined);
+  const encoder = new Encoder();
+  const json = joinObjects(prefix, fields === undefined ? undefined : encoder.encodeFields(fields));
+  return encoder.tail(level, msg, json, tag, undefined, undefined);
 }
 
 /** A line's text after `{"seq":N,"ts":T`. */
@@ -32,7 +32,7 @@ const flatFields = fc.dictionary(flatKey, flatValue, { maxKeys: 6 });
 
 describe('template records', () => {
   it('are written exactly as the text path writes them, for generated flat fields', async () => {
-    const sink = new MemorySink();
+    const sink = new MemoryPipeline();
     const log = new Logger('templates', testSetup(sink));
     const child = log.child({ request_id: 'r-1', attempt: 2 });
     const expected: string[] = [];
@@ -77,7 +77,7 @@ describe('template records', () => {
   });
 
   it('keep the values of the moment of the call', async () => {
-    const sink = new MemorySink();
+    const sink = new MemoryPipeline();
     const log = new Logger('templates', testSetup(sink));
     const fields: Flat = { step: 0, phase: 'warmup', ok: false };
     for (let step = 0; step < 5; step++) {
@@ -88,14 +88,14 @@ describe('template records', () => {
     }
     fields.step = 99;
     await log.flush();
-    expect(sink.records().map((r) => r.fields)).toEqual(
+    expect(sink.parsed().map((r) => r.fields)).toEqual(
       Array.from({ length: 5 }, (_, step) => ({ step, phase: `phase ${step}`, ok: step % 2 === 1 })),
     );
     await log.shutdown();
   });
 
   it('keep their values apart from other records through eviction and merging', async () => {
-    const sink = new MemorySink();
+    const sink = new MemoryPipeline();
     const log = new Logger('templates', testSetup(sink, { queueSize: 50 }));
     sink.holding = true;
     const logMixed = (i: number, who: string) => {
@@ -116,7 +116,7 @@ describe('template records', () => {
     );
     sink.holding = false;
     await log.flush();
-    const records = sink.records();
+    const records = sink.parsed();
     // Each context kept its newest 50; every record still carries its own values.
     expect(records.length).toBe(100);
     expect(log.stats().dropped).toBe(900);
@@ -129,20 +129,6 @@ describe('template records', () => {
       else expect(r.msg).toMatch(new RegExp(`^bare ${r.tag} \\d+$`));
       if (r.fields) expect(r.fields.i as number).toBeGreaterThanOrEqual(450);
     }
-    await log.shutdown();
-  });
-
-  it('become the same dashboard frame as their lines', async () => {
-    const sink = new MemorySink();
-    const log = new Logger('templates', testSetup(sink));
-    for (let i = 0; i < 20; i++)
-      log.warning('slow', { ms: i * 1.5, path: `/api/${i}`, cached: i % 2 === 0, user: null });
-    await log.flush();
-    const batch = sink.batches.find((b) => b.packed.templates !== undefined);
-    expect(batch).toBeDefined();
-    if (batch === undefined) return;
-    expect(packedFrame(batch.packed).toString()).toBe(linesFrame(batch.lines).toString());
-    expect(formatPacked(batch.packed)).toBe(batch.lines);
     await log.shutdown();
   });
 });

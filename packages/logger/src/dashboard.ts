@@ -1,0 +1,188 @@
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { EndMessage, HubStats, SessionInfo } from '@pulselog/shared';
+import type { ResolvedConfig } from './config.js';
+import { openBrowser, reasonNotToOpen } from './open-browser.js';
+import { type HubLink, MAX_HUB_BACKLOG_CHARS } from './pipeline/client.js';
+import { type FromHub, type HubOptions, PROGRESS, type ToHub } from './server/messages.js';
+import { isLoopbackHost } from './server/security.js';
+import { projectToken } from './token.js';
+
+/** Built dashboard files, shipped inside this package's `dist/dashboard`. */
+const STATIC_DIR = fileURLToPath(new URL('./dashboard/', import.meta.url));
+const WORKER_URL = new URL('./server/worker.js', import.meta.url);
+/**
+ * How long a new run waits for a dashboard tab left open by an earlier run to
+ * reconnect by itself before it opens the browser: one tab, not a tab per run.
+ */
+export const TAB_REUSE_WAIT_MS = 1500;
+
+/**
+ * The dashboard on the logging thread: starts the hub's worker, prints the
+ * URL and opens the browser once, and lingers for a tab at the end. Records
+ * never pass through here: the pipeline thread feeds the hub (`link`).
+ */
+export class Dashboard {
+  /** Resolves with the dashboard URL once the server listens, or `undefined` if it could not start. */
+  readonly ready: Promise<string | undefined>;
+  /** The hub's end of the pipeline, to hand to `PipelineClient` once: its port moves to the pipeline thread. */
+  readonly link: HubLink;
+  private readonly worker: Worker;
+  private lastStats: HubStats | undefined;
+  private ended: (() => void) | undefined;
+  private failed = false;
+  private tabConnected = false;
+  private readonly linger: number;
+  private readonly progress = new Int32Array(new SharedArrayBuffer(16));
+
+  constructor(config: ResolvedConfig, session: SessionInfo) {
+    this.linger = config.linger;
+    const channel = new MessageChannel();
+    this.link = {
+      feed: {
+        port: channel.port1,
+        progress: this.progress.buffer as SharedArrayBuffer,
+        takenSlot: PROGRESS.chars,
+        maxBehind: MAX_HUB_BACKLOG_CHARS,
+      },
+      lost: (from, to, count) => this.post({ t: 'dropped', from, to, count }),
+    };
+    const options: HubOptions = {
+      host: config.host,
+      port: config.port,
+      portRange: 20,
+      token: config.token ?? projectToken(config.projectDir),
+      staticDir: STATIC_DIR,
+      session,
+      maxRecords: config.replayRecords,
+      maxBytes: config.replayBytes,
+      progress: this.progress.buffer as SharedArrayBuffer,
+      feed: channel.port2,
+    };
+    this.worker = new Worker(WORKER_URL, {
+      workerData: options,
+      transferList: [channel.port2],
+      name: 'pulselog-dashboard',
+      resourceLimits: { maxOldGenerationSizeMb: hubHeapLimitMb(config.replayBytes) },
+    });
+    this.ready = new Promise((resolve) => {
+      this.worker.on('message', (message: FromHub) => this.onHubMessage(message, config, resolve));
+      this.worker.on('error', (err) => {
+        this.failed = true;
+        process.stderr.write(`pulselog: dashboard stopped: ${err.message}\n`);
+        resolve(undefined);
+        this.ended?.();
+      });
+      this.worker.on('exit', () => this.ended?.());
+    });
+    // The dashboard must never keep a finished program alive on its own, but
+    // it does until it listens: a program awaiting `ready` waits on it, and
+    // must not see its logger shut down first for want of anything to do.
+    // (Unref'ing must also come after the listeners: adding one refs the port again.)
+    void this.ready.then(() => this.worker.unref());
+  }
+
+  private onHubMessage(message: FromHub, config: ResolvedConfig, ready: (url: string | undefined) => void): void {
+    switch (message.t) {
+      case 'listening':
+        process.stderr.write(`pulselog: dashboard at ${message.url}\n`);
+        if (!isLoopbackHost(config.host)) {
+          process.stderr.write(
+            `pulselog: warning: the dashboard listens on ${config.host}, reachable from other machines\n`,
+          );
+        }
+        if (config.open && reasonNotToOpen() === undefined) this.openUnlessTabReturns(message.url);
+        ready(message.url);
+        break;
+      case 'client':
+        this.tabConnected = true;
+        break;
+      case 'lingering':
+        process.stderr.write(
+          `pulselog: waiting up to ${formatSeconds(message.lingerMs)} for a dashboard tab to receive the last records (Ctrl-C to skip)\n`,
+        );
+        process.once('SIGINT', this.skipLinger);
+        break;
+      case 'error':
+        this.failed = true;
+        process.stderr.write(`pulselog: dashboard could not start: ${message.message}\n`);
+        ready(undefined);
+        break;
+      case 'stats':
+        this.lastStats = message.stats;
+        break;
+      case 'ended':
+        this.ended?.();
+        break;
+    }
+  }
+
+  private readonly skipLinger = () => this.post({ t: 'skip-linger' });
+
+  /** Opens the browser unless a tab from an earlier run reconnects first. */
+  private openUnlessTabReturns(url: string): void {
+    const timer = setTimeout(() => {
+      if (this.tabConnected) process.stderr.write('pulselog: an open dashboard tab reconnected; no new tab opened\n');
+      else void openBrowser(url);
+    }, TAB_REUSE_WAIT_MS);
+    // A script that ends sooner still gets its tab: the linger wait in `close` keeps the process up.
+    timer.unref();
+  }
+
+  private post(message: ToHub): void {
+    if (!this.failed) this.worker.postMessage(message);
+  }
+
+  /**
+   * Ends the session without returning to the event loop (`process.exit()`,
+   * an uncaught exception, a signal): the hub, on its own thread, sends tabs
+   * the last records and `end` while this thread waits, at most `timeoutMs`.
+   * There is no linger here: the program chose to end now.
+   */
+  closeSync(end: EndMessage, timeoutMs: number): void {
+    if (this.failed) return;
+    this.post({ t: 'end', message: end, lingerMs: 0 });
+    Atomics.wait(this.progress, PROGRESS.ended, 0, timeoutMs);
+  }
+
+  /** The hub's latest counters, reported about once a second. */
+  stats(): HubStats | undefined {
+    return this.lastStats;
+  }
+
+  /**
+   * Ends the session on the dashboard. When no tab holds every record yet the
+   * hub waits up to `linger` ms for one (saying so on stderr; Ctrl-C skips),
+   * then sends `end`, lets tabs read it and stops. Gives up after `timeoutMs`.
+   */
+  async close(end: EndMessage, timeoutMs: number): Promise<void> {
+    if (!this.failed) {
+      const done = new Promise<void>((resolve) => {
+        this.ended = resolve;
+      });
+      // Waiting for tabs is the point here, so this wait, unlike every other, keeps the process alive.
+      this.worker.ref();
+      this.post({ t: 'end', message: end, lingerMs: this.linger });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+      clearTimeout(timer);
+      process.off('SIGINT', this.skipLinger);
+    }
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * The hard bound on the hub thread's heap. The replay buffer lives outside it
+ * (encoded once, as the bytes sent) and has its own bound; the heap holds the
+ * batches in passage and the server, plus an eighth of the replay bound for
+ * bookkeeping. Were the hub ever to need more, its worker stops and the
+ * program runs on without a dashboard, rather than eating the machine's memory.
+ */
+export function hubHeapLimitMb(replayBytes: number): number {
+  return 96 + Math.ceil(replayBytes / (8 * 1024 * 1024));
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}

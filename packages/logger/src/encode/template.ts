@@ -1,0 +1,173 @@
+import type { LevelName } from '@pulselog/shared';
+import { DEFAULT_LIMITS } from '../serialize.js';
+
+/**
+ * A record's line tail cut at its field values: the text around them, and
+ * the kind of each value. Most log calls pass a flat object of numbers,
+ * short strings and booleans, of the same shape at each call site. Such a
+ * call keeps its values as values (numbers in a `Float64Array`, strings by
+ * reference: both are copies, so the record still shows the values at the
+ * moment of the call) and a reference to its template; the thread that
+ * writes puts the text together. Building that text, and then copying it
+ * into a batch, is most of what a call would otherwise cost.
+ *
+ * Wire form (`text`): the kinds, then each piece, separated by `\n`. JSON
+ * text never holds a raw newline, so the pieces cannot.
+ */
+export class Template {
+  /** Value kinds: `n` a finite number, `b` a boolean (stored as 0 or 1), `s` a string, `z` null (nothing stored). */
+  readonly kinds: string;
+  /** Field keys in order: a call matches when its object has exactly these keys, in this order, with values of these kinds. */
+  readonly keys: readonly string[];
+  /** How many values of a record go to the numbers, and how many to the strings. */
+  readonly numbers: number;
+  readonly strings: number;
+  /**
+   * What one record counts for in batch and backlog bounds (which count
+   * characters of text for other records): about the bytes it takes on its
+   * way to a sink's thread, before the length of its string values.
+   */
+  readonly chars: number;
+  readonly text: string;
+  /** The level, message, tag and fields prefix this template was made for. */
+  readonly level: LevelName;
+  readonly msg: string;
+  readonly tag: string | undefined;
+  readonly prefix: string | undefined;
+  /** Another template of the same message (another level, tag, prefix or shape): see `templateFor`. */
+  next: Template | undefined;
+  /** Batch this template was last numbered in, and its number there (see `batch/builder.ts`). */
+  stamp = -1;
+  index = 0;
+
+  constructor(
+    level: LevelName,
+    msg: string,
+    tag: string | undefined,
+    prefix: string | undefined,
+    keys: readonly string[],
+    kinds: string,
+    pieces: readonly string[],
+  ) {
+    this.level = level;
+    this.msg = msg;
+    this.tag = tag;
+    this.prefix = prefix;
+    this.keys = keys;
+    this.kinds = kinds;
+    let numbers = 0;
+    let strings = 0;
+    for (const kind of kinds) {
+      if (kind === 'n' || kind === 'b') numbers++;
+      else if (kind === 's') strings++;
+    }
+    this.numbers = numbers;
+    this.strings = strings;
+    this.text = `${kinds}\n${pieces.join('\n')}`;
+    this.chars = 24 + 8 * kinds.length;
+  }
+}
+
+/** Value kinds as the char codes of their letters in `Template.kinds`. */
+export const KIND = { number: 110, boolean: 98, string: 115, null: 122 } as const;
+
+/**
+ * The fields of one call read as values (`read`), until the record is
+ * queued: keys and kinds by position; numbers and booleans (as 0 or 1) in
+ * `nums`, strings in `strs`, each in order. One per encoder: a getter that
+ * logs while fields are being read makes a nested call, which `reading`
+ * sends down the text path.
+ */
+export class Capture {
+  keys: string[] = [];
+  kinds: number[] = [];
+  count = 0;
+  nums = new Float64Array(DEFAULT_LIMITS.maxKeys);
+  numCount = 0;
+  strs: string[] = [];
+  strCount = 0;
+  /** True when the keys and kinds are exactly those of the template `read` was given. */
+  same = false;
+  private reading = false;
+
+  /**
+   * Reads a plain object's fields when every value is a finite number, a
+   * boolean, null or a string within the length limit, comparing them with
+   * `expected` on the way (the template this call site used last). Returns
+   * false (and the caller serializes the record as text) for anything else:
+   * nested objects, arrays, `undefined`, other prototypes, too many keys, or
+   * a call made while another is reading its fields. A getter that throws
+   * propagates.
+   */
+  read(fields: object | undefined, expected: Template | undefined): boolean {
+    if (this.reading) return false;
+    this.count = 0;
+    this.numCount = 0;
+    this.strCount = 0;
+    if (fields === undefined) {
+      this.same = expected !== undefined && expected.keys.length === 0;
+      return true;
+    }
+    if (Object.getPrototypeOf(fields) !== Object.prototype) return false;
+    const keys = expected?.keys;
+    const kinds = expected?.kinds;
+    let same = expected !== undefined;
+    this.reading = true;
+    try {
+      let n = 0;
+      for (const key in fields) {
+        if (n >= DEFAULT_LIMITS.maxKeys) return false;
+        const v = (fields as Record<string, unknown>)[key];
+        let kind: number;
+        switch (typeof v) {
+          case 'number':
+            if (!Number.isFinite(v)) return false;
+            kind = KIND.number;
+            this.nums[this.numCount++] = v;
+            break;
+          case 'string':
+            if (v.length > DEFAULT_LIMITS.maxStringLength) return false;
+            kind = KIND.string;
+            this.strs[this.strCount++] = v;
+            break;
+          case 'boolean':
+            kind = KIND.boolean;
+            this.nums[this.numCount++] = v ? 1 : 0;
+            break;
+          default:
+            if (v !== null) return false;
+            kind = KIND.null;
+        }
+        if (same && ((keys as readonly string[])[n] !== key || (kinds as string).charCodeAt(n) !== kind)) same = false;
+        this.keys[n] = key;
+        this.kinds[n] = kind;
+        n++;
+      }
+      this.count = n;
+      this.same = same && n === (keys as readonly string[]).length;
+      return true;
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  /** True when `template` was made for this level, message, tag, prefix and the keys and kinds just read. */
+  matches(
+    template: Template,
+    level: LevelName,
+    msg: string,
+    tag: string | undefined,
+    prefix: string | undefined,
+  ): boolean {
+    if (template.msg !== msg || template.level !== level || template.tag !== tag || template.prefix !== prefix)
+      return false;
+    const n = this.count;
+    const keys = template.keys;
+    if (keys.length !== n) return false;
+    const kinds = template.kinds;
+    for (let p = 0; p < n; p++) {
+      if (keys[p] !== this.keys[p] || kinds.charCodeAt(p) !== this.kinds[p]) return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,83 @@
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * The session file as the pipeline thread writes it: opened with its header,
+ * appended to synchronously (the thread has nothing better to do meanwhile,
+ * and the logging thread may be waiting for it at exit), write failures
+ * counted rather than thrown.
+ */
+export class SessionFile {
+  private fd = -1;
+  /** Writes that failed. */
+  errors = 0;
+
+  constructor(readonly path: string) {}
+
+  /** Opens the file and writes `header`; the error's message when it could not. */
+  open(header: string): string | undefined {
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.fd = openSync(this.path, 'a', 0o600);
+      writeSync(this.fd, header);
+      return undefined;
+    } catch (err) {
+      this.close();
+      this.errors++;
+      return err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.fd >= 0;
+  }
+
+  /** Appends text; a string goes to the file without a Buffer made for it. */
+  writeText(text: string): void {
+    if (this.fd < 0) return;
+    try {
+      writeSync(this.fd, text);
+    } catch {
+      this.errors++;
+    }
+  }
+
+  /** Appends `bytes` from `from` on, whole: a write may take fewer bytes than it was given. */
+  writeBytes(bytes: Buffer, from: number): void {
+    if (this.fd < 0) return;
+    try {
+      for (let at = from; at < bytes.length; ) {
+        const n = writeSync(this.fd, bytes, at, bytes.length - at);
+        if (n <= 0) throw new Error('nothing written');
+        at += n;
+      }
+    } catch {
+      this.errors++;
+    }
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Closing is the last thing done with the file; there is nothing left to save.
+    }
+    this.fd = -1;
+  }
+}
+
+/** Deletes the oldest session files of `dir` beyond the newest `keep`, never `current`. */
+export function pruneSessions(dir: string, keep: number, current: string): void {
+  try {
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.ndjson'))
+      .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+    for (const old of files.slice(keep)) {
+      if (join(dir, old.f) !== current) rmSync(join(dir, old.f), { force: true });
+    }
+  } catch {
+    // Pruning is housekeeping; a failure must not stop recording.
+  }
+}
