@@ -72,19 +72,21 @@ describe('records reaching a tab', () => {
     expect(records[100]?.fields).toEqual({ step: 1, i: 100, note: 'héllo ✓ "quoted"' });
   });
 
-  it('are the same without a session file, handed to the dashboard by the logger itself', async () => {
+  it('are the same without a session file, fed by the pipeline all the same', async () => {
     const { seen, records } = await watch({ PULSELOG_SESSION_DIR: 'false' });
     expect(seen).toEqual(expected);
     expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
     expect(records[100]?.fields).toEqual({ step: 1, i: 100, note: 'héllo ✓ "quoted"' });
   });
 
-  it('keep coming when the session recorder dies: the logger hands them over, and tabs hear of any it took down', async () => {
-    const { seen, records, gaps, stderr } = await watch({ STOP_RECORDER: '1' });
-    expect(stderr).toContain('the session recorder stopped; the dashboard now takes records from the logger');
-    // Every record either reached the tab, in order, or lies in a `dropped` gap that counts it.
+  it('stop with a dropped gap when the pipeline thread dies, and the session still ends', async () => {
+    const { seen, records, gaps, stderr } = await watch({ STOP_PIPELINE: '1' });
+    expect(stderr.match(/the pipeline thread stopped/g)).toHaveLength(1);
+    // What the pipeline took in reached the tab, in order; every record after it lies in a `dropped` gap that counts it.
     const seqs = records.map((r) => r.seq);
-    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect(seqs.length).toBeGreaterThan(0);
+    expect(seqs.length).toBeLessThan(5000);
     const got = new Set(seqs);
     for (const gap of gaps) {
       expect(gap.reason).toBe('dropped');
@@ -94,13 +96,6 @@ describe('records reaching a tab', () => {
     }
     const inGap = (seq: number) => gaps.some((gap) => seq >= gap.from && seq <= gap.to);
     for (let seq = 1; seq <= 5000; seq++) if (!got.has(seq)) expect(inGap(seq)).toBe(true);
-    // What came after the recorder stopped arrived whole, checkpoints in their places, and the session ended.
-    expect(seqs.slice(-3000)).toEqual(Array.from({ length: 3000 }, (_, i) => 2001 + i));
-    expect(seen.slice(-4)).toEqual([
-      `checkpoint step-3 after ${records.length - 2000}`,
-      `checkpoint step-4 after ${records.length - 1000}`,
-      `checkpoint step-5 after ${records.length}`,
-      `end exit at 5000 after ${records.length}`,
-    ]);
+    expect(seen[seen.length - 1]).toBe(`end exit at 5000 after ${records.length}`);
   });
 });

@@ -292,11 +292,20 @@ describe('Logger', () => {
     expect(log.stats().dropped).toBe(0);
   });
 
-  it('hands full batches on from the hot path, without the event loop', () => {
+  it('hands full batches on at the next turn of the event loop, not in the call that fills one', async () => {
     const sink = new MemoryPipeline();
-    const log = make(sink);
+    const log = make(sink, { flushInterval: 60_000 });
     for (let i = 0; i < 5000; i++) log.info('tight loop', { i });
-    expect(sink.lines.length).toBeGreaterThanOrEqual(4096);
+    expect(sink.lines).toHaveLength(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sink.lines).toHaveLength(5000);
+  });
+
+  it('hands batches on from the hot path in a loop that never yields, eight at a time', () => {
+    const sink = new MemoryPipeline();
+    const log = make(sink, { flushInterval: 60_000 });
+    for (let i = 0; i < 40_000; i++) log.info('tight loop', { i });
+    expect(sink.lines.length).toBeGreaterThanOrEqual(32_768);
     expect(sink.batches.every((b) => b.lines.startsWith('{"seq":') && b.count <= 1024)).toBe(true);
   });
 

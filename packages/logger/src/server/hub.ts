@@ -276,8 +276,11 @@ export class Hub {
     const { drops, next } = this.drops.due(client.dropIndex, client.sentSeq ?? 0);
     for (const drop of drops) {
       client.ws.send(gapMessage(drop, drop.reason ?? 'dropped'));
-      // No record of a skipped range will come: the client stands at its end, so the next range is due too.
-      if (drop.reason === 'skipped') client.sentSeq = Math.max(client.sentSeq ?? 0, drop.to);
+      // No record of a skipped range, or of a range dropped whole, will come: the client
+      // stands at its end, so the next range is due too.
+      if (drop.reason === 'skipped' || drop.count === drop.to - drop.from + 1) {
+        client.sentSeq = Math.max(client.sentSeq ?? 0, drop.to);
+      }
     }
     client.dropIndex = next;
   }
