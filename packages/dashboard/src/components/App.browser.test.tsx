@@ -70,6 +70,32 @@ describe('App', () => {
     expect(host.querySelector('.clients')?.textContent).toBe('2 clients');
   });
 
+  it('shows an output that fails or falls behind, with its last error, and not one that works', async () => {
+    const { host, live } = mount();
+    const output = { written: 0, failed: 0, dropped: 0, backlog: 0, errors: 0 };
+    live.apply({
+      type: 'stats',
+      stats: {
+        clients: 1,
+        received: 0,
+        sent: 0,
+        dropped: 0,
+        replay: { records: 0, bytes: 0, maxRecords: 1, maxBytes: 1, firstSeq: 0, lastSeq: 0 },
+        uptimeMs: 1,
+        outputs: [
+          { ...output, name: 'fine', written: 500 },
+          { ...output, name: 'loki', failed: 1024, errors: 1, lastError: 'connect ECONNREFUSED' },
+          { ...output, name: 'slow', written: 10, dropped: 300 },
+        ],
+      },
+    });
+    await tick();
+    expect([...host.querySelectorAll('[data-testid="output-failing"]')].map((e) => e.textContent)).toEqual([
+      '⚠ output loki: 1024 failed (connect ECONNREFUSED)',
+      '⚠ output slow: 300 dropped (too far behind)',
+    ]);
+  });
+
   it('shows a storage failure as a message and keeps the page working', async () => {
     const name = `pulselog-app-test-${Date.now()}`;
     const store = await SessionStore.open(name);
