@@ -1,4 +1,6 @@
 import type { HubFeedMessage } from '../server/messages.js';
+import type { Consumer } from './consumer.js';
+import type { LineBatch } from './line-batch.js';
 import type { OutputStats } from './output.js';
 import type { HubFeedData } from './protocol.js';
 
@@ -9,34 +11,50 @@ import type { HubFeedData } from './protocol.js';
  * the hub, or the file, is too far behind and a file holds the records, the
  * hub is passed over with a `skipped` note: the file comes first.
  */
-export class HubFeed {
+export class HubFeed implements Consumer {
   private readonly taken: Int32Array;
   /** Characters of lines passed on to the hub, wrapping like its counter. */
   fed = 0;
 
-  constructor(private readonly data: HubFeedData) {
+  /**
+   * `fileHolds`: true when the session file is open, so the hub may be passed
+   * over; `fileBehind`: true while the file lags the logger past its bounds.
+   */
+  constructor(
+    private readonly data: HubFeedData,
+    private readonly fileHolds: () => boolean,
+    private readonly fileBehind: () => boolean,
+  ) {
     this.taken = new Int32Array(data.progress);
   }
 
-  /** True while the hub may be passed over: a file holds the records, and it or the file is too far behind. */
-  shouldSkip(fileOpen: boolean, fileBehind: boolean): boolean {
-    if (!fileOpen) return false;
-    return fileBehind || ((this.fed - Atomics.load(this.taken, this.data.takenSlot)) | 0) > this.data.maxBehind;
+  /** True while the hub is to be passed over: a file holds the records, and it or the file is too far behind. */
+  skips(): boolean {
+    if (!this.fileHolds()) return false;
+    return this.fileBehind() || ((this.fed - Atomics.load(this.taken, this.data.takenSlot)) | 0) > this.data.maxBehind;
   }
+
+  /** Marks `batch` for a frame, unless the hub is to be passed over; before the file takes it. */
+  claim(batch: LineBatch): void {
+    batch.wantsFrame = !this.skips();
+  }
+
+  /** Moves the batch's frame to the hub (the file has written its bytes), or tells it the batch was passed over. */
+  take(batch: LineBatch): void {
+    if (batch.wantsFrame) this.send(batch.frame(), batch.text.length, batch.firstSeq, batch.lastSeq, batch.count);
+    else this.post({ t: 'skipped', from: batch.firstSeq, to: batch.lastSeq, count: batch.count });
+  }
+
+  async close(): Promise<void> {}
 
   /**
    * Moves `frame` (from `linesFrame`: it owns its whole buffer) to the hub's
    * thread; `chars` is the length of its lines as text. The frame is unusable here after.
    */
-  send(frame: Buffer, chars: number, firstSeq: number, lastSeq: number, count: number): void {
+  private send(frame: Buffer, chars: number, firstSeq: number, lastSeq: number, count: number): void {
     this.fed = (this.fed + chars) | 0;
     const buffer = frame.buffer as ArrayBuffer;
     this.post({ t: 'frame', frame: buffer, chars, firstSeq, lastSeq, count }, [buffer]);
-  }
-
-  /** Tells the hub that records were passed over; `lost` when no file holds them. */
-  skip(firstSeq: number, lastSeq: number, count: number, lost: boolean): void {
-    this.post({ t: 'skipped', from: firstSeq, to: lastSeq, count, lost });
   }
 
   /** Any other line of the session file, as written. */

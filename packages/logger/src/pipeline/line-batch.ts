@@ -1,5 +1,5 @@
 import { LEVELS, type LevelName, type LogRecord } from '@pulselog/shared';
-import { lineLevel } from '../batch/packed.js';
+import { lineLevel, linesFrame } from '../batch/packed.js';
 import type { OutputBatch } from './output.js';
 
 /**
@@ -7,8 +7,14 @@ import type { OutputBatch } from './output.js';
  * made once for every consumer, split and parsed only when an output asks.
  */
 export class LineBatch implements OutputBatch {
+  /**
+   * True when the hub takes this batch as a frame: the session file then
+   * writes the frame's bytes, so that the lines are encoded once for both.
+   */
+  wantsFrame = false;
   private split: string[] | undefined;
   private parsed: LogRecord[] | undefined;
+  private framed: Buffer | undefined;
 
   /** `text`: the records' JSON lines, each followed by `\n`. */
   constructor(
@@ -17,6 +23,12 @@ export class LineBatch implements OutputBatch {
     readonly lastSeq: number,
     readonly count: number,
   ) {}
+
+  /** The batch as a frame for the hub (`linesFrame`), made once. */
+  frame(): Buffer {
+    this.framed ??= linesFrame(this.text);
+    return this.framed;
+  }
 
   get lines(): readonly string[] {
     if (this.split === undefined) {

@@ -1,3 +1,4 @@
+import type { Consumer } from './consumer.js';
 import { LineBatch } from './line-batch.js';
 import type { Output, OutputStats } from './output.js';
 import type { ResolvedOutput } from './protocol.js';
@@ -20,7 +21,7 @@ export interface RunnerEvents {
  * for it alone. What `write` throws or rejects is counted, and the output
  * goes on with the next batch.
  */
-export class OutputRunner {
+export class OutputRunner implements Consumer {
   readonly stats: OutputStats;
   private readonly waiting: LineBatch[] = [];
   private waitingChars = 0;
@@ -72,6 +73,9 @@ export class OutputRunner {
     }
     this.pump();
   }
+
+  /** Outputs take records only. */
+  line(): void {}
 
   /** True when nothing waits and no write is under way. */
   idle(): boolean {

@@ -1,5 +1,8 @@
 import { closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { LINES_HEAD_LENGTH } from '../batch/packed.js';
+import type { Consumer } from './consumer.js';
+import type { LineBatch } from './line-batch.js';
 
 /**
  * The session file as the pipeline thread writes it: opened with its header,
@@ -7,7 +10,7 @@ import { dirname, join } from 'node:path';
  * and the logging thread may be waiting for it at exit), write failures
  * counted rather than thrown.
  */
-export class SessionFile {
+export class SessionFile implements Consumer {
   private fd = -1;
   /** Writes that failed. */
   errors = 0;
@@ -22,7 +25,7 @@ export class SessionFile {
       writeSync(this.fd, header);
       return undefined;
     } catch (err) {
-      this.close();
+      this.closeNow();
       this.errors++;
       return err instanceof Error ? err.message : String(err);
     }
@@ -32,8 +35,17 @@ export class SessionFile {
     return this.fd >= 0;
   }
 
+  take(batch: LineBatch): void {
+    if (batch.wantsFrame) this.writeBytes(batch.frame(), LINES_HEAD_LENGTH);
+    else this.writeText(batch.text);
+  }
+
+  line(text: string): void {
+    this.writeText(text);
+  }
+
   /** Appends text; a string goes to the file without a Buffer made for it. */
-  writeText(text: string): void {
+  private writeText(text: string): void {
     if (this.fd < 0) return;
     try {
       writeSync(this.fd, text);
@@ -43,7 +55,7 @@ export class SessionFile {
   }
 
   /** Appends `bytes` from `from` on, whole: a write may take fewer bytes than it was given. */
-  writeBytes(bytes: Buffer, from: number): void {
+  private writeBytes(bytes: Buffer, from: number): void {
     if (this.fd < 0) return;
     try {
       for (let at = from; at < bytes.length; ) {
@@ -56,7 +68,11 @@ export class SessionFile {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    this.closeNow();
+  }
+
+  private closeNow(): void {
     if (this.fd < 0) return;
     try {
       closeSync(this.fd);

@@ -12,7 +12,8 @@
  */
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { formatPacked, LINES_HEAD_LENGTH, linesFrame, type PackedRecords } from '../batch/packed.js';
+import { formatPacked, type PackedRecords } from '../batch/packed.js';
+import type { Consumer } from './consumer.js';
 import { HubFeed } from './hub-feed.js';
 import { LineBatch } from './line-batch.js';
 import { loadOutput } from './load.js';
@@ -26,8 +27,11 @@ const STATS_INTERVAL_MS = 250;
 
 class Pipeline {
   private readonly slots: Int32Array;
+  /** The session file and the hub: they take each batch before the logging thread hears it was taken in. */
+  private readonly first: Consumer[] = [];
   private readonly file: SessionFile | undefined;
   private readonly hub: HubFeed | undefined;
+  /** The outputs: they take each batch after, so nothing they do can undo what the file and the hub have. */
   private readonly runners: OutputRunner[];
   private statsTimer: NodeJS.Timeout | undefined;
   private fileErrorsSaid = 0;
@@ -38,17 +42,23 @@ class Pipeline {
   ) {
     this.slots = new Int32Array(data.sab);
     if (data.file !== undefined) {
-      this.file = new SessionFile(data.file);
-      const error = this.file.open(data.header);
+      const file = new SessionFile(data.file);
+      const error = file.open(data.header);
       if (error === undefined) pruneSessions(dirname(data.file), data.keepSessions, data.file);
-      else {
-        post({ t: 'file-error', message: `session recording is off: ${error}` });
-        this.fileErrorsSaid = 1;
-        Atomics.store(this.slots, SLOT.fileErrors, 1);
-      }
+      else post({ t: 'file-error', message: `session recording is off: ${error}` });
+      this.file = file;
+      this.first.push(file);
     }
     Atomics.store(this.slots, SLOT.state, this.file?.isOpen ? STATE.open : STATE.noFile);
-    if (data.hub) this.hub = new HubFeed(data.hub);
+    this.noteFileErrors(false);
+    if (data.hub) {
+      this.hub = new HubFeed(
+        data.hub,
+        () => this.file?.isOpen === true,
+        () => this.fileBehind(),
+      );
+      this.first.push(this.hub);
+    }
     const events = {
       failed: (name: string, message: string) => this.outputFailed(name, message),
       changed: () => this.scheduleStats(),
@@ -65,7 +75,7 @@ class Pipeline {
       chars = message.chars;
       sent = message.sent;
     } else if (message.t === 'line') {
-      this.line(message.text);
+      for (const consumer of this.first) consumer.line(message.text);
       chars = message.text.length;
       sent = chars;
     } else if (message.t === 'flush') {
@@ -73,7 +83,8 @@ class Pipeline {
       chars = 0;
       sent = 0;
     } else {
-      void this.end(message.text, message.timeoutMs);
+      for (const consumer of this.first) consumer.line(message.text);
+      void this.end(message.timeoutMs);
       chars = message.text.length;
       sent = chars;
     }
@@ -81,36 +92,18 @@ class Pipeline {
     Atomics.add(this.slots, SLOT.sent, sent);
     Atomics.add(this.slots, SLOT.messages, 1);
     Atomics.notify(this.slots, SLOT.messages);
-    this.noteFileErrors();
-    // Outputs last: what they do (even ending the thread) cannot undo what the file and the hub have.
+    this.noteFileErrors(true);
     if (batch !== undefined) for (const runner of this.runners) runner.take(batch);
   }
 
-  /**
-   * Records arrive packed: made into text once, for the file, the hub and
-   * every output alike. Returns the batch for the outputs, if there are any.
-   */
-  private records(packed: PackedRecords): LineBatch | undefined {
+  /** Records arrive packed: made into text once, for the file, the hub and every output alike. */
+  private records(packed: PackedRecords): LineBatch {
     const st = packed.st;
-    const firstSeq = st[0] as number;
-    const lastSeq = st[st.length - 2] as number;
-    const count = st.length / 2;
-    const lines = formatPacked(packed);
-    const file = this.file;
-    const fileOpen = file?.isOpen === true;
-    if (this.hub === undefined) {
-      file?.writeText(lines);
-    } else if (this.hub.shouldSkip(fileOpen, this.fileBehind())) {
-      file?.writeText(lines);
-      this.hub.skip(firstSeq, lastSeq, count, false);
-    } else {
-      // Encoded once for the file and the tabs: the hub sends these very bytes.
-      const frame = linesFrame(lines);
-      file?.writeBytes(frame, LINES_HEAD_LENGTH);
-      this.hub.send(frame, lines.length, firstSeq, lastSeq, count);
-    }
+    const batch = new LineBatch(formatPacked(packed), st[0] as number, st[st.length - 2] as number, st.length / 2);
+    this.hub?.claim(batch);
+    for (const consumer of this.first) consumer.take(batch);
     Atomics.store(this.slots, SLOT.fed, this.hub?.fed ?? 0);
-    return this.runners.length > 0 ? new LineBatch(lines, firstSeq, lastSeq, count) : undefined;
+    return batch;
   }
 
   /** True while the file is behind the logging thread by more than the logger's bounds. */
@@ -123,20 +116,13 @@ class Pipeline {
     );
   }
 
-  private line(text: string): void {
-    this.file?.writeText(text);
-    this.hub?.line(text);
-  }
-
   private async flush(id: number): Promise<void> {
     const results = await Promise.all(this.runners.map((r) => r.whenIdle(2 ** 31 - 1)));
     this.post({ t: 'flushed', id, ok: results.every(Boolean), outputs: this.outputStats() });
   }
 
-  private async end(text: string, timeoutMs: number): Promise<void> {
-    this.line(text);
-    await Promise.all(this.runners.map((r) => r.close(timeoutMs)));
-    this.file?.close();
+  private async end(timeoutMs: number): Promise<void> {
+    await Promise.all([...this.runners, ...this.first].map((consumer) => consumer.close(timeoutMs)));
     clearTimeout(this.statsTimer);
     const outputs = this.outputStats();
     if (outputs.length > 0) this.hub?.outputs(outputs);
@@ -163,11 +149,11 @@ class Pipeline {
     return this.runners.map((r) => ({ ...r.stats }));
   }
 
-  /** Publishes the file's write errors, and says so once on the first. */
-  private noteFileErrors(): void {
+  /** Publishes the file's write errors, and says so once on the first failed write (`say`; its opening says so itself). */
+  private noteFileErrors(say: boolean): void {
     const errors = this.file?.errors ?? 0;
     if (errors === this.fileErrorsSaid) return;
-    if (this.fileErrorsSaid === 0) {
+    if (this.fileErrorsSaid === 0 && say) {
       this.post({ t: 'file-error', message: `writing ${this.data.file} failed; failures are counted in stats()` });
     }
     this.fileErrorsSaid = errors;

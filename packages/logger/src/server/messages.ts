@@ -43,11 +43,8 @@ export type HubFeedMessage =
    * copied; `chars` is the length of the lines as text.
    */
   | { t: 'frame'; frame: ArrayBuffer; chars: number; firstSeq: number; lastSeq: number; count: number }
-  /**
-   * Records not passed on: the hub or the file was too far behind. They are
-   * in the file, unless `lost`: no file holds them.
-   */
-  | { t: 'skipped'; from: number; to: number; count: number; lost: boolean }
+  /** Records not passed on: the hub or the file was too far behind. They are in the file. */
+  | { t: 'skipped'; from: number; to: number; count: number }
   /** Any other line of the file, as written: a checkpoint change, a drop note, the end. */
   | { t: 'line'; text: string }
   /** The outputs' counters, for the status shown to tabs. */

@@ -139,9 +139,7 @@ function takeFeed(
           take(Buffer.from(message.frame), message, message.chars);
           break;
         case 'skipped':
-          // With no file to hold them, records passed over are gone: tabs hear of a drop.
-          if (message.lost) hub.noteDropped(message.from, message.to, message.count);
-          else hub.noteSkipped(message.from, message.to, message.count);
+          hub.noteSkipped(message.from, message.to, message.count);
           took(message.count, 0);
           break;
         case 'line':
