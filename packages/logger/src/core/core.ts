@@ -33,6 +33,8 @@ export const BATCH_CHARS = 48 * 1024;
  * yields to the event loop still moves its records on, eight batches at a time.
  */
 const SYNC_DRAIN_BATCHES = 8;
+/** Contexts holding records past which the hot path drains at once rather than at the next turn. */
+const MAX_MERGED_CONTEXTS = 64;
 /** Longest wait for the session file at exit, or for the pipeline to catch up under overflow `block`. */
 const SYNC_TIMEOUT_MS = 10_000;
 /** Longest wait for the pipeline (its outputs included) on an orderly shutdown. */
@@ -190,7 +192,12 @@ export class Core implements ExitParticipant {
    * wait (a loop that never yields) does the call drain them itself.
    */
   private drainFromHotPath(): void {
-    if (this.pending >= SYNC_DRAIN_BATCHES * BATCH_SIZE || this.pendingChars >= SYNC_DRAIN_BATCHES * BATCH_CHARS) {
+    // Many contexts holding records make merging cost more per record: those drain at once, as do eight batches' worth.
+    if (
+      this.pending >= SYNC_DRAIN_BATCHES * BATCH_SIZE ||
+      this.pendingChars >= SYNC_DRAIN_BATCHES * BATCH_CHARS ||
+      this.active.length > MAX_MERGED_CONTEXTS
+    ) {
       this.drain(false);
     } else if (this.soon === undefined) {
       this.soon = setImmediate(this.drainSoon);
@@ -223,7 +230,7 @@ export class Core implements ExitParticipant {
         moved += count;
         pipeline.records(packTaken(taken), taken.firstSeq, taken.lastSeq, count);
       }
-      if (this.pending === 0 || this.active.length > 64) this.pruneActive();
+      if (this.pending === 0 || this.active.length > MAX_MERGED_CONTEXTS) this.pruneActive();
     } finally {
       this.draining = false;
     }

@@ -29,9 +29,16 @@ const flatValue = fc.oneof(
 /** A few keys, so that shapes repeat and change between calls, plus keys that need escaping. */
 const flatKey = fc.oneof(fc.constantFrom('a', 'b', 'user_id', 'k"q', 'n\\l', '\u2028', '__proto__x'), fc.string());
 const flatFields = fc.dictionary(flatKey, flatValue, { maxKeys: 6 });
+/** Fields with objects and arrays inside, empty ones too, as a call site passes its state. */
+const nestedValue = fc.oneof(
+  flatValue,
+  fc.array(flatValue, { maxLength: 4 }),
+  fc.dictionary(flatKey, fc.oneof(flatValue, fc.array(flatValue, { maxLength: 3 })), { maxKeys: 3 }),
+);
+const nestedFields = fc.dictionary(flatKey, nestedValue, { maxKeys: 5 });
 
 describe('template records', () => {
-  it('are written exactly as the text path writes them, for generated flat fields', async () => {
+  it('are written exactly as the text path writes them, for generated flat and nested fields', async () => {
     const sink = new MemoryPipeline();
     const log = new Logger('templates', testSetup(sink));
     const child = log.child({ request_id: 'r-1', attempt: 2 });
@@ -42,7 +49,7 @@ describe('template records', () => {
           fc.record({
             msg: fc.constantFrom('request done', 'epoch', 'a "quoted" message', '', 'ünïcode ✓'),
             level: fc.constantFrom<LevelName>('debug', 'info', 'warning', 'error', 'critical'),
-            fields: fc.option(flatFields, { nil: undefined }),
+            fields: fc.option(fc.oneof(flatFields, nestedFields), { nil: undefined }),
             child: fc.boolean(),
             tag: fc.option(fc.constantFrom('training', 'va"l'), { nil: undefined }),
           }),
