@@ -1,7 +1,7 @@
 import type { LevelName, SerializedError } from '@pulselog/shared';
 import { serializeRepeated } from '../serialize.js';
 import { encodeMessage, encodeNested, joinObjects, LEVEL_TEXT, NEEDS_ESCAPE, tagText } from './json.js';
-import { Capture, KIND, READ, Template, TOKEN } from './template.js';
+import { Capture, KIND, Template } from './template.js';
 
 /** Longest message a template is made for; longer ones are unlikely to repeat. */
 const MAX_TEMPLATE_MSG = 256;
@@ -94,15 +94,12 @@ export class Encoder {
         if (templated) {
           if (fields !== undefined && this.skipCapture(msg)) flat = false;
           else if (
-            this.readValues(fields as object | undefined, this.lastTemplateFor(level, msg, context.tag, prefix))
+            this.capture.read(fields as object | undefined, this.lastTemplateFor(level, msg, context.tag, prefix))
           ) {
             const template = this.templateFor(level, msg, context.tag, prefix);
             if (template !== undefined) return template;
-            // A first call: flat values are written from what was read; nested ones by `encodeNested`, below.
-            if (this.capture.tokenCount === 0) {
-              read = true;
-              fieldsJson = this.capturedJson();
-            } else flat = false;
+            read = true;
+            fieldsJson = this.capturedJson();
           } else {
             this.noteNested(msg);
             flat = false;
@@ -128,23 +125,11 @@ export class Encoder {
     }
   }
 
-  /**
-   * Reads the fields' values into `capture`: flat ones, or nested plain
-   * objects and arrays (a call site whose last template was nested goes
-   * straight there). False when they cannot travel as values.
-   */
-  private readValues(fields: object | undefined, expected: Template | undefined): boolean {
-    const capture = this.capture;
-    if (expected?.tokens !== undefined) return capture.readNested(fields as object, expected);
-    const read = capture.read(fields, expected);
-    return read === READ.flat || (read === READ.nested && capture.readNested(fields as object, expected));
-  }
-
   /** JSON object text of a fields object: exact for plain data, made safe otherwise, never anything but an object. */
   encodeFields(fields: unknown): string {
     try {
       // Flat fields, the usual kind, are written by hand: about twice as fast as `JSON.stringify`.
-      if (typeof fields === 'object' && fields !== null && this.capture.read(fields, undefined) === READ.flat) {
+      if (typeof fields === 'object' && fields !== null && this.capture.read(fields, undefined)) {
         return this.capturedJson();
       }
     } catch {
@@ -377,13 +362,11 @@ export class Encoder {
     const c = this.capture;
     const start = LEVEL_TEXT[level] + encodeMessage(msg);
     const n = c.count;
+    const keys = c.keys.slice(0, n);
     const kinds = String.fromCharCode(...c.kinds.slice(0, n));
+    const pieces: string[] = [];
     const end = `${tag === undefined ? '' : tagText(tag)}}`;
     const open = prefix === undefined || prefix === '{}' ? '' : prefix.slice(0, -1);
-    if (c.tokenCount > 0)
-      return this.makeNestedTemplate(level, msg, tag, prefix, `${start},"fields":`, end, open, kinds);
-    const keys = c.keys.slice(0, n);
-    const pieces: string[] = [];
     if (n === 0) {
       pieces.push(open === '' ? start + end : `${start},"fields":${open}}${end}`);
     } else {
@@ -395,64 +378,5 @@ export class Encoder {
       pieces.push(`}${end}`);
     }
     return new Template(level, msg, tag, prefix, keys, kinds, pieces);
-  }
-
-  /**
-   * A template for nested fields: the text between their values, written as
-   * `JSON.stringify` would. `head` is the tail up to the fields object,
-   * `open` the prefix's object text without its closing brace.
-   */
-  private makeNestedTemplate(
-    level: LevelName,
-    msg: string,
-    tag: string | undefined,
-    prefix: string | undefined,
-    head: string,
-    end: string,
-    open: string,
-    kinds: string,
-  ): Template {
-    const c = this.capture;
-    const count = c.tokenCount;
-    const tokens = c.tokens.slice(0, count);
-    const keys = c.keys.slice(0, count);
-    const pieces: string[] = [];
-    // Whether the next key or element is the first of its object or array, by depth.
-    const first: boolean[] = [open === ''];
-    let text = open === '' ? `${head}{` : `${head}${open}`;
-    for (let t = 0; t < count; t++) {
-      switch (tokens[t]) {
-        case TOKEN.key:
-        case TOKEN.element: {
-          const depth = first.length - 1;
-          if (!first[depth]) text += ',';
-          first[depth] = false;
-          if (tokens[t] === TOKEN.key) text += this.keyText(keys[t] as string);
-          break;
-        }
-        case TOKEN.value:
-          pieces.push(text);
-          text = '';
-          break;
-        case TOKEN.openObject:
-          text += '{';
-          first.push(true);
-          break;
-        case TOKEN.openArray:
-          text += '[';
-          first.push(true);
-          break;
-        case TOKEN.closeObject:
-          text += '}';
-          first.pop();
-          break;
-        case TOKEN.closeArray:
-          text += ']';
-          first.pop();
-          break;
-      }
-    }
-    pieces.push(`${text}}${end}`);
-    return new Template(level, msg, tag, prefix, keys as string[], kinds, pieces, tokens);
   }
 }

@@ -9,7 +9,13 @@ import { joinObjects } from './json.js';
 type Flat = Record<string, number | string | boolean | null>;
 
 /** What the text path writes after a record's time: the reference a template record must match byte for byte. */
-function textTail(level: LevelName, msg: string, fields: Flat | undefined, prefix: string | undefined, tag?: string) {
+function textTail(
+  level: LevelName,
+  msg: string,
+  fields: Record<string, unknown> | undefined,
+  prefix: string | undefined,
+  tag?: string,
+) {
   const encoder = new Encoder();
   const json = joinObjects(prefix, fields === undefined ? undefined : encoder.encodeFields(fields));
   return encoder.tail(level, msg, json, tag, undefined, undefined);
