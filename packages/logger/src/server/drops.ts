@@ -68,8 +68,8 @@ export class DropLog {
   /**
    * Notes from absolute index `from` that a reader holding every record up
    * to `seq` should get now: those starting at or before `seq + 1`. A
-   * skipped range holds no record that will still come, so the reader then
-   * stands at its end. Returns them with the index to continue from.
+   * range no record of which will still come (`noneWillCome`) leaves the reader
+   * at its end. Returns them with the index to continue from.
    */
   due(from: number, seq: number): { drops: Drop[]; next: number } {
     const drops: Drop[] = [];
@@ -79,9 +79,18 @@ export class DropLog {
       const drop = this.entries[i - this.base] as Drop;
       if (drop.from > at + 1) break;
       drops.push(drop);
-      if (drop.reason === 'skipped') at = Math.max(at, drop.to);
+      if (noneWillCome(drop)) at = Math.max(at, drop.to);
       i++;
     }
     return { drops, next: i };
   }
+}
+
+/**
+ * True when no record of `drop`'s range will come: it was skipped (the
+ * records went to the session file only), or dropped whole (every seq of it
+ * is missing, as when the pipeline thread died). A reader then stands at its end.
+ */
+export function noneWillCome(drop: Drop): boolean {
+  return drop.reason === 'skipped' || drop.count === drop.to - drop.from + 1;
 }

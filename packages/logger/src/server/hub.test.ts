@@ -125,6 +125,21 @@ describe('Hub', () => {
     expect(t.hub.stats().dropped).toBe(50);
   });
 
+  it('tells clients of ranges dropped whole, back to back and at the end, then sends end', async () => {
+    const live = await subscribed(t);
+    t.hub.append(chunk(1, 100));
+    // As when the pipeline thread has died: nothing after 100 will ever come.
+    t.hub.noteDropped(101, 200, 100);
+    t.hub.noteDropped(201, 300, 100);
+    t.hub.finish({ type: 'end', reason: 'exit', code: 0, at: Date.now(), lastSeq: 300 });
+    const late = connect(t.origin);
+    for (const client of [live, late]) {
+      await client.until(() => client.messages.some((m) => m.type === 'end'));
+      expect(stream(client)).toEqual(['batch 1', 'gap 101-200 dropped', 'gap 201-300 dropped']);
+    }
+    expect(t.hub.allDelivered()).toBe(true);
+  });
+
   it('tells clients of skipped runs, back to back and at the end, without counting them as dropped', async () => {
     const live = await subscribed(t);
     t.hub.append(chunk(1, 100));

@@ -12,7 +12,7 @@ import {
 } from '@pulselog/shared';
 import type { WebSocket } from 'ws';
 import { type Client, closeGracefully, newClient, overCap } from './client.js';
-import { type Drop, DropLog } from './drops.js';
+import { type Drop, DropLog, noneWillCome } from './drops.js';
 import { type Chunk, ReplayBuffer } from './replay.js';
 
 /** Bytes of replay sent to one client per pump, so one slow tab cannot monopolise the hub. */
@@ -276,11 +276,8 @@ export class Hub {
     const { drops, next } = this.drops.due(client.dropIndex, client.sentSeq ?? 0);
     for (const drop of drops) {
       client.ws.send(gapMessage(drop, drop.reason ?? 'dropped'));
-      // No record of a skipped range, or of a range dropped whole, will come: the client
-      // stands at its end, so the next range is due too.
-      if (drop.reason === 'skipped' || drop.count === drop.to - drop.from + 1) {
-        client.sentSeq = Math.max(client.sentSeq ?? 0, drop.to);
-      }
+      // No record of such a range will come: the client stands at its end, so the next range is due too.
+      if (noneWillCome(drop)) client.sentSeq = Math.max(client.sentSeq ?? 0, drop.to);
     }
     client.dropIndex = next;
   }
