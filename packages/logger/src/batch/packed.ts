@@ -54,21 +54,19 @@ export interface PackedRecords {
 }
 
 /**
- * JSON lines of packed records after `head`, each `{"seq":N,"ts":T` and the
- * record's tail, each followed by `end` (a newline, or `,\n` inside a `batch`
- * message) but the last, which is followed by `last`. The time has three
- * decimals, printed from integers. A template record's tail
- * is its template's text with its values printed as `JSON.stringify` would.
- *
+ * JSON lines of packed records, each `{"seq":N,"ts":T` and the record's
+ * tail, each followed by a newline. The time has three decimals, printed
+ * from integers. A template record's tail is its template's text with its
+ * values printed as `JSON.stringify` would.
  */
-export function formatPacked(packed: PackedRecords, end = '\n', head = '', last = end): string {
+export function formatPacked(packed: PackedRecords): string {
   const { st, tails, forms, nums, strs } = packed;
   const origin = packed.origin ?? 0;
   // Characters a JSON string must escape, and lone surrogates (as in `encode.ts`).
   // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON must escape exactly these control characters.
   const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
   const templates = (packed.templates ?? []).map((text) => text.split('\n'));
-  let out = head;
+  let out = '';
   let from = 0;
   let num = 0;
   let str = 0;
@@ -111,7 +109,7 @@ export function formatPacked(packed: PackedRecords, end = '\n', head = '', last 
     // Small integers print fastest: V8 turns a double into text by a much longer road.
     const us = ((t - ms) * 1000) | 0;
     const seq = st[k] as number;
-    out += `{"seq":${seq < 2147483648 ? seq | 0 : seq},"ts":${msText}${us < 10 ? '00' : us < 100 ? '0' : ''}${us}${tail}${k + 2 < st.length ? end : last}`;
+    out += `{"seq":${seq < 2147483648 ? seq | 0 : seq},"ts":${msText}${us < 10 ? '00' : us < 100 ? '0' : ''}${us}${tail}\n`;
   }
   return out;
 }
