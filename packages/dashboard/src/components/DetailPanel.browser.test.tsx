@@ -5,6 +5,7 @@ import { SessionModel } from '../model/session.js';
 import { ViewModel } from '../model/view.js';
 import { DetailPanel } from './DetailPanel.js';
 import '../styles.css';
+import { packRecords } from '../core/pack.js';
 
 const record: LogRecord = {
   seq: 1,
@@ -28,7 +29,7 @@ afterEach(() => {
 describe('DetailPanel', () => {
   it('shows the full message, error chain, trace ids and fields tree of the selected record', async () => {
     const model = new SessionModel();
-    model.append([record]);
+    model.append(packRecords([record]));
     const view = new ViewModel(model);
     const host = document.createElement('div');
     document.body.append(host);

@@ -7,6 +7,8 @@ import {
   type LogRecord,
   type SessionInfo,
 } from '@pulselog/shared';
+import { jsonText } from './json.js';
+import { linesAsList } from './pack.js';
 
 /** Format name written into exported files. */
 export const EXPORT_FORMAT = 'pulselog-session';
@@ -29,15 +31,28 @@ export interface SessionDump {
   checkpoints: Checkpoint[];
 }
 
-/** The JSON text of an export. */
-export function exportJson(dump: SessionDump, exportedAt = Date.now()): string {
-  return JSON.stringify({
-    format: EXPORT_FORMAT,
-    version: 1,
-    meta: { ...dump.meta, exportedAt },
-    records: dump.records,
-    checkpoints: dump.checkpoints,
-  });
+/** A session to export: its records as the JSON lines the page keeps them in. */
+export interface SessionExport {
+  meta: SessionDump['meta'];
+  /** The records' JSON lines, in pieces of whole lines. */
+  lines: readonly string[];
+  checkpoints: Checkpoint[];
+}
+
+/**
+ * The JSON text of an export, in parts to join or to hand to a `Blob`: the
+ * records' text goes in as the page keeps it, never parsed and written again.
+ */
+export function exportJson(session: SessionExport): string[] {
+  const head = JSON.stringify({ format: EXPORT_FORMAT, version: 1, meta: { ...session.meta, exportedAt: Date.now() } });
+  const parts = [`${head.slice(0, -1)},"records":[`];
+  for (const piece of session.lines) {
+    if (piece === '') continue;
+    if (parts.length > 1) parts.push(',');
+    parts.push(linesAsList(piece));
+  }
+  parts.push(`],"checkpoints":${jsonText(session.checkpoints)}}`);
+  return parts;
 }
 
 /** Result of reading a file: the session, or why it could not be read. */
@@ -91,6 +106,14 @@ function finish(
 ): ImportResult {
   if (!session && records.length === 0) return { ok: false, reason: 'no pulselog records found in the file' };
   records.sort((a, b) => a.seq - b.seq);
+  // A session holds one record per sequence number; a file repeating one keeps its first.
+  let kept = 0;
+  for (const record of records) {
+    if (kept > 0 && (records[kept - 1] as LogRecord).seq === record.seq) continue;
+    records[kept++] = record;
+  }
+  skipped += records.length - kept;
+  records.length = kept;
   const first = records[0];
   const meta: SessionDump['meta'] = {
     session: session ?? {
