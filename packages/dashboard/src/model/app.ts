@@ -1,5 +1,6 @@
 import { batch, effect, signal } from '@preact/signals';
-import { ALL, type FilterState, filterFromParams, filterToParams } from '../core/filter.js';
+import { filterToAddress } from '../core/address.js';
+import { ALL, type FilterState } from '../core/filter.js';
 import { packRecords } from '../core/pack.js';
 import { exportJson, importSession, type SessionExport } from '../core/transfer.js';
 import type { Connection } from './connection.js';
@@ -45,21 +46,18 @@ export class AppModel {
     this.disposers.push(() => clearInterval(timer));
   }
 
-  /** Keeps the filter in the address bar (`?q=…&levels=…`), so a reload or a shared link keeps it. */
+  /**
+   * Keeps the filter in the address bar (`?q=…&levels=…`, or in the fragment
+   * when long, see `filterToAddress`), so a reload or a shared link keeps it.
+   */
   syncUrl(location: Location, history: History): () => void {
     const dispose = effect(() => {
-      const params = filterToParams(this.view.value.filter.value, new URLSearchParams(location.search));
-      const search = params.toString();
-      if (`?${search}` === location.search || (search === '' && location.search === '')) return;
-      history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
+      const next = filterToAddress(this.view.value.filter.value, location);
+      if (next.search === location.search && next.hash === location.hash) return;
+      history.replaceState(history.state, '', `${location.pathname}${next.search}${next.hash}`);
     });
     this.disposers.push(dispose);
     return dispose;
-  }
-
-  /** Reads the filter from a URL's search part. */
-  static filterFrom(search: string): FilterState {
-    return filterFromParams(new URLSearchParams(search));
   }
 
   /** Shows `session`, keeping the current filter. */
