@@ -1,8 +1,10 @@
 /**
  * JSON text of values read from JSON (an imported file, a record line), at
- * any depth. `JSON.parse` reads a value nested 100,000 deep, but
- * `JSON.stringify` recurses and runs out of stack on it; a record an import
- * accepted must still be written to storage, exported and copied.
+ * any depth. A record an import accepted must still be written to storage,
+ * exported and shown. Chromium's `JSON.stringify` writes a value nested ten
+ * million deep; Firefox's (InternalError) and Node's (RangeError) recurse and
+ * run out of stack a few thousand levels down, and the dashboard opens in
+ * whatever browser the user has.
  */
 
 /** One object or array being written: its keys (objects only), the next entry and whether one was written. */
@@ -25,7 +27,8 @@ export function jsonText(value: unknown): string | undefined {
   try {
     return JSON.stringify(value);
   } catch (error) {
-    if (!(error instanceof RangeError) || value === null || typeof value !== 'object') throw error;
+    const outOfStack = error instanceof RangeError || (error instanceof Error && error.name === 'InternalError');
+    if (!outOfStack || value === null || typeof value !== 'object') throw error;
     return deepJsonText(value);
   }
 }

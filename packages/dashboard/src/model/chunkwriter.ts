@@ -35,9 +35,4 @@ export class ChunkWriter {
       }
     });
   }
-
-  /** Resolves once everything queued is written (or failed). */
-  settled(): Promise<void> {
-    return this.writing;
-  }
 }

@@ -27,7 +27,7 @@ describe('Ingest', () => {
     for (const m of messages) ingest.push(m);
     expect(model.size).toBe(0);
     let tasks = 0;
-    while (ingest.pending > 0 && tasks < 10_000) {
+    while (seen.at(-1) !== 'end' && tasks < 10_000) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       tasks++;
     }
@@ -44,6 +44,5 @@ describe('Ingest', () => {
     for (const m of runs(1, 25, 2000)) ingest.push(m);
     ingest.drain();
     expect(model.lastSeq).toBe(50_000);
-    expect(ingest.pending).toBe(0);
   });
 });

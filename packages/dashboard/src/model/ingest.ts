@@ -23,11 +23,6 @@ export class Ingest {
     };
   }
 
-  /** Messages waiting to be applied. */
-  get pending(): number {
-    return this.queue.length;
-  }
-
   /** Queues a message; it is applied after every message queued before it. */
   push(message: Incoming): void {
     this.queue.push(message);

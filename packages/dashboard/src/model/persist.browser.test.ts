@@ -6,13 +6,13 @@ import { ChunkWriter } from './chunkwriter.js';
 import { SessionStore } from './persist.js';
 import { SessionModel } from './session.js';
 
-const opened: { name: string; store: SessionStore }[] = [];
+const opened: string[] = [];
 let counter = 0;
 
 async function openStore(): Promise<SessionStore> {
   const name = `pulselog-test-${Date.now()}-${counter++}`;
   const store = await SessionStore.open(name);
-  opened.push({ name, store });
+  opened.push(name);
   return store;
 }
 
@@ -39,6 +39,17 @@ function receive(live: SessionModel, chunks: ChunkWriter, list: LogRecord[]): vo
 /** Every record `model` holds, as objects. */
 const held = (model: SessionModel) => parseLines(model.store.lines(0, model.size).join('')) as LogRecord[];
 
+/** Waits until the records the `ChunkWriter` was given load back from the database. */
+async function stored(store: SessionStore, id: string, count: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const model = new SessionModel('stored');
+    await store.load(id, model);
+    if (model.size === count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`session ${id} never held ${count} stored records`);
+}
+
 /** Waits for the writer's next flush to reach the database. */
 async function settle(store: SessionStore, id: string, count: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -50,8 +61,8 @@ async function settle(store: SessionStore, id: string, count: number): Promise<v
 }
 
 afterEach(async () => {
-  for (const { name, store } of opened.splice(0)) {
-    store.close();
+  for (const name of opened.splice(0)) {
+    // The store's connection gives way to the deletion (see `openDatabase`).
     await deleteDB(name);
   }
 });
@@ -68,7 +79,7 @@ describe('SessionStore', () => {
     receive(live, chunks, records(500, 12_001));
     live.apply({ type: 'end', reason: 'exit', code: 0, at: 99, lastSeq: 12_500 });
     await settle(store, 'run-1', 12_500);
-    await chunks.settled();
+    await stored(store, 'run-1', 12_500);
     stop();
 
     const again = new SessionModel('stored');
@@ -89,7 +100,7 @@ describe('SessionStore', () => {
     first.apply({ type: 'hello', protocol: 1, lastSeq: 0, session: info('run-2') });
     receive(first, chunks, records(100));
     await settle(store, 'run-2', 100);
-    await chunks.settled();
+    await stored(store, 'run-2', 100);
     stopFirst();
 
     const second = new SessionModel();
@@ -98,7 +109,7 @@ describe('SessionStore', () => {
     second.apply({ type: 'hello', protocol: 1, lastSeq: 150, session: info('run-2') });
     receive(second, chunks, records(50, 101));
     await settle(store, 'run-2', 150);
-    await chunks.settled();
+    await stored(store, 'run-2', 150);
     stop();
     const check = new SessionModel();
     await store.load('run-2', check);
@@ -176,7 +187,7 @@ describe('SessionStore', () => {
     });
     old.close();
     const store = await SessionStore.open(name);
-    opened.push({ name, store });
+    opened.push(name);
     const model = new SessionModel('stored');
     await store.load('v1', model);
     expect(held(model)).toEqual([...records(2), ...records(1, 3)]);

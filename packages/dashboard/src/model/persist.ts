@@ -44,11 +44,6 @@ export class SessionStore {
     return store;
   }
 
-  /** Closes the database connection. */
-  close(): void {
-    this.db.close();
-  }
-
   /** Re-reads the sessions list, newest first. */
   async refresh(): Promise<void> {
     try {

@@ -17,17 +17,15 @@ export interface ResumeFrom {
   lastSeq: number;
 }
 
-/** What the page asks of a stream. */
-export type StreamCommand =
-  | {
-      type: 'connect';
-      url: string;
-      protocol: string;
-      from?: ResumeFrom;
-      /** The sessions database to write the records to, when the page keeps the session. */
-      database?: string;
-    }
-  | { type: 'close' };
+/** What the page asks of a stream: a connection to open. */
+export interface StreamCommand {
+  type: 'connect';
+  url: string;
+  protocol: string;
+  from?: ResumeFrom;
+  /** The sessions database to write the records to, when the page keeps the session. */
+  database?: string;
+}
 
 /** Longest a record waits to be handed on with the ones after it, in milliseconds. */
 const GATHER_MS = 30;
@@ -66,10 +64,6 @@ export class Stream {
 
   /** Carries out a command from the page. */
   command(command: StreamCommand): void {
-    if (command.type !== 'connect') {
-      this.close();
-      return;
-    }
     if (command.database && !this.chunks) {
       this.chunks = new ChunkWriter(command.database, (error) => this.emit({ type: 'storage', error }));
     }
