@@ -145,8 +145,9 @@ function fromExport(data: Record<string, unknown>, fileName: string): ImportResu
 
 /**
  * Reads a session line by line, as the logger's recorder writes it: a header
- * with the session, then records, checkpoints and the end. Lines it does not
- * understand are counted as skipped, never trusted.
+ * (`{"type":"session","session":…}`), then records, checkpoint messages,
+ * gaps and the end. Lines it does not understand are counted as skipped,
+ * never trusted.
  */
 function fromNdjson(text: string, fileName: string): ImportResult {
   let session: SessionInfo | undefined;
@@ -173,11 +174,8 @@ function fromNdjson(text: string, fileName: string): ImportResult {
       continue;
     }
     const type = data.type;
-    if (type === 'record' && isLogRecord(data.record)) records.push(data.record);
-    else if (type === 'batch' && Array.isArray(data.records)) records.push(...data.records.filter(isLogRecord));
-    else if (type === 'checkpoint') {
-      const c = data.checkpoint ?? data;
-      if (isCheckpoint(c)) checkpoints.set(c.name, c);
+    if (type === 'checkpoint') {
+      if (isCheckpoint(data.checkpoint)) checkpoints.set(data.checkpoint.name, data.checkpoint);
       else if (data.op === 'delete' && typeof data.name === 'string') checkpoints.delete(data.name);
       else skipped++;
     } else if (type === 'gap') {
@@ -186,11 +184,9 @@ function fromNdjson(text: string, fileName: string): ImportResult {
     } else if (type === 'end') {
       end = asEnd(data);
       if (!end) skipped++;
-    } else if (
-      !session &&
-      (asSession(data.session, fileName) ?? (type === 'session' ? asSession(data, fileName) : undefined))
-    ) {
-      session = asSession(data.session, fileName) ?? asSession(data, fileName);
+    } else if (type === 'session' && !session) {
+      session = asSession(data.session, fileName);
+      if (!session) skipped++;
     } else skipped++;
   }
   return finish(session, records, checkpoints, end, skipped, fileName, gaps);
