@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { controlMark, controlName, hasControls, markControls, splitControls } from './controls.js';
+import { controlMark, controlName, hasControls, splitControls } from './controls.js';
 
 describe('controls', () => {
   it('splits text at every bidirectional control character', () => {
@@ -24,10 +24,5 @@ describe('controls', () => {
     expect(hasControls('\u200D\u2065\u202F')).toBe(false);
     expect(controlMark('\u202E')).toBe('⟨U+202E⟩');
     expect(controlMark('\u061C')).toBe('⟨U+061C⟩');
-  });
-
-  it('writes the marks into plain strings', () => {
-    expect(markControls('a\u202Eb\u2067c')).toBe('a⟨U+202E⟩b⟨U+2067⟩c');
-    expect(markControls('abc')).toBe('abc');
   });
 });

@@ -63,8 +63,3 @@ export function controlMark(char: string): string {
 export function controlName(char: string): string {
   return NAMES[char] ?? 'control character';
 }
-
-/** `text` with each bidirectional control character replaced by its mark, for attributes and plain strings. */
-export function markControls(text: string): string {
-  return hasControls(text) ? text.replace(EACH, controlMark) : text;
-}
