@@ -117,6 +117,26 @@ describe('SessionStore', () => {
     expect(check.lastSeq).toBe(150);
   });
 
+  it('loads a session two tabs stored, each in runs of its own, with every record once', async () => {
+    const store = await openStore();
+    const tabs = [new ChunkWriter(store.name, () => {}), new ChunkWriter(store.name, () => {})];
+    const models = [new SessionModel(), new SessionModel()];
+    const stops = models.map((model) => store.record(model));
+    for (const model of models) model.apply({ type: 'hello', protocol: 1, lastSeq: 0, session: info('run-4') });
+    // Tab 1 packs 3,000 records in runs of 1,500, tab 2 in runs of 2,000: their stored chunks overlap.
+    for (const [k, size] of [1500, 2000].entries()) {
+      for (let from = 1; from <= 3000; from += size) {
+        receive(models[k] as SessionModel, tabs[k] as ChunkWriter, records(Math.min(size, 3001 - from), from));
+      }
+    }
+    await settle(store, 'run-4', 3000);
+    await stored(store, 'run-4', 3000);
+    for (const stop of stops) stop();
+    const again = new SessionModel('stored');
+    await store.load('run-4', again);
+    expect(held(again).map((r) => r.seq)).toEqual(records(3000).map((r) => r.seq));
+  });
+
   it('deletes the oldest sessions but never the one kept when over budget', async () => {
     const store = await openStore();
     for (const [id, startedAt] of [

@@ -113,15 +113,17 @@ describe('Stream', () => {
     ]);
   });
 
-  it('starts a new run when records do not follow the ones gathered', () => {
+  it('refuses records that do not follow the ones handed on, keeping each run in order', () => {
     stream.connect('ws://x/ws', 'p');
     socket().serve(hello('a'));
     socket().serveLines(records(1, 1));
     socket().serveLines(records(2, 3));
     socket().serveLines(records(3, 2));
+    socket().serveLines(records(5, 1));
     vi.advanceTimersByTime(100);
+    expect(events.flatMap((e) => (e.type === 'refused' ? [e.reason] : []))).toEqual(['records already received']);
     const runs = events.flatMap((e) => (e.type === 'incoming' && e.value.type === 'records' ? [e.value.packed] : []));
-    expect(runs.map((run) => [...run.seqs])).toEqual([[1], [2, 3, 4], [3, 4]]);
+    expect(runs.map((run) => [...run.seqs])).toEqual([[1], [2, 3, 4, 5]]);
   });
 
   it('reports refused messages and a closed socket, handing on what it gathered first', () => {

@@ -136,14 +136,15 @@ export class Stream {
     }
     const records = read.records;
     if (records.length === 0) return;
-    const first = (records[0] as LogRecord).seq;
-    const last = (records[records.length - 1] as LogRecord).seq;
-    // A run holds records in ascending order; one that does not follow the gathered ones starts a run of its own.
-    if (first <= this.from.lastSeq) this.flush();
+    // The hub sends each record once, after the newest one handed on; a run of them stays in ascending order.
+    if ((records[0] as LogRecord).seq <= this.from.lastSeq) {
+      this.emit({ type: 'refused', reason: 'records already received' });
+      return;
+    }
     this.gathered.push(lines);
     this.gatheredRecords.push(records);
     this.gatheredCount += records.length;
-    this.from.lastSeq = Math.max(this.from.lastSeq, last);
+    this.from.lastSeq = (records[records.length - 1] as LogRecord).seq;
     if (this.first || this.gatheredCount >= GATHER_RECORDS) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), GATHER_MS);
   }
