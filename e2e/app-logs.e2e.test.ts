@@ -117,6 +117,27 @@ describe('the dashboard app on a live session', () => {
     await expect.poll(() => page.getByTestId('shown-count').textContent()).toBe('29 shown');
   });
 
+  it('keeps a 20 kB filter through a reload, in the fragment, out of the request line', async () => {
+    const search = page.getByRole('searchbox', { name: 'search and filter' });
+    const long = `user_id=42 ${'epoch '.repeat(3500)}`.trim();
+    expect(long.length).toBeGreaterThan(20_000);
+    await search.fill(long);
+    await expect.poll(() => shownMessages(page)).toEqual(['epoch done']);
+    await expect.poll(() => new URL(page.url()).hash.length).toBeGreaterThan(20_000);
+    expect(new URL(page.url()).search).toBe('');
+
+    const response = await page.reload();
+    expect(response?.status()).toBe(200);
+    await expect.poll(() => shownMessages(page), { timeout: 10_000 }).toEqual(['epoch done']);
+    expect(await search.inputValue()).toBe(long);
+    // Shortened again, the filter goes back to the search part, as a shared link has it.
+    await search.fill('user_id=42');
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('user_id=42');
+    expect(new URL(page.url()).hash).toBe('');
+    await search.fill('');
+    await expect.poll(() => page.getByTestId('shown-count').textContent()).toBe('29 shown');
+  });
+
   it('opens a record in detail: stack with cause chain, trace ids, fields tree, copy as JSON', async () => {
     await page.locator('[data-seq] .msg', { hasText: 'request failed' }).click();
     const detail = page.getByTestId('detail');

@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { App } from './components/App.js';
+import { filterFromAddress } from './core/address.js';
 import { AppModel } from './model/app.js';
 import { Connection } from './model/connection.js';
 import { SessionStore, type StoredSession } from './model/persist.js';
@@ -25,7 +26,7 @@ async function start(): Promise<void> {
   const live = new SessionModel('live');
   const { store, error } = await openStore();
   const connection = new Connection(live, token ?? '');
-  const app = new AppModel(live, connection, store, AppModel.filterFrom(location.search));
+  const app = new AppModel(live, connection, store, filterFromAddress(location));
   if (error) app.notice.value = error;
   app.syncUrl(location, history);
   render(<App app={app} />, root);

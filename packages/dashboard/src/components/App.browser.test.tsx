@@ -6,6 +6,7 @@ import { SessionStore } from '../model/persist.js';
 import { SessionModel } from '../model/session.js';
 import { App } from './App.js';
 import '../styles.css';
+import { packRecords } from '../core/pack.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 let app: AppModel | undefined;
@@ -42,7 +43,7 @@ afterEach(() => {
 describe('App', () => {
   it('shows dropped and missed records as visible warnings, never hidden', async () => {
     const { host, live } = mount();
-    live.append([{ seq: 1, ts: 1, level: 'info', msg: 'a' }]);
+    live.append(packRecords([{ seq: 1, ts: 1, level: 'info', msg: 'a' }]));
     live.apply({ type: 'gap', from: 2, to: 9, reason: 'dropped', count: 5 });
     live.apply({ type: 'gap', from: 10, to: 19, reason: 'evicted', count: 10 });
     live.apply({ type: 'gap', from: 20, to: 29, reason: 'skipped', count: 10 });
@@ -102,7 +103,7 @@ describe('App', () => {
     (store as unknown as { db: { close(): void } }).db.close();
     const { host, live } = mount(store);
     store.record(live);
-    live.append([{ seq: 1, ts: 1, level: 'warning', msg: 'still shown' }]);
+    live.append(packRecords([{ seq: 1, ts: 1, level: 'warning', msg: 'still shown' }]));
     for (let i = 0; i < 40 && !host.querySelector('[data-testid="storage-error"]'); i++) await tick();
     expect(host.querySelector('[data-testid="storage-error"]')?.textContent).toMatch(/^Could not save the session/);
     expect(host.querySelector('[data-seq="1"] .msg')?.textContent).toBe('still shown');

@@ -9,6 +9,7 @@ import '../styles.css';
 function receive(model: SessionModel, message: unknown): void {
   const parsed = parseServerMessage(JSON.stringify(message));
   if (!parsed.ok) throw new Error(parsed.reason);
+  if (parsed.value.type === 'batch') throw new Error('records come as lines');
   model.apply(parsed.value);
 }
 

@@ -2,6 +2,7 @@ import type { Checkpoint } from '@pulselog/shared';
 import { formatDateTime } from '../core/text.js';
 import type { SessionModel } from '../model/session.js';
 import { JsonTree } from './JsonTree.js';
+import { SafeText } from './SafeText.js';
 
 /** Progress of one checkpoint, 0 to 100: its own figure, or 100 when done and 0 otherwise. */
 export function checkpointProgress(c: Checkpoint): number {
@@ -41,7 +42,9 @@ function Card({ checkpoint }: { checkpoint: Checkpoint }) {
       aria-label={`checkpoint ${checkpoint.name}`}
     >
       <header class="card-head">
-        <strong class="card-name">{checkpoint.name}</strong>
+        <strong class="card-name">
+          <SafeText text={checkpoint.name} />
+        </strong>
         <span class={`status status-${status.toLowerCase()}`}>{status}</span>
       </header>
       <Progress value={progress} label={`${checkpoint.name} progress`} tone={`progress-${status.toLowerCase()}`} />
@@ -49,7 +52,11 @@ function Card({ checkpoint }: { checkpoint: Checkpoint }) {
         <span>{Math.round(progress)}%</span>
         <time dateTime={new Date(checkpoint.ts).toISOString()}>saved {formatDateTime(checkpoint.ts)}</time>
       </div>
-      {checkpoint.note ? <p class="card-note">{checkpoint.note}</p> : null}
+      {checkpoint.note ? (
+        <p class="card-note">
+          <SafeText text={checkpoint.note} />
+        </p>
+      ) : null}
       <JsonTree value={checkpoint.data} />
     </article>
   );

@@ -1,10 +1,15 @@
 import type { LogRecord } from '@pulselog/shared';
 import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exportJson, type SessionExport } from '../core/transfer.js';
+import { AppModel } from '../model/app.js';
 import { SessionModel } from '../model/session.js';
 import { ViewModel } from '../model/view.js';
+import { App } from './App.js';
 import { DetailPanel } from './DetailPanel.js';
+import { MAX_DEPTH } from './JsonTree.js';
 import '../styles.css';
+import { packRecords } from '../core/pack.js';
 
 const record: LogRecord = {
   seq: 1,
@@ -28,7 +33,7 @@ afterEach(() => {
 describe('DetailPanel', () => {
   it('shows the full message, error chain, trace ids and fields tree of the selected record', async () => {
     const model = new SessionModel();
-    model.append([record]);
+    model.append(packRecords([record]));
     const view = new ViewModel(model);
     const host = document.createElement('div');
     document.body.append(host);
@@ -54,5 +59,54 @@ describe('DetailPanel', () => {
     (panel.querySelector('[aria-label="close detail"]') as HTMLButtonElement).click();
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(host.querySelector('[data-testid="detail"]')).toBeNull();
+  });
+});
+
+describe('DetailPanel on an imported record nested 100,000 deep', () => {
+  const depth = 100_000;
+  const deep = `{"a":${'['.repeat(depth)}"bottom"${']'.repeat(depth)}}`;
+  const lines = [
+    JSON.stringify({ type: 'session', session: { id: 'deep-1', name: 'deep' } }),
+    JSON.stringify({ seq: 1, ts: 1, level: 'info', msg: 'shallow' }),
+    `{"seq":2,"ts":2,"level":"warning","msg":"deep","fields":{"payload":${deep},"n":1}}`,
+  ];
+  let app: AppModel | undefined;
+
+  afterEach(() => app?.close());
+
+  async function openSecond(file: File): Promise<HTMLElement> {
+    app = new AppModel(new SessionModel(), undefined, undefined);
+    const host = document.createElement('div');
+    host.style.height = '600px';
+    document.body.append(host);
+    render(<App app={app} />, host);
+    await app.importFile(file);
+    expect(app.notice.value).toBe(`Imported 2 records from ${file.name}`);
+    app.view.value.select(1);
+    app.view.value.detailOpen.value = true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return host.querySelector('[data-testid="detail"]') as HTMLElement;
+  }
+
+  it('opens it from a recorder file, its nesting cut with a visible marker', async () => {
+    const panel = await openSecond(new File([lines.join('\n')], 'deep.ndjson'));
+    expect(panel.querySelector('[data-testid="detail-msg"]')?.textContent).toBe('deep');
+    const cut = panel.querySelectorAll('[data-testid="json-cut"]');
+    expect(cut).toHaveLength(1);
+    expect(cut[0]?.textContent).toContain(`nested deeper than ${MAX_DEPTH} levels`);
+    expect(panel.querySelectorAll('.json-node').length).toBeLessThanOrEqual(MAX_DEPTH + 1);
+    expect([...panel.querySelectorAll('.json-key')].map((k) => k.textContent)).toContain('n: ');
+    expect(document.querySelector('[data-seq="2"] .msg')?.textContent).toBe('deep');
+  });
+
+  it('opens it from the export of that session, written from the text the page keeps', async () => {
+    await openSecond(new File([lines.join('\n')], 'deep.ndjson'));
+    const exported = exportJson((app as AppModel).dump(false)?.session as SessionExport).join('');
+    app?.close();
+    render(null, document.body);
+    document.body.innerHTML = '';
+    expect(exported).toContain(deep);
+    const panel = await openSecond(new File([exported], 'deep.json'));
+    expect(panel.querySelector('[data-testid="json-cut"]')).not.toBeNull();
   });
 });

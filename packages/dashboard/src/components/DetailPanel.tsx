@@ -4,6 +4,7 @@ import { formatDateTime, formatTime, LEVEL_LABEL } from '../core/text.js';
 import type { ViewModel } from '../model/view.js';
 import { JsonTree } from './JsonTree.js';
 import { RichText } from './RichText.js';
+import { SafeText } from './SafeText.js';
 
 const TRACE_KEYS = ['trace_id', 'traceId', 'span_id', 'spanId', 'parent_span_id'];
 
@@ -16,14 +17,35 @@ function ErrorChain({ err }: { err: SerializedError }) {
         <div class="error-link" key={i}>
           <div class="error-head">
             {i > 0 ? <span class="caused">caused by </span> : null}
-            <strong>{e.name}</strong>: {e.message}
-            {e.code !== undefined ? <span class="error-code"> [{String(e.code)}]</span> : null}
+            <strong>
+              <SafeText text={String(e.name)} />
+            </strong>
+            : <SafeText text={String(e.message)} />
+            {e.code !== undefined ? (
+              <span class="error-code">
+                {' ['}
+                <SafeText text={String(e.code)} />]
+              </span>
+            ) : null}
           </div>
-          {e.stack ? <pre class="stack">{e.stack}</pre> : null}
+          {typeof e.stack === 'string' ? (
+            <pre class="stack">
+              <SafeText text={e.stack} />
+            </pre>
+          ) : null}
         </div>
       ))}
     </section>
   );
+}
+
+/** `value` as indented JSON, or `undefined` when it is nested too deep to indent; the record's own line then serves. */
+function prettyJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value, null, 2);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Everything about the selected record: full message, fields as a tree, error chain, trace ids, copy as JSON. */
@@ -32,12 +54,13 @@ export function DetailPanel({ view }: { view: ViewModel }) {
   view.version.value;
   const [copied, setCopied] = useState(false);
   if (seq === undefined || !view.detailOpen.value) return null;
-  const record = view.session.record(view.session.indexOfSeq(seq));
+  const index = view.session.indexOfSeq(seq);
+  const record = view.session.record(index);
   if (!record || record.seq !== seq) return null;
   const fields = record.fields ?? {};
   const traces = TRACE_KEYS.filter((k) => fields[k] !== undefined);
   const copy = async () => {
-    const text = JSON.stringify(record, null, 2);
+    const text = prettyJson(record) ?? view.session.store.json(index) ?? '';
     try {
       await navigator.clipboard.writeText(text);
     } catch {
@@ -60,7 +83,11 @@ export function DetailPanel({ view }: { view: ViewModel }) {
           {formatTime(record.ts)}
         </span>
         <span class="detail-seq">#{record.seq}</span>
-        {record.tag ? <span class="tag">{record.tag}</span> : null}
+        {record.tag ? (
+          <span class="tag">
+            <SafeText text={record.tag} />
+          </span>
+        ) : null}
         <span class="spacer" />
         <button type="button" onClick={copy} data-testid="copy-json">
           {copied ? 'Copied' : 'Copy as JSON'}
@@ -77,7 +104,9 @@ export function DetailPanel({ view }: { view: ViewModel }) {
           {traces.map((k) => (
             <div key={k}>
               <dt>{k}</dt>
-              <dd>{String(fields[k])}</dd>
+              <dd>
+                <SafeText text={String(fields[k])} />
+              </dd>
             </div>
           ))}
         </dl>

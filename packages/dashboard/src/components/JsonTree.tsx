@@ -1,17 +1,34 @@
 import { formatValue } from '../core/text.js';
+import { SafeText } from './SafeText.js';
 
 /** Nesting shown open at first; deeper levels start collapsed. */
 const OPEN_DEPTH = 2;
 /** Entries shown per object or array; the rest are summarized. */
 const MAX_ENTRIES = 500;
+/**
+ * Nesting drawn at most. An import accepts a record nested 100,000 deep,
+ * which drawn level by level would exhaust the stack; below this depth a
+ * marker says what is left out.
+ */
+export const MAX_DEPTH = 64;
 
 function Leaf({ value }: { value: unknown }) {
   const type = value === null ? 'null' : typeof value;
-  return <span class={`json-${type}`}>{typeof value === 'string' ? JSON.stringify(value) : formatValue(value)}</span>;
+  return (
+    <span class={`json-${type}`}>
+      <SafeText text={typeof value === 'string' ? JSON.stringify(value) : formatValue(value)} />
+    </span>
+  );
 }
 
 function Node({ name, value, depth }: { name: string | undefined; value: unknown; depth: number }) {
-  const label = name === undefined ? null : <span class="json-key">{name}: </span>;
+  const label =
+    name === undefined ? null : (
+      <span class="json-key">
+        <SafeText text={name} />
+        {': '}
+      </span>
+    );
   if (typeof value !== 'object' || value === null) {
     return (
       <div class="json-row">
@@ -22,6 +39,17 @@ function Node({ name, value, depth }: { name: string | undefined; value: unknown
   }
   const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
   const summary = Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`;
+  if (depth >= MAX_DEPTH && entries.length > 0) {
+    return (
+      <div class="json-row">
+        {label}
+        <span class="json-summary">{summary}</span>{' '}
+        <span class="json-cut" data-testid="json-cut">
+          … nested deeper than {MAX_DEPTH} levels, not shown (copy as JSON has it all)
+        </span>
+      </div>
+    );
+  }
   return (
     <details class="json-node" open={depth < OPEN_DEPTH}>
       <summary>
@@ -38,7 +66,7 @@ function Node({ name, value, depth }: { name: string | undefined; value: unknown
   );
 }
 
-/** A JSON value as a tree of collapsible objects and arrays (native `details`, so keyboard works). */
+/** A JSON value as a tree of collapsible objects and arrays (native `details`, so keyboard works), cut at `MAX_DEPTH`. */
 export function JsonTree({ value }: { value: unknown }) {
   return (
     <div class="json-tree">

@@ -6,6 +6,7 @@ import { ViewModel } from '../model/view.js';
 import { RecordList } from './RecordList.js';
 import { ROW_HEIGHT } from './RecordRow.js';
 import '../styles.css';
+import { packRecords } from '../core/pack.js';
 
 const LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
 
@@ -26,7 +27,7 @@ function session(count: number): SessionModel {
     lastSeq: 0,
     session: { id: 's', name: 's', pid: 1, host: 'h', startedAt: 0, versions: { pulselog: '', node: '', protocol: 1 } },
   });
-  model.append(records(1, count));
+  model.append(packRecords(records(1, count)));
   return model;
 }
 
@@ -72,7 +73,7 @@ describe('RecordList', () => {
     const view = new ViewModel(model);
     const host = mount(view);
     await frame();
-    model.append(records(1001, 10));
+    model.append(packRecords(records(1001, 10)));
     await frame();
     await frame();
     expect(seqs(host).at(-1)).toBe(1010);
@@ -81,7 +82,7 @@ describe('RecordList', () => {
     list(host).dispatchEvent(new Event('scroll'));
     await frame();
     expect(view.follow.value).toBe(false);
-    model.append(records(1011, 25));
+    model.append(packRecords(records(1011, 25)));
     await frame();
     await frame();
     const jump = host.querySelector('[data-testid="jump-latest"]') as HTMLButtonElement;
@@ -102,7 +103,7 @@ describe('RecordList', () => {
     const host = mount(view);
     await frame();
     expect(seqs(host)).toEqual([9, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99]);
-    model.append(records(101, 900));
+    model.append(packRecords(records(101, 900)));
     await frame();
     await frame();
     // 9, 90-99 and now 900-999.
@@ -120,7 +121,7 @@ describe('RecordList', () => {
       true,
     );
     expect(host.querySelector('[role="option"]')).toBeNull();
-    model.append(records(1, 5));
+    model.append(packRecords(records(1, 5)));
     await frame();
     await frame();
     expect(seqs(host)).toEqual([1, 2, 3, 4, 5]);
@@ -134,7 +135,7 @@ describe('RecordList', () => {
     const host = mount(view);
     await frame();
     const before = new Set(host.querySelectorAll('[data-seq]'));
-    model.append(records(5001, 20_000));
+    model.append(packRecords(records(5001, 20_000)));
     await frame();
     await frame();
     const after = [...host.querySelectorAll('[data-seq]')];

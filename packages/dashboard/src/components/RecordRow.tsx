@@ -1,6 +1,7 @@
 import type { LogRecord } from '@pulselog/shared';
 import { formatTime, formatValue, LEVEL_LABEL } from '../core/text.js';
 import { RichText } from './RichText.js';
+import { SafeText } from './SafeText.js';
 
 /** Height of one row in pixels; the virtual list and the stylesheet agree on it. */
 export const ROW_HEIGHT = 24;
@@ -63,13 +64,20 @@ export function RecordRow({ record, terms = [], top, selected = false, row = 0, 
       </span>
       {fields.map(([key, value], i) => (
         <span class="chip" key={i}>
-          <span class="chip-key">{key}</span>=
+          <span class="chip-key">
+            <SafeText text={key} />
+          </span>
+          =
           <span class="chip-value">
             <RichText text={formatValue(value)} terms={terms} />
           </span>
         </span>
       ))}
-      {record.err ? <span class="err">{`${record.err.name}: ${record.err.message}`}</span> : null}
+      {record.err ? (
+        <span class="err">
+          <SafeText text={`${record.err.name}: ${record.err.message}`} />
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { LEVEL_NAMES } from '@pulselog/shared';
 import { formatBytes, formatDateTime, formatDuration, LEVEL_LABEL } from '../core/text.js';
 import type { AppModel } from '../model/app.js';
+import { SafeText } from './SafeText.js';
 
 /** Past sessions kept in the browser: reopen, delete, and the storage budget. */
 export function SessionsView({ app }: { app: AppModel }) {
@@ -54,7 +55,7 @@ export function SessionsView({ app }: { app: AppModel }) {
           {sessions.map((s) => (
             <tr key={s.id} data-testid="session-row" data-id={s.id} class={s.id === shownId ? 'current' : ''}>
               <td>
-                {s.info.name}
+                <SafeText text={s.info.name} />
                 {s.id === liveId ? <span class="pill">live</span> : null}
                 {s.source === 'imported' ? <span class="pill">imported</span> : null}
               </td>

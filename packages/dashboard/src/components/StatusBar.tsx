@@ -1,4 +1,5 @@
 import type { AppModel } from '../model/app.js';
+import { SafeText } from './SafeText.js';
 
 const STATE_LABEL = {
   connecting: 'connecting…',
@@ -38,7 +39,9 @@ export function StatusBar({ app }: { app: AppModel }) {
   );
   return (
     <header class="status">
-      <strong class="session-name">{info ? info.name : 'pulselog'}</strong>
+      <strong class="session-name">
+        <SafeText text={info ? info.name : 'pulselog'} />
+      </strong>
       {isLive ? (
         <span class={`state state-${state}`} role="status" aria-live="polite" data-state={state}>
           {STATE_LABEL[state]}

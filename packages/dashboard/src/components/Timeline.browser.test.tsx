@@ -5,6 +5,7 @@ import { SessionModel } from '../model/session.js';
 import { ViewModel } from '../model/view.js';
 import { Timeline } from './Timeline.js';
 import '../styles.css';
+import { packRecords } from '../core/pack.js';
 
 afterEach(() => {
   render(null, document.body);
@@ -36,7 +37,7 @@ describe('Timeline', () => {
         records.push({ seq: records.length + 1, ts: 1_000_000 + s * 1000 + i, level, msg: 'x' });
       }
     }
-    model.append(records);
+    model.append(packRecords(records));
     const view = new ViewModel(model);
     view.visible.value = [0, 100];
     const host = document.createElement('div');

@@ -1,4 +1,5 @@
 import { LEVEL_NAMES, LEVELS, type LevelName, type LogRecord, normalizeLevel } from '@pulselog/shared';
+import { jsonText } from './json.js';
 import { type Condition, isEmptyQuery, parseQuery, type Query } from './query.js';
 import { TAG_KEY } from './strings.js';
 
@@ -92,7 +93,7 @@ function compare(actual: unknown, cond: Condition, wanted: number): boolean {
   let order: number;
   if (isNum) order = (actual as number) - wanted;
   else {
-    const a = (typeof actual === 'string' ? actual : JSON.stringify(actual)).toLowerCase();
+    const a = (typeof actual === 'string' ? actual : (jsonText(actual) ?? '')).toLowerCase();
     const b = cond.value.toLowerCase();
     order = a < b ? -1 : a > b ? 1 : 0;
   }

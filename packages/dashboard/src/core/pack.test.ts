@@ -6,11 +6,14 @@ import {
   FIELD_NUMBER,
   FIELD_OTHER,
   FIELD_STRING,
-  jsonChunks,
+  lineChunks,
+  type PackedRecords,
+  packLines,
   packRecords,
+  parseLines,
+  readLines,
   SEP,
   slicePacked,
-  unpack,
 } from './pack.js';
 import { FIELD_STRINGS, MAX_INTERNED_LENGTH, TAG_KEY } from './strings.js';
 import { searchText } from './text.js';
@@ -22,15 +25,41 @@ const records: LogRecord[] = [
   { seq: 4, ts: 40, level: 'debug', msg: `odd ${SEP} text`, fields: { status: '500' } },
 ];
 
-describe('packRecords', () => {
-  const packed = packRecords(records);
+/** The JSON lines of `records`, as the hub sends them after `LINES_HEAD`. */
+const linesOf = (list: readonly LogRecord[]) => list.map((r) => `${JSON.stringify(r)}\n`).join('');
 
-  it('keeps each record as its JSON text, which reads back as the same records', () => {
-    expect(unpack(packed)).toEqual(records);
-    for (let i = 0; i < records.length; i++) {
-      const text = packed.json.slice(packed.jsonStarts[i], (packed.jsonStarts[i + 1] as number) - 1);
-      expect(JSON.parse(text)).toEqual(records[i]);
-    }
+/** Record `i` of a run as its stored text. */
+const lineAt = (run: PackedRecords, i: number) =>
+  run.lines.slice(run.lineStarts[i], (run.lineStarts[i + 1] as number) - 1);
+
+describe('readLines', () => {
+  it('reads one record a line, in order', () => {
+    expect(readLines(linesOf(records))).toEqual({ ok: true, records });
+    expect(readLines('')).toEqual({ ok: true, records: [] });
+  });
+
+  it('refuses lines that are not one whole record each, or out of order', () => {
+    const a = JSON.stringify(records[0]);
+    const b = JSON.stringify(records[1]);
+    expect(readLines(`${a}\n${b}`)).toMatchObject({ ok: false, reason: 'a record line without its newline' });
+    expect(readLines(`${a},${b}\n`)).toMatchObject({ ok: false, reason: 'more than one record on a line' });
+    expect(readLines(`${a}\n\n`)).toMatchObject({ ok: false, reason: 'invalid JSON' });
+    expect(readLines(`${b}\n${a}\n`)).toMatchObject({ ok: false, reason: 'records out of order' });
+    expect(readLines('{"seq":1,"ts":1,"level":"loud","msg":"x"}\n')).toMatchObject({
+      ok: false,
+      reason: 'malformed record',
+    });
+  });
+});
+
+describe('packLines', () => {
+  const lines = linesOf(records);
+  const packed = packLines(lines, records);
+
+  it('keeps the lines it was given as the records, the very same text', () => {
+    expect(packed.lines).toBe(lines);
+    for (let i = 0; i < records.length; i++) expect(lineAt(packed, i)).toBe(JSON.stringify(records[i]));
+    expect(parseLines(packed.lines)).toEqual(records);
   });
 
   it('lays out sequence numbers, times and level codes as columns', () => {
@@ -70,7 +99,8 @@ describe('packRecords', () => {
   it('cuts a run into a run of its later records', () => {
     const tail = slicePacked(packed, 2);
     expect(tail.count).toBe(2);
-    expect(unpack(tail)).toEqual(records.slice(2));
+    expect(parseLines(tail.lines)).toEqual(records.slice(2));
+    expect(lineAt(tail, 1)).toBe(JSON.stringify(records[3]));
     expect([...tail.seqs]).toEqual([3, 4]);
     expect(tail.text.slice(tail.textStarts[0], (tail.textStarts[1] as number) - 1)).toBe(
       searchText(records[2] as LogRecord),
@@ -79,14 +109,25 @@ describe('packRecords', () => {
   });
 });
 
-describe('jsonChunks', () => {
-  it('cuts runs into JSON arrays of the given size, keyed by their first record', () => {
-    const runs = [packRecords(records.slice(0, 1)), packRecords(records.slice(1, 4))];
-    const chunks = jsonChunks(runs, 3);
+describe('packRecords', () => {
+  it('writes each record as a JSON line once, nested however deep', () => {
+    const packed = packRecords(records);
+    expect(packed.lines).toBe(linesOf(records));
+    const depth = 100_000;
+    const deep = `{"seq":9,"ts":1,"level":"info","msg":"deep","fields":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const record = JSON.parse(deep) as LogRecord;
+    expect(() => JSON.stringify(record)).toThrow(RangeError);
+    expect(packRecords([record]).lines).toBe(`${deep}\n`);
+  });
+});
+
+describe('lineChunks', () => {
+  it('cuts a run into slices of its lines of the given size, keyed by their first record', () => {
+    const run = packRecords(records);
+    const chunks = lineChunks(run, 3);
     expect(chunks.map((c) => c.firstSeq)).toEqual([1, 4]);
-    expect(chunks.map((c) => JSON.parse(c.json).length)).toEqual([3, 1]);
-    expect(chunks.flatMap((c) => JSON.parse(c.json))).toEqual(records);
-    expect(jsonChunks(runs, 2).flatMap((c) => JSON.parse(c.json))).toEqual(records);
-    expect(jsonChunks(runs, 100)).toHaveLength(1);
+    expect(chunks.map((c) => parseLines(c.lines).length)).toEqual([3, 1]);
+    expect(chunks.map((c) => c.lines).join('')).toBe(run.lines);
+    expect(lineChunks(run, 100)).toEqual([{ firstSeq: 1, lines: run.lines }]);
   });
 });

@@ -1,5 +1,6 @@
-import type { LogRecord } from '@pulselog/shared';
+import { isLogRecord, type LogRecord } from '@pulselog/shared';
 import { levelCode } from './filter.js';
+import { jsonText } from './json.js';
 import { FIELD_STRINGS, TAG_KEY } from './strings.js';
 import { searchText } from './text.js';
 
@@ -38,10 +39,13 @@ export interface PackedRecords {
   times: Float64Array;
   /** Each record's `levelCode`. */
   levels: Uint8Array;
-  /** Each record's JSON text, joined by commas, so `[${json}]` is the run as a JSON array. */
-  json: string;
-  /** Offset in `json` where each record starts, then `json.length + 1`. */
-  jsonStarts: Uint32Array;
+  /**
+   * Each record's JSON text on a line of its own, each line ending in `\n`:
+   * the text as the hub sent it (or as an import read it), kept as it came.
+   */
+  lines: string;
+  /** Offset in `lines` where each record's line starts, then `lines.length`. */
+  lineStarts: Uint32Array;
   /** Each record's lower-cased search text (`searchText`), each followed by `SEP`. */
   text: string;
   /** Offset in `text` where each record's search text starts, then `text.length`. */
@@ -50,19 +54,83 @@ export interface PackedRecords {
   fields: FieldColumn[];
   /** False when some top-level fields had no column (more than `MAX_FIELD_COLUMNS` keys). */
   fieldsComplete: boolean;
-  /** True when the records are already being written to storage by whoever packed them. */
-  stored?: boolean;
 }
 
-/** Packs records given in ascending `seq` order. */
+/** Records read from JSON lines, or why the lines were refused. */
+export type LinesResult = { ok: true; records: LogRecord[] } | { ok: false; reason: string };
+
+/**
+ * Reads JSON lines, one record a line, each ending in `\n` (the records of a
+ * batch frame after `LINES_HEAD`, or a run kept by `packLines`), as one JSON
+ * array: one parse is much cheaper than one per line, and JSON text holds no
+ * raw newline, so every newline between records can become a comma. Lines
+ * that are not one record each are refused, so record `i` is line `i`, and
+ * so are records out of `seq` order.
+ */
+export function readLines(lines: string): LinesResult {
+  if (lines === '') return { ok: true, records: [] };
+  if (!lines.endsWith('\n')) return { ok: false, reason: 'a record line without its newline' };
+  let data: unknown[];
+  try {
+    data = parseLines(lines);
+  } catch {
+    return { ok: false, reason: 'invalid JSON' };
+  }
+  if (!data.every(isLogRecord)) return { ok: false, reason: 'malformed record' };
+  for (let i = 1; i < data.length; i++) {
+    if ((data[i] as LogRecord).seq <= (data[i - 1] as LogRecord).seq)
+      return { ok: false, reason: 'records out of order' };
+  }
+  // `{…},{…}` on one line parses as two records; the lines would then not line up with them.
+  let newlines = 0;
+  for (let at = lines.indexOf('\n'); at !== -1; at = lines.indexOf('\n', at + 1)) newlines++;
+  if (newlines !== data.length) return { ok: false, reason: 'more than one record on a line' };
+  return { ok: true, records: data };
+}
+
+/** JSON lines as the array of their values; throws on text that is not JSON lines. */
+export function parseLines(lines: string): unknown[] {
+  return lines === '' ? [] : (JSON.parse(`[${linesAsList(lines)}]`) as unknown[]);
+}
+
+/** JSON lines as the inside of a JSON array: their values joined by commas. */
+export function linesAsList(lines: string): string {
+  return (lines.endsWith('\n') ? lines.slice(0, -1) : lines).replaceAll('\n', ',');
+}
+
+/**
+ * Packs records given in ascending `seq` order with the JSON lines they were
+ * read from (`readLines`): `records[i]` is line `i` of `lines`, which is kept
+ * as the records' stored form, never written again.
+ */
+export function packLines(lines: string, records: readonly LogRecord[]): PackedRecords {
+  const count = records.length;
+  const lineStarts = new Uint32Array(count + 1);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    lineStarts[i] = at;
+    at = lines.indexOf('\n', at) + 1;
+  }
+  lineStarts[count] = lines.length;
+  return { ...packColumns(records), lines, lineStarts };
+}
+
+/**
+ * Packs record objects given in ascending `seq` order (an imported file's):
+ * each is written as a JSON line once here, at any depth of nesting.
+ */
 export function packRecords(records: readonly LogRecord[]): PackedRecords {
+  const lines = records.map((record) => jsonText(record) as string);
+  return packLines(records.length > 0 ? `${lines.join('\n')}\n` : '', records);
+}
+
+/** Everything of a run but its lines: the columns and search text the list, filters and index read. */
+function packColumns(records: readonly LogRecord[]): Omit<PackedRecords, 'lines' | 'lineStarts'> {
   const count = records.length;
   const seqs = new Float64Array(count);
   const times = new Float64Array(count);
   const levels = new Uint8Array(count);
-  const jsonStarts = new Uint32Array(count + 1);
   const textStarts = new Uint32Array(count + 1);
-  const jsons: string[] = new Array(count);
   const texts: string[] = new Array(count);
   const columns = new Map<string, FieldColumn>();
   let fieldsComplete = true;
@@ -74,17 +142,12 @@ export function packRecords(records: readonly LogRecord[]): PackedRecords {
     }
     return column;
   };
-  let jsonAt = 0;
   let textAt = 0;
   for (let i = 0; i < count; i++) {
     const record = records[i] as LogRecord;
     seqs[i] = record.seq;
     times[i] = record.ts;
     levels[i] = levelCode(record);
-    const json = JSON.stringify(record);
-    jsons[i] = json;
-    jsonStarts[i] = jsonAt;
-    jsonAt += json.length + 1;
     let text = searchText(record);
     if (text.includes(SEP)) text = text.replaceAll(SEP, ' ');
     texts[i] = text;
@@ -104,15 +167,12 @@ export function packRecords(records: readonly LogRecord[]): PackedRecords {
       else fieldsComplete = false;
     }
   }
-  jsonStarts[count] = jsonAt;
   textStarts[count] = textAt;
   return {
     count,
     seqs,
     times,
     levels,
-    json: jsons.join(','),
-    jsonStarts,
     // Every text is followed by the separator, so blocks can be joined end to end.
     text: count > 0 ? `${texts.join(SEP)}${SEP}` : '',
     textStarts,
@@ -138,7 +198,7 @@ function setValue(column: FieldColumn, i: number, value: unknown): void {
 /** Records `from..count-1` of `packed`, as a run of their own. */
 export function slicePacked(packed: PackedRecords, from: number): PackedRecords {
   if (from <= 0) return packed;
-  const j0 = packed.jsonStarts[from] as number;
+  const l0 = packed.lineStarts[from] as number;
   const t0 = packed.textStarts[from] as number;
   const shift = (starts: Uint32Array, by: number) => starts.subarray(from).map((s) => s - by);
   return {
@@ -146,47 +206,27 @@ export function slicePacked(packed: PackedRecords, from: number): PackedRecords 
     seqs: packed.seqs.subarray(from),
     times: packed.times.subarray(from),
     levels: packed.levels.subarray(from),
-    json: packed.json.slice(j0),
-    jsonStarts: shift(packed.jsonStarts, j0),
+    lines: packed.lines.slice(l0),
+    lineStarts: shift(packed.lineStarts, l0),
     text: packed.text.slice(t0),
     textStarts: shift(packed.textStarts, t0),
     fields: packed.fields.map((f) => ({ key: f.key, values: f.values.subarray(from), kinds: f.kinds.subarray(from) })),
     fieldsComplete: packed.fieldsComplete,
-    ...(packed.stored ? { stored: true } : {}),
   };
 }
 
-/** The records of `packed` as objects. */
-export function unpack(packed: PackedRecords): LogRecord[] {
-  return packed.count === 0 ? [] : (JSON.parse(`[${packed.json}]`) as LogRecord[]);
-}
-
 /**
- * Cuts runs of records into stored chunks of `size` records (the last may
- * hold fewer): each chunk's `json` is a JSON array of its records, made of
- * the runs' JSON text without parsing it.
+ * Cuts a run's lines into stored chunks of `size` records (the last may hold
+ * fewer), each keyed by its first record: slices of the text, nothing parsed
+ * or written again.
  */
-export function jsonChunks(runs: readonly PackedRecords[], size: number): { firstSeq: number; json: string }[] {
-  const chunks: { firstSeq: number; json: string }[] = [];
-  let parts: string[] = [];
-  let count = 0;
-  let firstSeq = 0;
-  for (const run of runs) {
-    let at = 0;
-    while (at < run.count) {
-      if (count === 0) firstSeq = run.seqs[at] as number;
-      const end = Math.min(run.count, at + size - count);
-      const whole = at === 0 && end === run.count;
-      parts.push(whole ? run.json : run.json.slice(run.jsonStarts[at], (run.jsonStarts[end] as number) - 1));
-      count += end - at;
-      at = end;
-      if (count === size) {
-        chunks.push({ firstSeq, json: `[${parts.join(',')}]` });
-        parts = [];
-        count = 0;
-      }
-    }
+export function lineChunks(run: PackedRecords, size: number): { firstSeq: number; lines: string }[] {
+  const chunks: { firstSeq: number; lines: string }[] = [];
+  for (let at = 0; at < run.count; at += size) {
+    const end = Math.min(run.count, at + size);
+    const whole = at === 0 && end === run.count;
+    const lines = whole ? run.lines : run.lines.slice(run.lineStarts[at], run.lineStarts[end]);
+    chunks.push({ firstSeq: run.seqs[at] as number, lines });
   }
-  if (count > 0) chunks.push({ firstSeq, json: `[${parts.join(',')}]` });
   return chunks;
 }

@@ -1,6 +1,6 @@
 import type { LogRecord } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
-import { packRecords } from './pack.js';
+import { packRecords, parseLines } from './pack.js';
 import { RecordStore } from './records.js';
 
 const records = (from: number, count: number): LogRecord[] =>
@@ -27,7 +27,8 @@ describe('RecordStore', () => {
     expect(store.get(700)?.seq).toBe(701);
     expect(store.parse(2702)?.msg).toBe('record 2703');
     expect(store.get(2703)).toBeUndefined();
-    expect(store.all().map((r) => r.seq)).toEqual(records(1, 2703).map((r) => r.seq));
+    const all = parseLines(store.lines(0, store.size).join('')) as LogRecord[];
+    expect(all.map((r) => r.seq)).toEqual(records(1, 2703).map((r) => r.seq));
   });
 
   it('hands out the same object for a record asked for again', () => {
@@ -42,11 +43,11 @@ describe('RecordStore', () => {
     expect(store.fields.get('n')?.values[2702]).toBe(2703);
   });
 
-  it('gives the JSON text of any range as pieces of a JSON array', () => {
-    const pieces = store.jsonPieces(650, 2710);
-    expect(JSON.parse(`[${pieces.join(',')}]`).map((r: LogRecord) => r.seq)).toEqual(
-      records(651, 2053).map((r) => r.seq),
-    );
+  it('gives the JSON lines of any range in pieces of whole lines, as they were appended', () => {
+    const pieces = store.lines(650, 2710);
+    expect(pieces).toHaveLength(3);
+    expect(pieces.join('')).toBe(packRecords(records(651, 2053)).lines);
+    expect(store.json(700)).toBe(JSON.stringify(records(701, 1)[0]));
   });
 
   it('forgets everything when cleared', () => {

@@ -9,13 +9,13 @@ const CACHE_SIZE = 4096;
 
 interface Run {
   first: number;
-  json: string;
-  jsonStarts: Uint32Array;
+  lines: string;
+  lineStarts: Uint32Array;
 }
 
 /**
  * Every record of a session, packed: sequence numbers, times and levels as
- * columns, the records' JSON text by runs, their search text (`TextIndex`)
+ * columns, the records' JSON lines by runs as they were received, their search text (`TextIndex`)
  * and their top-level fields as columns (`FieldColumns`). A record becomes an
  * object only when asked for (`get`), which the page does for the rows in
  * view, so a million records are a few thousand objects to the garbage
@@ -74,7 +74,7 @@ export class RecordStore {
     this.seqs.set(packed.seqs, start);
     this.times.set(packed.times, start);
     this.levelCodes.set(packed.levels, start);
-    this.runs.push({ first: start, json: packed.json, jsonStarts: packed.jsonStarts });
+    this.runs.push({ first: start, lines: packed.lines, lineStarts: packed.lineStarts });
     this.texts.addRun(packed.text, packed.textStarts, packed.count);
     this.fields.append(packed);
     this.count = end;
@@ -106,24 +106,19 @@ export class RecordStore {
     return json === undefined ? undefined : (JSON.parse(json) as LogRecord);
   }
 
-  /** Every record, as objects. */
-  all(): LogRecord[] {
-    return this.count === 0 ? [] : (JSON.parse(`[${this.jsonPieces(0, this.count).join(',')}]`) as LogRecord[]);
-  }
-
-  /** The JSON text of record `index`. */
+  /** The JSON text of record `index`, as it was received. */
   json(index: number): string | undefined {
     if (index < 0 || index >= this.count) return undefined;
     const run = this.runs[this.runOf(index)] as Run;
     const j = index - run.first;
-    return run.json.slice(run.jsonStarts[j], (run.jsonStarts[j + 1] as number) - 1);
+    return run.lines.slice(run.lineStarts[j], (run.lineStarts[j + 1] as number) - 1);
   }
 
   /**
-   * The JSON texts of records `from..to-1`, joined by commas, in pieces of
-   * whole runs (the first and last cut to the range).
+   * The JSON lines of records `from..to-1`, in pieces of whole runs (the
+   * first and last cut to the range); joined, they are JSON lines again.
    */
-  jsonPieces(from: number, to: number): string[] {
+  lines(from: number, to: number): string[] {
     const pieces: string[] = [];
     const end = Math.min(to, this.count);
     for (let r = this.runOf(Math.max(0, from)); r < this.runs.length; r++) {
@@ -133,7 +128,7 @@ export class RecordStore {
       const a = Math.max(from, run.first) - run.first;
       const b = Math.min(end, runEnd) - run.first;
       const whole = a === 0 && b === runEnd - run.first;
-      pieces.push(whole ? run.json : run.json.slice(run.jsonStarts[a], (run.jsonStarts[b] as number) - 1));
+      pieces.push(whole ? run.lines : run.lines.slice(run.lineStarts[a], run.lineStarts[b]));
     }
     return pieces;
   }

@@ -1,5 +1,6 @@
 import type { LogRecord } from '@pulselog/shared';
 import { stripAnsi } from './ansi.js';
+import { jsonText } from './json.js';
 
 /** Level labels as badges show them. */
 export const LEVEL_LABEL = {
@@ -38,7 +39,7 @@ export function formatDuration(ms: number): string {
 export function formatValue(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const text = JSON.stringify(value) ?? String(value);
+  const text = jsonText(value) ?? String(value);
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 

@@ -1,5 +1,6 @@
 import type { SessionInfo } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
+import { packRecords } from './pack.js';
 import { exportJson, importSession, type SessionDump } from './transfer.js';
 
 const session: SessionInfo = {
@@ -21,8 +22,25 @@ describe('importSession', () => {
       ],
       checkpoints: [{ name: 'e1', data: { loss: 1 }, status: 'DONE', progress: 100, ts: 4 }],
     };
-    const result = importSession(exportJson(dump, 10), 'x.json');
-    expect(result).toEqual({ ok: true, dump: { ...dump, meta: { ...dump.meta } }, skipped: 0 });
+    const lines = packRecords(dump.records).lines;
+    // The records' lines may come in any pieces of whole lines.
+    const cut = lines.indexOf('\n') + 1;
+    const text = exportJson({
+      meta: dump.meta,
+      lines: [lines.slice(0, cut), '', lines.slice(cut)],
+      checkpoints: dump.checkpoints,
+    });
+    expect(importSession(text.join(''), 'x.json')).toEqual({ ok: true, dump, skipped: 0 });
+    const none = exportJson({ meta: dump.meta, lines: [], checkpoints: [] }).join('');
+    expect(JSON.parse(none)).toMatchObject({ format: 'pulselog-session', records: [], checkpoints: [] });
+  });
+
+  it('keeps one record per sequence number, in order', () => {
+    const line = (seq: number, msg: string) => JSON.stringify({ seq, ts: seq, level: 'info', msg });
+    const result = importSession([line(2, 'b'), line(1, 'a'), line(2, 'again')].join('\n'), 'r.ndjson');
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.dump.records.map((r) => r.msg)).toEqual(['a', 'b']);
+    expect(result.skipped).toBe(1);
   });
 
   it('reads a recorder file: header, records, checkpoints and end, skipping junk lines', () => {

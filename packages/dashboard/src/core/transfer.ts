@@ -7,6 +7,8 @@ import {
   type LogRecord,
   type SessionInfo,
 } from '@pulselog/shared';
+import { jsonText } from './json.js';
+import { linesAsList } from './pack.js';
 
 /** Format name written into exported files. */
 export const EXPORT_FORMAT = 'pulselog-session';
@@ -29,15 +31,28 @@ export interface SessionDump {
   checkpoints: Checkpoint[];
 }
 
-/** The JSON text of an export. */
-export function exportJson(dump: SessionDump, exportedAt = Date.now()): string {
-  return JSON.stringify({
-    format: EXPORT_FORMAT,
-    version: 1,
-    meta: { ...dump.meta, exportedAt },
-    records: dump.records,
-    checkpoints: dump.checkpoints,
-  });
+/** A session to export: its records as the JSON lines the page keeps them in. */
+export interface SessionExport {
+  meta: SessionDump['meta'];
+  /** The records' JSON lines, in pieces of whole lines. */
+  lines: readonly string[];
+  checkpoints: Checkpoint[];
+}
+
+/**
+ * The JSON text of an export, in parts to join or to hand to a `Blob`: the
+ * records' text goes in as the page keeps it, never parsed and written again.
+ */
+export function exportJson(session: SessionExport): string[] {
+  const head = JSON.stringify({ format: EXPORT_FORMAT, version: 1, meta: { ...session.meta, exportedAt: Date.now() } });
+  const parts = [`${head.slice(0, -1)},"records":[`];
+  for (const piece of session.lines) {
+    if (piece === '') continue;
+    if (parts.length > 1) parts.push(',');
+    parts.push(linesAsList(piece));
+  }
+  parts.push(`],"checkpoints":${jsonText(session.checkpoints)}}`);
+  return parts;
 }
 
 /** Result of reading a file: the session, or why it could not be read. */
@@ -91,6 +106,14 @@ function finish(
 ): ImportResult {
   if (!session && records.length === 0) return { ok: false, reason: 'no pulselog records found in the file' };
   records.sort((a, b) => a.seq - b.seq);
+  // A session holds one record per sequence number; a file repeating one keeps its first.
+  let kept = 0;
+  for (const record of records) {
+    if (kept > 0 && (records[kept - 1] as LogRecord).seq === record.seq) continue;
+    records[kept++] = record;
+  }
+  skipped += records.length - kept;
+  records.length = kept;
   const first = records[0];
   const meta: SessionDump['meta'] = {
     session: session ?? {
@@ -122,8 +145,9 @@ function fromExport(data: Record<string, unknown>, fileName: string): ImportResu
 
 /**
  * Reads a session line by line, as the logger's recorder writes it: a header
- * with the session, then records, checkpoints and the end. Lines it does not
- * understand are counted as skipped, never trusted.
+ * (`{"type":"session","session":…}`), then records, checkpoint messages,
+ * gaps and the end. Lines it does not understand are counted as skipped,
+ * never trusted.
  */
 function fromNdjson(text: string, fileName: string): ImportResult {
   let session: SessionInfo | undefined;
@@ -150,11 +174,8 @@ function fromNdjson(text: string, fileName: string): ImportResult {
       continue;
     }
     const type = data.type;
-    if (type === 'record' && isLogRecord(data.record)) records.push(data.record);
-    else if (type === 'batch' && Array.isArray(data.records)) records.push(...data.records.filter(isLogRecord));
-    else if (type === 'checkpoint') {
-      const c = data.checkpoint ?? data;
-      if (isCheckpoint(c)) checkpoints.set(c.name, c);
+    if (type === 'checkpoint') {
+      if (isCheckpoint(data.checkpoint)) checkpoints.set(data.checkpoint.name, data.checkpoint);
       else if (data.op === 'delete' && typeof data.name === 'string') checkpoints.delete(data.name);
       else skipped++;
     } else if (type === 'gap') {
@@ -163,11 +184,9 @@ function fromNdjson(text: string, fileName: string): ImportResult {
     } else if (type === 'end') {
       end = asEnd(data);
       if (!end) skipped++;
-    } else if (
-      !session &&
-      (asSession(data.session, fileName) ?? (type === 'session' ? asSession(data, fileName) : undefined))
-    ) {
-      session = asSession(data.session, fileName) ?? asSession(data, fileName);
+    } else if (type === 'session' && !session) {
+      session = asSession(data.session, fileName);
+      if (!session) skipped++;
     } else skipped++;
   }
   return finish(session, records, checkpoints, end, skipped, fileName, gaps);

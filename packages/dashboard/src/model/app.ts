@@ -1,7 +1,8 @@
 import { batch, effect, signal } from '@preact/signals';
-import type { LogRecord } from '@pulselog/shared';
-import { ALL, type FilterState, filterFromParams, filterToParams } from '../core/filter.js';
-import { exportJson, importSession, type SessionDump } from '../core/transfer.js';
+import { filterToAddress } from '../core/address.js';
+import { ALL, type FilterState } from '../core/filter.js';
+import { packRecords } from '../core/pack.js';
+import { exportJson, importSession, type SessionExport } from '../core/transfer.js';
 import type { Connection } from './connection.js';
 import type { SessionStore } from './persist.js';
 import { SessionModel } from './session.js';
@@ -45,21 +46,18 @@ export class AppModel {
     this.disposers.push(() => clearInterval(timer));
   }
 
-  /** Keeps the filter in the address bar (`?q=…&levels=…`), so a reload or a shared link keeps it. */
+  /**
+   * Keeps the filter in the address bar (`?q=…&levels=…`, or in the fragment
+   * when long, see `filterToAddress`), so a reload or a shared link keeps it.
+   */
   syncUrl(location: Location, history: History): () => void {
     const dispose = effect(() => {
-      const params = filterToParams(this.view.value.filter.value, new URLSearchParams(location.search));
-      const search = params.toString();
-      if (`?${search}` === location.search || (search === '' && location.search === '')) return;
-      history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
+      const next = filterToAddress(this.view.value.filter.value, location);
+      if (next.search === location.search && next.hash === location.hash) return;
+      history.replaceState(history.state, '', `${location.pathname}${next.search}${next.hash}`);
     });
     this.disposers.push(dispose);
     return dispose;
-  }
-
-  /** Reads the filter from a URL's search part. */
-  static filterFrom(search: string): FilterState {
-    return filterFromParams(new URLSearchParams(search));
   }
 
   /** Shows `session`, keeping the current filter. */
@@ -113,51 +111,59 @@ export class AppModel {
     if (dump.meta.session.id === this.live.info.value?.id) {
       dump.meta.session = { ...dump.meta.session, id: `${dump.meta.session.id}-imported` };
     }
-    await this.store?.saveDump(dump);
+    // Written as JSON lines once, here; the stored chunks and the page's run share that text.
+    const records = packRecords(dump.records);
+    await this.store?.saveImport(dump, records);
     const session = new SessionModel('imported');
     session.load(dump.meta.session, dump.checkpoints, dump.meta.end);
-    session.append(dump.records);
+    session.append(records);
     for (const gap of dump.meta.gaps ?? []) session.apply(gap);
     this.show(session);
     this.notice.value = `Imported ${dump.records.length} records from ${file.name}${skipped ? ` (${skipped} lines skipped)` : ''}`;
   }
 
-  /** The shown session as an export, all of it or only the rows the filter passes. */
-  dump(filtered: boolean): SessionDump | undefined {
+  /** The shown session as an export, all of it or only the rows the filter passes, with its record count. */
+  dump(filtered: boolean): { session: SessionExport; count: number } | undefined {
     const session = this.shown.value;
     const info = session.info.value;
     if (!info) return undefined;
     const view = this.view.value;
-    let records: LogRecord[];
+    let lines: string[];
+    let count: number;
     if (filtered) {
-      records = [];
+      const texts: string[] = [];
       for (let row = 0; row < view.length; row++) {
-        const record = session.store.parse(view.recordIndex(row));
-        if (record) records.push(record);
+        const text = session.store.json(view.recordIndex(row));
+        if (text !== undefined) texts.push(text);
       }
-    } else records = session.store.all();
-    const meta: SessionDump['meta'] = { session: info };
+      lines = texts.length > 0 ? [`${texts.join('\n')}\n`] : [];
+      count = texts.length;
+    } else {
+      lines = session.store.lines(0, session.size);
+      count = session.size;
+    }
+    const meta: SessionExport['meta'] = { session: info };
     const end = session.ended.value;
     if (end) meta.end = end;
     if (filtered) meta.filter = view.filter.value.query;
     if (session.gaps.value.length > 0) meta.gaps = [...session.gaps.value];
-    return { meta, records, checkpoints: [...session.checkpoints.value.values()] };
+    return { session: { meta, lines, checkpoints: [...session.checkpoints.value.values()] }, count };
   }
 
   /** Downloads the shown session (or its filtered view) as a JSON file. */
   download(filtered: boolean): void {
     const dump = this.dump(filtered);
     if (!dump) return;
-    const blob = new Blob([exportJson(dump)], { type: 'application/json' });
+    const blob = new Blob(exportJson(dump.session), { type: 'application/json' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
-    a.download = `${dump.meta.session.name}${filtered ? '-filtered' : ''}.json`;
+    a.download = `${dump.session.meta.session.name}${filtered ? '-filtered' : ''}.json`;
     document.body.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    this.notice.value = `Exported ${dump.records.length} records`;
+    this.notice.value = `Exported ${dump.count} records`;
   }
 
   /** Stops timers and effects. */

@@ -1,14 +1,14 @@
 import type { IDBPDatabase } from 'idb';
-import { jsonChunks, type PackedRecords } from '../core/pack.js';
+import { lineChunks, type PackedRecords } from '../core/pack.js';
 import { CHUNK_RECORDS, describe, openDatabase, type Schema } from './schema.js';
 
 /**
  * Writes runs of records to the sessions database as stored chunks (see
  * `schema.ts`), one transaction per run, in order. The `Stream` uses it for
- * the live session as records arrive: each chunk is JSON text already made
- * while packing, so storing it is one string copied, never a serialization
- * of record objects. The page's `SessionWriter` keeps the session's entry
- * and checkpoints.
+ * the live session as records arrive: each chunk is a slice of the JSON
+ * lines the hub sent, so storing it is one string copied, never a
+ * serialization of record objects. The page's `SessionWriter` keeps the
+ * session's entry and checkpoints.
  */
 export class ChunkWriter {
   private db: Promise<IDBPDatabase<Schema>> | undefined;
@@ -20,9 +20,9 @@ export class ChunkWriter {
     private readonly onError: (message: string) => void,
   ) {}
 
-  /** Queues `run` for writing under `sessionId`; its JSON text is cut into chunks now, while `run` is whole. */
+  /** Queues `run` for writing under `sessionId`; its lines are cut into chunks now, while `run` is whole. */
   write(sessionId: string, run: PackedRecords): void {
-    const chunks = jsonChunks([run], CHUNK_RECORDS);
+    const chunks = lineChunks(run, CHUNK_RECORDS);
     this.db ??= openDatabase(this.name);
     const db = this.db;
     this.writing = this.writing.then(async () => {
@@ -34,10 +34,5 @@ export class ChunkWriter {
         this.onError(`Could not save the session in the browser: ${describe(error)}`);
       }
     });
-  }
-
-  /** Resolves once everything queued is written (or failed). */
-  settled(): Promise<void> {
-    return this.writing;
   }
 }

@@ -36,7 +36,7 @@ export class Connection {
 
   /**
    * Has the stream write the records it receives to the sessions database
-   * `store.name` as they come, as the JSON text it packed them with,
+   * `store.name` as they come, as the JSON lines the hub sent,
    * reporting failures in `store.error`; called before `start`, when the page
    * keeps the live session.
    */

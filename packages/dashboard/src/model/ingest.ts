@@ -1,23 +1,18 @@
-import type { ServerMessage } from '@pulselog/shared';
 import type { Incoming } from '../core/incoming.js';
 import type { SessionModel } from './session.js';
 
 /** Longest stretch of main-thread time one slice of ingest may take, in milliseconds. */
 const SLICE_MS = 6;
-/** Records appended between two looks at the clock. */
-const STEP = 256;
 
 /**
- * Feeds server messages to a session in order, in slices of a few
+ * Feeds what the `Stream` hands on to a session in order, in slices of a few
  * milliseconds, yielding between slices, so neither input nor painting waits
- * behind a burst of records. Packed records (from the `Stream`) go in
- * a run at a time, which is cheap; a batch of record objects is packed and
- * appended a few hundred records at a time.
+ * behind a burst of records. Records come packed, a run at a time, which is
+ * cheap to append; the slices leave room for growing the record columns
+ * (`SessionModel.prepare`) between runs.
  */
 export class Ingest {
-  private readonly queue: (ServerMessage | Incoming)[] = [];
-  /** Records of the batch at the head of the queue already appended. */
-  private offset = 0;
+  private readonly queue: Incoming[] = [];
   private scheduled = false;
   private readonly channel = new MessageChannel();
 
@@ -28,13 +23,8 @@ export class Ingest {
     };
   }
 
-  /** Messages waiting to be applied. */
-  get pending(): number {
-    return this.queue.length;
-  }
-
   /** Queues a message; it is applied after every message queued before it. */
-  push(message: ServerMessage | Incoming): void {
+  push(message: Incoming): void {
     this.queue.push(message);
     this.schedule();
   }
@@ -62,23 +52,7 @@ export class Ingest {
         }
         continue;
       }
-      const message = this.queue[0] as ServerMessage | Incoming;
-      if (message.type === 'batch') {
-        const records = message.records;
-        while (this.offset < records.length) {
-          const end = Math.min(records.length, this.offset + STEP);
-          this.model.append(this.offset === 0 && end === records.length ? records : records.slice(this.offset, end));
-          this.offset = end;
-          if (performance.now() >= deadline && this.offset < records.length) {
-            this.schedule();
-            return;
-          }
-        }
-        this.offset = 0;
-      } else {
-        this.model.apply(message);
-      }
-      this.queue.shift();
+      this.model.apply(this.queue.shift() as Incoming);
       if (performance.now() >= deadline && this.queue.length > 0) {
         this.schedule();
         return;

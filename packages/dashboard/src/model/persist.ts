@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals';
-import { isLogRecord } from '@pulselog/shared';
+import { LEVEL_NAMES } from '@pulselog/shared';
 import type { IDBPDatabase } from 'idb';
+import { lineChunks, type PackedRecords, packLines, readLines } from '../core/pack.js';
 import type { SessionDump } from '../core/transfer.js';
 import {
   BUDGET_KEY,
@@ -9,7 +10,7 @@ import {
   openDatabase,
   READ_CHUNKS,
   readBudgetMb,
-  recordBytes,
+  runBytes,
   type Schema,
   type StoredSession,
 } from './schema.js';
@@ -41,11 +42,6 @@ export class SessionStore {
     const store = new SessionStore(db, name);
     await store.refresh();
     return store;
-  }
-
-  /** Closes the database connection. */
-  close(): void {
-    this.db.close();
   }
 
   /** Re-reads the sessions list, newest first. */
@@ -120,9 +116,9 @@ export class SessionStore {
           READ_CHUNKS,
         );
         for (const chunk of chunks) {
-          const records: unknown = JSON.parse(chunk.json);
           // Stored data is read back as untrusted as any other input.
-          if (Array.isArray(records)) model.append(records.filter(isLogRecord));
+          const read = readLines(chunk.lines);
+          if (read.ok) model.append(packLines(chunk.lines, read.records));
           after = chunk.firstSeq;
         }
         if (chunks.length < READ_CHUNKS) break;
@@ -134,36 +130,38 @@ export class SessionStore {
     }
   }
 
-  /** Stores an imported session whole, then applies the budget. */
-  async saveDump(dump: SessionDump): Promise<StoredSession | undefined> {
+  /**
+   * Stores an imported session whole, its records as the lines they were
+   * packed with (`records`, packed from `dump.records`), then applies the budget.
+   */
+  async saveImport(dump: SessionDump, records: PackedRecords): Promise<StoredSession | undefined> {
     const counts = zeroCounts();
-    let bytes = 0;
-    for (const r of dump.records) {
-      if (r.kind !== 'divider') counts[r.level]++;
-      bytes += recordBytes(r.msg) + (r.fields ? 64 : 0);
+    for (let i = 0; i < records.count; i++) {
+      const level = LEVEL_NAMES[records.levels[i] as number];
+      // Dividers have a code past the levels' and are not counted.
+      if (level) counts[level]++;
     }
     const meta: StoredSession = {
       id: dump.meta.session.id,
       info: dump.meta.session,
       source: 'imported',
       counts,
-      records: dump.records.length,
-      lastSeq: dump.records[dump.records.length - 1]?.seq ?? 0,
-      bytes,
+      records: records.count,
+      lastSeq: records.count > 0 ? (records.seqs[records.count - 1] as number) : 0,
+      bytes: runBytes(records),
       updatedAt: Date.now(),
     };
-    if (dump.records[0]) meta.firstTs = dump.records[0].ts;
-    if (dump.records.length) meta.lastTs = dump.records[dump.records.length - 1]?.ts;
+    if (records.count > 0) {
+      meta.firstTs = records.times[0];
+      meta.lastTs = records.times[records.count - 1];
+    }
     if (dump.meta.end) meta.end = dump.meta.end;
     if (dump.meta.gaps) meta.gaps = dump.meta.gaps;
     try {
       await this.delete(meta.id);
       const tx = this.db.transaction(['sessions', 'chunks', 'checkpoints'], 'readwrite');
-      for (let i = 0; i < dump.records.length; i += CHUNK_RECORDS) {
-        const records = dump.records.slice(i, i + CHUNK_RECORDS);
-        void tx
-          .objectStore('chunks')
-          .put({ sessionId: meta.id, firstSeq: records[0]?.seq ?? 0, json: JSON.stringify(records) });
+      for (const chunk of lineChunks(records, CHUNK_RECORDS)) {
+        void tx.objectStore('chunks').put({ sessionId: meta.id, ...chunk });
       }
       for (const checkpoint of dump.checkpoints) {
         void tx.objectStore('checkpoints').put({ sessionId: meta.id, name: checkpoint.name, checkpoint });

@@ -1,5 +1,6 @@
-import type { Checkpoint, EndMessage, GapMessage, SessionInfo } from '@pulselog/shared';
+import { type Checkpoint, type EndMessage, type GapMessage, isLogRecord, type SessionInfo } from '@pulselog/shared';
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import { jsonText } from '../core/json.js';
 import type { LevelCounts, SessionSource } from './session.js';
 
 /** What the sessions list knows about a stored session without loading its records. */
@@ -26,10 +27,11 @@ export interface Chunk {
   sessionId: string;
   firstSeq: number;
   /**
-   * The records as JSON text: storing one string is a plain copy, where
-   * storing thousands of objects would clone each on the page's main thread.
+   * The records as JSON lines, each ending in `\n`, as they were received:
+   * storing one string is a plain copy, where storing thousands of objects
+   * would clone each on the page's main thread.
    */
-  json: string;
+  lines: string;
 }
 
 /** A stored checkpoint, keyed by session and name. */
@@ -57,14 +59,9 @@ export const BUDGET_KEY = 'pulselog.storageBudgetMB';
 /** Default storage budget, in megabytes. */
 export const DEFAULT_BUDGET_MB = 500;
 
-/** Estimated bytes a record takes in storage. */
-export function recordBytes(text: string): number {
-  return 64 + text.length * 2;
-}
-
-/** Estimated bytes a packed run of records takes in storage, by its JSON text. */
-export function runBytes(run: { count: number; json: string }): number {
-  return run.count * 64 + run.json.length * 2;
+/** Estimated bytes a packed run of records takes in storage, by its JSON lines. */
+export function runBytes(run: { count: number; lines: string }): number {
+  return run.count * 64 + run.lines.length * 2;
 }
 
 /** The budget the user set, in megabytes. */
@@ -83,13 +80,38 @@ export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Opens (or creates) the sessions database; rejects when IndexedDB is unavailable. */
+/**
+ * Opens (or creates) the sessions database; rejects when IndexedDB is
+ * unavailable. Version 1 stored each chunk's records as one JSON array
+ * (`json`); version 2 keeps the JSON lines they came as, and an older
+ * database's chunks are rewritten so once, when it is first opened.
+ */
 export function openDatabase(name: string): Promise<IDBPDatabase<Schema>> {
-  return openDB<Schema>(name, 1, {
-    upgrade(db) {
-      db.createObjectStore('sessions', { keyPath: 'id' });
-      db.createObjectStore('chunks', { keyPath: ['sessionId', 'firstSeq'] });
-      db.createObjectStore('checkpoints', { keyPath: ['sessionId', 'name'] });
+  return openDB<Schema>(name, 2, {
+    async upgrade(db, oldVersion, _newVersion, tx) {
+      if (oldVersion < 1) {
+        db.createObjectStore('sessions', { keyPath: 'id' });
+        db.createObjectStore('chunks', { keyPath: ['sessionId', 'firstSeq'] });
+        db.createObjectStore('checkpoints', { keyPath: ['sessionId', 'name'] });
+        return;
+      }
+      for (let cursor = await tx.objectStore('chunks').openCursor(); cursor; cursor = await cursor.continue()) {
+        const old = cursor.value as Partial<Chunk> & { json?: string };
+        if (typeof old.json !== 'string') continue;
+        let records: unknown;
+        try {
+          records = JSON.parse(old.json);
+        } catch {
+          // A chunk that does not read is kept as no records, as loading it did before.
+        }
+        const kept = Array.isArray(records) ? records.filter(isLogRecord) : [];
+        const lines = kept.map((r) => `${jsonText(r)}\n`).join('');
+        await cursor.update({ sessionId: cursor.value.sessionId, firstSeq: cursor.value.firstSeq, lines });
+      }
+    },
+    // Another tab upgrading (or deleting) the database waits for every connection to close; this one gives way.
+    blocking(_current, _blocked, event) {
+      (event.target as IDBDatabase).close();
     },
   });
 }

@@ -7,11 +7,10 @@ import {
   LEVEL_NAMES,
   type LevelName,
   type LogRecord,
-  type ServerMessage,
   type SessionInfo,
 } from '@pulselog/shared';
-import type { Incoming } from '../core/incoming.js';
-import { type PackedRecords, packRecords, slicePacked, unpack } from '../core/pack.js';
+import type { Incoming, PlainMessage } from '../core/incoming.js';
+import { type PackedRecords, slicePacked } from '../core/pack.js';
 import { RecordStore } from '../core/records.js';
 import { SecondCounts } from '../core/timeline.js';
 import { updateThrottle } from './frame.js';
@@ -36,7 +35,7 @@ const FLOOD_RECORDS = 5000;
 export type SessionSource = 'live' | 'stored' | 'imported';
 
 /** Called with every run of new records, or with every other message applied. */
-export type SessionListener = (added: PackedRecords | undefined, message?: ServerMessage) => void;
+export type SessionListener = (added: PackedRecords | undefined, message?: PlainMessage) => void;
 
 /**
  * Everything the page knows about one session. Records are kept packed
@@ -98,18 +97,15 @@ export class SessionModel {
     return () => this.listeners.delete(fn);
   }
 
-  /** Applies one message from the server, its records packed or not. */
-  apply(message: ServerMessage | Incoming): void {
+  /** Applies one message from the server, its records packed. */
+  apply(message: Incoming): void {
     switch (message.type) {
       case 'records':
-        this.appendPacked(message.packed);
+        this.append(message.packed);
         return;
       case 'hello':
         if (this.info.value?.id !== message.session.id) this.reset(message.session);
         break;
-      case 'batch':
-        this.append(message.records);
-        return;
       case 'checkpoint': {
         const next = new Map(this.checkpoints.value);
         if (message.op === 'upsert') next.set(message.checkpoint.name, message.checkpoint);
@@ -137,31 +133,16 @@ export class SessionModel {
     this.ended.value = end;
   }
 
-  /** Adds records in ascending `seq` order; ones already held are skipped. */
-  append(records: readonly LogRecord[]): void {
-    const kept: LogRecord[] = [];
-    let last = this.lastSeq;
-    for (const record of records) {
-      if (record.seq <= last) continue;
-      kept.push(record);
-      last = record.seq;
-    }
-    this.appendPacked(packRecords(kept));
-  }
-
-  /** Adds a run of packed records in ascending `seq` order; ones already held are skipped. */
-  appendPacked(packed: PackedRecords): void {
+  /**
+   * Adds a run of packed records in strictly ascending `seq` order (as
+   * `readLines` and an import's sorting leave them); ones already held are skipped.
+   */
+  append(packed: PackedRecords): void {
     // The hub never repeats a record on one connection; this guards reconnect races.
     const last = this.lastSeq;
     let from = 0;
     while (from < packed.count && (packed.seqs[from] as number) <= last) from++;
     if (from === packed.count) return;
-    for (let i = from + 1; i < packed.count; i++) {
-      if ((packed.seqs[i] as number) > (packed.seqs[i - 1] as number)) continue;
-      // Out of order: not what the hub sends, so the slow way is good enough.
-      this.append(unpack(packed));
-      return;
-    }
     const added = slicePacked(packed, from);
     this.store.append(added);
     const perCode = new Uint32Array(LEVEL_NAMES.length + 1);

@@ -1,6 +1,6 @@
-import type { LogRecord } from '@pulselog/shared';
+import { LINES_HEAD, type LogRecord } from '@pulselog/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { unpack } from '../core/pack.js';
+import { parseLines } from '../core/pack.js';
 import { Stream, type StreamEvent } from './stream.js';
 
 /** Stands in for the browser's WebSocket: records what is sent, lets the test play the server. */
@@ -25,6 +25,10 @@ class FakeSocket {
   serve(message: unknown) {
     this.onmessage?.({ data: JSON.stringify(message) });
   }
+  /** Sends records as the hub does: a batch frame in the lines form. */
+  serveLines(records: readonly LogRecord[]) {
+    this.onmessage?.({ data: `${LINES_HEAD}${linesOf(records)}` });
+  }
 }
 
 const info = (id: string) => ({
@@ -36,6 +40,7 @@ const info = (id: string) => ({
   versions: { pulselog: '', node: '', protocol: 1 },
 });
 const hello = (id: string) => ({ type: 'hello', protocol: 1, lastSeq: 0, session: info(id) });
+const linesOf = (records: readonly LogRecord[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
 const records = (from: number, count: number): LogRecord[] =>
   Array.from({ length: count }, (_, i) => ({ seq: from + i, ts: from + i, level: 'info', msg: `r${from + i}` }));
 
@@ -59,7 +64,7 @@ describe('Stream', () => {
     stream.connect('ws://x/ws', 'p', { sessionId: 'a', lastSeq: 10 });
     socket().serve(hello('a'));
     expect(socket().sent).toEqual([{ type: 'resume', sessionId: 'a', lastSeq: 10 }]);
-    socket().serve({ type: 'batch', records: records(11, 5) });
+    socket().serveLines(records(11, 5));
     // The page's count may lag behind what the stream handed on; the stream's own count wins.
     stream.connect('ws://x/ws', 'p', { sessionId: 'a', lastSeq: 10 });
     socket().serve(hello('a'));
@@ -76,25 +81,56 @@ describe('Stream', () => {
     stream.connect('ws://x/ws', 'p');
     socket().serve(hello('a'));
     // The first batch after the greeting goes out at once, so the page shows rows soon.
-    socket().serve({ type: 'batch', records: records(1, 2) });
-    socket().serve({ type: 'batch', records: records(3, 3) });
-    socket().serve({ type: 'batch', records: records(6, 2) });
+    socket().serveLines(records(1, 2));
+    socket().serveLines(records(3, 3));
+    socket().serveLines(records(6, 2));
     expect(events.map((e) => e.type === 'incoming' && e.value.type)).toEqual(['hello', 'records']);
     socket().serve({ type: 'end', reason: 'exit', at: 1, lastSeq: 7 });
-    socket().serve({ type: 'batch', records: records(8, 1) });
+    socket().serveLines(records(8, 1));
     vi.advanceTimersByTime(100);
     const kinds = events.map((e) => (e.type === 'incoming' ? e.value.type : e.type));
     expect(kinds).toEqual(['hello', 'records', 'records', 'end', 'records']);
     const gathered = events[2];
     if (gathered?.type !== 'incoming' || gathered.value.type !== 'records') throw new Error('no records');
-    expect(unpack(gathered.value.packed).map((r) => r.seq)).toEqual([3, 4, 5, 6, 7]);
+    const packed = gathered.value.packed;
+    expect((parseLines(packed.lines) as LogRecord[]).map((r) => r.seq)).toEqual([3, 4, 5, 6, 7]);
+    // The run keeps the frames' lines, the text the hub sent, as the records' stored form.
+    expect(packed.lines).toBe(linesOf(records(3, 5)));
+  });
+
+  it('refuses records not in the lines form, or lines that do not read, and hands on the rest', () => {
+    stream.connect('ws://x/ws', 'p');
+    socket().serve(hello('a'));
+    socket().serve({ type: 'batch', records: records(1, 2) });
+    socket().onmessage?.({ data: `${LINES_HEAD}{"seq":1,"ts":1,"level":"info","msg":"a"}\n{"seq":` });
+    socket().serveLines(records(1, 2));
+    const reasons = events.map((e) => (e.type === 'refused' ? e.reason : e.type));
+    expect(reasons).toEqual([
+      'incoming',
+      'a batch not in the lines form',
+      'a record line without its newline',
+      'incoming',
+    ]);
+  });
+
+  it('refuses records that do not follow the ones handed on, keeping each run in order', () => {
+    stream.connect('ws://x/ws', 'p');
+    socket().serve(hello('a'));
+    socket().serveLines(records(1, 1));
+    socket().serveLines(records(2, 3));
+    socket().serveLines(records(3, 2));
+    socket().serveLines(records(5, 1));
+    vi.advanceTimersByTime(100);
+    expect(events.flatMap((e) => (e.type === 'refused' ? [e.reason] : []))).toEqual(['records already received']);
+    const runs = events.flatMap((e) => (e.type === 'incoming' && e.value.type === 'records' ? [e.value.packed] : []));
+    expect(runs.map((run) => [...run.seqs])).toEqual([[1], [2, 3, 4, 5]]);
   });
 
   it('reports refused messages and a closed socket, handing on what it gathered first', () => {
     stream.connect('ws://x/ws', 'p');
     socket().serve(hello('a'));
     socket().serve({ type: 'nonsense' });
-    socket().serve({ type: 'batch', records: records(1, 2) });
+    socket().serveLines(records(1, 2));
     socket().onclose?.({ code: 1006 });
     const kinds = events.map((e) => (e.type === 'incoming' ? e.value.type : e.type));
     expect(kinds).toEqual(['hello', 'refused', 'records', 'closed']);

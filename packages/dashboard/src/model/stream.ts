@@ -1,6 +1,6 @@
-import { type LogRecord, parseServerMessage, type ServerMessage } from '@pulselog/shared';
+import { LINES_HEAD, type LogRecord, parseServerMessage } from '@pulselog/shared';
 import type { Incoming } from '../core/incoming.js';
-import { packRecords } from '../core/pack.js';
+import { packLines, readLines } from '../core/pack.js';
 import { ChunkWriter } from './chunkwriter.js';
 import { CHUNK_RECORDS } from './schema.js';
 
@@ -17,17 +17,15 @@ export interface ResumeFrom {
   lastSeq: number;
 }
 
-/** What the page asks of a stream. */
-export type StreamCommand =
-  | {
-      type: 'connect';
-      url: string;
-      protocol: string;
-      from?: ResumeFrom;
-      /** The sessions database to write the records to, when the page keeps the session. */
-      database?: string;
-    }
-  | { type: 'close' };
+/** What the page asks of a stream: a connection to open. */
+export interface StreamCommand {
+  type: 'connect';
+  url: string;
+  protocol: string;
+  from?: ResumeFrom;
+  /** The sessions database to write the records to, when the page keeps the session. */
+  database?: string;
+}
 
 /** Longest a record waits to be handed on with the ones after it, in milliseconds. */
 const GATHER_MS = 30;
@@ -36,12 +34,12 @@ const GATHER_RECORDS = CHUNK_RECORDS;
 
 /**
  * The WebSocket to the dashboard server and what is done per record as it
- * arrives: parsing and checking each message, and packing batches
- * (`packRecords`) a couple of thousand records at a time, so the session
- * takes them in as runs of a few flat values; and, when the page keeps the
- * session, writing those runs to IndexedDB as the JSON text they were packed
- * with (`ChunkWriter`). It answers the server's `hello` with a `resume`
- * naming the newest record it has handed on.
+ * arrives: parsing and checking each message, and packing the records of
+ * batch frames (`packLines`) a couple of thousand at a time, so the session
+ * takes them in as runs of a few flat values beside the JSON lines the hub
+ * sent, kept as they came; and, when the page keeps the session, writing
+ * those lines to IndexedDB (`ChunkWriter`). It answers the server's `hello`
+ * with a `resume` naming the newest record it has handed on.
  *
  * It runs on the page's main thread, in tasks of a few milliseconds. In a
  * worker it measured worse on a loaded 2-core machine: the page's main thread
@@ -55,7 +53,10 @@ export class Stream {
   private greeted = false;
   /** True until the first records after a greeting went out: those are handed on at once, to show rows soon. */
   private first = true;
-  private gathered: LogRecord[] = [];
+  /** Batch frames' lines gathered, and the records read from them, line by line. */
+  private gathered: string[] = [];
+  private gatheredRecords: LogRecord[][] = [];
+  private gatheredCount = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chunks: ChunkWriter | undefined;
 
@@ -63,10 +64,6 @@ export class Stream {
 
   /** Carries out a command from the page. */
   command(command: StreamCommand): void {
-    if (command.type !== 'connect') {
-      this.close();
-      return;
-    }
     if (command.database && !this.chunks) {
       this.chunks = new ChunkWriter(command.database, (error) => this.emit({ type: 'storage', error }));
     }
@@ -103,19 +100,19 @@ export class Stream {
   }
 
   private receive(socket: WebSocket, raw: string): void {
+    if (raw.startsWith(LINES_HEAD)) {
+      this.receiveLines(raw.slice(LINES_HEAD.length));
+      return;
+    }
     const parsed = parseServerMessage(raw);
     if (!parsed.ok) {
       this.emit({ type: 'refused', reason: parsed.reason });
       return;
     }
-    const message: ServerMessage = parsed.value;
+    const message = parsed.value;
     if (message.type === 'batch') {
-      const records = message.records;
-      if (records.length === 0) return;
-      for (const record of records) this.gathered.push(record);
-      this.from.lastSeq = Math.max(this.from.lastSeq, (records[records.length - 1] as LogRecord).seq);
-      if (this.first || this.gathered.length >= GATHER_RECORDS) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), GATHER_MS);
+      // The hub that served this page sends records in the lines form only, and the page keeps those lines.
+      this.emit({ type: 'refused', reason: 'a batch not in the lines form' });
       return;
     }
     // Everything else keeps its place after the records before it.
@@ -130,19 +127,43 @@ export class Stream {
     this.emit({ type: 'incoming', value: message });
   }
 
+  /** Takes the JSON lines of a batch frame, one record a line, read once here and kept as they came. */
+  private receiveLines(lines: string): void {
+    const read = readLines(lines);
+    if (!read.ok) {
+      this.emit({ type: 'refused', reason: read.reason });
+      return;
+    }
+    const records = read.records;
+    if (records.length === 0) return;
+    // The hub sends each record once, after the newest one handed on; a run of them stays in ascending order.
+    if ((records[0] as LogRecord).seq <= this.from.lastSeq) {
+      this.emit({ type: 'refused', reason: 'records already received' });
+      return;
+    }
+    this.gathered.push(lines);
+    this.gatheredRecords.push(records);
+    this.gatheredCount += records.length;
+    this.from.lastSeq = (records[records.length - 1] as LogRecord).seq;
+    if (this.first || this.gatheredCount >= GATHER_RECORDS) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), GATHER_MS);
+  }
+
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.gathered.length === 0) return;
-    const records = this.gathered;
+    if (this.gatheredCount === 0) return;
+    // Joined once, so the run is one flat string rather than a rope of frames.
+    const lines = this.gathered.length === 1 ? (this.gathered[0] as string) : this.gathered.join('');
+    const records =
+      this.gatheredRecords.length === 1 ? (this.gatheredRecords[0] as LogRecord[]) : this.gatheredRecords.flat();
     this.gathered = [];
+    this.gatheredRecords = [];
+    this.gatheredCount = 0;
     this.first = false;
-    const packed = packRecords(records);
+    const packed = packLines(lines, records);
     const sessionId = this.from.sessionId;
-    if (this.chunks && sessionId !== undefined) {
-      this.chunks.write(sessionId, packed);
-      packed.stored = true;
-    }
+    if (this.chunks && sessionId !== undefined) this.chunks.write(sessionId, packed);
     this.emit({ type: 'incoming', value: { type: 'records', packed } });
   }
 }

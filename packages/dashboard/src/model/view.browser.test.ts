@@ -1,6 +1,7 @@
 import type { LevelName, LogRecord } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
 import { ALL, compileFilter, type FilterState } from '../core/filter.js';
+import { packRecords, parseLines } from '../core/pack.js';
 import { searchText } from '../core/text.js';
 import { SessionModel } from './session.js';
 import { ViewModel } from './view.js';
@@ -30,8 +31,7 @@ function rows(view: ViewModel): number[] {
 
 function brute(model: SessionModel, filter: FilterState): number[] {
   const compiled = compileFilter(filter);
-  return model.store
-    .all()
+  return (parseLines(model.store.lines(0, model.size).join('')) as LogRecord[])
     .filter((r) => compiled.test(r, () => searchText(r)))
     .map((r) => r.seq);
 }
@@ -58,7 +58,7 @@ const FILTERS: Partial<FilterState>[] = [
 describe('ViewModel', () => {
   it('shows exactly the records the filter passes, through every fast path, as records keep arriving', async () => {
     const model = new SessionModel();
-    model.append(records(1, 40_000));
+    model.append(packRecords(records(1, 40_000)));
     const view = new ViewModel(model);
     for (const f of FILTERS) {
       const filter = { ...ALL, ...f };
@@ -68,7 +68,7 @@ describe('ViewModel', () => {
     // New records are filtered as they come, without a full pass.
     const kept = { ...ALL, ...FILTERS[FILTERS.length - 3] } as FilterState;
     view.filter.value = kept;
-    model.append(records(40_001, 5000));
+    model.append(packRecords(records(40_001, 5000)));
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(rows(view)).toEqual(brute(model, kept));
     expect(rows(view).at(-1)).toBeGreaterThan(40_000);

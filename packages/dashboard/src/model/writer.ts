@@ -1,9 +1,10 @@
 import type { Signal } from '@preact/signals';
-import { type Checkpoint, LEVEL_NAMES, type ServerMessage } from '@pulselog/shared';
+import { type Checkpoint, LEVEL_NAMES } from '@pulselog/shared';
 import type { IDBPDatabase } from 'idb';
 import { DIVIDER_CODE } from '../core/filter.js';
-import { jsonChunks, type PackedRecords } from '../core/pack.js';
-import { CHUNK_RECORDS, describe, FLUSH_MS, runBytes, type Schema, type StoredSession } from './schema.js';
+import type { PlainMessage } from '../core/incoming.js';
+import type { PackedRecords } from '../core/pack.js';
+import { describe, FLUSH_MS, runBytes, type Schema, type StoredSession } from './schema.js';
 import { type SessionModel, zeroCounts } from './session.js';
 
 /** What a writer reports to: where failures show, and the budget to apply now and then. */
@@ -13,13 +14,13 @@ export interface WriterHost {
 }
 
 /**
- * Buffers what the live session receives and writes it every `FLUSH_MS`. The
- * records arrive packed, with their JSON text, so a stored chunk is that text
- * joined, never a serialization of objects on the page's main thread.
+ * Keeps the live session's entry in the sessions list (its counts, newest
+ * record, end and gaps) and its checkpoints, written every `FLUSH_MS`. Its
+ * records are written as they arrive by the `Stream`, which holds their
+ * JSON lines (`ChunkWriter`); here they are only counted.
  */
 export class SessionWriter {
   private meta: StoredSession | undefined;
-  private pending: PackedRecords[] = [];
   private pendingCheckpoints = new Map<string, Checkpoint | null>();
   private dirty = false;
   private timer: ReturnType<typeof setInterval>;
@@ -68,7 +69,7 @@ export class SessionWriter {
     return this.meta;
   }
 
-  private take(added: PackedRecords | undefined, message?: ServerMessage): void {
+  private take(added: PackedRecords | undefined, message?: PlainMessage): void {
     if (message?.type === 'hello') {
       if (this.meta && this.meta.id !== message.session.id) this.flush();
       this.ensureMeta();
@@ -83,8 +84,6 @@ export class SessionWriter {
     } else if (message?.type === 'end') meta.end = message;
     else if (message?.type === 'gap') meta.gaps = [...(meta.gaps ?? []), message];
     if (added && added.count > 0) {
-      // Records the `Stream` stores itself only count here.
-      if (!added.stored) this.pending.push(added);
       meta.records += added.count;
       meta.lastSeq = added.seqs[added.count - 1] as number;
       meta.bytes += runBytes(added);
@@ -106,19 +105,12 @@ export class SessionWriter {
     const meta = this.meta;
     if (!this.dirty || !meta) return;
     this.dirty = false;
-    const runs = this.pending;
     const checkpoints = this.pendingCheckpoints;
-    this.pending = [];
     this.pendingCheckpoints = new Map();
     meta.updatedAt = Date.now();
     const snapshot: StoredSession = { ...meta, counts: { ...meta.counts } };
     this.writing = this.writing.then(async () => {
       try {
-        // One transaction per chunk, each in a task of its own: storing a chunk copies it on the page's
-        // main thread, so a whole flush in one go would hold the page up.
-        for (const chunk of jsonChunks(runs, CHUNK_RECORDS)) {
-          await this.db.put('chunks', { sessionId: snapshot.id, ...chunk });
-        }
         const tx = this.db.transaction(['sessions', 'checkpoints'], 'readwrite');
         for (const [name, checkpoint] of checkpoints) {
           if (checkpoint) void tx.objectStore('checkpoints').put({ sessionId: snapshot.id, name, checkpoint });

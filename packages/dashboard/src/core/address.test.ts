@@ -1,0 +1,36 @@
+import { LEVEL_NAMES } from '@pulselog/shared';
+import { describe, expect, it } from 'vitest';
+import { filterFromAddress, filterToAddress, MAX_SEARCH } from './address.js';
+import { ALL, type FilterState } from './filter.js';
+
+const filter = (query: string, extra: Partial<FilterState> = {}): FilterState => ({ ...ALL, query, ...extra });
+
+describe('filterToAddress', () => {
+  it('keeps a short filter in the search part, shareable as before', () => {
+    const address = filterToAddress(filter('status>=500', { from: 5 }), { search: '?x=1', hash: '#y=2' });
+    expect(address).toEqual({ search: '?x=1&q=status%3E%3D500&from=5', hash: '#y=2' });
+    expect(filterFromAddress(address)).toEqual(filter('status>=500', { from: 5 }));
+  });
+
+  it('moves a long filter to the fragment, which no request carries, and back when it shortens', () => {
+    const long = `user_id=42 ${'epoch '.repeat(3500)}`.trim();
+    const levels = new Set(LEVEL_NAMES.filter((l) => l !== 'debug'));
+    const address = filterToAddress(filter(long, { levels }), { search: '?x=1&q=old', hash: '#y=2' });
+    expect(address.search).toBe('?x=1');
+    expect(address.hash.startsWith('#y=2&levels=')).toBe(true);
+    expect(filterFromAddress(address)).toEqual(filter(long, { levels }));
+    const back = filterToAddress(filter('short'), address);
+    expect(back).toEqual({ search: '?x=1&q=short', hash: '#y=2' });
+  });
+
+  it('puts a filter in the fragment exactly when the search part would pass its limit', () => {
+    const fits = 'a'.repeat(MAX_SEARCH - '?q='.length);
+    expect(filterToAddress(filter(fits), { search: '', hash: '' }).search).toBe(`?q=${fits}`);
+    expect(filterToAddress(filter(`${fits}a`), { search: '', hash: '' })).toEqual({ search: '', hash: `#q=${fits}a` });
+  });
+
+  it('reads no filter from an address without one', () => {
+    expect(filterFromAddress({ search: '', hash: '' })).toEqual(ALL);
+    expect(filterToAddress(ALL, { search: '?q=x', hash: '#q=y' })).toEqual({ search: '', hash: '' });
+  });
+});
