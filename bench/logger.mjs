@@ -63,7 +63,7 @@ const lines = [];
 lines.push(
   `${CALLS.toLocaleString('en-US')} timed calls per run (in turns of 1,000 calls per event-loop turn), medians of ${RUNS} runs, each in a fresh process; node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB; ${new Date().toISOString().slice(0, 16)}Z.`,
   '',
-  'Ratios are to the best pino setup (sync, async, worker transport) of the same run, per column. Latency is per call, timed with `process.hrtime.bigint()` around it (the timer’s own ~50 ns included). Delivered/s runs from the first timed call until the file holds every record; lines are counted while the logger finishes, so the clock stops within a few ms of the last one. CPU is user+system of the whole process (all threads: pino’s transport worker, pulselog’s recorder and hub) per record. Lost = records logged minus records in the file at the end; for the dashboard the client’s received count is shown too.',
+  'Ratios are to the best pino setup (sync, async, worker transport) of the same run, per column. Latency is per call, timed with `process.hrtime.bigint()` around it (the timer’s own ~50 ns included). Delivered/s runs from the first timed call until the file holds every record; lines are counted while the logger finishes, so the clock stops within a few ms of the last one. CPU is user+system of the whole process (all threads: pino’s transport worker, pulselog’s pipeline thread and hub) per record. Lost = records logged minus records in the file at the end; for the dashboard the client’s received count is shown too.',
   '',
 );
 for (const workload of WORKLOADS) {
