@@ -48,6 +48,10 @@ export interface LoggerStats {
   queues: QueueStats[];
   /** Checkpoints saved by this process. */
   checkpointsSaved: number;
+  /** Saves, removals and reads of checkpoints that failed for the file system (each run of failures also makes a stderr line). */
+  checkpointErrors: number;
+  /** Damaged lines or data skipped in the checkpoint store (each reported on stderr). */
+  checkpointDamaged: number;
   /** Failures of sinks, by sink name. */
   sinkErrors: Record<string, number>;
   /** Connected dashboard clients, as last reported by the hub. */
@@ -112,7 +116,7 @@ export class Logger {
       this.bindingsJson = parent.bindingsJson;
     } else {
       const { sinks = [], ...options } = setup ?? {};
-      this.core = new Core(this.name, resolveConfig(options), sinks);
+      this.core = new Core(this.name, resolveConfig(options, { name: this.name }), sinks);
       this.core.onUncaught = (err, origin) =>
         this.write(
           'critical',
@@ -388,6 +392,8 @@ export class Logger {
       dropRate: logged === 0 ? 0 : core.drops.count / logged,
       queues: core.queueStats(),
       checkpointsSaved: core.checkpointsSaved,
+      checkpointErrors: core.checkpoints.errors,
+      checkpointDamaged: core.checkpoints.damaged,
       sinkErrors: core.sinkErrorCounts(),
       dashboardClients: core.dashboard?.stats()?.clients ?? 0,
       dashboardSkipped: core.dashboard?.stats()?.skipped ?? 0,

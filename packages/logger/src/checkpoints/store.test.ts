@@ -3,10 +3,11 @@ import { appendFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeEntry } from './log-file.js';
+import { encodeSet } from './log-file.js';
 import { CheckpointStore } from './store.js';
 import { checkMeta } from './validate.js';
 
+const quiet = { report: () => {} };
 const fresh = () => join(mkdtempSync(join(tmpdir(), 'pulselog-ckpt-')), 'checkpoints');
 
 describe('CheckpointStore', () => {
@@ -44,10 +45,10 @@ describe('CheckpointStore', () => {
     store.save('x', '"good"', {});
     store.close();
     const file = join(dir, 'checkpoints.log');
-    const damaged = encodeEntry({ op: 'upsert', name: 'y', ts: 1, data: '"tampered"' }).replace('tampered', 'tamperex');
+    const damaged = encodeSet('y', 1, {}, '"tampered"').replace('tampered', 'tamperex');
     appendFileSync(file, damaged);
-    appendFileSync(file, encodeEntry({ op: 'upsert', name: 'x', ts: 2, data: '"newer"' }).slice(0, 30));
-    const reopened = new CheckpointStore(dir);
+    appendFileSync(file, encodeSet('x', 2, {}, '"newer"').slice(0, 30));
+    const reopened = new CheckpointStore(dir, quiet);
     expect(reopened.get('x')?.data).toBe('good');
     expect(reopened.get('y')).toBeUndefined();
     reopened.save('z', '1', {});
@@ -87,7 +88,7 @@ describe('CheckpointStore', () => {
     const pkg = new URL('../../dist/index.js', import.meta.url).href;
     const program = `
       const { Logger } = await import(${JSON.stringify(pkg)});
-      const log = new Logger('crash', { dashboard: false, sessionDir: false, checkpointPath: ${JSON.stringify(dir)} });
+      const log = new Logger('crash', { dashboard: false, sessionDir: false, sharedCheckpoints: true, checkpointPath: ${JSON.stringify(dir)} });
       const part = 'x'.repeat(16000);
       for (let i = 1; ; i++) {
         log.save('model', { i, parts: Array.from({ length: 100 }, () => part + i) }, { status: 'IN_PROGRESS' });
