@@ -34,7 +34,6 @@ export function currentOwner(): Owner {
  */
 export function isAlive(owner: Owner): boolean {
   if (owner.host !== hostname()) return true;
-  if (owner.pid === process.pid) return true;
   try {
     process.kill(owner.pid, 0);
   } catch (err) {
