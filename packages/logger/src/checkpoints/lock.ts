@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { linkSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { currentOwner, isAlive, type Owner, toOwner } from '../sessions/liveness.js';
 
 /**
- * A lock between processes, made of a file: whoever creates `<path>` holds
- * it. The file is written whole under a private name first and then linked
- * to `<path>` (a link fails when the name exists), so the lock never exists
- * without its holder's pid, host and time in it. A lock whose holder has
+ * A lock between processes, made of a file: whoever creates `<path>`
+ * (`O_EXCL`) holds it, and writes its pid, host and time in it. A lock whose holder has
  * died (see `isAlive`) is broken; breaking is itself guarded by a second
  * lock (`<path>.break`), so two processes that find the same dead holder
  * cannot both take over, nor one remove the lock the other just took.
@@ -88,20 +86,25 @@ export class LockBusyError extends Error {
   }
 }
 
-/** Creates `path` holding `owner`, all at once; false when it exists. */
+/** Creates `path` holding `owner` (made with `O_EXCL`: only one process can); false when it exists. */
 function createWith(path: string, owner: Owner): boolean {
-  const draft = `${path}.${process.pid}-${randomUUID()}.tmp`;
+  let fd: number;
   try {
-    // The nonce makes every lock's text unique, so `removeIf` never mistakes a new lock for the stale one it read.
-    writeFileSync(draft, JSON.stringify({ ...owner, nonce: randomUUID() }), { mode: 0o600 });
-    linkSync(draft, path);
-    return true;
+    fd = openSync(path, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
-  } finally {
-    rmSync(draft, { force: true });
   }
+  try {
+    // The nonce makes every lock's text unique, so `removeIf` never mistakes a new lock for the stale one it read.
+    writeSync(fd, JSON.stringify({ ...owner, nonce: randomUUID() }));
+  } catch (err) {
+    rmSync(path, { force: true });
+    throw err;
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
 /** A lock written by another kind of program, or damaged, counts as stale after this long. */
@@ -126,7 +129,7 @@ function readOwner(path: string): Holder {
     owner = undefined;
   }
   if (owner) return isAlive(owner) ? { kind: 'live', owner } : { kind: 'stale', text };
-  // Locks are linked in whole, so this one is not being written: only its age can tell.
+  // Empty: its holder is between making it and writing it, or died there; only its age can tell.
   return Date.now() - mtime > UNREADABLE_STALE_MS ? { kind: 'stale', text } : { kind: 'live' };
 }
 

@@ -91,6 +91,11 @@ export function readData(buf: Buffer, start: number, end: number): string | unde
 
 const SET_HEAD = Buffer.from('{"op":"set",');
 
+/** Whether a valid line (`<crc> <json>`, newline excluded) is a save in this version's form. */
+export function isCurrentSave(line: Buffer): boolean {
+  return isSet(line.subarray(9));
+}
+
 function isSet(json: Buffer): boolean {
   return json.subarray(0, SET_HEAD.length).equals(SET_HEAD);
 }

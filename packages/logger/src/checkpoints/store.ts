@@ -13,7 +13,7 @@ import {
 import { join } from 'node:path';
 import type { Checkpoint } from '@pulselog/shared';
 import { FileLock } from './lock.js';
-import { encodeDelete, encodeSet, type LineEntry, readData } from './log-file.js';
+import { encodeDelete, encodeSet, isCurrentSave, type LineEntry, readData } from './log-file.js';
 import { readAt, scanLog } from './scan.js';
 import type { CheckpointMeta } from './validate.js';
 
@@ -292,6 +292,16 @@ export class CheckpointStore {
     return use(line.subarray(0, readAt(this.fd, line, slot.bytes, slot.at)));
   }
 
+  /** A checkpoint's line in this version's form, newline included; `undefined` when its data is gone. */
+  private currentLine(slot: Slot): Buffer | undefined {
+    if (slot.unsaved !== undefined) return Buffer.from(encodeSet(slot.name, slot.ts, slot, slot.unsaved));
+    return this.readLine(slot, (line) => {
+      if (isCurrentSave(line)) return Buffer.concat([line, NEWLINE]);
+      const data = readData(line, 0, line.length);
+      return data === undefined ? undefined : Buffer.from(encodeSet(slot.name, slot.ts, slot, data));
+    });
+  }
+
   /**
    * Rewrites the log with one line per checkpoint, under the lock and caught
    * up, so it holds every process's saves. The new file is complete and
@@ -306,10 +316,8 @@ export class CheckpointStore {
       const parts: Buffer[] = [];
       let pending = 0;
       for (const slot of this.slots.values()) {
-        const line =
-          slot.unsaved !== undefined
-            ? Buffer.from(encodeSet(slot.name, slot.ts, slot, slot.unsaved))
-            : this.readLine(slot, (bytes) => Buffer.concat([bytes, NEWLINE]));
+        const line = this.currentLine(slot);
+        if (!line) continue;
         parts.push(line);
         pending += line.length;
         if (pending > 1 << 20) {
