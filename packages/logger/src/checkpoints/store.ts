@@ -223,7 +223,9 @@ export class CheckpointStore {
     try {
       ino = statSync(this.file).ino;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      // No store yet (or no folder for one): nothing to read; the first save makes it, or says why not.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
       throw err;
     }
     if (ino !== this.ino || this.fd < 0) {
