@@ -32,7 +32,7 @@ export interface LoggerOptions {
   checkpointPath?: string;
   /**
    * One checkpoint store for every logger of the project,
-   * `<checkpointPath>/checkpoints.log` (where versions before 0.2 kept
+   * `<checkpointPath>/checkpoints.log` (where earlier versions kept
    * them all). Default off: a logger sees only its own name's checkpoints.
    */
   sharedCheckpoints?: boolean;

@@ -55,7 +55,7 @@ describe('checkpoints per logger name', () => {
   it('shares one store among every logger when sharedCheckpoints is set, where earlier versions kept it', () => {
     const root = freshRoot();
     mkdirSync(root, { recursive: true });
-    // A store as versions before 0.2 left it.
+    // A store as earlier versions left it.
     const json = JSON.stringify({ op: 'upsert', name: 'from-before', ts: 1, data: '{"w":1}', status: 'DONE' });
     writeFileSync(join(root, 'checkpoints.log'), `${(crc32(json) >>> 0).toString(16).padStart(8, '0')} ${json}\n`);
     const a = make('a', root, { sharedCheckpoints: true });

@@ -138,7 +138,7 @@ describe('checkMeta', () => {
   });
 });
 
-/** A line as versions before 0.2 wrote a save: data as a string of JSON, metadata after it. */
+/** A line as earlier versions wrote a save: data as a string of JSON, metadata after it. */
 function legacyLine(value: Record<string, unknown>): string {
   const json = JSON.stringify(value);
   return `${(crc32(json) >>> 0).toString(16).padStart(8, '0')} ${json}\n`;
