@@ -223,3 +223,17 @@ describe('CheckpointStore with other processes and damage', () => {
     expect(store.get('last')?.data).toBe(5);
   });
 });
+
+describe('CheckpointStore after close', () => {
+  it('opens the file again for a save or a read after close()', () => {
+    const dir = fresh();
+    const store = new CheckpointStore(dir, quiet);
+    store.save('a', '1', {});
+    store.close();
+    store.save('b', '2', {});
+    expect(store.errors).toBe(0);
+    store.close();
+    expect(store.get('a')?.data).toBe(1);
+    expect(new CheckpointStore(dir, quiet).names()).toEqual(['b', 'a']);
+  });
+});

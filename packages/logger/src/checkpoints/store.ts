@@ -144,10 +144,11 @@ export class CheckpointStore {
     return this.slots.size;
   }
 
-  /** Closes the log file. */
+  /** Closes the log file; a later call opens it again. */
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+    this.writable = false;
   }
 
   /**
