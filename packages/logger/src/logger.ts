@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Checkpoint, LEVEL_NAMES, LEVELS, type LevelName, type SessionInfo } from '@pulselog/shared';
+import { sharedStoreNote } from './checkpoints/layout.js';
 import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { type ContextState, Core, type QueueStats } from './core/core.js';
@@ -138,6 +139,8 @@ export class Logger {
 
   /** Shows checkpoints kept from earlier runs on the dashboard and in the session file. */
   private announceCheckpoints(): void {
+    const note = sharedStoreNote(this.core.config, this.name);
+    if (note) process.stderr.write(note);
     if (!existsSync(join(this.core.config.checkpointPath, 'checkpoints.log'))) return;
     for (const checkpoint of this.core.checkpoints.all()) {
       this.core.checkpoint({ type: 'checkpoint', op: 'upsert', checkpoint });

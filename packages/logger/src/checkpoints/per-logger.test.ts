@@ -62,7 +62,18 @@ describe('checkpoints per logger name', () => {
     expect(a.load('from-before')).toEqual({ w: 1 });
     a.save('from-a', 1);
     expect(make('b', root, { sharedCheckpoints: true }).checkpoints()).toEqual(['from-a', 'from-before']);
-    expect(make('b', root).checkpoints()).toEqual([]);
+    let unshared: Logger | undefined;
+    const stderr = stderrOf(() => {
+      unshared = make('b', root);
+    });
+    expect(unshared?.checkpoints()).toEqual([]);
+    expect(stderr).toBe(
+      `pulselog: checkpoints are kept per logger name now, and logger 'b' has none in ${join(root, 'b', 'checkpoints.log')}; ` +
+        `${join(root, 'checkpoints.log')} (every logger's, as earlier versions kept them) is read with sharedCheckpoints ` +
+        `(PULSELOG_SHARED_CHECKPOINTS=1), or move it to ${join(root, 'b', 'checkpoints.log')}\n`,
+    );
+    unshared?.save('own', 1);
+    expect(stderrOf(() => make('b', root))).toBe('');
   });
 
   it('gives every name a folder of its own inside the checkpoint folder', () => {
