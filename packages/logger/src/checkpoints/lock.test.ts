@@ -42,4 +42,32 @@ describe('FileLock', () => {
     const lock = new FileLock(join(fresh(), 'missing', 'store.lock'), 50);
     expect(() => lock.acquire()).toThrow(/ENOENT/);
   });
+
+  it("lets one process at a time in, among processes that all find a dead holder's lock at first", async () => {
+    const path = fresh();
+    const counter = `${path}.counter`;
+    writeFileSync(counter, '0');
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => dead.on('exit', resolve));
+    writeFileSync(path, JSON.stringify({ pid: dead.pid, host: hostname(), since: Date.now() - 1000 }));
+    const lock = new URL('../../dist/checkpoints/lock.js', import.meta.url).href;
+    // Each adds 1 to the counter 200 times by reading and rewriting it: an update lost to a race shows in the sum.
+    const program = `
+      const { readFileSync, writeFileSync } = await import('node:fs');
+      const { FileLock } = await import(${JSON.stringify(lock)});
+      const lock = new FileLock(${JSON.stringify(path)});
+      for (let i = 0; i < 200; i++) {
+        lock.acquire();
+        const n = Number(readFileSync(${JSON.stringify(counter)}, 'utf8'));
+        writeFileSync(${JSON.stringify(counter)}, String(n + 1));
+        lock.release();
+      }`;
+    const children = Array.from({ length: 4 }, () =>
+      spawn(process.execPath, ['--input-type=module', '-e', program], { stdio: ['ignore', 'ignore', 'inherit'] }),
+    );
+    const codes = await Promise.all(children.map((child) => new Promise((resolve) => child.on('exit', resolve))));
+    expect(codes).toEqual([0, 0, 0, 0]);
+    expect(readFileSync(counter, 'utf8')).toBe('800');
+    expect(existsSync(path)).toBe(false);
+  });
 });
