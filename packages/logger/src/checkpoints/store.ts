@@ -1,17 +1,8 @@
-import {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Checkpoint } from '@pulselog/shared';
+import { replaceFile } from './compact.js';
+import { STORE_FILE } from './layout.js';
 import { FileLock } from './lock.js';
 import { encodeDelete, encodeSet, isCurrentSave, type LineEntry, readData } from './log-file.js';
 import { readAt, scanLog } from './scan.js';
@@ -87,7 +78,7 @@ export class CheckpointStore {
   /** `report`: where failures are told (stderr by default). */
   constructor(dir: string, options: { report?: Reporter; lockTimeoutMs?: number } = {}) {
     this.dir = dir;
-    this.file = join(dir, 'checkpoints.log');
+    this.file = join(dir, STORE_FILE);
     this.lock = new FileLock(`${this.file}.lock`, options.lockTimeoutMs);
     this.report = options.report ?? toStderr;
     try {
@@ -307,50 +298,29 @@ export class CheckpointStore {
 
   /**
    * Rewrites the log with one line per checkpoint, under the lock and caught
-   * up, so it holds every process's saves. The new file is complete and
-   * synced before it replaces the old one: a crash at any point leaves a
-   * whole log in place. Other processes see the new file on their next look.
+   * up, so it holds every process's saves (and those of this one that could
+   * not be written before). Other processes see the new file on their next look.
    */
   private compact(): void {
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    let out = -1;
     try {
-      out = openSync(tmp, 'w', 0o600);
-      const parts: Buffer[] = [];
-      let pending = 0;
-      for (const slot of this.slots.values()) {
-        const line = this.currentLine(slot);
-        if (!line) continue;
-        parts.push(line);
-        pending += line.length;
-        if (pending > 1 << 20) {
-          writeAll(out, Buffer.concat(parts));
-          parts.length = 0;
-          pending = 0;
-        }
-      }
-      writeAll(out, Buffer.concat(parts));
-      // The rename must not become visible before the data it points at.
-      fsyncSync(out);
-      closeSync(out);
-      out = -1;
-      renameSync(tmp, this.file);
+      replaceFile(this.file, this.currentLines());
       for (const slot of this.slots.values()) delete slot.unsaved;
       this.catchUp();
     } catch (err) {
-      if (out >= 0) closeSync(out);
-      rmSync(tmp, { force: true });
       this.errors++;
       this.report(`pulselog: could not compact ${this.file}: ${describe(err)}`);
+    }
+  }
+
+  private *currentLines(): Generator<Buffer> {
+    for (const slot of this.slots.values()) {
+      const line = this.currentLine(slot);
+      if (line) yield line;
     }
   }
 }
 
 const NEWLINE = Buffer.from('\n');
-
-function writeAll(fd: number, bytes: Buffer): void {
-  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
-}
 
 function describe(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
