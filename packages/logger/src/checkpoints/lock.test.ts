@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,16 @@ describe('FileLock', () => {
     lock.acquire();
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid });
     expect(existsSync(`${path}.break`)).toBe(false);
+  });
+
+  it("waits for another host's lock, which it cannot check, until it is a minute old", () => {
+    const path = fresh();
+    writeFileSync(path, JSON.stringify({ pid: 1, host: `not-${hostname()}`, since: Date.now() }));
+    expect(() => new FileLock(path, 50).acquire()).toThrow(LockBusyError);
+    const old = (Date.now() - 61_000) / 1000;
+    utimesSync(path, old, old);
+    new FileLock(path, 50).acquire();
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid });
   });
 
   it('fails with the file system error where the lock cannot be made', () => {

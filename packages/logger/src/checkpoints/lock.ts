@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { currentOwner, isAlive, type Owner, toOwner } from '../sessions/liveness.js';
+import { currentOwner, type Owner, ownerState, toOwner } from '../sessions/liveness.js';
 
 /**
  * A lock between processes, made of a file: whoever creates `<path>`
  * (`O_EXCL`) holds it, and writes its pid, host and time in it. A lock whose holder has
- * died (see `isAlive`) is broken; breaking is itself guarded by a second
+ * died (see `ownerState`), or that another host has held for a minute, is broken; breaking is itself guarded by a second
  * lock (`<path>.break`), so two processes that find the same dead holder
  * cannot both take over, nor one remove the lock the other just took.
  * Synchronous, and without native modules, like the saves it guards.
@@ -107,8 +107,8 @@ function createWith(path: string, owner: Owner): boolean {
   return true;
 }
 
-/** A lock written by another kind of program, or damaged, counts as stale after this long. */
-const UNREADABLE_STALE_MS = 30_000;
+/** A lock whose holder cannot be checked (another host's, or one without a holder written) is stale after this long. */
+const UNKNOWN_STALE_MS = 60_000;
 
 /** What a lock file says about its holder: `live` (its owner, when readable), `stale`, or `gone`. */
 type Holder = { kind: 'live'; owner?: Owner } | { kind: 'stale'; text: string } | { kind: 'gone' };
@@ -128,9 +128,12 @@ function readOwner(path: string): Holder {
   } catch {
     owner = undefined;
   }
-  if (owner) return isAlive(owner) ? { kind: 'live', owner } : { kind: 'stale', text };
-  // Empty: its holder is between making it and writing it, or died there; only its age can tell.
-  return Date.now() - mtime > UNREADABLE_STALE_MS ? { kind: 'stale', text } : { kind: 'live' };
+  const state = owner ? ownerState(owner) : 'unknown';
+  if (state === 'gone') return { kind: 'stale', text };
+  // Another host's holder, or none written yet (its holder is between making the file and writing it, or died
+  // there): only the lock's age can tell, and no change to a store takes anywhere near this long.
+  if (state === 'unknown' && Date.now() - mtime > UNKNOWN_STALE_MS) return { kind: 'stale', text };
+  return owner ? { kind: 'live', owner } : { kind: 'live' };
 }
 
 /** Removes `path` if its text is still `expected`. */

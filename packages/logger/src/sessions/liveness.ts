@@ -28,20 +28,21 @@ export function currentOwner(): Owner {
 }
 
 /**
- * True unless the owner is known to be gone: its pid names no process, or
- * a process that started after the owner was seen. An owner on another host
- * cannot be checked and counts as alive, so nothing of it is ever removed.
+ * Whether the owner still runs: `gone` when its pid names no process, or a
+ * process that started after the owner was seen; `unknown` for an owner on
+ * another host (a container, a machine sharing the folder), whose processes
+ * cannot be looked at from here; else `alive`.
  */
-export function isAlive(owner: Owner): boolean {
-  if (owner.host !== hostname()) return true;
+export function ownerState(owner: Owner): 'alive' | 'gone' | 'unknown' {
+  if (owner.host !== hostname()) return 'unknown';
   try {
     process.kill(owner.pid, 0);
   } catch (err) {
     // EPERM: the process exists but belongs to another user.
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return 'gone';
   }
   const started = processStart(owner.pid);
-  return started === undefined || started <= owner.since + START_SLACK_MS;
+  return started === undefined || started <= owner.since + START_SLACK_MS ? 'alive' : 'gone';
 }
 
 /** Boot time in ms since the epoch, read once: it does not change while the machine runs. */

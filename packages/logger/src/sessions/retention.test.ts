@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -137,6 +137,25 @@ describe('pruneSessions', () => {
         .map((f) => join(dir, f))
         .sort(),
     ).toEqual([...done, starting].sort());
+  });
+
+  it("keeps another host's unfinished recording while it changed in the last day", () => {
+    const dir = fresh();
+    const now = Date.now();
+    const [quiet, recent] = [now - 90_000_000, now - 3_600_000].map((at) => {
+      const file = recording(dir, 'job', 1, at, false);
+      writeFileSync(file, readFileSync(file, 'utf8').replace(hostname(), `other-${hostname()}`));
+      utimesSync(file, at / 1000, at / 1000);
+      return file;
+    });
+    const newest = recording(dir, 'job', 1, now - 1000, true);
+    const result = pruneSessions(dir, { keep: 1 });
+    expect(result).toEqual({ removed: [quiet], live: [recent] });
+    expect(
+      readdirSync(dir)
+        .map((f) => join(dir, f))
+        .sort(),
+    ).toEqual([recent, newest].sort());
   });
 
   it('does nothing for a folder that does not exist', () => {

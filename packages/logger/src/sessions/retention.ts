@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { isAlive, type Owner } from './liveness.js';
+import { basename, join } from 'node:path';
+import { type Owner, ownerState } from './liveness.js';
 
 /**
  * Session retention: which recordings in a session folder may go. Many
@@ -10,7 +10,8 @@ import { isAlive, type Owner } from './liveness.js';
  * is never removed, however many newer ones there are. The writer is known
  * from the header (`{"type":"session","session":{"name","pid","host","startedAt",…}}`):
  * its pid is checked, and its start time tells a reused pid apart (see
- * `isAlive`). A recording that ends with its `{"type":"end"}` line is
+ * `ownerState`); a writer on another host, which cannot be checked, counts
+ * as running while it changed the file in the last day. A recording that ends with its `{"type":"end"}` line is
  * finished whatever its process does next.
  */
 
@@ -46,6 +47,8 @@ interface Recording {
 
 /** A file with no header yet may be one a writer has just made: left alone this long. */
 const NEW_FILE_MS = 60_000;
+/** A recording of another host's process, unchanged this long, is taken for one whose writer is gone. */
+const OTHER_HOST_QUIET_MS = 24 * 3_600_000;
 /** Bytes read at each end of a file to find its header and last line. */
 const HEAD_BYTES = 64 * 1024;
 const TAIL_BYTES = 4096;
@@ -93,8 +96,10 @@ export function pruneSessions(dir: string, options: PruneOptions): PruneResult {
 }
 
 function isBeingWritten(recording: Recording, now: number): boolean {
-  if (recording.owner) return isAlive(recording.owner);
-  return now - recording.mtime < NEW_FILE_MS;
+  // No header yet: a writer may have just made the file.
+  if (!recording.owner) return now - recording.mtime < NEW_FILE_MS;
+  const state = ownerState(recording.owner);
+  return state === 'alive' || (state === 'unknown' && now - recording.mtime < OTHER_HOST_QUIET_MS);
 }
 
 /** Reads a recording's header and last line; `undefined` when the file cannot be read. */
@@ -152,6 +157,6 @@ function endsWithEnd(tail: string): boolean {
 
 /** The logger name a recording's file name begins with (`<name>-<ISO time>[-n].ndjson`). */
 function nameFromFile(file: string): string {
-  const base = file.slice(file.lastIndexOf('/') + 1, -'.ndjson'.length);
+  const base = basename(file, '.ndjson');
   return base.replace(/-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z(-\d+)?$/, '');
 }
