@@ -1,17 +1,38 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { currentOwner, type Owner, ownerState, toOwner } from '../sessions/liveness.js';
 
 /**
- * A lock between processes, made of a file: whoever creates `<path>`
- * (`O_EXCL`) holds it, and writes its pid, host and time in it. A lock whose holder has
- * died (see `ownerState`), or that another host has held for a minute, is broken; breaking is itself guarded by a second
- * lock (`<path>.break`), so two processes that find the same dead holder
- * cannot both take over, nor one remove the lock the other just took.
+ * A lock between processes, made of a file: whoever makes `<path>` holds it.
+ * Each process writes its pid, host and time once into a ticket of its own
+ * (`<path>.<pid>-<id>.ticket`) and takes the lock by linking the ticket to
+ * `<path>`: like a create with `O_EXCL`, a link fails when the name exists,
+ * but it makes no new file, so a lock taken for every save costs a link and
+ * an unlink, and the lock never exists without its holder's name in it. A
+ * lock whose holder has died (see `ownerState`), or that another host has
+ * held for a minute, is broken; breaking is itself guarded by a second lock
+ * (`<path>.break`), so two processes that find the same dead holder cannot
+ * both take over, nor one remove the lock the other just took. Tickets of
+ * processes that are gone are removed when a process makes its own.
  * Synchronous, and without native modules, like the saves it guards.
  */
 export class FileLock {
   private held = false;
+  /** This process's ticket, made on first use. */
+  private ticket: string | undefined;
   private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
 
   /** `timeoutMs`: how long `acquire` waits for a live holder before giving up. */
@@ -29,7 +50,7 @@ export class FileLock {
     const deadline = Date.now() + this.timeoutMs;
     let pause = 1;
     for (;;) {
-      if (createWith(this.path, currentOwner())) {
+      if (this.link()) {
         this.held = true;
         return;
       }
@@ -52,6 +73,27 @@ export class FileLock {
       unlinkSync(this.path);
     } catch {
       // Gone already: a process took it for a dead holder's, which only a frozen clock could make happen.
+    }
+  }
+
+  /** Removes this process's ticket (the lock's file when it holds it); the next `acquire` makes another. */
+  dispose(): void {
+    if (this.ticket) rmSync(this.ticket, { force: true });
+    this.ticket = undefined;
+  }
+
+  /** Links this process's ticket to the lock's path; false when the lock is held. */
+  private link(): boolean {
+    this.ticket ??= makeTicket(this.path);
+    try {
+      linkSync(this.ticket, this.path);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      if (existsSync(this.ticket)) throw err;
+      // Someone removed the ticket (a cleaner of temporary files, say): make another.
+      this.ticket = makeTicket(this.path);
+      return this.link();
     }
   }
 
@@ -86,6 +128,41 @@ export class LockBusyError extends Error {
   }
 }
 
+/** Writes a ticket for the lock at `path` naming this process, after removing those of processes that are gone. */
+function makeTicket(path: string): string {
+  removeGoneTickets(path);
+  const ticket = `${path}.${process.pid}-${randomUUID().slice(0, 8)}${TICKET}`;
+  // Its name in it makes every lock's text unique, so `removeIf` never mistakes a new lock for the stale one it read.
+  writeFileSync(ticket, JSON.stringify({ ...currentOwner(), ticket: basename(ticket) }), { mode: 0o600, flag: 'wx' });
+  return ticket;
+}
+
+const TICKET = '.ticket';
+/** A ticket of another host's process, unchanged this long, is taken for one whose process is gone. */
+const OTHER_HOST_TICKET_MS = 24 * 3_600_000;
+
+function removeGoneTickets(path: string): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.startsWith(prefix) && name.endsWith(TICKET));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const file = join(dir, name);
+    try {
+      const owner = toOwner(JSON.parse(readFileSync(file, 'utf8')));
+      const state = owner ? ownerState(owner) : 'unknown';
+      const old = Date.now() - statSync(file).mtimeMs > OTHER_HOST_TICKET_MS;
+      if (state === 'gone' || (state === 'unknown' && old)) rmSync(file, { force: true });
+    } catch {
+      // Removed meanwhile, or not ours to read: leave it.
+    }
+  }
+}
+
 /** Creates `path` holding `owner` (made with `O_EXCL`: only one process can); false when it exists. */
 function createWith(path: string, owner: Owner): boolean {
   let fd: number;
@@ -115,10 +192,10 @@ type Holder = { kind: 'live'; owner?: Owner } | { kind: 'stale'; text: string } 
 
 function readOwner(path: string): Holder {
   let text: string;
-  let mtime: number;
+  let changed: number;
   try {
     text = readFileSync(path, 'utf8');
-    mtime = statSync(path).mtimeMs;
+    changed = statSync(path).ctimeMs;
   } catch {
     return { kind: 'gone' };
   }
@@ -130,9 +207,10 @@ function readOwner(path: string): Holder {
   }
   const state = owner ? ownerState(owner) : 'unknown';
   if (state === 'gone') return { kind: 'stale', text };
-  // Another host's holder, or none written yet (its holder is between making the file and writing it, or died
-  // there): only the lock's age can tell, and no change to a store takes anywhere near this long.
-  if (state === 'unknown' && Date.now() - mtime > UNKNOWN_STALE_MS) return { kind: 'stale', text };
+  // Another host's holder, or a guard its maker has not written yet (or died before writing): only the lock's age can
+  // tell, and no change to a store takes anywhere near this long. The age is the inode's change time, which a link
+  // sets: a ticket's own time is when its process first took a lock.
+  if (state === 'unknown' && Date.now() - changed > UNKNOWN_STALE_MS) return { kind: 'stale', text };
   return owner ? { kind: 'live', owner } : { kind: 'live' };
 }
 

@@ -149,6 +149,7 @@ describe('CheckpointStore with other processes and damage', () => {
     const dir = fresh();
     const writer = new CheckpointStore(dir, quiet);
     writer.save('a', '1', {});
+    writer.close();
     const file = join(dir, 'checkpoints.log');
     appendFileSync(file, encodeSet('b', 2, {}, '2').slice(0, 20));
     const before = readFileSync(file);

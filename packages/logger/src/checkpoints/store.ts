@@ -140,6 +140,7 @@ export class CheckpointStore {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
     this.writable = false;
+    this.lock.dispose();
   }
 
   /**
