@@ -35,6 +35,24 @@ describe('resolveConfig', () => {
     expect(config.sessionDir).toBe(join(root, 'logs'));
   });
 
+  it("keeps a logger's checkpoints in a folder of its name, or in the shared store when asked", () => {
+    const cwd = project('checkpoint_path = "state"\n');
+    expect(resolveConfig({}, { env: {}, cwd, name: 'train' })).toMatchObject({
+      checkpointPath: join(cwd, 'state', 'train'),
+      sharedCheckpoints: false,
+    });
+    expect(resolveConfig({}, { env: { PULSELOG_SHARED_CHECKPOINTS: '1' }, cwd, name: 'train' }).checkpointPath).toBe(
+      join(cwd, 'state'),
+    );
+    const shared = project('shared_checkpoints = true\n');
+    expect(resolveConfig({}, { env: {}, cwd: shared, name: 'etl' }).checkpointPath).toBe(
+      join(shared, '.pulselog', 'checkpoints'),
+    );
+    expect(resolveConfig({}, { env: {}, cwd: project(), name: '../up' }).checkpointPath).toMatch(
+      /\/\.pulselog\/checkpoints\/__up-[0-9a-f]{8}$/,
+    );
+  });
+
   it('names the key, the value and the source of a bad setting', () => {
     const cwd = project('port = "high"\n');
     expect(() => resolveConfig({}, { env: {}, cwd })).toThrow(/port = "high" \(from .*pulselog\.toml key port\)/);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { type LevelName, normalizeLevel } from '@pulselog/shared';
 import { parse as parseToml } from 'smol-toml';
 import { PulselogError } from './errors.js';
@@ -23,8 +24,18 @@ export interface LoggerOptions {
   token?: string;
   /** Milliseconds between background flushes. Default 10. */
   flushInterval?: number;
-  /** Where checkpoints are kept. Default `.pulselog/checkpoints`. */
+  /**
+   * Folder checkpoints are kept in. Default `.pulselog/checkpoints`. Each
+   * logger name has its own store in it (`<folder>/<name>/checkpoints.log`)
+   * unless `sharedCheckpoints` is set.
+   */
   checkpointPath?: string;
+  /**
+   * One checkpoint store for every logger of the project,
+   * `<checkpointPath>/checkpoints.log` (where earlier versions kept
+   * them all). Default off: a logger sees only its own name's checkpoints.
+   */
+  sharedCheckpoints?: boolean;
   /** Folder for session recordings, or `false` for none. Default `.pulselog/sessions`. */
   sessionDir?: string | false;
   /** Number of session recordings kept. Default 20. */
@@ -50,7 +61,9 @@ export interface ResolvedConfig {
   readonly open: boolean;
   readonly token: string | undefined;
   readonly flushInterval: number;
+  /** Folder of this logger's checkpoint store: `checkpointPath`, then the logger's name unless shared. */
   readonly checkpointPath: string;
+  readonly sharedCheckpoints: boolean;
   readonly sessionDir: string | false;
   readonly keepSessions: number;
   readonly queueSize: number;
@@ -128,6 +141,7 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   token: { parse: token, env: 'PULSELOG_TOKEN', toml: 'token' },
   flushInterval: { parse: int(1, 60_000), env: 'PULSELOG_FLUSH_INTERVAL', toml: 'flush_interval' },
   checkpointPath: { parse: text, env: 'PULSELOG_CHECKPOINT_PATH', toml: 'checkpoint_path' },
+  sharedCheckpoints: { parse: bool, env: 'PULSELOG_SHARED_CHECKPOINTS', toml: 'shared_checkpoints' },
   sessionDir: { parse: pathOrFalse, env: 'PULSELOG_SESSION_DIR', toml: 'session_dir' },
   keepSessions: { parse: int(1, 100_000), env: 'PULSELOG_KEEP_SESSIONS', toml: 'keep_sessions' },
   queueSize: { parse: int(16, 100_000_000), env: 'PULSELOG_QUEUE_SIZE', toml: 'queue_size' },
@@ -143,6 +157,19 @@ const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, ke
 export interface ConfigSources {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** The logger's name: its checkpoints are kept under it unless shared. */
+  name?: string;
+}
+
+/**
+ * The folder a logger name's checkpoints get under the checkpoint folder: the
+ * name itself when it is a plain file name, else its plain characters and a
+ * checksum of the whole, so no two names share a folder and none leaves it.
+ */
+export function checkpointFolder(name: string): string {
+  const plain = name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 80);
+  if (plain === name && !/^\.*$/.test(name)) return name;
+  return `${plain.replace(/^\.+/, '_') || '_'}-${(crc32(name) >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 /** Finds `pulselog.toml` in `cwd` or the nearest parent folder. */
@@ -230,6 +257,8 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
   const inCi = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
   const inProject = (p: string) => resolve(projectDir, p);
   const sessionDir = (picked.sessionDir ?? '.pulselog/sessions') as string | false;
+  const sharedCheckpoints = (picked.sharedCheckpoints ?? false) as boolean;
+  const checkpointRoot = inProject((picked.checkpointPath ?? '.pulselog/checkpoints') as string);
   return Object.freeze({
     level: (picked.level ?? 'debug') as LevelName,
     dashboard: (picked.dashboard ?? !inCi) as boolean,
@@ -238,7 +267,8 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     open: (picked.open ?? !inCi) as boolean,
     token: picked.token as string | undefined,
     flushInterval: (picked.flushInterval ?? 10) as number,
-    checkpointPath: inProject((picked.checkpointPath ?? '.pulselog/checkpoints') as string),
+    checkpointPath: sharedCheckpoints ? checkpointRoot : join(checkpointRoot, checkpointFolder(sources.name ?? '')),
+    sharedCheckpoints,
     sessionDir: sessionDir === false ? false : inProject(sessionDir),
     keepSessions: (picked.keepSessions ?? 20) as number,
     queueSize: (picked.queueSize ?? 100_000) as number,

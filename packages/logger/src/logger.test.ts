@@ -230,7 +230,7 @@ describe('Logger', () => {
     expect(records[150]?.tag).toBeUndefined();
   });
 
-  it('drops only the flooding context’s oldest records when the sinks cannot keep up', async () => {
+  it('drops only the flooding context’s oldest records when the pipeline cannot keep up', async () => {
     const sink = new MemoryPipeline();
     const log = make(sink, { queueSize: 16 });
     sink.holding = true;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Checkpoint, LEVEL_NAMES, LEVELS, type LevelName, type SessionInfo } from '@pulselog/shared';
+import { sharedStoreNote } from './checkpoints/layout.js';
 import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { Core, type QueueStats } from './core/core.js';
@@ -49,6 +50,10 @@ export interface LoggerStats {
   sessionErrors: number;
   /** Records handed to the pipeline that it could not deliver anywhere: its thread died. */
   undelivered: number;
+  /** Saves, removals and reads of checkpoints that failed for the file system (each run of failures also makes a stderr line). */
+  checkpointErrors: number;
+  /** Damaged lines or data skipped in the checkpoint store (each reported on stderr). */
+  checkpointDamaged: number;
   /** Connected dashboard clients, as last reported by the hub. */
   dashboardClients: number;
   /**
@@ -112,7 +117,12 @@ export class Logger {
       } = (setup ?? {}) as LoggerSetup & {
         [PIPELINE_FOR_TESTS]?: Pipeline;
       };
-      this.core = new Core(this.name, resolveConfig(options), resolveOutputs(outputs, process.cwd()), pipeline);
+      this.core = new Core(
+        this.name,
+        resolveConfig(options, { name: this.name }),
+        resolveOutputs(outputs, process.cwd()),
+        pipeline,
+      );
       this.core.onUncaught = (err, origin) =>
         this.write(
           'critical',
@@ -134,6 +144,8 @@ export class Logger {
 
   /** Shows checkpoints kept from earlier runs on the dashboard and in the session file. */
   private announceCheckpoints(): void {
+    const note = sharedStoreNote(this.core.config, this.name);
+    if (note) process.stderr.write(note);
     if (!existsSync(join(this.core.config.checkpointPath, 'checkpoints.log'))) return;
     for (const checkpoint of this.core.checkpoints.all()) {
       this.core.checkpoint({ type: 'checkpoint', op: 'upsert', checkpoint });
@@ -329,6 +341,8 @@ export class Logger {
       dropRate: logged === 0 ? 0 : core.drops.count / logged,
       queues: core.queueStats(),
       checkpointsSaved: core.checkpointsSaved,
+      checkpointErrors: core.checkpoints.errors,
+      checkpointDamaged: core.checkpoints.damaged,
       outputs: core.pipeline.outputs(),
       sessionErrors: core.pipeline.fileErrors(),
       undelivered: core.pipeline.undelivered(),

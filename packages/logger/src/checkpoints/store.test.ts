@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodeEntry } from './log-file.js';
+import { encodeSet } from './log-file.js';
 import { CheckpointStore } from './store.js';
 import { checkMeta } from './validate.js';
 
+const quiet = { report: () => {} };
 const fresh = () => join(mkdtempSync(join(tmpdir(), 'pulselog-ckpt-')), 'checkpoints');
 
 describe('CheckpointStore', () => {
@@ -44,10 +46,10 @@ describe('CheckpointStore', () => {
     store.save('x', '"good"', {});
     store.close();
     const file = join(dir, 'checkpoints.log');
-    const damaged = encodeEntry({ op: 'upsert', name: 'y', ts: 1, data: '"tampered"' }).replace('tampered', 'tamperex');
+    const damaged = encodeSet('y', 1, {}, '"tampered"').replace('tampered', 'tamperex');
     appendFileSync(file, damaged);
-    appendFileSync(file, encodeEntry({ op: 'upsert', name: 'x', ts: 2, data: '"newer"' }).slice(0, 30));
-    const reopened = new CheckpointStore(dir);
+    appendFileSync(file, encodeSet('x', 2, {}, '"newer"').slice(0, 30));
+    const reopened = new CheckpointStore(dir, quiet);
     expect(reopened.get('x')?.data).toBe('good');
     expect(reopened.get('y')).toBeUndefined();
     reopened.save('z', '1', {});
@@ -87,7 +89,7 @@ describe('CheckpointStore', () => {
     const pkg = new URL('../../dist/index.js', import.meta.url).href;
     const program = `
       const { Logger } = await import(${JSON.stringify(pkg)});
-      const log = new Logger('crash', { dashboard: false, sessionDir: false, checkpointPath: ${JSON.stringify(dir)} });
+      const log = new Logger('crash', { dashboard: false, sessionDir: false, sharedCheckpoints: true, checkpointPath: ${JSON.stringify(dir)} });
       const part = 'x'.repeat(16000);
       for (let i = 1; ; i++) {
         log.save('model', { i, parts: Array.from({ length: 100 }, () => part + i) }, { status: 'IN_PROGRESS' });
@@ -133,5 +135,106 @@ describe('checkMeta', () => {
     } catch (err) {
       expect(err).toMatchObject({ name: 'PulselogError', code: 'PULSELOG_ERR_CHECKPOINT' });
     }
+  });
+});
+
+/** A line as earlier versions wrote a save: data as a string of JSON, metadata after it. */
+function legacyLine(value: Record<string, unknown>): string {
+  const json = JSON.stringify(value);
+  return `${(crc32(json) >>> 0).toString(16).padStart(8, '0')} ${json}\n`;
+}
+
+describe('CheckpointStore with other processes and damage', () => {
+  it('never writes when it only reads, even past a torn tail', () => {
+    const dir = fresh();
+    const writer = new CheckpointStore(dir, quiet);
+    writer.save('a', '1', {});
+    writer.close();
+    const file = join(dir, 'checkpoints.log');
+    appendFileSync(file, encodeSet('b', 2, {}, '2').slice(0, 20));
+    const before = readFileSync(file);
+    const reader = new CheckpointStore(dir, quiet);
+    expect(reader.names()).toEqual(['a']);
+    expect(reader.get('a')?.data).toBe(1);
+    reader.close();
+    expect(readFileSync(file)).toEqual(before);
+    expect(readdirSync(dir)).toEqual(['checkpoints.log']);
+  });
+
+  it('sees what another store appended or compacted since it last looked', () => {
+    const dir = fresh();
+    const one = new CheckpointStore(dir, quiet);
+    const two = new CheckpointStore(dir, quiet);
+    one.save('from-one', '1', {});
+    expect(two.get('from-one')?.data).toBe(1);
+    for (let i = 0; i < 3000; i++) two.save(`k${i % 5}`, `${i}`, { progress: 50 });
+    expect(one.names()).toEqual(['k4', 'k3', 'k2', 'k1', 'k0', 'from-one']);
+    expect(one.get('k4')).toMatchObject({ data: 2999, progress: 50 });
+    one.save('after', '"x"', {});
+    expect(new CheckpointStore(dir, quiet).names()).toEqual(['after', 'k4', 'k3', 'k2', 'k1', 'k0', 'from-one']);
+  });
+
+  it('reads the stores of earlier versions and rewrites them in the current form when compacting', () => {
+    const dir = fresh();
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'checkpoints.log');
+    writeFileSync(
+      file,
+      legacyLine({ op: 'upsert', name: 'old', ts: 5, data: '{"w":[1,2]}', status: 'DONE', progress: 100 }) +
+        legacyLine({ op: 'upsert', name: 'gone', ts: 6, data: '1' }) +
+        legacyLine({ op: 'delete', name: 'gone' }),
+    );
+    const store = new CheckpointStore(dir, quiet);
+    expect(store.names()).toEqual(['old']);
+    expect(store.get('old')).toEqual({ name: 'old', ts: 5, data: { w: [1, 2] }, status: 'DONE', progress: 100 });
+    for (let i = 0; i < 1100; i++) store.save('new', `${i}`, {});
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toMatch(
+      /^[0-9a-f]{8} \{"op":"set","name":"old","ts":5,"status":"DONE","progress":100,"data":\{"w":\[1,2\]\}\}$/,
+    );
+    expect(new CheckpointStore(dir, quiet).get('old')?.data).toEqual({ w: [1, 2] });
+  });
+
+  it('skips, counts and reports damaged lines, whether the checksum or the JSON behind it is bad', () => {
+    const dir = fresh();
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'checkpoints.log');
+    const broken = '{"op":"set","name":"meta","ts":1,"status":';
+    writeFileSync(
+      file,
+      encodeSet('first', 1, {}, '1') +
+        // A bad checksum in the middle of the file.
+        encodeSet('flipped', 2, {}, '"abc"').replace('abc', 'abd') +
+        // A valid checksum over JSON that does not parse, in the metadata and in the data.
+        `${(crc32(broken) >>> 0).toString(16).padStart(8, '0')} ${broken}\n` +
+        encodeSet('data', 3, {}, '{"a":') +
+        legacyLine({ op: 'upsert', name: 'legacy', ts: 4, data: '[1,' }) +
+        encodeSet('last', 5, {}, '5'),
+    );
+    const reports: string[] = [];
+    const store = new CheckpointStore(dir, { report: (line) => reports.push(line) });
+    expect(store.damaged).toBe(2);
+    expect(reports).toEqual([`pulselog: skipped 2 damaged line(s) in ${file}`]);
+    expect(store.get('data')).toBeUndefined();
+    expect(store.all().map((c) => c.name)).toEqual(['first', 'last']);
+    expect(store.damaged).toBe(4);
+    expect(reports.slice(1)).toEqual([
+      `pulselog: skipped damaged checkpoint 'data' in ${file}`,
+      `pulselog: skipped damaged checkpoint 'legacy' in ${file}`,
+    ]);
+    expect(store.get('last')?.data).toBe(5);
+  });
+});
+
+describe('CheckpointStore after close', () => {
+  it('opens the file again for a save or a read after close()', () => {
+    const dir = fresh();
+    const store = new CheckpointStore(dir, quiet);
+    store.save('a', '1', {});
+    store.close();
+    store.save('b', '2', {});
+    expect(store.errors).toBe(0);
+    store.close();
+    expect(store.get('a')?.data).toBe(1);
+    expect(new CheckpointStore(dir, quiet).names()).toEqual(['b', 'a']);
   });
 });

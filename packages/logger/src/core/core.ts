@@ -131,6 +131,7 @@ export class Core implements ExitParticipant {
         data: {
           file,
           header: `${JSON.stringify({ type: 'session', format: SESSION_FORMAT, session })}\n`,
+          name,
           keepSessions: config.keepSessions,
           cwd: process.cwd(),
           outputs: [...outputs],

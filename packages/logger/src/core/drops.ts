@@ -1,7 +1,7 @@
 /**
- * What the logger has lost, and what it still owes the sinks and the user
+ * What the logger has lost, and what it still owes the pipeline and the user
  * about it: a count, one pending notice covering the run of seqs lost since
- * the sinks last heard, and a stderr line at most once a second while a
+ * the pipeline last heard, and a stderr line at most once a second while a
  * queue overflows.
  */
 export class DropLedger {
@@ -11,7 +11,7 @@ export class DropLedger {
   private lastWarning = 0;
   private sinceWarning = 0;
 
-  /** Counts a record that took a sequence number but will never reach the sinks. */
+  /** Counts a record that took a sequence number but will never reach the pipeline. */
   lost(seq: number): void {
     this.count++;
     const notice = this.notice;
@@ -34,12 +34,12 @@ export class DropLedger {
     this.sinceWarning++;
     if (now - this.lastWarning < 1000) return undefined;
     this.lastWarning = now;
-    const line = `pulselog: the queue of context '${label}' is full (${capacity} records) and the sinks cannot keep up; dropped ${this.sinceWarning} oldest record(s) of that context (overflow 'drop'; ${this.count} in all)\n`;
+    const line = `pulselog: the queue of context '${label}' is full (${capacity} records) and the pipeline cannot keep up; dropped ${this.sinceWarning} oldest record(s) of that context (overflow 'drop'; ${this.count} in all)\n`;
     this.sinceWarning = 0;
     return line;
   }
 
-  /** The run of seqs lost since the last call, to tell the sinks; `undefined` when none. */
+  /** The run of seqs lost since the last call, to tell the pipeline; `undefined` when none. */
   takeNotice(): { from: number; to: number; count: number } | undefined {
     const notice = this.notice;
     if (notice.count === 0) return undefined;

@@ -17,9 +17,9 @@
 export interface ExitParticipant {
   /** Starts an orderly shutdown; the program has nothing else to do. */
   shutdown(reason: 'exit'): Promise<void>;
-  /** Drains everything into the sinks and ends the session, without returning to the event loop. */
+  /** Drains everything into the pipeline and ends the session, without returning to the event loop. */
   finalizeSync(reason: 'exit' | 'uncaught' | 'signal', code?: number, signal?: string): void;
-  /** Drains everything into the sinks and waits for them, keeping the session open. */
+  /** Drains everything into the pipeline and waits for it, keeping the session open. */
   flushSync(): void;
   /** Logs an error nobody caught, before Node reports it. */
   logUncaught(err: unknown, origin: string): void;

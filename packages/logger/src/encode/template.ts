@@ -25,7 +25,7 @@ export class Template {
   /**
    * What one record counts for in batch and backlog bounds (which count
    * characters of text for other records): about the bytes it takes on its
-   * way to a sink's thread, before the length of its string values.
+   * way to the pipeline thread, before the length of its string values.
    */
   readonly chars: number;
   readonly text: string;

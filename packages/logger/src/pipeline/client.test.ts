@@ -39,6 +39,7 @@ function fedPipeline(maxBehind: number, options: { unwritable?: boolean } = {}) 
     data: {
       file: join(sessionDir, 'feed.ndjson'),
       header: `${JSON.stringify({ type: 'session', session: { id: 'feed-1' } })}\n`,
+      name: 'feed',
       keepSessions: 20,
       cwd: dir,
       outputs: [],

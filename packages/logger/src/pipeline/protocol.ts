@@ -68,6 +68,8 @@ export interface PipelineData {
   file: string | undefined;
   /** The session file's first line. */
   header: string;
+  /** The logger's name: old recordings are pruned per name, `keepSessions` of each. */
+  name: string;
   keepSessions: number;
   /** The working directory output targets resolve from. */
   cwd: string;

@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { LINES_HEAD_LENGTH } from '../batch/packed.js';
 import type { Consumer } from './consumer.js';
 import type { LineBatch } from './line-batch.js';
@@ -80,20 +80,5 @@ export class SessionFile implements Consumer {
       // Closing is the last thing done with the file; there is nothing left to save.
     }
     this.fd = -1;
-  }
-}
-
-/** Deletes the oldest session files of `dir` beyond the newest `keep`, never `current`. */
-export function pruneSessions(dir: string, keep: number, current: string): void {
-  try {
-    const files = readdirSync(dir)
-      .filter((f) => f.endsWith('.ndjson'))
-      .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
-      .sort((a, b) => b.t - a.t);
-    for (const old of files.slice(keep)) {
-      if (join(dir, old.f) !== current) rmSync(join(dir, old.f), { force: true });
-    }
-  } catch {
-    // Pruning is housekeeping; a failure must not stop recording.
   }
 }

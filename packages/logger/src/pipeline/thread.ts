@@ -13,6 +13,7 @@
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { formatPacked, type PackedRecords } from '../batch/packed.js';
+import { pruneSessions } from '../sessions/retention.js';
 import type { Consumer } from './consumer.js';
 import { HubFeed } from './hub-feed.js';
 import { LineBatch } from './line-batch.js';
@@ -20,7 +21,7 @@ import { loadOutput } from './load.js';
 import type { OutputStats } from './output.js';
 import { type FromPipeline, type PipelineData, SLOT, STATE, type ToPipeline } from './protocol.js';
 import { OutputRunner } from './runner.js';
-import { pruneSessions, SessionFile } from './session-file.js';
+import { SessionFile } from './session-file.js';
 
 /** Longest gap between two `stats` messages while output counters change. */
 const STATS_INTERVAL_MS = 250;
@@ -44,7 +45,8 @@ class Pipeline {
     if (data.file !== undefined) {
       const file = new SessionFile(data.file);
       const error = file.open(data.header);
-      if (error === undefined) pruneSessions(dirname(data.file), data.keepSessions, data.file);
+      if (error === undefined)
+        pruneSessions(dirname(data.file), { keep: data.keepSessions, name: data.name, current: data.file });
       else post({ t: 'file-error', message: `session recording is off: ${error}` });
       this.file = file;
       this.first.push(file);
