@@ -350,20 +350,23 @@ describe('Logger', () => {
     expect(sink.checkpoints[0]).toMatchObject({ checkpoint: { name: 'epoch-1', status: 'DONE', progress: 10 } });
   });
 
-  it('keeps only the newest keepSessions session files', async () => {
+  it('keeps only the newest keepSessions finished session files of its own name', async () => {
     const setup = folderSetup();
     const dir = setup.sessionDir as string;
     mkdirSync(dir, { recursive: true });
-    for (const [i, name] of ['old-1.ndjson', 'old-2.ndjson', 'old-3.ndjson'].entries()) {
-      writeFileSync(join(dir, name), '{}\n');
-      utimesSync(join(dir, name), 1000 + i, 1000 + i);
+    const recording = (name: string, startedAt: number) =>
+      `${JSON.stringify({ type: 'session', format: 1, session: { id: `${name}-${startedAt}`, name, pid: 999_999_999, host: 'elsewhere', startedAt } })}\n${JSON.stringify({ type: 'end', reason: 'exit', at: startedAt + 1, lastSeq: 0 })}\n`;
+    const files = ['old-1.ndjson', 'old-2.ndjson', 'old-3.ndjson', 'other.ndjson'];
+    for (const [i, file] of files.entries()) {
+      writeFileSync(join(dir, file), recording(i < 3 ? 'pruned' : 'another job', 1_000_000 + i));
+      utimesSync(join(dir, file), 1000 + i, 1000 + i);
     }
     writeFileSync(join(dir, 'notes.txt'), 'not a session');
     const log = new Logger('pruned', { ...setup, sessionDir: dir, keepSessions: 2 });
     log.info('x');
     await log.shutdown();
     expect(readdirSync(dir).sort()).toEqual(
-      [basename(log.stats().sessionFile as string), 'notes.txt', 'old-3.ndjson'].sort(),
+      [basename(log.stats().sessionFile as string), 'notes.txt', 'old-3.ndjson', 'other.ndjson'].sort(),
     );
   });
 
