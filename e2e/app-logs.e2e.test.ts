@@ -46,7 +46,7 @@ describe('the dashboard app on a live session', () => {
     });
     await page.goto(await script.dashboardUrl());
     await page.waitForFunction(
-      () => document.querySelector('[data-testid="record-count"]')?.textContent === '27 records',
+      () => document.querySelector('[data-testid="record-count"]')?.textContent === '29 records',
       undefined,
       { timeout: 20_000 },
     );

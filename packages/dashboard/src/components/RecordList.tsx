@@ -139,7 +139,11 @@ export function RecordList({ view }: { view: ViewModel }) {
         <div class="list-content" style={{ height: `${win.totalHeight}px` }}>
           {rows}
         </div>
-        {count === 0 ? <p class="empty">No records match.</p> : null}
+        {count === 0 ? (
+          <p class="empty" data-testid="empty">
+            {view.session.size === 0 ? 'No records in this session yet.' : 'No records match.'}
+          </p>
+        ) : null}
       </div>
       {!follow ? (
         <button type="button" class="jump" data-testid="jump-latest" onClick={() => view.setFollow(true)}>

@@ -1,6 +1,6 @@
 import { batch, effect, signal } from '@preact/signals';
 import type { LogRecord } from '@pulselog/shared';
-import { ALL, type CompiledFilter, compileFilter, type FilterState } from '../core/filter.js';
+import { ALL, type CompiledFilter, compileFilter, DIVIDER_CODE, type FilterState } from '../core/filter.js';
 import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, FIELD_STRING } from '../core/pack.js';
 import { memoByString } from '../core/strings.js';
 import type { SessionModel } from './session.js';
@@ -36,6 +36,12 @@ export class ViewModel {
   private rows = new Uint32Array(1024);
   private count = 0;
   private scanned = 0;
+  /**
+   * A divider that passed and waits for a record of its own to pass after it,
+   * or -1: without search terms, a divider passes every level and field
+   * filter, and shown alone it would stack above the one record a filter finds.
+   */
+  private pendingDivider = -1;
   /** The search terms, rarest first. */
   private termOrder: string[] = [];
   private generation = -1;
@@ -137,6 +143,17 @@ export class ViewModel {
     this.rows[this.count++] = index;
   }
 
+  /** Adds a record that passed; a divider waits until a record after it passes too (`pendingDivider`). */
+  private take(index: number, holdDividers: boolean): void {
+    if (holdDividers && this.session.store.levelCodes[index] === DIVIDER_CODE) {
+      this.pendingDivider = index;
+      return;
+    }
+    if (this.pendingDivider >= 0) this.push(this.pendingDivider);
+    this.pendingDivider = -1;
+    this.push(index);
+  }
+
   private scan(from: number): void {
     const store = this.session.store;
     const compiled = this.compiled;
@@ -156,10 +173,11 @@ export class ViewModel {
             const haystack = texts.get(hit);
             for (const term of others) if (!haystack.includes(term)) return;
           }
-          this.push(hit);
+          // A divider found by a search term is what was searched for: it shows.
+          this.take(hit, false);
         });
       } else if (passes) {
-        for (let i = from; i < end; i++) if (passes(i)) this.push(i);
+        for (let i = from; i < end; i++) if (passes(i)) this.take(i, true);
       }
     }
     this.scanned = end;
@@ -214,6 +232,7 @@ export class ViewModel {
     this.generation = this.session.generation;
     this.count = 0;
     this.scanned = 0;
+    this.pendingDivider = -1;
     this.scan(0);
     batch(() => {
       this.lastFilterMs.value = performance.now() - started;
