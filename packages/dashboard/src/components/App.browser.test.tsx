@@ -115,7 +115,7 @@ describe('App', () => {
       { seq: 1, ts: 1, level: 'info', msg: 'alpha' },
       { seq: 2, ts: 2, level: 'info', msg: 'beta' },
     ]);
-    live.apply({ type: 'end', at: 3, reason: 'exit', code: 0 });
+    live.apply({ type: 'end', at: 3, reason: 'exit', code: 0, lastSeq: 2 });
     await tick();
     const box = host.querySelector('#search') as HTMLInputElement;
     await userEvent.type(box, 'alpha');

@@ -37,7 +37,8 @@ export function Toolbar({ app }: { app: AppModel }) {
         class="search"
         type="search"
         aria-label="search and filter"
-        placeholder="Search, or filter: status>=500 user_id=42 tag:training   ( / )"
+        placeholder="Search, or filter: status>=500 tag:training (a OR b) -noise /regex/ since:10m   ( / )"
+        aria-invalid={view.queryError ? true : undefined}
         value={filter.query}
         spellcheck={false}
         autocomplete="off"
@@ -45,6 +46,11 @@ export function Toolbar({ app }: { app: AppModel }) {
           view.filter.value = { ...view.filter.value, query: event.currentTarget.value };
         }}
       />
+      {view.queryError ? (
+        <p class="query-error" role="alert" data-testid="query-error">
+          {view.queryError.message}
+        </p>
+      ) : null}
       <span class="shown" data-testid="shown-count" title={`filtered in ${view.lastFilterMs.value.toFixed(1)} ms`}>
         {view.length} shown
       </span>

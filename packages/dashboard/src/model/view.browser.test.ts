@@ -53,6 +53,12 @@ const FILTERS: Partial<FilterState>[] = [
   { query: 'service=API tag:WEB' },
   { query: 'tag!=web status>=500' },
   { query: 'tag<w' },
+  { query: '4242 OR 4243' },
+  { query: 'request -web status>=500' },
+  { query: '(service=api OR tag:web) NOT user_id<900' },
+  { query: '/Request 4\\d+2 done/' },
+  { query: 'service:* user_id=/^99/' },
+  { query: 'status>=' },
 ];
 
 describe('ViewModel', () => {

@@ -2,6 +2,7 @@ import { batch, effect, signal } from '@preact/signals';
 import type { LogRecord } from '@pulselog/shared';
 import { ALL, type CompiledFilter, compileFilter, DIVIDER_CODE, type FilterState } from '../core/filter.js';
 import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, FIELD_STRING } from '../core/pack.js';
+import type { QueryError } from '../core/query.js';
 import { memoByString } from '../core/strings.js';
 import type { SessionModel } from './session.js';
 
@@ -73,7 +74,12 @@ export class ViewModel {
 
   /** The parsed search terms, for highlighting. */
   get terms(): readonly string[] {
-    return this.compiled.query.terms;
+    return this.compiled.query.marks;
+  }
+
+  /** What is wrong with the query typed, if it cannot be read. */
+  get queryError(): QueryError | undefined {
+    return this.compiled.query.error;
   }
 
   /** Row showing the record with sequence number `seq` (or the nearest after it). */
@@ -194,7 +200,8 @@ export class ViewModel {
     if (compiled.baseAll) return undefined;
     const { levelCodes, times, fields } = this.session.store;
     const store = this.session.store;
-    const { levelPass, from: t0, to: t1, conditionList } = compiled;
+    const { levelPass, from: t0, to: t1, conditionList, rest } = compiled;
+    const texts = store.texts;
     const checks = conditionList.map((cond) => ({
       test: cond.test,
       numeric: cond.numeric?.test,
@@ -216,13 +223,20 @@ export class ViewModel {
         else ok = check.test(store.parse(i) as LogRecord);
         if (!ok) return false;
       }
+      if (rest) {
+        let record: LogRecord | undefined;
+        return rest({ record: () => (record ??= store.parse(i) as LogRecord), text: () => texts.get(i) });
+      }
       return true;
     };
   }
 
   private refilter(filter: FilterState): void {
     const started = performance.now();
-    this.compiled = compileFilter(filter);
+    // `since:` counts back from now in a live session, from its last record in one that ended.
+    const session = this.session;
+    const now = session.source === 'live' && !session.ended.peek() ? Date.now() : session.seconds.last;
+    this.compiled = compileFilter(filter, Number.isFinite(now) ? now : Date.now());
     const terms = this.compiled.query.terms;
     const texts = this.session.store.texts;
     this.termOrder = terms
