@@ -28,6 +28,7 @@ async function start(): Promise<void> {
   const app = new AppModel(live, connection, store, AppModel.filterFrom(location.search));
   if (error) app.notice.value = error;
   app.syncUrl(location, history);
+  app.prefs.apply(document.documentElement);
   render(<App app={app} />, root);
   // The session this tab showed before a reload comes back from storage first (drawn as it
   // loads), so the server is asked only for what is newer.

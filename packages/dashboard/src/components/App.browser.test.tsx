@@ -171,4 +171,38 @@ describe('App', () => {
     await tick();
     expect(host.querySelector('.clients')).toBeNull();
   });
+
+  it('switches between the system theme, light and dark, and wraps long messages on demand', async () => {
+    const { host, live } = mount();
+    const dispose = app?.prefs.apply(document.documentElement);
+    live.append([{ seq: 1, ts: 1, level: 'info', msg: `long ${'words '.repeat(80)}end` }]);
+    await tick();
+    const theme = host.querySelector('[data-testid="theme"]') as HTMLButtonElement;
+    expect(theme.textContent).toBe('Theme: system');
+    theme.click();
+    await tick();
+    expect(document.documentElement.dataset.theme).toBe('light');
+    expect(getComputedStyle(document.body).backgroundColor).toBe('rgb(255, 255, 255)');
+    theme.click();
+    await tick();
+    expect(theme.textContent).toBe('Theme: dark');
+    expect(getComputedStyle(document.body).backgroundColor).toBe('rgb(15, 20, 25)');
+    theme.click();
+    await tick();
+    expect(document.documentElement.dataset.theme).toBeUndefined();
+
+    const row = () => host.querySelector('[data-seq="1"]') as HTMLElement;
+    const msg = () => row().querySelector('.msg') as HTMLElement;
+    expect(row().getBoundingClientRect().height).toBe(24);
+    // Cut with an ellipsis on one line.
+    expect(getComputedStyle(msg()).textOverflow).toBe('ellipsis');
+    expect(msg().scrollWidth).toBeGreaterThan(msg().clientWidth);
+    (host.querySelector('[data-testid="wrap"]') as HTMLButtonElement).click();
+    await tick();
+    expect(row().getBoundingClientRect().height).toBe(58);
+    expect(msg().getBoundingClientRect().height).toBeGreaterThan(30);
+    dispose?.();
+    delete document.documentElement.dataset.theme;
+    localStorage.removeItem('pulselog.prefs');
+  });
 });

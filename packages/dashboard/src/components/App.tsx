@@ -110,7 +110,7 @@ export function App({ app }: { app: AppModel }) {
               <Toolbar app={app} />
               <Timeline view={view} />
               <div class="logs-body">
-                <RecordList view={view} />
+                <RecordList view={view} wrap={app.prefs.wrap.value} />
                 <DetailPanel view={view} />
               </div>
             </div>

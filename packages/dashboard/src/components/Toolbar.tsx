@@ -3,12 +3,15 @@ import { useRef } from 'preact/hooks';
 import { LEVEL_LABEL } from '../core/text.js';
 import type { AppModel } from '../model/app.js';
 
-/** Level toggles with live counts, the search box, and import and export. */
+const THEME_LABEL = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' } as const;
+
+/** Level toggles with live counts, the search box, wrapping, the theme, and import and export. */
 export function Toolbar({ app }: { app: AppModel }) {
   const view = app.view.value;
   const filter = view.filter.value;
   const counts = view.session.counts.value;
   const fileInput = useRef<HTMLInputElement>(null);
+  const prefs = app.prefs;
   const toggle = (level: LevelName) => {
     const levels = new Set(filter.levels);
     if (levels.has(level)) levels.delete(level);
@@ -67,6 +70,23 @@ export function Toolbar({ app }: { app: AppModel }) {
         </button>
       ) : null}
       <span class="spacer" />
+      <button
+        type="button"
+        aria-pressed={prefs.wrap.value}
+        data-testid="wrap"
+        title="Wrap long messages onto three lines instead of cutting them with an ellipsis"
+        onClick={() => (prefs.wrap.value = !prefs.wrap.value)}
+      >
+        Wrap
+      </button>
+      <button
+        type="button"
+        data-testid="theme"
+        title="Colour scheme: the system's, light or dark"
+        onClick={() => prefs.nextTheme()}
+      >
+        {THEME_LABEL[prefs.theme.value]}
+      </button>
       <button type="button" onClick={() => app.download(false)} data-testid="export-session">
         Export
       </button>

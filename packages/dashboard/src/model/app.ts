@@ -4,6 +4,7 @@ import { ALL, type FilterState, filterFromParams, filterToParams } from '../core
 import { exportJson, importSession, type SessionDump } from '../core/transfer.js';
 import type { Connection } from './connection.js';
 import type { SessionStore } from './persist.js';
+import { Prefs } from './prefs.js';
 import { SessionModel } from './session.js';
 import { ViewModel } from './view.js';
 
@@ -19,6 +20,8 @@ export class AppModel {
   readonly shown;
   readonly view;
   readonly tab = signal<Tab>('logs');
+  /** How the page looks: wrapping, theme, the facets panel. */
+  readonly prefs = new Prefs();
   /** A short message about the last import or export. */
   readonly notice = signal<string | undefined>(undefined);
   /** Records per second arriving in the live session. */

@@ -3,6 +3,7 @@ import type { LogRecord } from '@pulselog/shared';
 import { ALL, type CompiledFilter, compileFilter, DIVIDER_CODE, type FilterState } from '../core/filter.js';
 import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, FIELD_STRING } from '../core/pack.js';
 import type { QueryError } from '../core/query.js';
+import { refineQuery, type Scalar } from '../core/refine.js';
 import { memoByString } from '../core/strings.js';
 import type { SessionModel } from './session.js';
 
@@ -133,6 +134,12 @@ export class ViewModel {
     const row = this.rowOfSeq(seq);
     const index = this.recordIndex(row);
     return row < this.length && this.session.store.seqs[index] === seq ? row : -1;
+  }
+
+  /** Adds `key=value` to the query (`-key=value` when `exclude`): click-to-filter. */
+  refine(key: string, value: Scalar, exclude = false): void {
+    const filter = this.filter.peek();
+    this.filter.value = { ...filter, query: refineQuery(filter.query, key, value, exclude) };
   }
 
   /** Stops listening to the session. */
