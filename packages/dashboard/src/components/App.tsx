@@ -3,6 +3,7 @@ import { formatDateTime } from '../core/text.js';
 import type { AppModel, Tab } from '../model/app.js';
 import { CheckpointsView } from './CheckpointsView.js';
 import { DetailPanel } from './DetailPanel.js';
+import { FacetsPanel } from './FacetsPanel.js';
 import { bindKeys } from './keyboard.js';
 import { RecordList } from './RecordList.js';
 import { SessionsView } from './SessionsView.js';
@@ -110,6 +111,7 @@ export function App({ app }: { app: AppModel }) {
               <Toolbar app={app} />
               <Timeline view={view} />
               <div class="logs-body">
+                {app.prefs.facets.value ? <FacetsPanel view={view} /> : null}
                 <RecordList view={view} wrap={app.prefs.wrap.value} />
                 <DetailPanel view={view} />
               </div>

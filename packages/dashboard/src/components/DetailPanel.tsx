@@ -86,7 +86,7 @@ export function DetailPanel({ view }: { view: ViewModel }) {
       {record.fields ? (
         <section aria-label="fields">
           <h3>Fields</h3>
-          <JsonTree value={record.fields} />
+          <JsonTree value={record.fields} onFilter={(key, value, exclude) => view.refine(key, value, exclude)} />
         </section>
       ) : null}
     </aside>

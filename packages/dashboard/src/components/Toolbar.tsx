@@ -72,6 +72,15 @@ export function Toolbar({ app }: { app: AppModel }) {
       <span class="spacer" />
       <button
         type="button"
+        aria-pressed={prefs.facets.value}
+        data-testid="facets-toggle"
+        title="Show the fields of the records shown, with their top values"
+        onClick={() => (prefs.facets.value = !prefs.facets.value)}
+      >
+        Facets
+      </button>
+      <button
+        type="button"
         aria-pressed={prefs.wrap.value}
         data-testid="wrap"
         title="Wrap long messages onto three lines instead of cutting them with an ellipsis"

@@ -68,6 +68,11 @@ export class ViewModel {
     return this.compiled.all ? this.session.size : this.count;
   }
 
+  /** The rows shown, as a facet or chart pass reads them. */
+  shownRows(): { length: number; rows: Uint32Array | undefined } {
+    return this.compiled.all ? { length: this.session.size, rows: undefined } : { length: this.count, rows: this.rows };
+  }
+
   /** Index into the session's records of row `row`. */
   recordIndex(row: number): number {
     return this.compiled.all ? row : (this.rows[row] ?? 0);
