@@ -27,6 +27,7 @@ async function start(): Promise<void> {
   const connection = new Connection(live, token ?? '');
   const app = new AppModel(live, connection, store, AppModel.filterFrom(location.search));
   if (error) app.notice.value = error;
+  app.chart.value = AppModel.chartFrom(location.search);
   app.syncUrl(location, history);
   app.prefs.apply(document.documentElement);
   render(<App app={app} />, root);

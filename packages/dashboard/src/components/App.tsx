@@ -4,6 +4,7 @@ import type { AppModel, Tab } from '../model/app.js';
 import { CheckpointsView } from './CheckpointsView.js';
 import { DetailPanel } from './DetailPanel.js';
 import { FacetsPanel } from './FacetsPanel.js';
+import { FieldChart } from './FieldChart.js';
 import { bindKeys } from './keyboard.js';
 import { RecordList } from './RecordList.js';
 import { SessionsView } from './SessionsView.js';
@@ -110,8 +111,9 @@ export function App({ app }: { app: AppModel }) {
             <div class="logs">
               <Toolbar app={app} />
               <Timeline view={view} />
+              {app.chart.value.fields.length > 0 ? <FieldChart app={app} /> : null}
               <div class="logs-body">
-                {app.prefs.facets.value ? <FacetsPanel view={view} /> : null}
+                {app.prefs.facets.value ? <FacetsPanel view={view} onChart={(key) => app.chartField(key)} /> : null}
                 <RecordList view={view} wrap={app.prefs.wrap.value} />
                 <DetailPanel view={view} />
               </div>

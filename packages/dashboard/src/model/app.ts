@@ -1,5 +1,6 @@
 import { batch, effect, signal } from '@preact/signals';
 import type { LogRecord } from '@pulselog/shared';
+import { type ChartSpec, chartFromParams, chartToParams, NO_CHART } from '../core/chart.js';
 import { ALL, type FilterState, filterFromParams, filterToParams } from '../core/filter.js';
 import { exportJson, importSession, type SessionDump } from '../core/transfer.js';
 import type { Connection } from './connection.js';
@@ -22,6 +23,8 @@ export class AppModel {
   readonly tab = signal<Tab>('logs');
   /** How the page looks: wrapping, theme, the facets panel. */
   readonly prefs = new Prefs();
+  /** The field chart over the list; no fields, no chart. */
+  readonly chart = signal<ChartSpec>(NO_CHART);
   /** A short message about the last import or export. */
   readonly notice = signal<string | undefined>(undefined);
   /** Records per second arriving in the live session. */
@@ -48,10 +51,11 @@ export class AppModel {
     this.disposers.push(() => clearInterval(timer));
   }
 
-  /** Keeps the filter in the address bar (`?q=…&levels=…`), so a reload or a shared link keeps it. */
+  /** Keeps the filter and the chart in the address bar (`?q=…&levels=…&chart=…`), so a reload or a shared link keeps them. */
   syncUrl(location: Location, history: History): () => void {
     const dispose = effect(() => {
       const params = filterToParams(this.view.value.filter.value, new URLSearchParams(location.search));
+      chartToParams(this.chart.value, params);
       const search = params.toString();
       if (`?${search}` === location.search || (search === '' && location.search === '')) return;
       history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
@@ -63,6 +67,17 @@ export class AppModel {
   /** Reads the filter from a URL's search part. */
   static filterFrom(search: string): FilterState {
     return filterFromParams(new URLSearchParams(search));
+  }
+
+  /** Reads the chart from a URL's search part. */
+  static chartFrom(search: string): ChartSpec {
+    return chartFromParams(new URLSearchParams(search));
+  }
+
+  /** Adds `field` to the chart, opening it when closed. */
+  chartField(field: string): void {
+    const spec = this.chart.value;
+    if (!spec.fields.includes(field)) this.chart.value = { ...spec, fields: [...spec.fields, field] };
   }
 
   /** Shows `session`, keeping the current filter. */

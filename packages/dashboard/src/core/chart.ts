@@ -1,0 +1,246 @@
+import { LEVEL_NAMES } from '@pulselog/shared';
+import type { FacetRows } from './facets.js';
+import { FIELD_NUMBER, FIELD_STRING } from './pack.js';
+import type { RecordStore } from './records.js';
+import { FIELD_STRINGS, TAG_KEY } from './strings.js';
+
+/** How records are split into series besides by field. */
+export type SplitBy = 'none' | 'tag' | 'level';
+
+/** What a chart plots: numeric fields against time or against another numeric field. */
+export interface ChartSpec {
+  /** The numeric fields plotted, one series each (times the split). */
+  fields: string[];
+  /** `time`, or the numeric field on the horizontal axis (`step`). */
+  x: string;
+  /** One series per tag or per level, for each field. */
+  by: SplitBy;
+}
+
+/** Quantiles of one series' values (exact up to a sample of `SAMPLE` values). */
+export interface SeriesStats {
+  count: number;
+  min: number;
+  max: number;
+  p50: number;
+  p95: number;
+}
+
+/** One line of a chart. */
+export interface ChartSeries {
+  /** `field`, or `field · group` when split. */
+  label: string;
+  field: string;
+  /** The tag or level of a split series. */
+  group?: string;
+  /** One value per entry of `ChartData.xs`, `null` where the series has none. */
+  ys: (number | null)[];
+  /** The store index of the record behind each value, -1 where none. */
+  records: Int32Array;
+  stats: SeriesStats;
+}
+
+/** A chart ready to draw: shared x values and the series. */
+export interface ChartData {
+  /** Two entries per pixel column that holds data: each column's first and second extreme. */
+  xs: number[];
+  series: ChartSeries[];
+  /** The x span of the points looked at; `undefined` when there are none. */
+  span: [number, number] | undefined;
+}
+
+/** Most series on one chart: a split by a tag with hundreds of values draws the first ones. */
+export const MAX_SERIES = 12;
+const SAMPLE = 65_536;
+
+/** The spec of no chart. */
+export const NO_CHART: ChartSpec = Object.freeze({ fields: [], x: 'time', by: 'none' as SplitBy });
+
+/** Per series, per pixel column: the smallest and largest value and the records holding them. */
+class Bins {
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly minAt: Int32Array;
+  readonly maxAt: Int32Array;
+  values = new Float64Array(1024);
+  count = 0;
+  lo = Number.POSITIVE_INFINITY;
+  hi = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    columns: number,
+    readonly field: string,
+    readonly group: string | undefined,
+  ) {
+    this.min = new Float64Array(columns).fill(Number.POSITIVE_INFINITY);
+    this.max = new Float64Array(columns).fill(Number.NEGATIVE_INFINITY);
+    this.minAt = new Int32Array(columns).fill(-1);
+    this.maxAt = new Int32Array(columns).fill(-1);
+  }
+
+  add(column: number, value: number, record: number): void {
+    if (value < (this.min[column] as number)) {
+      this.min[column] = value;
+      this.minAt[column] = record;
+    }
+    if (value > (this.max[column] as number)) {
+      this.max[column] = value;
+      this.maxAt[column] = record;
+    }
+    if (this.count === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.count++] = value;
+    if (value < this.lo) this.lo = value;
+    if (value > this.hi) this.hi = value;
+  }
+
+  stats(): SeriesStats {
+    const n = this.count;
+    const step = Math.max(1, n / SAMPLE);
+    const sample = new Float64Array(Math.min(n, SAMPLE));
+    for (let k = 0; k < sample.length; k++) sample[k] = this.values[Math.floor(k * step)] as number;
+    sample.sort();
+    const at = (q: number) => sample[Math.min(sample.length - 1, Math.floor(q * sample.length))] as number;
+    return { count: n, min: this.lo, max: this.hi, p50: at(0.5), p95: at(0.95) };
+  }
+}
+
+/**
+ * Builds a chart of the rows shown, decimated to `columns` pixel columns:
+ * each column keeps the smallest and the largest value of each series (in
+ * the order they came), so a million records draw as at most two points per
+ * pixel and no spike is lost. `range` narrows the x axis (a zoom). Reads the
+ * store's columns only, never a record.
+ */
+export function buildChart(
+  store: RecordStore,
+  shown: FacetRows,
+  spec: ChartSpec,
+  columns: number,
+  range?: [number, number],
+): ChartData {
+  const fields = spec.fields
+    .map((key) => ({ key, column: store.fields.get(key) }))
+    .filter((f): f is { key: string; column: NonNullable<typeof f.column> } => f.column !== undefined);
+  const empty: ChartData = { xs: [], series: [], span: undefined };
+  if (fields.length === 0 || columns < 1) return empty;
+  const { rows, length } = shown;
+  const xColumn = spec.x === 'time' ? undefined : store.fields.get(spec.x);
+  if (spec.x !== 'time' && !xColumn) return empty;
+  const times = store.times;
+  const xOf = (i: number): number =>
+    xColumn ? (xColumn.kinds[i] === FIELD_NUMBER ? (xColumn.values[i] as number) : Number.NaN) : (times[i] as number);
+
+  let x0 = range?.[0] ?? Number.POSITIVE_INFINITY;
+  let x1 = range?.[1] ?? Number.NEGATIVE_INFINITY;
+  if (!range) {
+    for (let r = 0; r < length; r++) {
+      const x = xOf(rows ? (rows[r] as number) : r);
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+    }
+  }
+  if (!(x1 >= x0)) return empty;
+  const width = x1 > x0 ? (x1 - x0) / columns : 1;
+
+  const tags = store.fields.get(TAG_KEY);
+  const codes = store.levelCodes;
+  const bins = new Map<string, Bins>();
+  const binsFor = (field: string, group: string | undefined): Bins | undefined => {
+    const key = group === undefined ? field : `${field}\u0000${group}`;
+    let found = bins.get(key);
+    if (!found && bins.size < MAX_SERIES) {
+      found = new Bins(columns, field, group);
+      bins.set(key, found);
+    }
+    return found;
+  };
+  // Groups looked up by their number (a tag's string id, a level code) rather than by name per record.
+  const byGroup = fields.map(() => new Map<number, Bins | undefined>());
+  for (let r = 0; r < length; r++) {
+    const i = rows ? (rows[r] as number) : r;
+    const x = xOf(i);
+    if (!(x >= x0 && x <= x1)) continue;
+    const column = Math.min(columns - 1, Math.floor((x - x0) / width));
+    let group = -1;
+    if (spec.by === 'tag') group = tags && tags.kinds[i] === FIELD_STRING ? (tags.values[i] as number) : -1;
+    else if (spec.by === 'level') group = codes[i] as number;
+    for (let f = 0; f < fields.length; f++) {
+      const { key, column: values } = fields[f] as (typeof fields)[number];
+      if (values.kinds[i] !== FIELD_NUMBER) continue;
+      const groups = byGroup[f] as Map<number, Bins | undefined>;
+      let target = groups.get(group);
+      if (!groups.has(group)) {
+        target = binsFor(key, groupName(spec.by, group));
+        groups.set(group, target);
+      }
+      target?.add(column, values.values[i] as number, i);
+    }
+  }
+  return assemble([...bins.values()], columns, x0, width, [x0, x1]);
+}
+
+function groupName(by: SplitBy, group: number): string | undefined {
+  if (by === 'none') return undefined;
+  if (group < 0) return by === 'tag' ? '(no tag)' : undefined;
+  return by === 'tag' ? FIELD_STRINGS.get(group) : LEVEL_NAMES[group];
+}
+
+function assemble(all: Bins[], columns: number, x0: number, width: number, span: [number, number]): ChartData {
+  const used: number[] = [];
+  for (let c = 0; c < columns; c++) if (all.some((b) => (b.minAt[c] as number) >= 0)) used.push(c);
+  const xs: number[] = [];
+  for (const c of used) {
+    const x = x0 + (c + 0.5) * width;
+    xs.push(x, x);
+  }
+  const series = all.map((b): ChartSeries => {
+    const ys: (number | null)[] = new Array(xs.length).fill(null);
+    const records = new Int32Array(xs.length).fill(-1);
+    used.forEach((c, k) => {
+      const lowAt = b.minAt[c] as number;
+      if (lowAt < 0) return;
+      const highAt = b.maxAt[c] as number;
+      // In the order they came, so the line runs through the column as the values did.
+      const lowFirst = lowAt <= highAt;
+      ys[2 * k] = lowFirst ? (b.min[c] as number) : (b.max[c] as number);
+      ys[2 * k + 1] = lowFirst ? (b.max[c] as number) : (b.min[c] as number);
+      records[2 * k] = lowFirst ? lowAt : highAt;
+      records[2 * k + 1] = lowFirst ? highAt : lowAt;
+    });
+    const label = b.group === undefined ? b.field : `${b.field} · ${b.group}`;
+    return {
+      label,
+      field: b.field,
+      ...(b.group === undefined ? {} : { group: b.group }),
+      ys,
+      records,
+      stats: b.stats(),
+    };
+  });
+  return { xs, series, span };
+}
+
+/** Writes a chart spec into URL search parameters (`chart`, `chartx`, `chartby`), leaving out what is default. */
+export function chartToParams(spec: ChartSpec, params: URLSearchParams): URLSearchParams {
+  for (const key of ['chart', 'chartx', 'chartby']) params.delete(key);
+  if (spec.fields.length === 0) return params;
+  params.set('chart', spec.fields.join(','));
+  if (spec.x !== 'time') params.set('chartx', spec.x);
+  if (spec.by !== 'none') params.set('chartby', spec.by);
+  return params;
+}
+
+/** Reads a chart spec back from URL search parameters. */
+export function chartFromParams(params: URLSearchParams): ChartSpec {
+  const fields = (params.get('chart') ?? '').split(',').filter((f) => f !== '');
+  const by = params.get('chartby');
+  return {
+    fields: [...new Set(fields)],
+    x: params.get('chartx') || 'time',
+    by: by === 'tag' || by === 'level' ? by : 'none',
+  };
+}
