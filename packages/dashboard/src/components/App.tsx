@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime } from '../core/text.js';
 import type { AppModel, Tab } from '../model/app.js';
 import { CheckpointsView } from './CheckpointsView.js';
+import { ContextBar } from './ContextBar.js';
 import { DetailPanel } from './DetailPanel.js';
 import { FacetsPanel } from './FacetsPanel.js';
 import { FieldChart } from './FieldChart.js';
@@ -112,6 +113,7 @@ export function App({ app }: { app: AppModel }) {
               <Toolbar app={app} />
               <Timeline view={view} />
               {app.chart.value.fields.length > 0 ? <FieldChart app={app} /> : null}
+              <ContextBar view={view} />
               <div class="logs-body">
                 {app.prefs.facets.value ? <FacetsPanel view={view} onChart={(key) => app.chartField(key)} /> : null}
                 <RecordList view={view} wrap={app.prefs.wrap.value} />

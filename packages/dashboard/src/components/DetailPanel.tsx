@@ -62,6 +62,11 @@ export function DetailPanel({ view }: { view: ViewModel }) {
         <span class="detail-seq">#{record.seq}</span>
         {record.tag ? <span class="tag">{record.tag}</span> : null}
         <span class="spacer" />
+        {view.filtered && !view.context.value ? (
+          <button type="button" data-testid="show-context" onClick={() => view.showContext(record.seq)}>
+            Show context
+          </button>
+        ) : null}
         <button type="button" onClick={copy} data-testid="copy-json">
           {copied ? 'Copied' : 'Copy as JSON'}
         </button>

@@ -59,7 +59,10 @@ export function RecordList({ view, wrap = false }: { view: ViewModel; wrap?: boo
     const viewport = el.clientHeight;
     let top: number | undefined;
     if (request.align === 'top') top = scrollTopFor(request.row, count, rowHeight, viewport);
-    else if (request.align === 'bottom') top = Math.max(0, win.totalHeight - viewport);
+    else if (request.align === 'center') {
+      top = scrollTopFor(request.row, count, rowHeight, viewport) - Math.max(0, (viewport - rowHeight) / 2);
+      top = Math.max(0, Math.min(top, win.totalHeight - viewport));
+    } else if (request.align === 'bottom') top = Math.max(0, win.totalHeight - viewport);
     else top = scrollTopToReveal(request.row, count, rowHeight, viewport, el.scrollTop);
     if (top !== undefined) scrollEl(top);
   }, [request]);

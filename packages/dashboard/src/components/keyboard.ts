@@ -7,7 +7,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 /**
  * The page's keys: `/` search, `j`/`k` move, `Enter` detail, `g`/`G` top and
- * bottom, `f` follow, `Escape` closes the detail, empties the search (box and filter) or leaves the box.
+ * bottom, `f` follow, `c` a record's context and back, `Escape` closes the detail, empties the search (box and filter) or leaves the box.
  * Returns the cleanup.
  */
 export function bindKeys(app: AppModel, target: Window = window): () => void {
@@ -58,6 +58,11 @@ export function bindKeys(app: AppModel, target: Window = window): () => void {
         break;
       case 'f':
         view.setFollow(!view.follow.value);
+        break;
+      case 'c':
+        if (view.context.value) view.leaveContext();
+        else if (current >= 0 && view.filtered) view.showContext(view.selected.value as number);
+        else return;
         break;
       default:
         return;

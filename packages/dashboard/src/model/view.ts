@@ -10,7 +10,7 @@ import type { SessionModel } from './session.js';
 /** A request to the list to bring a row into view; `nonce` makes repeated requests distinct. */
 export interface ScrollRequest {
   row: number;
-  align: 'top' | 'reveal' | 'bottom';
+  align: 'top' | 'center' | 'reveal' | 'bottom';
   nonce: number;
 }
 
@@ -32,6 +32,8 @@ export class ViewModel {
   readonly scrollRequest = signal<ScrollRequest | undefined>(undefined);
   /** Rows the list shows, `[first, end)`, for the timeline. */
   readonly visible = signal<readonly [number, number]>([0, 0]);
+  /** Set while the list shows the context of a record found by a filter: the record, and the filter to go back to. */
+  readonly context = signal<{ seq: number; source: string; back: FilterState } | undefined>(undefined);
   /** Milliseconds the last full filter pass took. */
   readonly lastFilterMs = signal(0);
   private compiled: CompiledFilter = compileFilter(ALL);
@@ -145,6 +147,46 @@ export class ViewModel {
   refine(key: string, value: Scalar, exclude = false): void {
     const filter = this.filter.peek();
     this.filter.value = { ...filter, query: refineQuery(filter.query, key, value, exclude) };
+  }
+
+  /** True when some filter hides records, so a record's context would show more. */
+  get filtered(): boolean {
+    return !this.compiled.all;
+  }
+
+  /**
+   * Shows the records around record `seq` in the unfiltered stream of its
+   * source (its tag, or the records without one), with it selected in the
+   * middle of the list; `leaveContext` goes back to the filter.
+   */
+  showContext(seq: number): void {
+    const record = this.session.record(this.session.indexOfSeq(seq));
+    if (!record || record.seq !== seq) return;
+    const back = this.context.peek()?.back ?? this.filter.peek();
+    const query = record.tag === undefined ? 'NOT tag:*' : refineQuery('', 'tag', record.tag);
+    this.context.value = { seq, source: record.tag ?? '(no tag)', back };
+    // Set outside a batch: the rows are filtered anew at once, so the record's row is known below.
+    this.filter.value = { levels: ALL.levels, query };
+    this.reveal(seq);
+  }
+
+  /** Goes back from a record's context to the filter that found it, the record still selected. */
+  leaveContext(): void {
+    const context = this.context.peek();
+    if (!context) return;
+    this.context.value = undefined;
+    this.filter.value = context.back;
+    this.reveal(context.seq);
+  }
+
+  /** Selects record `seq` and scrolls it to the middle of the list, without following the tail. */
+  private reveal(seq: number): void {
+    const row = this.rowOfSeq(seq);
+    batch(() => {
+      this.selected.value = seq;
+      this.setFollow(false);
+      this.scrollRequest.value = { row, align: 'center', nonce: ++this.nonce };
+    });
   }
 
   /** Stops listening to the session. */
