@@ -148,7 +148,10 @@ export function Timeline({ view }: { view: ViewModel }) {
     filter.from !== undefined || filter.to !== undefined
       ? [xAt(filter.from ?? start, width, start, end), xAt(filter.to ?? end, width, start, end)]
       : undefined;
-  const ticks = hasData && width > 0 ? timeTicks(start, end, Math.max(1, Math.floor(width / TICK_PX))) : [];
+  // A label too close to the right end would be cut: it is left out.
+  const ticks = (hasData && width > 0 ? timeTicks(start, end, Math.max(1, Math.floor(width / TICK_PX))) : []).filter(
+    (tick) => xAt(tick.t, width, start, end) <= width - 72,
+  );
   const bucket = hover !== undefined && buckets ? Math.min(buckets.n - 1, Math.floor((hover / width) * buckets.n)) : -1;
   return (
     <div class="timeline" data-testid="timeline" onPointerLeave={() => setHover(undefined)}>

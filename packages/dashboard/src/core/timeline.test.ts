@@ -77,12 +77,12 @@ describe('timeTicks', () => {
     const start = new Date(2026, 0, 2, 14, 5, 0, 120).getTime();
     const fine = timeTicks(start, start + 3000, 8);
     expect(fine.map((t) => t.label)).toEqual([
-      '05:00.500',
-      '05:01.000',
-      '05:01.500',
-      '05:02.000',
-      '05:02.500',
-      '05:03.000',
+      '14:05:00.5',
+      '14:05:01.0',
+      '14:05:01.5',
+      '14:05:02.0',
+      '14:05:02.5',
+      '14:05:03.0',
     ]);
     const hour = timeTicks(start, start + 3_600_000, 6);
     expect(hour.map((t) => t.label)).toEqual(['14:10', '14:20', '14:30', '14:40', '14:50', '15:00']);

@@ -196,7 +196,7 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /**
  * Ticks at round local times across `start..end`, at most `max` of them,
- * labelled as finely as their step needs: `14:05`, `14:05:30`, `05:30.250`.
+ * labelled as finely as their step needs: `14:05`, `14:05:30`, `14:05:30.25`.
  */
 export function timeTicks(start: number, end: number, max: number): Tick[] {
   if (!(end > start) || max < 1) return [];
@@ -208,8 +208,9 @@ export function timeTicks(start: number, end: number, max: number): Tick[] {
   for (let t = first; t <= end; t += step) {
     const d = new Date(t);
     let label: string;
-    if (step < 1000) label = `${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-    else if (step < 60_000) label = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    if (step < 1000) label = `${clock}.${pad(d.getMilliseconds(), 3).replace(/0+$/, '') || '0'}`;
+    else if (step < 60_000) label = clock;
     else label = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
     ticks.push({ t, label });
   }
