@@ -7,7 +7,7 @@ import { excludes } from './RecordRow.js';
 import { useThrottled } from './useThrottled.js';
 
 /** Longest a facet pass waits behind arriving records. */
-const REDRAW_MS = 500;
+const REDRAW_MS = 1000;
 
 function label(value: Scalar): string {
   if (typeof value === 'number') return shortNumber(value);

@@ -73,7 +73,7 @@ describe('FieldChart', () => {
     expect((host.querySelector('[data-testid="chart-x"]') as HTMLSelectElement).value).toBe('step');
   });
 
-  it('picks the time range of the view by a drag, selects the record under the cursor, and clears the range on a double click', async () => {
+  it('picks the time range of the view by a drag, selects the record under the cursor, pans and zooms it with the wheel, and clears it on a double click', async () => {
     const { app, host } = mount();
     await expect.poll(() => host.querySelectorAll('.chart-plot canvas').length).toBe(1);
     const over = host.querySelector('.u-over') as HTMLElement;
@@ -107,6 +107,13 @@ describe('FieldChart', () => {
     expect(from).toBeGreaterThan(1_000_000 + 90 * 100);
     expect(to).toBeLessThan(1_000_000 + 210 * 100);
     await expect.poll(() => series(host)[0]).toMatch(/^loss n=(10\d|11\d|12\d|13\d) /);
+
+    // The wheel pans the range, and zooms it with Ctrl.
+    const width = (to as number) - (from as number);
+    over.dispatchEvent(new WheelEvent('wheel', { ...at(0.5), deltaY: 100, cancelable: true }));
+    await expect.poll(() => view.filter.value.from).toBe(Math.floor((from as number) + width * 0.1));
+    over.dispatchEvent(new WheelEvent('wheel', { ...at(0.5), deltaY: -100, ctrlKey: true, cancelable: true }));
+    await expect.poll(() => (view.filter.value.to as number) - (view.filter.value.from as number)).toBeLessThan(width);
 
     over.dispatchEvent(new MouseEvent('dblclick', at(0.5)));
     await expect.poll(() => view.filter.value.from).toBeUndefined();

@@ -2,7 +2,7 @@ import { LEVEL_NAMES } from '@pulselog/shared';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { buildChart, type ChartData, type ChartSpec, type SplitBy } from '../core/chart.js';
+import { buildChart, type ChartData, type ChartSpec, type SplitBy, wheelRange } from '../core/chart.js';
 import { FIELD_NUMBER } from '../core/pack.js';
 import { TAG_KEY } from '../core/strings.js';
 import { shortNumber } from '../core/text.js';
@@ -121,8 +121,8 @@ function Controls({ app, fields }: { app: AppModel; fields: string[] }) {
  * against another field, one series per field (and per tag or level), each
  * decimated to the min and max per pixel column (`buildChart`). It follows
  * the filter; over time, a drag picks the time range of the whole view (which
- * the timeline shows too) and a double click clears it; hovering a point
- * selects its record in the list.
+ * the timeline shows too), the wheel pans it (with Ctrl or Cmd, zooms) and a
+ * double click clears it; hovering a point selects its record in the list.
  */
 export function FieldChart({ app }: { app: AppModel }) {
   const view = app.view.value;
@@ -224,6 +224,28 @@ export function FieldChart({ app }: { app: AppModel }) {
       const { from: _from, to: _to, ...rest } = current.filter.value;
       current.filter.value = rest;
     });
+    // Over time, the wheel pans the view's time range (Ctrl or Cmd: zooms around the pointer),
+    // which the list and the timeline follow.
+    u.over.addEventListener(
+      'wheel',
+      (event) => {
+        const current = latest.current.view;
+        const { from, to } = current.filter.value;
+        const zoom = event.ctrlKey || event.metaKey;
+        if (!latest.current.isTime || (!zoom && from === undefined && to === undefined)) return;
+        event.preventDefault();
+        const bounds: [number, number] = [current.session.seconds.first, current.session.seconds.last];
+        const at = u.posToVal(event.offsetX, 'x');
+        const delta = event.deltaY || event.deltaX;
+        const next = zoom
+          ? wheelRange([from ?? bounds[0], to ?? bounds[1]], bounds, at, 0, delta > 0 ? 1.25 : 0.8)
+          : wheelRange([from ?? bounds[0], to ?? bounds[1]], bounds, at, delta > 0 ? 0.1 : -0.1);
+        const { from: _from, to: _to, ...rest } = current.filter.value;
+        const whole = next[0] <= bounds[0] && next[1] >= bounds[1];
+        current.filter.value = whole ? rest : { ...rest, from: next[0], to: next[1] };
+      },
+      { passive: false },
+    );
     plot.current = u;
     return () => {
       u.destroy();

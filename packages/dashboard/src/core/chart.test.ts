@@ -1,6 +1,6 @@
 import type { LevelName, LogRecord } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
-import { buildChart, chartFromParams, chartToParams } from './chart.js';
+import { buildChart, chartFromParams, chartToParams, wheelRange } from './chart.js';
 import { packRecords } from './pack.js';
 import { RecordStore } from './records.js';
 
@@ -92,5 +92,15 @@ describe('chart in the URL', () => {
       x: 'time',
       by: 'none',
     });
+  });
+});
+
+describe('wheelRange', () => {
+  it('pans a range by a share of its width and zooms around the pointer, within the session', () => {
+    expect(wheelRange([100, 200], [0, 1000], 150, 0.1)).toEqual([110, 210]);
+    expect(wheelRange([100, 200], [0, 1000], 150, -0.5)).toEqual([50, 150]);
+    expect(wheelRange([950, 1000], [0, 1000], 990, 0.5)).toEqual([950, 1000]);
+    expect(wheelRange([100, 200], [0, 1000], 125, 0, 0.5)).toEqual([112, 163]);
+    expect(wheelRange([100, 200], [0, 1000], 150, 0, 100)).toEqual([0, 1000]);
   });
 });

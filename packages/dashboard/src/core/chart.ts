@@ -244,3 +244,33 @@ export function chartFromParams(params: URLSearchParams): ChartSpec {
     by: by === 'tag' || by === 'level' ? by : 'none',
   };
 }
+
+/**
+ * A time range moved by a wheel over a chart: panned by `fraction` of its
+ * width (`zoom` 1), or zoomed by `zoom` around `at`, kept within `bounds`
+ * (the session's span) and at least 10 ms wide.
+ */
+export function wheelRange(
+  range: [number, number],
+  bounds: [number, number],
+  at: number,
+  fraction: number,
+  zoom = 1,
+): [number, number] {
+  const [lo, hi] = bounds;
+  let [from, to] = range;
+  if (zoom !== 1) {
+    const width = Math.max(10, (to - from) * zoom);
+    const ratio = to > from ? (at - from) / (to - from) : 0.5;
+    from = at - ratio * width;
+    to = from + width;
+  } else {
+    const shift = (to - from) * fraction;
+    from += shift;
+    to += shift;
+  }
+  const width = Math.min(to - from, hi - lo);
+  if (from < lo) [from, to] = [lo, lo + width];
+  if (to > hi) [from, to] = [hi - width, hi];
+  return [Math.floor(from), Math.ceil(to)];
+}
