@@ -61,7 +61,9 @@ describe('the dashboard as an analysis tool, on a training run', () => {
 
     await search(page).fill('');
     await facetValue(page, 'level', 'info').click({ modifiers: ['Alt'] });
-    await expect.poll(() => shown(page)).toBe('2 shown');
+    // The warning and the failure, each under the divider of its epoch.
+    await expect.poll(() => shown(page)).toBe('4 shown');
+    expect(await page.locator('.divider').allTextContents()).toEqual(['epoch 2', 'epoch 3']);
     expect(await search(page).inputValue()).toBe('-level=info');
     await search(page).fill('');
     await expect.poll(() => shown(page)).toBe(`${RECORDS} shown`);

@@ -49,7 +49,11 @@ describe('parseQuery', () => {
         ],
       },
       { type: 'not', item: { type: 'term', text: 'healthz' } },
-      { type: 'not', item: { type: 'cond', cond: { key: 'tag', op: '=', value: 'web' } } },
+    ]);
+    // A negated equality is an inequality, which a scan reads from a column.
+    expect(q.conditions).toEqual([{ key: 'tag', op: '!=', value: 'web' }]);
+    expect(parseQuery('-status>=500').rest).toEqual([
+      { type: 'not', item: { type: 'cond', cond: { key: 'status', op: '>=', value: '500' } } },
     ]);
     expect(q.marks).toEqual(['get']);
   });

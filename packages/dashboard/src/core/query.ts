@@ -316,6 +316,9 @@ class Parser {
   }
 }
 
+/** Operators whose negation is another operator for every record, the field present or not. */
+const INVERSE: Partial<Record<Operator, Operator>> = { '=': '!=', '!=': '=' };
+
 function collectMarks(expr: Expr, out: string[]): void {
   if (expr.type === 'term') out.push(expr.text);
   else if (expr.type === 'and' || expr.type === 'or') for (const item of expr.items) collectMarks(item, out);
@@ -342,7 +345,12 @@ export function parseQuery(text: string): Query {
     if (item.type === 'term') {
       if (item.text.trim()) query.terms.push(item.text);
     } else if (item.type === 'cond') query.conditions.push(item.cond);
-    else query.rest.push(item);
+    else if (item.type === 'not' && item.item.type === 'cond' && INVERSE[item.item.cond.op]) {
+      // `-status=200` is `status!=200` (a record without the field passes both): a condition a
+      // scan reads from a column, rather than a negation that reads every record.
+      const cond = item.item.cond;
+      query.conditions.push({ ...cond, op: INVERSE[cond.op] as Operator });
+    } else query.rest.push(item);
   }
   collectMarks(expr, query.marks);
   query.marks = query.marks.filter((m) => m.trim() !== '');

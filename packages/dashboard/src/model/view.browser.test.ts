@@ -59,6 +59,9 @@ const FILTERS: Partial<FilterState>[] = [
   { query: '/Request 4\\d+2 done/' },
   { query: 'service:* user_id=/^99/' },
   { query: 'status>=' },
+  { query: '-service=api' },
+  { query: 'NOT tag:web status>=500' },
+  { query: '-level=info' },
 ];
 
 describe('ViewModel', () => {
