@@ -58,6 +58,15 @@ describe('buildChart', () => {
     const s = store(training);
     const rows = Uint32Array.from([1, 3, 5]);
     const chart = buildChart(s, { length: 3, rows }, { fields: ['loss', 'nothing'], x: 'time', by: 'none' }, 10);
+    const tagged = store([
+      ...training.slice(0, 4),
+      { seq: 5000, ts: 99_999, level: 'info', msg: 'x', fields: { note: 'text' } },
+    ]);
+    expect(
+      buildChart(tagged, all(tagged), { fields: ['note', 'loss'], x: 'time', by: 'none' }, 10).series.map(
+        (c) => c.label,
+      ),
+    ).toEqual(['loss']);
     expect(chart.series).toHaveLength(1);
     expect(chart.series[0]?.ys.filter((y) => y !== null)).toEqual([1 / 2, 1 / 2, 1 / 4, 1 / 4, 1 / 6, 1 / 6]);
   });

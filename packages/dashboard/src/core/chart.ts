@@ -62,20 +62,26 @@ class Bins {
   readonly max: Float64Array;
   readonly minAt: Int32Array;
   readonly maxAt: Int32Array;
-  values = new Float64Array(1024);
+  /** Every `stride`-th value, for the quantiles. */
+  private readonly sample: Float64Array;
+  private sampled = 0;
   count = 0;
   lo = Number.POSITIVE_INFINITY;
   hi = Number.NEGATIVE_INFINITY;
 
   constructor(
     columns: number,
+    /** Values at most that the series can hold: the rows looked at. */
+    capacity: number,
     readonly field: string,
     readonly group: string | undefined,
+    private readonly stride = Math.max(1, Math.ceil(capacity / SAMPLE)),
   ) {
     this.min = new Float64Array(columns).fill(Number.POSITIVE_INFINITY);
     this.max = new Float64Array(columns).fill(Number.NEGATIVE_INFINITY);
     this.minAt = new Int32Array(columns).fill(-1);
     this.maxAt = new Int32Array(columns).fill(-1);
+    this.sample = new Float64Array(Math.ceil(capacity / stride) + 1);
   }
 
   add(column: number, value: number, record: number): void {
@@ -87,24 +93,15 @@ class Bins {
       this.max[column] = value;
       this.maxAt[column] = record;
     }
-    if (this.count === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.count++] = value;
+    if (this.count++ % this.stride === 0) this.sample[this.sampled++] = value;
     if (value < this.lo) this.lo = value;
     if (value > this.hi) this.hi = value;
   }
 
   stats(): SeriesStats {
-    const n = this.count;
-    const step = Math.max(1, n / SAMPLE);
-    const sample = new Float64Array(Math.min(n, SAMPLE));
-    for (let k = 0; k < sample.length; k++) sample[k] = this.values[Math.floor(k * step)] as number;
-    sample.sort();
+    const sample = this.sample.slice(0, this.sampled).sort();
     const at = (q: number) => sample[Math.min(sample.length - 1, Math.floor(q * sample.length))] as number;
-    return { count: n, min: this.lo, max: this.hi, p50: at(0.5), p95: at(0.95) };
+    return { count: this.count, min: this.lo, max: this.hi, p50: at(0.5), p95: at(0.95) };
   }
 }
 
@@ -130,15 +127,17 @@ export function buildChart(
   const { rows, length } = shown;
   const xColumn = spec.x === 'time' ? undefined : store.fields.get(spec.x);
   if (spec.x !== 'time' && !xColumn) return empty;
-  const times = store.times;
-  const xOf = (i: number): number =>
-    xColumn ? (xColumn.kinds[i] === FIELD_NUMBER ? (xColumn.values[i] as number) : Number.NaN) : (times[i] as number);
+  // The x of each record: its time, or the number in the x field's column.
+  const xValues = xColumn ? xColumn.values : store.times;
+  const xKinds = xColumn?.kinds;
 
   let x0 = range?.[0] ?? Number.POSITIVE_INFINITY;
   let x1 = range?.[1] ?? Number.NEGATIVE_INFINITY;
   if (!range) {
     for (let r = 0; r < length; r++) {
-      const x = xOf(rows ? (rows[r] as number) : r);
+      const i = rows ? (rows[r] as number) : r;
+      if (xKinds && xKinds[i] !== FIELD_NUMBER) continue;
+      const x = xValues[i] as number;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
     }
@@ -153,34 +152,44 @@ export function buildChart(
     const key = group === undefined ? field : `${field}\u0000${group}`;
     let found = bins.get(key);
     if (!found && bins.size < MAX_SERIES) {
-      found = new Bins(columns, field, group);
+      found = new Bins(columns, length, field, group);
       bins.set(key, found);
     }
     return found;
   };
-  // Groups looked up by their number (a tag's string id, a level code) rather than by name per record.
+  const split = spec.by !== 'none';
+  // Unsplit, one series per field, found by position; split, groups are looked up by their
+  // number (a tag's string id, a level code) rather than by name per record.
+  const direct = fields.map((f) => (split ? undefined : binsFor(f.key, undefined)));
   const byGroup = fields.map(() => new Map<number, Bins | undefined>());
+  const kinds = fields.map((f) => f.column.kinds);
+  const values = fields.map((f) => f.column.values);
   for (let r = 0; r < length; r++) {
     const i = rows ? (rows[r] as number) : r;
-    const x = xOf(i);
+    if (xKinds && xKinds[i] !== FIELD_NUMBER) continue;
+    const x = xValues[i] as number;
     if (!(x >= x0 && x <= x1)) continue;
     const column = Math.min(columns - 1, Math.floor((x - x0) / width));
     let group = -1;
     if (spec.by === 'tag') group = tags && tags.kinds[i] === FIELD_STRING ? (tags.values[i] as number) : -1;
     else if (spec.by === 'level') group = codes[i] as number;
     for (let f = 0; f < fields.length; f++) {
-      const { key, column: values } = fields[f] as (typeof fields)[number];
-      if (values.kinds[i] !== FIELD_NUMBER) continue;
-      const groups = byGroup[f] as Map<number, Bins | undefined>;
-      let target = groups.get(group);
-      if (!groups.has(group)) {
-        target = binsFor(key, groupName(spec.by, group));
-        groups.set(group, target);
+      if ((kinds[f] as Uint8Array)[i] !== FIELD_NUMBER) continue;
+      let target = direct[f];
+      if (split) {
+        const groups = byGroup[f] as Map<number, Bins | undefined>;
+        target = groups.get(group);
+        if (!groups.has(group)) {
+          target = binsFor((fields[f] as (typeof fields)[number]).key, groupName(spec.by, group));
+          groups.set(group, target);
+        }
       }
-      target?.add(column, values.values[i] as number, i);
+      target?.add(column, (values[f] as Float64Array)[i] as number, i);
     }
   }
-  return assemble([...bins.values()], columns, x0, width, [x0, x1]);
+  // A field without a number among the rows draws no series.
+  const drawn = [...bins.values()].filter((b) => b.count > 0);
+  return assemble(drawn, columns, x0, width, [x0, x1]);
 }
 
 function groupName(by: SplitBy, group: number): string | undefined {

@@ -71,10 +71,13 @@ export function computeFacets(store: RecordStore, shown: FacetRows): Facet[] {
 
 /** Buffers shared by the fields of one pass. */
 class Scratch {
-  readonly numbers: Float64Array;
+  /** Every `stride`-th number of a field, for its median. */
+  readonly sample: Float64Array;
+  readonly stride: number;
   counts = new Uint32Array(1024);
   constructor(length: number) {
-    this.numbers = new Float64Array(length);
+    this.stride = Math.max(1, Math.ceil(length / SAMPLE));
+    this.sample = new Float64Array(Math.ceil(length / this.stride) + 1);
   }
 }
 
@@ -96,9 +99,10 @@ function columnFacet(key: string, kinds: Uint8Array, values: Float64Array, shown
   const { rows, length } = shown;
   if (scratch.counts.length < FIELD_STRINGS.size) scratch.counts = new Uint32Array(FIELD_STRINGS.size * 2);
   const counts = scratch.counts;
-  const numbers = scratch.numbers;
+  const { sample, stride } = scratch;
   const touched: number[] = [];
   let n = 0;
+  let sampled = 0;
   let other = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -107,7 +111,7 @@ function columnFacet(key: string, kinds: Uint8Array, values: Float64Array, shown
     const kind = kinds[i];
     if (kind === FIELD_NUMBER) {
       const v = values[i] as number;
-      numbers[n++] = v;
+      if (n++ % stride === 0) sample[sampled++] = v;
       if (v < min) min = v;
       if (v > max) max = v;
     } else if (kind === FIELD_STRING) {
@@ -125,8 +129,10 @@ function columnFacet(key: string, kinds: Uint8Array, values: Float64Array, shown
   });
   const facet: Facet = { key, present: n + strings + other, top, other };
   if (n > 0) {
-    const { median, approximate, distinct } = numberSummary(numbers.subarray(0, n));
-    facet.numbers = { count: n, min, max, median, approximate };
+    const sorted = sample.slice(0, sampled).sort();
+    const median = sorted[sorted.length >> 1] as number;
+    facet.numbers = { count: n, min, max, median, approximate: stride > 1 };
+    const distinct = fewValues(sorted, kinds, values, shown, n);
     if (distinct) for (const [value, count] of distinct) top.push({ value, count });
   }
   top.sort((a, b) => b.count - a.count);
@@ -136,39 +142,34 @@ function columnFacet(key: string, kinds: Uint8Array, values: Float64Array, shown
 }
 
 /**
- * The median of `numbers` (exact up to `SAMPLE` numbers, from an even sample
- * beyond), and each distinct value with its count when there are only a few.
+ * Each distinct number of a field with its count, when a sorted sample of
+ * them holds only a few (status codes, epochs) and every number is one of
+ * those; counted exactly in a second pass over the column.
  */
-function numberSummary(numbers: Float64Array): {
-  median: number;
-  approximate: boolean;
-  distinct: Map<number, number> | undefined;
-} {
-  const n = numbers.length;
-  const approximate = n > SAMPLE;
-  let sample: Float64Array;
-  if (approximate) {
-    sample = new Float64Array(SAMPLE);
-    const step = n / SAMPLE;
-    for (let k = 0; k < SAMPLE; k++) sample[k] = numbers[Math.floor(k * step)] as number;
-  } else sample = numbers.slice();
-  sample.sort();
-  const median = sample[sample.length >> 1] as number;
+function fewValues(
+  sorted: Float64Array,
+  kinds: Uint8Array,
+  values: Float64Array,
+  shown: FacetRows,
+  n: number,
+): Map<number, number> | undefined {
   const candidates: number[] = [];
-  for (let k = 0; k < sample.length && candidates.length <= MAX_NUMBER_VALUES; k++) {
-    if (k === 0 || sample[k] !== sample[k - 1]) candidates.push(sample[k] as number);
+  for (let k = 0; k < sorted.length && candidates.length <= MAX_NUMBER_VALUES; k++) {
+    if (k === 0 || sorted[k] !== sorted[k - 1]) candidates.push(sorted[k] as number);
   }
-  if (candidates.length > MAX_NUMBER_VALUES) return { median, approximate, distinct: undefined };
-  // Few distinct values in the sample (status codes, epochs): count each exactly over all numbers.
+  if (candidates.length > MAX_NUMBER_VALUES) return undefined;
   const tally = new Float64Array(candidates.length);
-  let unlisted = 0;
-  for (let k = 0; k < n; k++) {
-    const v = numbers[k] as number;
+  const { rows, length } = shown;
+  let listed = 0;
+  for (let r = 0; r < length; r++) {
+    const i = rows ? (rows[r] as number) : r;
+    if (kinds[i] !== FIELD_NUMBER) continue;
+    const v = values[i] as number;
     let c = 0;
     while (c < candidates.length && candidates[c] !== v) c++;
-    if (c < candidates.length) tally[c] = (tally[c] as number) + 1;
-    else unlisted++;
+    if (c === candidates.length) return undefined;
+    tally[c] = (tally[c] as number) + 1;
+    listed++;
   }
-  if (unlisted > 0) return { median, approximate, distinct: undefined };
-  return { median, approximate, distinct: new Map(candidates.map((v, c) => [v, tally[c] as number])) };
+  return listed === n ? new Map(candidates.map((v, c) => [v, tally[c] as number])) : undefined;
 }
