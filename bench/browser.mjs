@@ -9,6 +9,8 @@
 //    (CDP Runtime.getHeapUsage, after a garbage collection).
 // 3. Filters: search and filter changes on those 1,000,000 records, timed from
 //    the input event to the frame that shows the result; median of each kind.
+// 4. Analysis: the facets panel and a chart of one numeric field on those
+//    records, timed from the click to the frame that shows them drawn.
 //
 // BENCH_RECORDS and BENCH_BACKLOG change the sizes. Prints a Markdown table.
 import { spawn } from 'node:child_process';
@@ -244,6 +246,44 @@ const row = (what, value, target, ok) => rows.push(`| ${what} | ${value} | ${tar
         m < 100,
       );
     }
+
+    // 4. Analysis panels: from the click to the frame that shows the panel drawn from every record.
+    const openPanel = (open, drawn) =>
+      page.evaluate(
+        async ({ open, drawn }) => {
+          const t0 = performance.now();
+          document.querySelector(open).click();
+          while (!document.querySelector(drawn)) await new Promise((resolve) => setTimeout(resolve, 0));
+          await new Promise((resolve) => requestAnimationFrame(resolve));
+          return performance.now() - t0;
+        },
+        { open, drawn },
+      );
+    const panels = { facets: [], chart: [] };
+    for (let round = 0; round < 5; round++) {
+      // The facets panel is open by default: closed, then timed as it opens.
+      await page.click('[data-testid="facets-toggle"]');
+      await page.waitForSelector('[data-testid="facets"]', { state: 'detached' });
+      panels.facets.push(
+        await openPanel('[data-testid="facets-toggle"]', '[data-testid="facets"] .facet[data-key="ms"]'),
+      );
+      panels.chart.push(
+        await openPanel('.facet[data-key="ms"] .facet-chart', '[data-testid="chart"] .chart-plot canvas'),
+      );
+      await page.click('[data-testid="chart-close"]');
+    }
+    row(
+      `facet panel on ${RECORDS.toLocaleString('en-US')} records (median of 5)`,
+      `${fmt(median(panels.facets))} (max ${fmt(Math.max(...panels.facets))})`,
+      '< 300 ms',
+      median(panels.facets) < 300,
+    );
+    row(
+      `chart of one numeric field on ${RECORDS.toLocaleString('en-US')} records (median of 5)`,
+      `${fmt(median(panels.chart))} (max ${fmt(Math.max(...panels.chart))})`,
+      '< 200 ms',
+      median(panels.chart) < 200,
+    );
 
     const cdp = await browser.context.newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');

@@ -46,7 +46,7 @@ describe('the dashboard app on a live session', () => {
     });
     await page.goto(await script.dashboardUrl());
     await page.waitForFunction(
-      () => document.querySelector('[data-testid="record-count"]')?.textContent === '27 records',
+      () => document.querySelector('[data-testid="record-count"]')?.textContent === '29 records',
       undefined,
       { timeout: 20_000 },
     );
@@ -136,6 +136,31 @@ describe('the dashboard app on a live session', () => {
     expect(new URL(page.url()).hash).toBe('');
     await search.fill('');
     await expect.poll(() => page.getByTestId('shown-count').textContent()).toBe('29 shown');
+  });
+
+  it('reads OR, NOT, -term, parentheses, regexes, presence, error fields and since:, and says what is wrong', async () => {
+    const search = page.getByRole('searchbox', { name: 'search and filter' });
+    const shown = () => page.getByTestId('shown-count').textContent();
+    const cases: [string, number][] = [
+      ['items/1 OR epoch', 12],
+      ['GET -items/1', 9],
+      ['(status>=500 OR level>=critical) NOT items', 2],
+      ['/^GET \\/items\\/\\d$/', 10],
+      ['user_id=/^1\\d$/', 10],
+      ['loss:*', 1],
+      ['err.name=TypeError err.cause.code:ECONNREFUSED', 1],
+      ['since:10m', 29],
+    ];
+    for (const [query, count] of cases) {
+      await search.fill(query);
+      await expect.poll(shown, { message: query }).toBe(`${count} shown`);
+      expect(await page.getByTestId('query-error').count()).toBe(0);
+    }
+    await search.fill('status>=');
+    await expect.poll(() => page.getByTestId('query-error').textContent()).toBe('status>= needs a value after >=');
+    expect(await shown()).toBe('29 shown');
+    await search.fill('');
+    await expect.poll(() => page.getByTestId('query-error').count()).toBe(0);
   });
 
   it('opens a record in detail: stack with cause chain, trace ids, fields tree, copy as JSON', async () => {

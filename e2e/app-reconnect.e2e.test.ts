@@ -43,4 +43,33 @@ describe('a dashboard tab left waiting', () => {
     await expect.poll(() => page.locator('.status [data-state]').textContent(), { timeout: 20_000 }).toBe('live');
     await page.close();
   });
+
+  it('retries after the dashboard of another project on its port refused it, and catches its own next run', async () => {
+    const own = await fakeBrowserProject('pulselog-e2e-refused-');
+    const { url, page } = await firstRunInTab(own, browser, scripts, 'log-1000.mjs', 1000);
+    await (scripts.at(-1) as RunningScript).kill();
+
+    // Another project (its own token) takes the port: the tab's token is refused there.
+    const other = await fakeBrowserProject('pulselog-e2e-other-');
+    const stranger = runScript(
+      'log-1000.mjs',
+      { ...other.env, PULSELOG_OPEN: '0', PULSELOG_PORT: own.env.PULSELOG_PORT as string },
+      [],
+      {
+        cwd: other.project,
+      },
+    );
+    scripts.push(stranger);
+    await stranger.dashboardUrl();
+    await expect
+      .poll(() => page.locator('.status [data-state]').textContent(), { timeout: 20_000 })
+      .toMatch(/^access refused/);
+    await stranger.kill();
+
+    const again = runScript('log-1000.mjs', own.env, [], { cwd: own.project });
+    scripts.push(again);
+    expect(await again.dashboardUrl()).toBe(url);
+    await expect.poll(() => page.locator('.status [data-state]').textContent(), { timeout: 20_000 }).toBe('live');
+    await page.close();
+  });
 });

@@ -48,7 +48,7 @@ describe('sessions that last', () => {
     browser = await launchBrowser();
     page = await browser.context.newPage();
     await page.goto(await script.dashboardUrl());
-    await waitForText(page, 'record-count', '27 records');
+    await waitForText(page, 'record-count', '29 records');
   });
 
   afterAll(async () => {
@@ -62,7 +62,7 @@ describe('sessions that last', () => {
     const sent: string[] = [];
     page.on('websocket', (ws) => ws.on('framesent', (frame) => sent.push(String(frame.payload))));
     await page.reload();
-    await waitForText(page, 'record-count', '27 records');
+    await waitForText(page, 'record-count', '29 records');
     await expect.poll(() => sent.length).toBeGreaterThan(0);
     expect(JSON.parse(sent[0] ?? '{}')).toMatchObject({ type: 'resume', lastSeq: 29 });
     expect(await page.getByRole('tab', { name: /Checkpoints/ }).textContent()).toBe('Checkpoints (3)');
@@ -120,7 +120,7 @@ describe('sessions that last', () => {
       .locator('[data-testid="session-row"]', { hasText: 'app-mixed' })
       .getByRole('button', { name: 'Open' })
       .click();
-    await waitForText(page, 'record-count', '27 records');
+    await waitForText(page, 'record-count', '29 records');
     expect(await page.locator('.state').getAttribute('data-state')).toBe('live');
   });
 
@@ -171,7 +171,7 @@ describe('sessions that last', () => {
     await page.getByTestId('import-file').setInputFiles(join(dir, files[0] as string));
     await waitForText(page, 'notice', `Imported 30 records from ${files[0]}dismiss`);
     // Records are taken in slices between frames, so the counts settle a moment after the notice.
-    await waitForText(page, 'record-count', '28 records');
+    await waitForText(page, 'record-count', '30 records');
     expect(await page.locator('.state').getAttribute('data-state')).toBe('imported');
     expect(await page.getByRole('tab', { name: /Checkpoints/ }).textContent()).toBe('Checkpoints (3)');
     expect(await page.getByTestId('ended').textContent()).toMatch(/^The program ended its session at /);

@@ -28,7 +28,9 @@ async function start(): Promise<void> {
   const connection = new Connection(live, token ?? '');
   const app = new AppModel(live, connection, store, filterFromAddress(location));
   if (error) app.notice.value = error;
+  app.chart.value = AppModel.chartFrom(location.search);
   app.syncUrl(location, history);
+  app.prefs.apply(document.documentElement);
   render(<App app={app} />, root);
   // The session this tab showed before a reload comes back from storage first (drawn as it
   // loads), so the server is asked only for what is newer.

@@ -2,7 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime } from '../core/text.js';
 import type { AppModel, Tab } from '../model/app.js';
 import { CheckpointsView } from './CheckpointsView.js';
+import { ContextBar } from './ContextBar.js';
 import { DetailPanel } from './DetailPanel.js';
+import { FacetsPanel } from './FacetsPanel.js';
+import { FieldChart } from './FieldChart.js';
 import { bindKeys } from './keyboard.js';
 import { RecordList } from './RecordList.js';
 import { SessionsView } from './SessionsView.js';
@@ -109,8 +112,11 @@ export function App({ app }: { app: AppModel }) {
             <div class="logs">
               <Toolbar app={app} />
               <Timeline view={view} />
+              {app.chart.value.fields.length > 0 ? <FieldChart app={app} /> : null}
+              <ContextBar view={view} />
               <div class="logs-body">
-                <RecordList view={view} />
+                {app.prefs.facets.value ? <FacetsPanel view={view} onChart={(key) => app.chartField(key)} /> : null}
+                <RecordList view={view} wrap={app.prefs.wrap.value} />
                 <DetailPanel view={view} />
               </div>
             </div>

@@ -2,7 +2,7 @@ import { parseServerMessage } from '@pulselog/shared';
 import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionModel } from '../model/session.js';
-import { CheckpointsView } from './CheckpointsView.js';
+import { CheckpointsView, overallProgress } from './CheckpointsView.js';
 import '../styles.css';
 
 /** Feeds a message the way the connection does: raw JSON through the protocol's parser. */
@@ -63,5 +63,14 @@ describe('CheckpointsView', () => {
     await tick();
     expect(cards().map((c) => c.querySelector('.status')?.textContent)).toEqual(['DONE', 'FAILED']);
     expect(host.querySelector('[data-testid="overall-progress"]')?.textContent).toBe('80%');
+  });
+
+  it('leaves a FAILED checkpoint without progress out of the overall bar', () => {
+    const done = { name: 'load', data: null, status: 'DONE' as const, ts: 1 };
+    const half = { name: 'train', data: null, status: 'IN_PROGRESS' as const, progress: 50, ts: 2 };
+    const failed = { name: 'upload', data: null, status: 'FAILED' as const, ts: 3 };
+    expect(overallProgress([done, half, failed])).toBe(75);
+    expect(overallProgress([done, half, { ...failed, progress: 30 }])).toBe(60);
+    expect(overallProgress([failed])).toBe(0);
   });
 });

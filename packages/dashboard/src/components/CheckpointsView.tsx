@@ -10,10 +10,15 @@ export function checkpointProgress(c: Checkpoint): number {
   return c.status === 'DONE' ? 100 : 0;
 }
 
-/** Average progress across checkpoints, 0 when there are none. */
+/**
+ * Average progress across checkpoints, 0 when there are none. A FAILED
+ * checkpoint that gave no figure of its own says nothing about how far the
+ * work got, so it is left out rather than counted as 0%.
+ */
 export function overallProgress(checkpoints: readonly Checkpoint[]): number {
-  if (checkpoints.length === 0) return 0;
-  return checkpoints.reduce((sum, c) => sum + checkpointProgress(c), 0) / checkpoints.length;
+  const counted = checkpoints.filter((c) => c.status !== 'FAILED' || typeof c.progress === 'number');
+  if (counted.length === 0) return 0;
+  return counted.reduce((sum, c) => sum + checkpointProgress(c), 0) / counted.length;
 }
 
 function Progress({ value, label, tone = '' }: { value: number; label: string; tone?: string }) {

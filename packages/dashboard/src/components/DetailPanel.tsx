@@ -89,6 +89,11 @@ export function DetailPanel({ view }: { view: ViewModel }) {
           </span>
         ) : null}
         <span class="spacer" />
+        {view.filtered && !view.context.value ? (
+          <button type="button" data-testid="show-context" onClick={() => view.showContext(record.seq)}>
+            Show context
+          </button>
+        ) : null}
         <button type="button" onClick={copy} data-testid="copy-json">
           {copied ? 'Copied' : 'Copy as JSON'}
         </button>
@@ -115,7 +120,7 @@ export function DetailPanel({ view }: { view: ViewModel }) {
       {record.fields ? (
         <section aria-label="fields">
           <h3>Fields</h3>
-          <JsonTree value={record.fields} />
+          <JsonTree value={record.fields} onFilter={(key, value, exclude) => view.refine(key, value, exclude)} />
         </section>
       ) : null}
     </aside>

@@ -1,5 +1,10 @@
+import { isQueryKey, isScalar, type Scalar } from '../core/refine.js';
 import { formatValue } from '../core/text.js';
+import { excludes } from './RecordRow.js';
 import { SafeText } from './SafeText.js';
+
+/** Called with a leaf's path (`a.b`) and value when it is clicked: filter for it, or out. */
+type OnFilter = (path: string, value: Scalar, exclude: boolean) => void;
 
 /** Nesting shown open at first; deeper levels start collapsed. */
 const OPEN_DEPTH = 2;
@@ -21,7 +26,16 @@ function Leaf({ value }: { value: unknown }) {
   );
 }
 
-function Node({ name, value, depth }: { name: string | undefined; value: unknown; depth: number }) {
+interface NodeProps {
+  name: string | undefined;
+  value: unknown;
+  depth: number;
+  /** The path of this node from the root, or `undefined` where a query cannot name it (inside arrays). */
+  path: string | undefined;
+  onFilter: OnFilter | undefined;
+}
+
+function Node({ name, value, depth, path, onFilter }: NodeProps) {
   const label =
     name === undefined ? null : (
       <span class="json-key">
@@ -30,10 +44,22 @@ function Node({ name, value, depth }: { name: string | undefined; value: unknown
       </span>
     );
   if (typeof value !== 'object' || value === null) {
+    const filterable = onFilter && path !== undefined && isQueryKey(path) && isScalar(value);
     return (
       <div class="json-row">
         {label}
-        <Leaf value={value} />
+        {filterable ? (
+          <button
+            type="button"
+            class="json-pick"
+            title={`filter for ${path}=${formatValue(value)} (Alt-click: filter it out)`}
+            onClick={(event) => onFilter(path, value, excludes(event))}
+          >
+            <Leaf value={value} />
+          </button>
+        ) : (
+          <Leaf value={value} />
+        )}
       </div>
     );
   }
@@ -58,7 +84,14 @@ function Node({ name, value, depth }: { name: string | undefined; value: unknown
       </summary>
       <div class="json-children">
         {entries.slice(0, MAX_ENTRIES).map(([key, child]) => (
-          <Node key={key} name={key} value={child} depth={depth + 1} />
+          <Node
+            key={key}
+            name={key}
+            value={child}
+            depth={depth + 1}
+            path={Array.isArray(value) || path === undefined ? undefined : path === '' ? key : `${path}.${key}`}
+            onFilter={onFilter}
+          />
         ))}
         {entries.length > MAX_ENTRIES ? <div class="json-more">… {entries.length - MAX_ENTRIES} more</div> : null}
       </div>
@@ -66,11 +99,15 @@ function Node({ name, value, depth }: { name: string | undefined; value: unknown
   );
 }
 
-/** A JSON value as a tree of collapsible objects and arrays (native `details`, so keyboard works), cut at `MAX_DEPTH`. */
-export function JsonTree({ value }: { value: unknown }) {
+/**
+ * A JSON value as a tree of collapsible objects and arrays (native `details`,
+ * so keyboard works), cut at `MAX_DEPTH`. With `onFilter`, each leaf a query can name is a button
+ * that filters for it (Alt-click: out); paths start at the root.
+ */
+export function JsonTree({ value, onFilter }: { value: unknown; onFilter?: OnFilter }) {
   return (
     <div class="json-tree">
-      <Node name={undefined} value={value} depth={0} />
+      <Node name={undefined} value={value} depth={0} path="" onFilter={onFilter} />
     </div>
   );
 }

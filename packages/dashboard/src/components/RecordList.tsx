@@ -1,15 +1,18 @@
 import { useCallback, useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import type { Scalar } from '../core/refine.js';
 import { isAtBottom, scrollTopFor, scrollTopToReveal } from '../core/virtual.js';
 import type { ViewModel } from '../model/view.js';
-import { RecordRow, ROW_HEIGHT } from './RecordRow.js';
+import { RecordRow, ROW_HEIGHT, WRAP_ROW_HEIGHT } from './RecordRow.js';
 import { useVirtual } from './useVirtual.js';
 
 /**
  * The records that pass the filter, oldest first, as a virtualized list: only
  * the rows in view exist in the DOM. It follows the tail until the user
- * scrolls up, then offers a jump back to the latest.
+ * scrolls up, then offers a jump back to the latest. With `wrap`, rows are
+ * taller and long messages wrap onto their lines instead of ending in an ellipsis.
  */
-export function RecordList({ view }: { view: ViewModel }) {
+export function RecordList({ view, wrap = false }: { view: ViewModel; wrap?: boolean }) {
+  const rowHeight = wrap ? WRAP_ROW_HEIGHT : ROW_HEIGHT;
   view.version.value;
   const selectedSeq = view.selected.value;
   const follow = view.follow.value;
@@ -17,7 +20,7 @@ export function RecordList({ view }: { view: ViewModel }) {
   const request = view.scrollRequest.value;
   const ref = useRef<HTMLDivElement>(null);
   const count = view.length;
-  const win = useVirtual(ref, count, ROW_HEIGHT, follow);
+  const win = useVirtual(ref, count, rowHeight, follow);
   // Where the list last scrolled itself. Scroll events are coalesced per frame, so a flag
   // would also swallow a user's scroll that lands in the same frame; the position tells them apart.
   const programmaticTop = useRef<number | undefined>(undefined);
@@ -55,9 +58,12 @@ export function RecordList({ view }: { view: ViewModel }) {
     if (!el) return;
     const viewport = el.clientHeight;
     let top: number | undefined;
-    if (request.align === 'top') top = scrollTopFor(request.row, count, ROW_HEIGHT, viewport);
-    else if (request.align === 'bottom') top = Math.max(0, win.totalHeight - viewport);
-    else top = scrollTopToReveal(request.row, count, ROW_HEIGHT, viewport, el.scrollTop);
+    if (request.align === 'top') top = scrollTopFor(request.row, count, rowHeight, viewport);
+    else if (request.align === 'center') {
+      top = scrollTopFor(request.row, count, rowHeight, viewport) - Math.max(0, (viewport - rowHeight) / 2);
+      top = Math.max(0, Math.min(top, win.totalHeight - viewport));
+    } else if (request.align === 'bottom') top = Math.max(0, win.totalHeight - viewport);
+    else top = scrollTopToReveal(request.row, count, rowHeight, viewport, el.scrollTop);
     if (top !== undefined) scrollEl(top);
   }, [request]);
 
@@ -72,6 +78,11 @@ export function RecordList({ view }: { view: ViewModel }) {
       view.select(row);
       view.detailOpen.value = true;
     },
+    [view],
+  );
+
+  const onFilter = useCallback(
+    (key: string, value: Scalar, exclude: boolean) => view.refine(key, value, exclude),
     [view],
   );
 
@@ -102,7 +113,7 @@ export function RecordList({ view }: { view: ViewModel }) {
   const slots = win.end - win.start;
   // Slots the list has no rows for yet (an empty or short list) hold invisible blank rows, a
   // screenful in all, so the records that come find their elements made (see `RecordRow`).
-  const fill = Math.max(slots, Math.ceil(win.viewport / ROW_HEIGHT) + 5);
+  const fill = Math.max(slots, Math.ceil(win.viewport / rowHeight) + 5);
   for (let slot = 0; slot < fill; slot++) {
     if (slot >= slots) {
       rows.push(<RecordRow key={slot} record={undefined} top={0} />);
@@ -117,9 +128,10 @@ export function RecordList({ view }: { view: ViewModel }) {
         record={record}
         row={row}
         terms={view.terms}
-        top={win.offset + (row - win.start) * ROW_HEIGHT}
+        top={win.offset + (row - win.start) * rowHeight}
         selected={record.seq === selectedSeq}
         onSelect={onSelect}
+        onFilter={onFilter}
       />,
     );
   }
@@ -128,7 +140,7 @@ export function RecordList({ view }: { view: ViewModel }) {
     <div class="list-wrap">
       <div
         ref={ref}
-        class="list"
+        class={`list${wrap ? ' wrap' : ''}`}
         role="listbox"
         tabIndex={0}
         aria-label={`log records, ${count} shown`}
@@ -139,7 +151,11 @@ export function RecordList({ view }: { view: ViewModel }) {
         <div class="list-content" style={{ height: `${win.totalHeight}px` }}>
           {rows}
         </div>
-        {count === 0 ? <p class="empty">No records match.</p> : null}
+        {count === 0 ? (
+          <p class="empty" data-testid="empty">
+            {view.session.size === 0 ? 'No records in this session yet.' : 'No records match.'}
+          </p>
+        ) : null}
       </div>
       {!follow ? (
         <button type="button" class="jump" data-testid="jump-latest" onClick={() => view.setFollow(true)}>

@@ -4,11 +4,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RecordRow } from './RecordRow.js';
 import '../styles.css';
 
-function mount(record: LogRecord, terms: string[] = []): HTMLElement {
+function mount(
+  record: LogRecord,
+  terms: string[] = [],
+  onFilter?: (key: string, value: unknown, exclude: boolean) => void,
+): HTMLElement {
   const host = document.createElement('div');
   host.className = 'list';
   document.body.append(host);
-  render(<RecordRow record={record} terms={terms} />, host);
+  render(<RecordRow record={record} terms={terms} onFilter={onFilter} />, host);
   return host;
 }
 
@@ -17,7 +21,7 @@ afterEach(() => {
 });
 
 describe('RecordRow', () => {
-  it('shows time, level badge, tag, message and fields as key=value chips', () => {
+  it('shows time, level, tag, message and fields as key=value chips', () => {
     const host = mount({
       seq: 7,
       ts: new Date(2026, 0, 2, 3, 4, 5, 6).getTime(),
@@ -30,16 +34,20 @@ describe('RecordRow', () => {
     expect(row.querySelector('.time')?.textContent).toBe('03:04:05.006');
     const badge = row.querySelector('.badge') as HTMLElement;
     expect(badge.textContent).toBe('WARNING');
-    // Amber in the light theme, a lighter amber in the dark one: never transparent, never the INFO blue.
-    expect(getComputedStyle(badge).backgroundColor).toMatch(/^rgb\((217, 119, 6|251, 191, 36)\)$/);
+    // The word and a dot in amber (lighter in the dark theme), and a thin amber bar at the row's edge;
+    // no block of colour behind the word.
+    expect(getComputedStyle(badge).color).toMatch(/^rgb\((217, 119, 6|251, 191, 36)\)$/);
+    expect(getComputedStyle(badge).backgroundColor).toBe('rgba(0, 0, 0, 0)');
+    expect(getComputedStyle(badge, '::before').backgroundColor).toBe(getComputedStyle(badge).color);
+    expect(getComputedStyle(row).boxShadow).toContain(getComputedStyle(badge).color);
     expect(row.querySelector('.tag')?.textContent).toBe('io');
     expect([...row.querySelectorAll('.chip')].map((chip) => chip.textContent)).toEqual(['free_gb=1.5', 'mount=/data']);
   });
 
-  it('gives each level its badge colour', () => {
+  it('gives each level its colour', () => {
     const colours = (['debug', 'info', 'error', 'critical'] as const).map((level) => {
       const host = mount({ seq: 1, ts: 0, level, msg: level });
-      return getComputedStyle(host.querySelector('.badge') as HTMLElement).backgroundColor;
+      return getComputedStyle(host.querySelector('.badge') as HTMLElement).color;
     });
     expect(colours[0]).not.toBe(colours[1]);
     expect(colours[2]).toBe(colours[3]);
@@ -70,5 +78,36 @@ describe('RecordRow', () => {
     expect(row.classList.contains('divider')).toBe(true);
     expect(row.querySelector('.badge')).toBeNull();
     expect(row.textContent).toBe('phase 2');
+  });
+
+  it('shows numbers in a short form with the full value on hover', () => {
+    const host = mount({
+      seq: 1,
+      ts: 0,
+      level: 'info',
+      msg: 'step',
+      fields: { lr: 0.00011622614670000002, step: 120 },
+    });
+    const chips = [...host.querySelectorAll('.chip')] as HTMLElement[];
+    expect(chips.map((chip) => chip.textContent)).toEqual(['lr=1.162e-4', 'step=120']);
+    expect(chips[0]?.title).toBe('lr=0.00011622614670000002');
+  });
+
+  it('filters for the value of a chip on click, and filters it out on Alt-click', async () => {
+    const asked: [string, unknown, boolean][] = [];
+    const host = mount(
+      { seq: 1, ts: 0, level: 'info', msg: 'GET', fields: { status: 503, nested: { a: 1 } } },
+      [],
+      (key, value, exclude) => asked.push([key, value, exclude]),
+    );
+    const [status, nested] = [...host.querySelectorAll('.chip')] as HTMLElement[];
+    status?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    status?.dispatchEvent(new MouseEvent('click', { bubbles: true, altKey: true }));
+    nested?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(asked).toEqual([
+      ['status', 503, false],
+      ['status', 503, true],
+    ]);
+    expect(status?.title).toContain('Alt-click: filter it out');
   });
 });

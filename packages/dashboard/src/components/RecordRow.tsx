@@ -1,10 +1,13 @@
 import type { LogRecord } from '@pulselog/shared';
-import { formatTime, formatValue, LEVEL_LABEL } from '../core/text.js';
+import { isQueryKey, isScalar, type Scalar } from '../core/refine.js';
+import { chipValue, formatTime, formatValue, LEVEL_LABEL } from '../core/text.js';
 import { RichText } from './RichText.js';
 import { SafeText } from './SafeText.js';
 
 /** Height of one row in pixels; the virtual list and the stylesheet agree on it. */
 export const ROW_HEIGHT = 24;
+/** Height of a row when messages wrap: three lines of text. */
+export const WRAP_ROW_HEIGHT = 58;
 /** Chips shown per row; the detail panel shows every field. */
 const MAX_CHIPS = 12;
 
@@ -20,13 +23,21 @@ export interface RecordRowProps {
   /** Row number in the view, for keyboard navigation. */
   row?: number;
   onSelect?: ((row: number) => void) | undefined;
+  /** A click on a chip: filter for its value, or (with a modifier key) filter it out. */
+  onFilter?: ((key: string, value: Scalar, exclude: boolean) => void) | undefined;
+}
+
+/** True when a click asks to filter a value out rather than for it: Alt, Ctrl or Cmd held. */
+export function excludes(event: MouseEvent): boolean {
+  return event.altKey || event.ctrlKey || event.metaKey;
 }
 
 /**
- * One record: time, level badge, tag, message and fields as `key=value` chips.
+ * One record: time, level (a coloured mark and the word), tag, message and
+ * fields as `key=value` chips; a click on a chip filters for its value.
  * Everything is rendered as text; log content never becomes markup.
  */
-export function RecordRow({ record, terms = [], top, selected = false, row = 0, onSelect }: RecordRowProps) {
+export function RecordRow({ record, terms = [], top, selected = false, row = 0, onSelect, onFilter }: RecordRowProps) {
   const style = top === undefined ? undefined : { transform: `translateY(${top}px)` };
   // Drawn here rather than as a component of its own, so the same elements carry on with a record.
   if (!record) return blankRow(style);
@@ -62,17 +73,36 @@ export function RecordRow({ record, terms = [], top, selected = false, row = 0, 
       <span class="msg">
         <RichText text={record.msg} terms={terms} />
       </span>
-      {fields.map(([key, value], i) => (
-        <span class="chip" key={i}>
-          <span class="chip-key">
-            <SafeText text={key} />
+      {fields.map(([key, value], i) => {
+        const filterable = onFilter && isScalar(value) && isQueryKey(key);
+        return (
+          // A shortcut for the mouse inside a row (an option of the list, which nests no controls);
+          // from the keyboard the same filters are the facets panel's and the detail panel's buttons.
+          // biome-ignore lint/a11y/noStaticElementInteractions: see above
+          // biome-ignore lint/a11y/useKeyWithClickEvents: see above
+          <span
+            class={`chip${filterable ? ' filterable' : ''}`}
+            key={i}
+            title={`${key}=${formatValue(value)}${filterable ? '\nclick: filter for it · Alt-click: filter it out' : ''}`}
+            onClick={
+              filterable
+                ? (event: MouseEvent) => {
+                    event.stopPropagation();
+                    onFilter(key, value, excludes(event));
+                  }
+                : undefined
+            }
+          >
+            <span class="chip-key">
+              <SafeText text={key} />
+            </span>
+            =
+            <span class="chip-value">
+              <RichText text={chipValue(value)} terms={terms} />
+            </span>
           </span>
-          =
-          <span class="chip-value">
-            <RichText text={formatValue(value)} terms={terms} />
-          </span>
-        </span>
-      ))}
+        );
+      })}
       {record.err ? (
         <span class="err">
           <SafeText text={`${record.err.name}: ${record.err.message}`} />

@@ -14,6 +14,7 @@ function waitingNote(state: string, attempt: number): string {
   if (attempt === 0) return '';
   if (state === 'ended') return ' · waiting for the next run';
   if (state === 'reconnecting') return ` (attempt ${attempt})`;
+  if (state === 'unauthorized') return ' · retrying';
   return '';
 }
 
@@ -25,8 +26,9 @@ export function StatusBar({ app }: { app: AppModel }) {
   const stats = isLive ? app.live.stats.value : undefined;
   const state = app.connection?.state.value ?? 'ended';
   const attempt = app.connection?.attempt.value ?? 0;
-  const counts = session.counts.value;
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  // Read for the redraw it brings; the count is every record held, dividers too, as "shown" counts them.
+  session.counts.value;
+  const total = session.size;
   const gaps = session.gaps.value;
   const dropped = Math.max(
     stats?.dropped ?? 0,
@@ -90,7 +92,7 @@ export function StatusBar({ app }: { app: AppModel }) {
           </span>
         ))}
       {isLive && state === 'live' ? <span class="rate">{app.rate.value}/s</span> : null}
-      {stats ? (
+      {stats && state === 'live' ? (
         <span class="clients">
           {stats.clients} {stats.clients === 1 ? 'client' : 'clients'}
         </span>

@@ -57,4 +57,71 @@ describe('Timeline', () => {
     expect(shown.getBoundingClientRect().width).toBeGreaterThan(80);
     expect(shown.getBoundingClientRect().width).toBeLessThan(110);
   });
+
+  /** A job of three seconds: ten records every 100 ms, an error at 1.5 s. */
+  function shortJob(): SessionModel {
+    const model = new SessionModel();
+    const start = new Date(2026, 0, 2, 14, 5, 0, 0).getTime();
+    const records: LogRecord[] = [];
+    for (let k = 0; k <= 30; k++) {
+      for (let i = 0; i < 10; i++) {
+        const level: LevelName = k === 15 && i === 0 ? 'error' : i < 2 ? 'warning' : 'info';
+        records.push({ seq: records.length + 1, ts: start + k * 100, level, msg: `r${k}` });
+      }
+    }
+    model.append(packRecords(records));
+    return model;
+  }
+
+  function mountStrip(view: ViewModel): HTMLElement {
+    const host = document.createElement('div');
+    host.style.width = '600px';
+    document.body.append(host);
+    render(<Timeline view={view} />, host);
+    return host;
+  }
+
+  it('fits its window to a short job, with a time axis and the scale of its bars', async () => {
+    const view = new ViewModel(shortJob());
+    const host = mountStrip(view);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const canvas = host.querySelector('canvas') as HTMLCanvasElement;
+    // Bars from one end of the strip to the other: drawn in the first and the last tenth.
+    const column = (x0: number, x1: number) => {
+      const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+      const data = ctx.getImageData(
+        Math.floor(x0 * canvas.width),
+        0,
+        Math.floor((x1 - x0) * canvas.width),
+        canvas.height,
+      ).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) n++;
+      return n;
+    };
+    expect(column(0, 0.1)).toBeGreaterThan(100);
+    expect(column(0.9, 1)).toBeGreaterThan(100);
+    const ticks = [...host.querySelectorAll('.timeline-tick')].map((t) => t.textContent);
+    // The last, at the right end, would be cut: it is left out.
+    expect(ticks).toEqual(['14:05:00.0', '14:05:00.5', '14:05:01.0', '14:05:01.5', '14:05:02.0', '14:05:02.5']);
+    expect(host.querySelector('[data-testid="timeline-scale"]')?.textContent).toMatch(/^10 per \d+ ms$/);
+  });
+
+  it('follows the filter and tells the counts per level under the pointer', async () => {
+    const view = new ViewModel(shortJob());
+    const host = mountStrip(view);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const canvas = host.querySelector('canvas') as HTMLCanvasElement;
+    const box = canvas.getBoundingClientRect();
+    canvas.dispatchEvent(
+      new PointerEvent('pointermove', { clientX: box.left + box.width / 2, clientY: box.top + 10, bubbles: true }),
+    );
+    await expect
+      .poll(() => host.querySelector('[data-testid="timeline-tip"]')?.textContent)
+      .toMatch(/^14:05:01.500 – 14:05:01.51510 recordsINFO 8WARNING 1ERROR 1$/);
+    const before = pixels(canvas, () => true);
+    view.filter.value = { ...view.filter.value, levels: new Set<LevelName>(['error']) };
+    await expect.poll(() => pixels(canvas, () => true)).toBeLessThan(before / 5);
+    expect(host.querySelector('[data-testid="timeline-scale"]')?.textContent).toMatch(/^1 per /);
+  });
 });

@@ -1,91 +1,99 @@
 import { LEVEL_NAMES } from '@pulselog/shared';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { formatTime } from '../core/text.js';
-import { lowerBound, timeAt, xAt } from '../core/timeline.js';
+import { formatTime, LEVEL_LABEL } from '../core/text.js';
+import { countRows, lowerBound, type RowBuckets, spanLabel, timeAt, timeTicks, xAt } from '../core/timeline.js';
 import type { ViewModel } from '../model/view.js';
+import { useThrottled } from './useThrottled.js';
 
-const HEIGHT = 56;
+/** Height of the bars' canvas; the axis labels sit under it. */
+const HEIGHT = 52;
 const BAR_PX = 3;
 const REDRAW_MS = 400;
+/** Shortest span the strip covers, in milliseconds. */
+const MIN_SPAN_MS = 1000;
+/** Pixels between two time labels, at least. */
+const TICK_PX = 90;
 
 function cssColor(el: Element, name: string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || '#888';
 }
 
+/** The session's time span: its first and last record (a short job fills the strip). */
+function spanOf(view: ViewModel): { start: number; end: number } {
+  const { first, last } = view.session.seconds;
+  if (!Number.isFinite(first)) return { start: Number.NaN, end: Number.NaN };
+  // A burst of a few milliseconds still gets a readable strip: a second from its start.
+  return { start: first, end: Math.max(last, first + MIN_SPAN_MS) };
+}
+
 /**
- * A strip over the list: records per second stacked by level, error markers,
- * the part of the session the list shows; click to jump there, drag to keep a
- * time range.
+ * A strip over the list: the records shown (the filter followed) per moment,
+ * stacked by level, with a time axis, the scale of its bars, a tooltip with
+ * the counts per level under the pointer, error markers, and the part of the
+ * session the list shows. Its window is the session's own span. Click to jump
+ * there, drag (a brush) to keep a time range.
  */
 export function Timeline({ view }: { view: ViewModel }) {
   const visible = view.visible.value;
   const canvas = useRef<HTMLCanvasElement>(null);
   const [drag, setDrag] = useState<{ x0: number; x1: number } | undefined>(undefined);
+  const [hover, setHover] = useState<number | undefined>(undefined);
   const session = view.session;
-  const version = session.version.value;
   const filter = view.filter.value;
-
-  // The strip is redrawn at most a few times a second, however fast records arrive; the span it
-  // covers is taken when it is drawn, so the overlays line up with the bars.
-  const [drawn, setDrawn] = useState(-1);
-  const lastDraw = useRef(Number.NEGATIVE_INFINITY);
-  const widthRef = useRef(0);
-  const drewData = useRef(false);
-  const [resized, setResized] = useState(0);
+  const drawn = useThrottled(`${view.version.value}`, REDRAW_MS);
+  const [width, setWidth] = useState(0);
   useEffect(() => {
     const el = canvas.current;
     if (!el) return;
-    const observer = new ResizeObserver(() => setResized((n) => n + 1));
+    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
     observer.observe(el);
+    setWidth(el.clientWidth);
     return () => observer.disconnect();
   }, []);
-  useEffect(() => {
-    if (drawn === version) return;
-    // The first records are drawn at once; after that, at most every REDRAW_MS.
-    const wait = drewData.current ? Math.max(0, lastDraw.current + REDRAW_MS - performance.now()) : 0;
-    const timer = setTimeout(() => setDrawn(version), wait);
-    return () => clearTimeout(timer);
-  }, [version, drawn]);
-  const { start, end } = useMemo(() => {
-    const first = session.seconds.first;
-    // A short session still gets a readable strip: at least half a minute wide.
-    return { start: first, end: Math.max(session.seconds.last, first + 30_000) };
-  }, [drawn, session]);
+
+  const { start, end } = useMemo(() => spanOf(view), [drawn, view]);
   const hasData = Number.isFinite(start);
+  const buckets: RowBuckets | undefined = useMemo(() => {
+    if (!hasData || width === 0) return undefined;
+    const { times, levelCodes } = session.store;
+    return countRows(times, levelCodes, view.shownRows(), start, end, Math.max(1, Math.floor(width / BAR_PX)));
+  }, [drawn, view, start, end, width]);
+  const max = useMemo(() => (buckets ? Math.max(1, ...buckets.totals) : 1), [buckets]);
 
   useEffect(() => {
-    lastDraw.current = performance.now();
     const el = canvas.current;
     if (!el) return;
-    const width = el.clientWidth;
-    widthRef.current = width;
     const ratio = window.devicePixelRatio || 1;
     el.width = Math.max(1, Math.floor(width * ratio));
     el.height = Math.floor(HEIGHT * ratio);
     const ctx = el.getContext('2d');
-    drewData.current = hasData;
-    if (!ctx || !hasData) return;
+    if (!ctx || !buckets) return;
     ctx.scale(ratio, ratio);
     ctx.clearRect(0, 0, width, HEIGHT);
-    const buckets = session.seconds.buckets(start, end, Math.floor(width / BAR_PX));
-    const max = Math.max(1, ...buckets.map((b) => b.total));
     const colors = LEVEL_NAMES.map((l) => cssColor(el, `--${l === 'critical' ? 'error' : l}`));
-    const barWidth = width / buckets.length;
-    buckets.forEach((bucket, i) => {
+    const levels = LEVEL_NAMES.length;
+    const barWidth = width / buckets.n;
+    // Half the scale, as a faint line: the bars' heights read against it.
+    ctx.fillStyle = cssColor(el, '--line');
+    ctx.fillRect(0, Math.round(HEIGHT - 6 - (HEIGHT - 10) / 2), width, 1);
+    for (let b = 0; b < buckets.n; b++) {
       let y = HEIGHT - 6;
-      bucket.counts.forEach((c, l) => {
-        if (!c) return;
+      let error = false;
+      for (let l = 0; l < levels; l++) {
+        const c = buckets.counts[b * levels + l] as number;
+        if (!c) continue;
+        if (l >= 3) error = true;
         const h = (c / max) * (HEIGHT - 10);
         ctx.fillStyle = colors[l] ?? '#888';
-        ctx.fillRect(i * barWidth, y - h, Math.max(1, barWidth - 0.5), h);
+        ctx.fillRect(b * barWidth, y - h, Math.max(1, barWidth - 0.5), h);
         y -= h;
-      });
-      if (bucket.error) {
-        ctx.fillStyle = colors[3] ?? 'red';
-        ctx.fillRect(i * barWidth, HEIGHT - 4, Math.max(2, barWidth), 4);
       }
-    });
-  }, [start, end, drawn, resized]);
+      if (error) {
+        ctx.fillStyle = colors[3] ?? 'red';
+        ctx.fillRect(b * barWidth, HEIGHT - 4, Math.max(2, barWidth), 4);
+      }
+    }
+  }, [buckets, max, width]);
 
   const rect = () => canvas.current?.getBoundingClientRect();
   const onPointerDown = (event: PointerEvent) => {
@@ -97,8 +105,10 @@ export function Timeline({ view }: { view: ViewModel }) {
   };
   const onPointerMove = (event: PointerEvent) => {
     const r = rect();
-    if (!r || !drag) return;
-    setDrag({ ...drag, x1: event.clientX - r.left });
+    if (!r) return;
+    const x = event.clientX - r.left;
+    if (drag) setDrag({ ...drag, x1: x });
+    else setHover(x);
   };
   const onPointerUp = (event: PointerEvent) => {
     const r = rect();
@@ -126,8 +136,6 @@ export function Timeline({ view }: { view: ViewModel }) {
     view.filter.value = { ...rest, ...range };
   };
 
-  // The width as of the last draw: reading it from the element here would force a layout.
-  const width = widthRef.current;
   const timeOfRow = (row: number) => {
     const index = view.recordIndex(row);
     return index < session.size ? session.store.times[index] : undefined;
@@ -140,21 +148,38 @@ export function Timeline({ view }: { view: ViewModel }) {
     filter.from !== undefined || filter.to !== undefined
       ? [xAt(filter.from ?? start, width, start, end), xAt(filter.to ?? end, width, start, end)]
       : undefined;
+  // A label too close to the right end would be cut: it is left out.
+  const ticks = (hasData && width > 0 ? timeTicks(start, end, Math.max(1, Math.floor(width / TICK_PX))) : []).filter(
+    (tick) => xAt(tick.t, width, start, end) <= width - 72,
+  );
+  const bucket = hover !== undefined && buckets ? Math.min(buckets.n - 1, Math.floor((hover / width) * buckets.n)) : -1;
   return (
-    <div class="timeline" data-testid="timeline">
+    <div class="timeline" data-testid="timeline" onPointerLeave={() => setHover(undefined)}>
       <canvas
         ref={canvas}
         class="timeline-canvas"
         role="img"
         aria-label={
           hasData
-            ? `records per second from ${formatTime(start)} to ${formatTime(end)}; click to jump, drag to pick a time range`
+            ? `records shown from ${formatTime(start)} to ${formatTime(end)}; click to jump, drag to pick a time range`
             : 'no records yet'
         }
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
       />
+      {buckets ? (
+        <span class="timeline-scale" data-testid="timeline-scale">
+          {max} per {spanLabel(buckets.width)}
+        </span>
+      ) : null}
+      <div class="timeline-axis" data-testid="timeline-axis" aria-hidden="true">
+        {ticks.map((tick) => (
+          <span key={tick.t} class="timeline-tick" style={{ left: `${xAt(tick.t, width, start, end)}px` }}>
+            {tick.label}
+          </span>
+        ))}
+      </div>
       {view.length > 0 && width ? (
         <div
           class="timeline-shown"
@@ -174,6 +199,35 @@ export function Timeline({ view }: { view: ViewModel }) {
           style={{ left: `${Math.min(drag.x0, drag.x1)}px`, width: `${Math.abs(drag.x1 - drag.x0)}px` }}
         />
       ) : null}
+      {bucket >= 0 && buckets && !drag ? (
+        <Tooltip buckets={buckets} bucket={bucket} x={hover ?? 0} width={width} />
+      ) : null}
+    </div>
+  );
+}
+
+function Tooltip({ buckets, bucket, x, width }: { buckets: RowBuckets; bucket: number; x: number; width: number }) {
+  const from = buckets.start + bucket * buckets.width;
+  const levels = LEVEL_NAMES.length;
+  const counts = LEVEL_NAMES.map((level, l) => ({ level, count: buckets.counts[bucket * levels + l] as number }));
+  return (
+    <div
+      class="timeline-tip"
+      role="tooltip"
+      data-testid="timeline-tip"
+      style={x > width / 2 ? { right: `${width - x + 8}px` } : { left: `${x + 8}px` }}
+    >
+      <div class="timeline-tip-time">
+        {formatTime(from)} – {formatTime(from + buckets.width)}
+      </div>
+      <div>{buckets.totals[bucket]} records</div>
+      {counts
+        .filter((c) => c.count > 0)
+        .map((c) => (
+          <div key={c.level} class={`timeline-tip-level badge-${c.level}`}>
+            {LEVEL_LABEL[c.level]} {c.count}
+          </div>
+        ))}
     </div>
   );
 }

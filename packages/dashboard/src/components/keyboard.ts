@@ -7,7 +7,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 /**
  * The page's keys: `/` search, `j`/`k` move, `Enter` detail, `g`/`G` top and
- * bottom, `f` follow, `Escape` closes the detail or leaves the search box.
+ * bottom, `f` follow, `c` a record's context and back, `Escape` closes the detail, empties the search (box and filter) or leaves the box.
  * Returns the cleanup.
  */
 export function bindKeys(app: AppModel, target: Window = window): () => void {
@@ -15,7 +15,14 @@ export function bindKeys(app: AppModel, target: Window = window): () => void {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const view = app.view.value;
     if (event.key === 'Escape') {
-      if (isTyping(event.target)) (event.target as HTMLElement).blur();
+      const target = event.target;
+      if (target instanceof HTMLInputElement && target.id === 'search' && target.value !== '') {
+        // The box's own Escape empties only the box; nothing redraws an ended session to put the
+        // query back, so the filter would stay on unseen. The filter is emptied with it.
+        event.preventDefault();
+        view.filter.value = { ...view.filter.value, query: '' };
+        target.value = '';
+      } else if (isTyping(target)) (target as HTMLElement).blur();
       else view.detailOpen.value = false;
       return;
     }
@@ -51,6 +58,11 @@ export function bindKeys(app: AppModel, target: Window = window): () => void {
         break;
       case 'f':
         view.setFollow(!view.follow.value);
+        break;
+      case 'c':
+        if (view.context.value) view.leaveContext();
+        else if (current >= 0 && view.filtered) view.showContext(view.selected.value as number);
+        else return;
         break;
       default:
         return;

@@ -36,6 +36,11 @@ export class FieldColumns {
     this.complete = true;
   }
 
+  /** The keys that have a column, in the order they first came. */
+  keys(): string[] {
+    return [...this.columns.keys()];
+  }
+
   /** The column of `key` for records `0..size-1`, or `undefined` when it has none. */
   get(key: string): Column | undefined {
     return this.columns.get(key);

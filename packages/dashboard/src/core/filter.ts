@@ -1,7 +1,8 @@
 import { LEVEL_NAMES, LEVELS, type LevelName, type LogRecord, normalizeLevel } from '@pulselog/shared';
-import { jsonText } from './json.js';
-import { type Condition, isEmptyQuery, parseQuery, type Query } from './query.js';
+import { compare, compileExpr, fieldValue, type RecordAccess, wantedNumber } from './match.js';
+import { type Condition, type Expr, isEmptyQuery, parseQuery, type Query } from './query.js';
 import { TAG_KEY } from './strings.js';
+import { searchText } from './text.js';
 
 /** Everything that decides which records the list shows. */
 export interface FilterState {
@@ -69,48 +70,13 @@ export interface CompiledFilter {
    * and comparison, so a scan may read a column of numbers instead.
    */
   conditionList: CompiledCondition[];
+  /**
+   * The parts of the query a column cannot answer (groups, negations,
+   * regexes, presence), or `undefined` when there are none.
+   */
+  rest: ((access: RecordAccess) => boolean) | undefined;
   /** True when `record` passes; `text` gives its lower-cased search text on demand. */
   test(record: LogRecord, text: () => string): boolean;
-}
-
-function fieldValue(record: LogRecord, key: string): unknown {
-  if (key === 'tag') return record.tag;
-  if (key === 'msg') return record.msg;
-  const fields = record.fields;
-  if (!fields) return undefined;
-  if (Object.hasOwn(fields, key)) return fields[key];
-  let value: unknown = fields;
-  for (const part of key.split('.')) {
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, part)) return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
-}
-
-function compare(actual: unknown, cond: Condition, wanted: number): boolean {
-  if (actual === undefined) return cond.op === '!=';
-  const isNum = typeof actual === 'number' && !Number.isNaN(wanted);
-  let order: number;
-  if (isNum) order = (actual as number) - wanted;
-  else {
-    const a = (typeof actual === 'string' ? actual : (jsonText(actual) ?? '')).toLowerCase();
-    const b = cond.value.toLowerCase();
-    order = a < b ? -1 : a > b ? 1 : 0;
-  }
-  switch (cond.op) {
-    case '=':
-      return order === 0;
-    case '!=':
-      return order !== 0;
-    case '>':
-      return order > 0;
-    case '>=':
-      return order >= 0;
-    case '<':
-      return order < 0;
-    case '<=':
-      return order <= 0;
-  }
 }
 
 const NUMERIC_TESTS: Record<Condition['op'], (a: number, b: number) => boolean> = {
@@ -132,9 +98,9 @@ function levelsOf(cond: Condition): Set<LevelName> {
 }
 
 function compileCondition(cond: Condition): CompiledCondition {
-  const wanted = cond.value.trim() === '' ? Number.NaN : Number(cond.value);
+  const wanted = wantedNumber(cond);
   const compiled: CompiledCondition = { test: (record) => compare(fieldValue(record, cond.key), cond, wanted) };
-  const topLevel = cond.key !== 'tag' && cond.key !== 'msg' && !cond.key.includes('.');
+  const topLevel = cond.key !== 'tag' && cond.key !== 'msg' && cond.key !== 'level' && !cond.key.includes('.');
   if (topLevel || cond.key === 'tag') {
     compiled.key = topLevel ? cond.key : TAG_KEY;
     compiled.absent = cond.op === '!=';
@@ -147,9 +113,14 @@ function compileCondition(cond: Condition): CompiledCondition {
   return compiled;
 }
 
-/** Parses the filter's query once and returns a fast test for records. */
-export function compileFilter(filter: FilterState): CompiledFilter {
-  const query = parseQuery(filter.query);
+/**
+ * Parses the filter's query once and returns a fast test for records. A
+ * query that cannot be read filters nothing (its error is in `query.error`).
+ * `now` is the time `since:` counts back from.
+ */
+export function compileFilter(filter: FilterState, now = Date.now()): CompiledFilter {
+  const parsed = parseQuery(filter.query);
+  const query: Query = parsed.error ? { ...parsed, expr: undefined } : parsed;
   // `level` conditions narrow the level toggles rather than test each record.
   const levels = new Set(filter.levels);
   for (const cond of query.conditions) {
@@ -158,12 +129,23 @@ export function compileFilter(filter: FilterState): CompiledFilter {
     for (const l of LEVEL_NAMES) if (!allowed.has(l)) levels.delete(l);
   }
   const allLevels = LEVEL_NAMES.every((l) => levels.has(l));
-  const from = filter.from ?? Number.NEGATIVE_INFINITY;
+  // A top-level `since:` is a lower time bound, which a scan reads from the column of times.
+  let since = Number.NEGATIVE_INFINITY;
+  const rest: Expr[] = [];
+  for (const item of query.rest) {
+    if (item.type === 'since') since = Math.max(since, now - item.ms);
+    else rest.push(item);
+  }
+  const from = Math.max(filter.from ?? Number.NEGATIVE_INFINITY, since);
   const to = filter.to ?? Number.POSITIVE_INFINITY;
+  const ranged = from !== Number.NEGATIVE_INFINITY || to !== Number.POSITIVE_INFINITY;
   const conditionList = query.conditions.filter((c) => c.key !== 'level').map(compileCondition);
   const conditions = conditionList.map((c) => c.test);
   const terms = query.terms;
-  const all = allLevels && isEmptyQuery(query) && filter.from === undefined && filter.to === undefined;
+  const restTests = rest.map((item) => compileExpr(item, now));
+  const restTest =
+    restTests.length === 0 ? undefined : (access: RecordAccess) => restTests.every((test) => test(access));
+  const all = allLevels && isEmptyQuery(query) && !ranged;
   const levelPass = new Uint8Array(DIVIDER_CODE + 1);
   LEVEL_NAMES.forEach((l, i) => {
     levelPass[i] = levels.has(l) ? 1 : 0;
@@ -173,7 +155,7 @@ export function compileFilter(filter: FilterState): CompiledFilter {
     for (const cond of conditions) if (!cond(record)) return false;
     return true;
   };
-  const base = (record: LogRecord): boolean => {
+  const passesBase = (record: LogRecord): boolean => {
     // Dividers mark places in the session; they stay unless a search or time range excludes them.
     if (record.kind !== 'divider' && !levels.has(record.level)) return false;
     if (record.ts < from || record.ts > to) return false;
@@ -182,23 +164,25 @@ export function compileFilter(filter: FilterState): CompiledFilter {
   };
   return {
     query,
-    needsText: terms.length > 0,
+    needsText: terms.length > 0 || restTest !== undefined,
     all,
-    baseAll: allLevels && conditions.length === 0 && filter.from === undefined && filter.to === undefined,
-    base,
+    baseAll: allLevels && conditions.length === 0 && restTest === undefined && !ranged,
+    base: (record) =>
+      passesBase(record) && (!restTest || restTest({ record: () => record, text: () => searchText(record) })),
     levelPass,
     from,
     to,
     hasConditions: conditions.length > 0,
     conditions: passesConditions,
     conditionList,
+    rest: restTest,
     test(record, text) {
-      if (!base(record)) return false;
+      if (!passesBase(record)) return false;
       if (terms.length > 0) {
         const haystack = text();
         for (const term of terms) if (!haystack.includes(term)) return false;
       }
-      return true;
+      return !restTest || restTest({ record: () => record, text });
     },
   };
 }

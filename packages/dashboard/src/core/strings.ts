@@ -26,6 +26,11 @@ export class StringTable {
     return id;
   }
 
+  /** Strings numbered so far; every id is below it. */
+  get size(): number {
+    return this.values.length;
+  }
+
   /** The string numbered `id`. */
   get(id: number): string {
     return this.values[id] as string;

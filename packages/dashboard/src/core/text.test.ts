@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatValue, searchText } from './text.js';
+import { chipValue, formatBytes, formatDuration, formatValue, searchText, shortNumber } from './text.js';
 
 describe('searchText', () => {
   it('holds message without escape codes, tag, fields and error, in lower case', () => {
@@ -26,5 +26,19 @@ describe('formatting', () => {
     expect(formatDuration(3_720_000)).toBe('1h 02m');
     expect(formatBytes(1536)).toBe('1.5 kB');
     expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
+  });
+});
+
+describe('shortNumber', () => {
+  it('keeps integers exact and shortens other numbers to four significant digits', () => {
+    expect(shortNumber(0.00011622614670000002)).toBe('1.162e-4');
+    expect(shortNumber(0.4321987)).toBe('0.4322');
+    expect(shortNumber(3.5)).toBe('3.5');
+    expect(shortNumber(123456.789)).toBe('123500');
+    expect(shortNumber(2.5e9 + 0.5)).toBe('2.5e9');
+    expect(shortNumber(-0.000012346)).toBe('-1.235e-5');
+    expect(shortNumber(123456789)).toBe('123456789');
+    expect(chipValue(0.1 + 0.2)).toBe('0.3');
+    expect(chipValue('0.30000000000000004')).toBe('0.30000000000000004');
   });
 });

@@ -35,7 +35,25 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h ${pad(m % 60)}m`;
 }
 
-/** A field value as short text for a chip. */
+/**
+ * A number as people read it in a row: integers as they are (ids and counts
+ * must stay exact), other numbers to four significant digits, very small or
+ * large ones in exponent form: `0.00011622614670000002` is `1.162e-4`.
+ */
+export function shortNumber(n: number): string {
+  if (!Number.isFinite(n) || Number.isInteger(n)) return String(n);
+  const abs = Math.abs(n);
+  if (abs >= 1e-3 && abs < 1e6) return String(Number(n.toPrecision(4)));
+  const [mantissa, exponent] = n.toExponential(3).split('e');
+  return `${String(Number(mantissa))}e${Number(exponent)}`;
+}
+
+/** A field value as text for a row's chip: numbers in their short form (`shortNumber`), the rest as `formatValue`. */
+export function chipValue(value: unknown): string {
+  return typeof value === 'number' ? shortNumber(value) : formatValue(value);
+}
+
+/** A field value as text, in full (search text, detail); objects are cut at 120 characters. */
 export function formatValue(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

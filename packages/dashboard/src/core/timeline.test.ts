@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lowerBound, SecondCounts, timeAt, xAt } from './timeline.js';
+import { countRows, lowerBound, SecondCounts, spanLabel, timeAt, timeTicks, xAt } from './timeline.js';
 
 describe('SecondCounts', () => {
   it('sums counts per level into buckets and marks errors', () => {
@@ -57,5 +57,50 @@ describe('timeline positions', () => {
     const ts = [1, 3, 3, 7];
     expect(lowerBound(ts.length, (i) => ts[i] ?? 0, 3)).toBe(1);
     expect(lowerBound(ts.length, (i) => ts[i] ?? 0, 8)).toBe(4);
+  });
+});
+
+describe('countRows', () => {
+  it('counts the rows shown per level into buckets of the span, leaving dividers out', () => {
+    const times = Float64Array.of(0, 100, 900, 1500, 2999, 3000);
+    const codes = Uint8Array.of(1, 3, 1, 5, 0, 1);
+    const all = countRows(times, codes, { length: 6, rows: undefined }, 0, 3000, 3);
+    expect([...all.totals]).toEqual([3, 0, 2]);
+    expect([...all.counts.slice(0, 5)]).toEqual([0, 2, 0, 1, 0]);
+    const some = countRows(times, codes, { length: 2, rows: Uint32Array.of(1, 4) }, 0, 3000, 3);
+    expect([...some.totals]).toEqual([1, 0, 1]);
+  });
+});
+
+describe('timeTicks', () => {
+  it('puts ticks on round local times, labelled as finely as their step', () => {
+    const start = new Date(2026, 0, 2, 14, 5, 0, 120).getTime();
+    const fine = timeTicks(start, start + 3000, 8);
+    expect(fine.map((t) => t.label)).toEqual([
+      '14:05:00.5',
+      '14:05:01.0',
+      '14:05:01.5',
+      '14:05:02.0',
+      '14:05:02.5',
+      '14:05:03.0',
+    ]);
+    const hour = timeTicks(start, start + 3_600_000, 6);
+    expect(hour.map((t) => t.label)).toEqual(['14:10', '14:20', '14:30', '14:40', '14:50', '15:00']);
+    expect(timeTicks(start, start + 40_000, 5).map((t) => t.label)).toEqual([
+      '14:05:10',
+      '14:05:20',
+      '14:05:30',
+      '14:05:40',
+    ]);
+    expect(timeTicks(start, start, 5)).toEqual([]);
+  });
+
+  it('says a bucket width in the unit that reads best', () => {
+    expect([spanLabel(12.5), spanLabel(2000), spanLabel(300_000), spanLabel(7_200_000)]).toEqual([
+      '13 ms',
+      '2 s',
+      '5 min',
+      '2 h',
+    ]);
   });
 });

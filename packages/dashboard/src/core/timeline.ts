@@ -135,3 +135,92 @@ export function lowerBound(length: number, timeOf: (i: number) => number, t: num
   }
   return lo;
 }
+
+/** Records per level in `n` equal buckets of a time span, counted from the rows shown. */
+export interface RowBuckets {
+  start: number;
+  end: number;
+  /** Milliseconds per bucket. */
+  width: number;
+  n: number;
+  /** Count of bucket `b`, level code `l` at `b * LEVEL_NAMES.length + l`. */
+  counts: Uint32Array;
+  /** Records per bucket, all levels. */
+  totals: Uint32Array;
+}
+
+/**
+ * Counts the rows shown (`rows` indices into `times` and `codes`, or every
+ * record when `undefined`) into `n` buckets of `start..end`, per level;
+ * dividers are left out. A pass over two flat columns: the strip follows
+ * any filter, at any resolution, without keeping counts of its own.
+ */
+export function countRows(
+  times: Float64Array,
+  codes: Uint8Array,
+  shown: { length: number; rows: Uint32Array | undefined },
+  start: number,
+  end: number,
+  n: number,
+): RowBuckets {
+  const levels = LEVEL_NAMES.length;
+  const counts = new Uint32Array(n * levels);
+  const totals = new Uint32Array(n);
+  const width = end > start ? (end - start) / n : 1;
+  const { rows, length } = shown;
+  for (let r = 0; r < length; r++) {
+    const i = rows ? (rows[r] as number) : r;
+    const code = codes[i] as number;
+    if (code >= levels) continue;
+    const t = times[i] as number;
+    if (t < start || t > end) continue;
+    const b = Math.min(n - 1, Math.floor((t - start) / width));
+    counts[b * levels + code] = (counts[b * levels + code] as number) + 1;
+    totals[b] = (totals[b] as number) + 1;
+  }
+  return { start, end, width, n, counts, totals };
+}
+
+/** One labelled tick of a time axis. */
+export interface Tick {
+  t: number;
+  label: string;
+}
+
+const STEPS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000,
+  900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000,
+];
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/**
+ * Ticks at round local times across `start..end`, at most `max` of them,
+ * labelled as finely as their step needs: `14:05`, `14:05:30`, `14:05:30.25`.
+ */
+export function timeTicks(start: number, end: number, max: number): Tick[] {
+  if (!(end > start) || max < 1) return [];
+  const step = STEPS.find((s) => (end - start) / s <= max) ?? 86_400_000;
+  // Round in local time, so a minute tick falls on a minute of the clock shown.
+  const offset = new Date(start).getTimezoneOffset() * 60_000;
+  const first = Math.ceil((start - offset) / step) * step + offset;
+  const ticks: Tick[] = [];
+  for (let t = first; t <= end; t += step) {
+    const d = new Date(t);
+    let label: string;
+    const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    if (step < 1000) label = `${clock}.${pad(d.getMilliseconds(), 3).replace(/0+$/, '') || '0'}`;
+    else if (step < 60_000) label = clock;
+    else label = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    ticks.push({ t, label });
+  }
+  return ticks;
+}
+
+/** A bucket's width as people say it: `250 ms`, `2 s`, `5 min`. */
+export function spanLabel(ms: number): string {
+  if (ms < 1000) return `${Number(ms.toPrecision(2))} ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toPrecision(2))} s`;
+  if (ms < 3_600_000) return `${Number((ms / 60_000).toPrecision(2))} min`;
+  return `${Number((ms / 3_600_000).toPrecision(2))} h`;
+}

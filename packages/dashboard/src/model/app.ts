@@ -1,10 +1,13 @@
 import { batch, effect, signal } from '@preact/signals';
+import type { LogRecord } from '@pulselog/shared';
 import { filterToAddress } from '../core/address.js';
+import { type ChartSpec, chartFromParams, chartToParams, NO_CHART } from '../core/chart.js';
 import { ALL, type FilterState } from '../core/filter.js';
 import { packRecords } from '../core/pack.js';
 import { exportJson, importSession, type SessionExport } from '../core/transfer.js';
 import type { Connection } from './connection.js';
 import type { SessionStore } from './persist.js';
+import { Prefs } from './prefs.js';
 import { SessionModel } from './session.js';
 import { ViewModel } from './view.js';
 
@@ -20,6 +23,10 @@ export class AppModel {
   readonly shown;
   readonly view;
   readonly tab = signal<Tab>('logs');
+  /** How the page looks: wrapping, theme, the facets panel. */
+  readonly prefs = new Prefs();
+  /** The field chart over the list; no fields, no chart. */
+  readonly chart = signal<ChartSpec>(NO_CHART);
   /** A short message about the last import or export. */
   readonly notice = signal<string | undefined>(undefined);
   /** Records per second arriving in the live session. */
@@ -47,17 +54,31 @@ export class AppModel {
   }
 
   /**
-   * Keeps the filter in the address bar (`?q=…&levels=…`, or in the fragment
-   * when long, see `filterToAddress`), so a reload or a shared link keeps it.
+   * Keeps the filter and the chart in the address bar (`?q=…&levels=…&chart=…`,
+   * a long filter in the fragment, see `filterToAddress`), so a reload or a
+   * shared link keeps them.
    */
   syncUrl(location: Location, history: History): () => void {
     const dispose = effect(() => {
       const next = filterToAddress(this.view.value.filter.value, location);
-      if (next.search === location.search && next.hash === location.hash) return;
-      history.replaceState(history.state, '', `${location.pathname}${next.search}${next.hash}`);
+      const params = chartToParams(this.chart.value, new URLSearchParams(next.search));
+      const search = params.size > 0 ? `?${params}` : '';
+      if (search === location.search && next.hash === location.hash) return;
+      history.replaceState(history.state, '', `${location.pathname}${search}${next.hash}`);
     });
     this.disposers.push(dispose);
     return dispose;
+  }
+
+  /** Reads the chart from a URL's search part. */
+  static chartFrom(search: string): ChartSpec {
+    return chartFromParams(new URLSearchParams(search));
+  }
+
+  /** Adds `field` to the chart, opening it when closed. */
+  chartField(field: string): void {
+    const spec = this.chart.value;
+    if (!spec.fields.includes(field)) this.chart.value = { ...spec, fields: [...spec.fields, field] };
   }
 
   /** Shows `session`, keeping the current filter. */

@@ -83,10 +83,10 @@ export class Connection {
     }
     if (event.type === 'closed') {
       if (event.code === 1008 || event.code === CLOSE_UNAUTHORIZED) {
+        // Refused by whoever holds the port now, often another project's dashboard: this
+        // project's next run may take the port back, so the tab keeps trying.
         this.state.value = 'unauthorized';
-        return;
-      }
-      if (this.state.value !== 'ended') this.state.value = 'reconnecting';
+      } else if (this.state.value !== 'ended') this.state.value = 'reconnecting';
       this.scheduleReconnect();
       return;
     }

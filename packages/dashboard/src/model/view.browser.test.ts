@@ -31,9 +31,12 @@ function rows(view: ViewModel): number[] {
 
 function brute(model: SessionModel, filter: FilterState): number[] {
   const compiled = compileFilter(filter);
-  return (parseLines(model.store.lines(0, model.size).join('')) as LogRecord[])
-    .filter((r) => compiled.test(r, () => searchText(r)))
-    .map((r) => r.seq);
+  const passed = (parseLines(model.store.lines(0, model.size).join('')) as LogRecord[]).filter((r) =>
+    compiled.test(r, () => searchText(r)),
+  );
+  if (compiled.all || compiled.query.terms.length > 0) return passed.map((r) => r.seq);
+  // Without search terms, a divider shows only above a record that passes.
+  return passed.filter((r, i) => r.kind !== 'divider' || passed[i + 1]?.kind === undefined).map((r) => r.seq);
 }
 
 const FILTERS: Partial<FilterState>[] = [
@@ -53,6 +56,15 @@ const FILTERS: Partial<FilterState>[] = [
   { query: 'service=API tag:WEB' },
   { query: 'tag!=web status>=500' },
   { query: 'tag<w' },
+  { query: '4242 OR 4243' },
+  { query: 'request -web status>=500' },
+  { query: '(service=api OR tag:web) NOT user_id<900' },
+  { query: '/Request 4\\d+2 done/' },
+  { query: 'service:* user_id=/^99/' },
+  { query: 'status>=' },
+  { query: '-service=api' },
+  { query: 'NOT tag:web status>=500' },
+  { query: '-level=info' },
 ];
 
 describe('ViewModel', () => {
@@ -72,6 +84,31 @@ describe('ViewModel', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(rows(view)).toEqual(brute(model, kept));
     expect(rows(view).at(-1)).toBeGreaterThan(40_000);
+    view.close();
+  });
+
+  it('shows a divider under a filter only above a record that passes, never stacked', async () => {
+    const model = new SessionModel();
+    const epochs: LogRecord[] = [];
+    for (let e = 1; e <= 5; e++) {
+      epochs.push({ seq: e * 10, ts: e * 10, level: 'info', msg: `epoch ${e}`, kind: 'divider' });
+      epochs.push({ seq: e * 10 + 1, ts: e * 10 + 1, level: e === 4 ? 'error' : 'info', msg: `step of ${e}` });
+    }
+    model.append(packRecords(epochs));
+    const view = new ViewModel(model);
+    view.filter.value = { ...ALL, levels: new Set<LevelName>(['error']) };
+    expect(rows(view)).toEqual([40, 41]);
+    // A divider found by a search is shown for itself.
+    view.filter.value = { ...ALL, query: 'epoch' };
+    expect(rows(view)).toEqual([10, 20, 30, 40, 50]);
+    // A divider waits for a record of its own as records arrive.
+    view.filter.value = { ...ALL, levels: new Set<LevelName>(['error']) };
+    model.append(packRecords([{ seq: 60, ts: 60, level: 'info', msg: 'epoch 6', kind: 'divider' }]));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(rows(view)).toEqual([40, 41]);
+    model.append(packRecords([{ seq: 61, ts: 61, level: 'error', msg: 'failed' }]));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(rows(view)).toEqual([40, 41, 60, 61]);
     view.close();
   });
 });

@@ -1,14 +1,16 @@
 import { batch, effect, signal } from '@preact/signals';
 import type { LogRecord } from '@pulselog/shared';
-import { ALL, type CompiledFilter, compileFilter, type FilterState } from '../core/filter.js';
+import { ALL, type CompiledFilter, compileFilter, DIVIDER_CODE, type FilterState } from '../core/filter.js';
 import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, FIELD_STRING } from '../core/pack.js';
+import type { QueryError } from '../core/query.js';
+import { refineQuery, type Scalar } from '../core/refine.js';
 import { memoByString } from '../core/strings.js';
 import type { SessionModel } from './session.js';
 
 /** A request to the list to bring a row into view; `nonce` makes repeated requests distinct. */
 export interface ScrollRequest {
   row: number;
-  align: 'top' | 'reveal' | 'bottom';
+  align: 'top' | 'center' | 'reveal' | 'bottom';
   nonce: number;
 }
 
@@ -30,12 +32,20 @@ export class ViewModel {
   readonly scrollRequest = signal<ScrollRequest | undefined>(undefined);
   /** Rows the list shows, `[first, end)`, for the timeline. */
   readonly visible = signal<readonly [number, number]>([0, 0]);
+  /** Set while the list shows the context of a record found by a filter: the record, and the filter to go back to. */
+  readonly context = signal<{ seq: number; source: string; back: FilterState } | undefined>(undefined);
   /** Milliseconds the last full filter pass took. */
   readonly lastFilterMs = signal(0);
   private compiled: CompiledFilter = compileFilter(ALL);
   private rows = new Uint32Array(1024);
   private count = 0;
   private scanned = 0;
+  /**
+   * A divider that passed and waits for a record of its own to pass after it,
+   * or -1: without search terms, a divider passes every level and field
+   * filter, and shown alone it would stack above the one record a filter finds.
+   */
+  private pendingDivider = -1;
   /** The search terms, rarest first. */
   private termOrder: string[] = [];
   private generation = -1;
@@ -60,6 +70,11 @@ export class ViewModel {
     return this.compiled.all ? this.session.size : this.count;
   }
 
+  /** The rows shown, as a facet or chart pass reads them. */
+  shownRows(): { length: number; rows: Uint32Array | undefined } {
+    return this.compiled.all ? { length: this.session.size, rows: undefined } : { length: this.count, rows: this.rows };
+  }
+
   /** Index into the session's records of row `row`. */
   recordIndex(row: number): number {
     return this.compiled.all ? row : (this.rows[row] ?? 0);
@@ -67,7 +82,12 @@ export class ViewModel {
 
   /** The parsed search terms, for highlighting. */
   get terms(): readonly string[] {
-    return this.compiled.query.terms;
+    return this.compiled.query.marks;
+  }
+
+  /** What is wrong with the query typed, if it cannot be read. */
+  get queryError(): QueryError | undefined {
+    return this.compiled.query.error;
   }
 
   /** Row showing the record with sequence number `seq` (or the nearest after it). */
@@ -123,6 +143,52 @@ export class ViewModel {
     return row < this.length && this.session.store.seqs[index] === seq ? row : -1;
   }
 
+  /** Adds `key=value` to the query (`-key=value` when `exclude`): click-to-filter. */
+  refine(key: string, value: Scalar, exclude = false): void {
+    const filter = this.filter.peek();
+    this.filter.value = { ...filter, query: refineQuery(filter.query, key, value, exclude) };
+  }
+
+  /** True when some filter hides records, so a record's context would show more. */
+  get filtered(): boolean {
+    return !this.compiled.all;
+  }
+
+  /**
+   * Shows the records around record `seq` in the unfiltered stream of its
+   * source (its tag, or the records without one), with it selected in the
+   * middle of the list; `leaveContext` goes back to the filter.
+   */
+  showContext(seq: number): void {
+    const record = this.session.record(this.session.indexOfSeq(seq));
+    if (!record || record.seq !== seq) return;
+    const back = this.context.peek()?.back ?? this.filter.peek();
+    const query = record.tag === undefined ? 'NOT tag:*' : refineQuery('', 'tag', record.tag);
+    this.context.value = { seq, source: record.tag ?? '(no tag)', back };
+    // Set outside a batch: the rows are filtered anew at once, so the record's row is known below.
+    this.filter.value = { levels: ALL.levels, query };
+    this.reveal(seq);
+  }
+
+  /** Goes back from a record's context to the filter that found it, the record still selected. */
+  leaveContext(): void {
+    const context = this.context.peek();
+    if (!context) return;
+    this.context.value = undefined;
+    this.filter.value = context.back;
+    this.reveal(context.seq);
+  }
+
+  /** Selects record `seq` and scrolls it to the middle of the list, without following the tail. */
+  private reveal(seq: number): void {
+    const row = this.rowOfSeq(seq);
+    batch(() => {
+      this.selected.value = seq;
+      this.setFollow(false);
+      this.scrollRequest.value = { row, align: 'center', nonce: ++this.nonce };
+    });
+  }
+
   /** Stops listening to the session. */
   close(): void {
     this.dispose();
@@ -135,6 +201,17 @@ export class ViewModel {
       this.rows = grown;
     }
     this.rows[this.count++] = index;
+  }
+
+  /** Adds a record that passed; a divider waits until a record after it passes too (`pendingDivider`). */
+  private take(index: number, holdDividers: boolean): void {
+    if (holdDividers && this.session.store.levelCodes[index] === DIVIDER_CODE) {
+      this.pendingDivider = index;
+      return;
+    }
+    if (this.pendingDivider >= 0) this.push(this.pendingDivider);
+    this.pendingDivider = -1;
+    this.push(index);
   }
 
   private scan(from: number): void {
@@ -156,10 +233,11 @@ export class ViewModel {
             const haystack = texts.get(hit);
             for (const term of others) if (!haystack.includes(term)) return;
           }
-          this.push(hit);
+          // A divider found by a search term is what was searched for: it shows.
+          this.take(hit, false);
         });
       } else if (passes) {
-        for (let i = from; i < end; i++) if (passes(i)) this.push(i);
+        for (let i = from; i < end; i++) if (passes(i)) this.take(i, true);
       }
     }
     this.scanned = end;
@@ -176,7 +254,8 @@ export class ViewModel {
     if (compiled.baseAll) return undefined;
     const { levelCodes, times, fields } = this.session.store;
     const store = this.session.store;
-    const { levelPass, from: t0, to: t1, conditionList } = compiled;
+    const { levelPass, from: t0, to: t1, conditionList, rest } = compiled;
+    const texts = store.texts;
     const checks = conditionList.map((cond) => ({
       test: cond.test,
       numeric: cond.numeric?.test,
@@ -198,13 +277,20 @@ export class ViewModel {
         else ok = check.test(store.parse(i) as LogRecord);
         if (!ok) return false;
       }
+      if (rest) {
+        let record: LogRecord | undefined;
+        return rest({ record: () => (record ??= store.parse(i) as LogRecord), text: () => texts.get(i) });
+      }
       return true;
     };
   }
 
   private refilter(filter: FilterState): void {
     const started = performance.now();
-    this.compiled = compileFilter(filter);
+    // `since:` counts back from now in a live session, from its last record in one that ended.
+    const session = this.session;
+    const now = session.source === 'live' && !session.ended.peek() ? Date.now() : session.seconds.last;
+    this.compiled = compileFilter(filter, Number.isFinite(now) ? now : Date.now());
     const terms = this.compiled.query.terms;
     const texts = this.session.store.texts;
     this.termOrder = terms
@@ -214,6 +300,7 @@ export class ViewModel {
     this.generation = this.session.generation;
     this.count = 0;
     this.scanned = 0;
+    this.pendingDivider = -1;
     this.scan(0);
     batch(() => {
       this.lastFilterMs.value = performance.now() - started;
