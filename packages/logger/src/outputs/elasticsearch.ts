@@ -66,17 +66,26 @@ export function bulkOutcome(text: string, lines: readonly string[]): Attempt {
   const retry: string[] = [];
   let sent = 0;
   let rejected = 0;
-  let message: string | undefined;
+  // A refusal says more than a retry does: its reason is the one kept.
+  let refusedMessage: string | undefined;
+  let retryMessage: string | undefined;
   lines.forEach((line, i) => {
     const item = reply.items?.[i]?.create;
     const status = item?.status ?? 500;
-    if (status >= 200 && status < 300) sent++;
-    else {
-      message ??= `item ${status}: ${item?.error?.type ?? 'error'}: ${item?.error?.reason ?? ''}`;
-      if (isRetryable(status)) retry.push(line);
-      else rejected++;
+    if (status >= 200 && status < 300) {
+      sent++;
+      return;
+    }
+    const message = `item ${status}: ${item?.error?.type ?? 'error'}: ${item?.error?.reason ?? ''}`;
+    if (isRetryable(status)) {
+      retry.push(line);
+      retryMessage ??= message;
+    } else {
+      rejected++;
+      refusedMessage ??= message;
     }
   });
+  const message = refusedMessage ?? retryMessage;
   return { sent, rejected, retry, ...(message === undefined ? {} : { message }) };
 }
 
