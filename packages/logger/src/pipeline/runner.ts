@@ -135,6 +135,8 @@ export class OutputRunner implements Consumer {
       await this.closeOutput(timeoutMs);
     } finally {
       clearInterval(this.outputStatsTimer);
+      // What the output's last attempt changed, and its first error if it came only now.
+      this.noteOutputStats();
     }
   }
 
@@ -173,19 +175,21 @@ export class OutputRunner implements Consumer {
    * said once like a failed write.
    */
   private watchOutputStats(): void {
-    this.outputStatsTimer = setInterval(() => {
-      const delivery = this.readOutputStats();
-      if (delivery === undefined) return;
-      if (!this.outputErrorSaid && delivery.lastError !== undefined) {
-        this.outputErrorSaid = true;
-        this.events.failed(this.spec.name, delivery.lastError);
-      }
-      const text = JSON.stringify(delivery);
-      if (text === this.lastOutputStats) return;
-      this.lastOutputStats = text;
-      this.events.changed();
-    }, OUTPUT_STATS_INTERVAL_MS);
+    this.outputStatsTimer = setInterval(() => this.noteOutputStats(), OUTPUT_STATS_INTERVAL_MS);
     this.outputStatsTimer.unref();
+  }
+
+  private noteOutputStats(): void {
+    const delivery = this.readOutputStats();
+    if (delivery === undefined) return;
+    if (!this.outputErrorSaid && delivery.lastError !== undefined) {
+      this.outputErrorSaid = true;
+      this.events.failed(this.spec.name, delivery.lastError);
+    }
+    const text = JSON.stringify(delivery);
+    if (text === this.lastOutputStats) return;
+    this.lastOutputStats = text;
+    this.events.changed();
   }
 
   /** Hands the output what waits, a write at a time; a synchronous output is fed in a loop, not by recursion. */
