@@ -1,10 +1,12 @@
 /**
  * Where a built-in output's settings come from: its `options`, then the
  * environment (`PULSELOG_<OUTPUT>_<KEY>`, e.g. `PULSELOG_LOKI_URL`, and the
- * standard variables an API defines), then defaults. Checked when the output
+ * standard variables an API defines), then the `[outputs.<kind>]` table of
+ * `pulselog.toml`, then defaults. Checked when the output
  * is made, so a wrong setting fails its loading with a message naming it.
  */
 import { join } from 'node:path';
+import { outputFileSettings } from '../config.js';
 import type { OutputContext } from '../pipeline/output.js';
 import { DEFAULT_DELIVERY, Delivery, type DeliverySettings, type Send } from './delivery.js';
 import { Spool } from './spool.js';
@@ -18,6 +20,8 @@ export class Settings {
     readonly kind: string,
     options: unknown,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** Its table in `pulselog.toml`. */
+    private readonly file: Record<string, unknown> = outputFileSettings(kind),
   ) {
     if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
       throw new Error(`output ${kind}: options must be an object`);
@@ -36,7 +40,11 @@ export class Settings {
       const fromEnv = this.env[name];
       if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
     }
-    return undefined;
+    const fromFile = this.file[key];
+    if (fromFile === undefined) return undefined;
+    if (typeof fromFile !== 'string')
+      throw new Error(`output ${this.kind}: outputs.${this.kind}.${key} in pulselog.toml must be a string`);
+    return fromFile;
   }
 
   /** A text setting that must be there. */
@@ -50,7 +58,8 @@ export class Settings {
 
   /** A positive number setting, from options or `PULSELOG_<KIND>_<KEY>`. */
   number(key: string, fallback: number): number {
-    const raw = this.options[key] ?? this.env[this.envName(key)];
+    const fromEnv = this.env[this.envName(key)];
+    const raw = this.options[key] ?? (fromEnv === '' ? undefined : fromEnv) ?? this.file[key];
     if (raw === undefined || raw === '') return fallback;
     const value = typeof raw === 'number' ? raw : Number(raw);
     if (!Number.isFinite(value) || value <= 0) {
@@ -61,7 +70,7 @@ export class Settings {
 
   /** A table of text values (labels, headers) from options. */
   record(key: string): Record<string, string> {
-    const value = this.options[key];
+    const value = this.options[key] ?? this.file[key];
     if (value === undefined) return {};
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new Error(`output ${this.kind}: options.${key} must be an object of strings`);
