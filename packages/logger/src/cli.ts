@@ -8,6 +8,7 @@ const HELP = `pulselog ${VERSION}: a non-blocking logger with a live browser das
 
 Usage:
   pulselog demo        run a simulated training job and stream it to the dashboard
+  pulselog noise       write realistic log lines at a steady rate (see pulselog noise --help)
   pulselog --version   print the version
   pulselog --help      print this help
 
@@ -29,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
     const { runDemo } = await import('./demo.js');
     await runDemo();
     return 0;
+  }
+  if (command === 'noise') {
+    const { noiseCommand } = await import('./noise/command.js');
+    return noiseCommand(argv.slice(1));
   }
   process.stderr.write(`pulselog: unknown command '${command}'\n\n${HELP}`);
   return 2;
