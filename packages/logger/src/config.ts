@@ -209,6 +209,21 @@ function readToml(file: string): Record<string, unknown> {
 }
 
 /**
+ * The settings of built-in output `kind` in `pulselog.toml` (in `cwd` or the
+ * nearest parent): its `[outputs.<kind>]` table, or `{}`. They come after
+ * the output's options and the environment; naming the output in `outputs`
+ * is what turns it on.
+ */
+export function outputFileSettings(kind: string, cwd: string = process.cwd()): Record<string, unknown> {
+  const file = findConfigFile(cwd);
+  if (file === undefined) return {};
+  const outputs = readToml(file).outputs;
+  const table =
+    typeof outputs === 'object' && outputs !== null ? (outputs as Record<string, unknown>)[kind] : undefined;
+  return typeof table === 'object' && table !== null && !Array.isArray(table) ? (table as Record<string, unknown>) : {};
+}
+
+/**
  * Resolves the configuration: constructor options, then environment variables,
  * then `pulselog.toml` in the working directory or the nearest parent, then
  * defaults. A bad value throws a `PulselogError` naming the key, the value and
@@ -222,7 +237,7 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
   const projectDir = file ? dirname(file) : resolve(cwd);
 
   for (const key of Object.keys(fileValues)) {
-    if (key !== 'pulselog' && !TOML_KEYS.has(key)) {
+    if (key !== 'pulselog' && key !== 'outputs' && !TOML_KEYS.has(key)) {
       throw configError(
         key,
         fileValues[key],

@@ -71,6 +71,16 @@ export interface OutputStatus {
   errors: number;
   /** The message of the last failure, if any. */
   lastError?: string;
+  /** Records the backend acknowledged (outputs that deliver over the network, like the built-in ones). */
+  sent?: number;
+  /** Records waiting for a retry while the backend is failing or unreachable, in memory or spooled. */
+  retrying?: number;
+  /** Records kept in the output's disk spool for a later attempt or the next run. */
+  spooled?: number;
+  /** Records the backend refused (a 4xx other than 429, or a per-item error): not retried. */
+  rejected?: number;
+  /** Failed attempts that were retried. */
+  retries?: number;
 }
 
 /** First message on every connection: who is logging and where the stream stands. */

@@ -43,10 +43,44 @@ export interface Output {
   write(batch: OutputBatch): void | Promise<void>;
   /** Delivers what it holds and releases its resources, at the end of the session. */
   close?(): void | Promise<void>;
+  /**
+   * The output's own delivery counters (sent, retrying, spooled, dropped,
+   * rejected, last error), for one that keeps records after `write` returns.
+   * Read by the pipeline thread and merged into `stats().outputs`.
+   */
+  stats?(): OutputDeliveryStats;
+}
+
+/** What an output that delivers on its own reports through `Output.stats()`. */
+export interface OutputDeliveryStats {
+  /** Records the backend acknowledged. */
+  sent: number;
+  /** Records waiting for a retry (in memory or spooled) while the backend fails. */
+  retrying: number;
+  /** Records in its disk spool now. */
+  spooled: number;
+  /** Records it dropped (its spool full): added to the output's `dropped`. */
+  dropped: number;
+  /** Records the backend refused for good: added to the output's `failed`. */
+  rejected: number;
+  /** Failed attempts that were retried. */
+  retries: number;
+  /** The last failure's message, the server's own words when it gave some. */
+  lastError?: string;
+}
+
+/** What the pipeline thread tells an output's factory besides its options. */
+export interface OutputContext {
+  /** The output's name in `stats()` (unique within a logger). */
+  name: string;
+  /** The logger's name: the service the records come from. */
+  service: string;
+  /** The project's `.pulselog` folder, where an output may keep state (a spool). */
+  stateDir: string;
 }
 
 /** The default export of an output module. */
-export type OutputFactory = (options: unknown) => Output | Promise<Output>;
+export type OutputFactory = (options: unknown, context: OutputContext) => Output | Promise<Output>;
 
 /** One entry of the `outputs` option. */
 export interface OutputSpec {

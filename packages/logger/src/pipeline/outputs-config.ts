@@ -5,6 +5,9 @@ import { PulselogError } from '../errors.js';
 import type { OutputSpec } from './output.js';
 import type { ResolvedOutput } from './protocol.js';
 
+/** Outputs pulselog ships, named by a bare `target`: each is a module of `outputs/`. */
+export const BUILT_IN_OUTPUTS = ['otlp', 'loki', 'elasticsearch', 'splunk'] as const;
+
 /** Default bound of an output's backlog, in characters of lines. */
 export const DEFAULT_MAX_BACKLOG_CHARS = 256 * 1024 * 1024;
 
@@ -57,6 +60,9 @@ export function resolveOutputs(specs: readonly OutputSpec[] | undefined, cwd: st
 }
 
 function targetUrl(target: string, cwd: string): string {
+  if ((BUILT_IN_OUTPUTS as readonly string[]).includes(target)) {
+    return new URL(`../outputs/${target}.js`, import.meta.url).href;
+  }
   if (target.startsWith('file:')) return target;
   if (isAbsolute(target) || target.startsWith('./') || target.startsWith('../') || target.startsWith('.\\')) {
     return pathToFileURL(resolve(cwd, target)).href;

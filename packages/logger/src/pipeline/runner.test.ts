@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LineBatch } from './line-batch.js';
-import type { Output, OutputBatch } from './output.js';
+import type { Output, OutputBatch, OutputDeliveryStats } from './output.js';
 import { OutputRunner } from './runner.js';
 
 /** A batch of records `from..to` at `level`, as the pipeline thread formats them. */
@@ -111,5 +111,35 @@ describe('OutputRunner', () => {
     r.take(batch(11, 20));
     expect(r.stats).toMatchObject({ failed: 20, errors: 1, backlog: 0 });
     expect(failures).toEqual(['Cannot find module']);
+  });
+
+  it("adds an output's own delivery counters to its stats and says its first delivery error once", async () => {
+    const delivery = { sent: 0, retrying: 0, spooled: 0, dropped: 0, rejected: 0, retries: 0 } as OutputDeliveryStats;
+    const { r, failures } = runner({
+      write(b) {
+        delivery.spooled += b.count;
+        delivery.retrying += b.count;
+        delivery.retries++;
+        delivery.lastError = 'HTTP 503: busy';
+      },
+      stats: () => ({ ...delivery }),
+    });
+    await Promise.resolve();
+    r.take(batch(1, 10));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    Object.assign(delivery, { spooled: 4, retrying: 4, sent: 4, dropped: 2, rejected: 1 });
+    await r.close(1000);
+    expect(r.stats).toMatchObject({
+      written: 10,
+      sent: 4,
+      spooled: 4,
+      retrying: 4,
+      retries: 1,
+      rejected: 1,
+      failed: 1,
+      dropped: 2,
+      lastError: 'HTTP 503: busy',
+    });
+    expect(failures).toEqual(['HTTP 503: busy']);
   });
 });

@@ -3,6 +3,9 @@ import { LineBatch } from './line-batch.js';
 import type { Output, OutputStats } from './output.js';
 import type { ResolvedOutput } from './protocol.js';
 
+/** How often the counters of an output that reports its own (`Output.stats`) are looked at. */
+const OUTPUT_STATS_INTERVAL_MS = 250;
+
 /** Most characters of lines handed to an output in one `write` when it has fallen behind. */
 const MAX_WRITE_CHARS = 8 * 1024 * 1024;
 
@@ -22,7 +25,11 @@ export interface RunnerEvents {
  * goes on with the next batch.
  */
 export class OutputRunner implements Consumer {
-  readonly stats: OutputStats;
+  /** The runner's own counters; `stats` adds the output's. */
+  private readonly own: OutputStats;
+  private outputStatsTimer: NodeJS.Timeout | undefined;
+  private lastOutputStats = '';
+  private outputErrorSaid = false;
   private readonly waiting: LineBatch[] = [];
   private waitingChars = 0;
   private output: Output | undefined;
@@ -35,22 +42,46 @@ export class OutputRunner implements Consumer {
     load: Promise<Output>,
     private readonly events: RunnerEvents,
   ) {
-    this.stats = { name: spec.name, written: 0, failed: 0, dropped: 0, backlog: 0, errors: 0 };
+    this.own = { name: spec.name, written: 0, failed: 0, dropped: 0, backlog: 0, errors: 0 };
     load.then(
       (output) => {
         this.output = output;
+        if (typeof output.stats === 'function') this.watchOutputStats();
         this.pump();
       },
       (err) => {
         this.loadFailed = true;
         this.fail(err, 0);
         const lost = this.waiting.splice(0);
-        for (const batch of lost) this.stats.failed += batch.count;
+        for (const batch of lost) this.own.failed += batch.count;
         this.waitingChars = 0;
-        this.stats.backlog = 0;
+        this.own.backlog = 0;
         this.settle();
       },
     );
+  }
+
+  /**
+   * The output's counters: the runner's (taken, failed, dropped from the
+   * backlog), with what an output that delivers on its own reports added.
+   */
+  get stats(): OutputStats {
+    const delivery = this.readOutputStats();
+    if (delivery === undefined) return this.own;
+    const { sent, retrying, spooled, rejected, retries, lastError } = delivery;
+    return {
+      ...this.own,
+      failed: this.own.failed + rejected,
+      dropped: this.own.dropped + delivery.dropped,
+      sent,
+      retrying,
+      spooled,
+      rejected,
+      retries,
+      ...(lastError !== undefined || this.own.lastError !== undefined
+        ? { lastError: lastError ?? this.own.lastError }
+        : {}),
+    };
   }
 
   /** Takes a batch (the records of its level and above), dropping the oldest waiting ones past the bound. */
@@ -58,18 +89,18 @@ export class OutputRunner implements Consumer {
     const kept = this.spec.level === undefined ? batch : batch.atLeast(this.spec.level);
     if (kept === undefined) return;
     if (this.loadFailed) {
-      this.stats.failed += kept.count;
+      this.own.failed += kept.count;
       this.events.changed();
       return;
     }
     this.waiting.push(kept);
     this.waitingChars += kept.text.length;
-    this.stats.backlog += kept.count;
+    this.own.backlog += kept.count;
     while (this.waitingChars > this.spec.maxBacklogChars && this.waiting.length > 1) {
       const oldest = this.waiting.shift() as LineBatch;
       this.waitingChars -= oldest.text.length;
-      this.stats.backlog -= oldest.count;
-      this.stats.dropped += oldest.count;
+      this.own.backlog -= oldest.count;
+      this.own.dropped += oldest.count;
     }
     this.pump();
   }
@@ -100,6 +131,16 @@ export class OutputRunner implements Consumer {
 
   /** Waits for the backlog (at most `timeoutMs`), then closes the output. */
   async close(timeoutMs: number): Promise<void> {
+    try {
+      await this.closeOutput(timeoutMs);
+    } finally {
+      clearInterval(this.outputStatsTimer);
+      // What the output's last attempt changed, and its first error if it came only now.
+      this.noteOutputStats();
+    }
+  }
+
+  private async closeOutput(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     await this.whenIdle(timeoutMs);
     const output = this.output;
@@ -117,6 +158,38 @@ export class OutputRunner implements Consumer {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private readOutputStats() {
+    try {
+      return this.output?.stats?.();
+    } catch {
+      // An output whose counters throw reports none; its writes are still counted.
+      return undefined;
+    }
+  }
+
+  /**
+   * An output that delivers on its own changes its counters between writes
+   * (a retry, a spool): they are looked at on a timer, and its first error is
+   * said once like a failed write.
+   */
+  private watchOutputStats(): void {
+    this.outputStatsTimer = setInterval(() => this.noteOutputStats(), OUTPUT_STATS_INTERVAL_MS);
+    this.outputStatsTimer.unref();
+  }
+
+  private noteOutputStats(): void {
+    const delivery = this.readOutputStats();
+    if (delivery === undefined) return;
+    if (!this.outputErrorSaid && delivery.lastError !== undefined) {
+      this.outputErrorSaid = true;
+      this.events.failed(this.spec.name, delivery.lastError);
+    }
+    const text = JSON.stringify(delivery);
+    if (text === this.lastOutputStats) return;
+    this.lastOutputStats = text;
+    this.events.changed();
   }
 
   /** Hands the output what waits, a write at a time; a synchronous output is fed in a loop, not by recursion. */
@@ -142,7 +215,7 @@ export class OutputRunner implements Consumer {
         );
         return;
       }
-      this.stats.written += batch.count;
+      this.own.written += batch.count;
       this.events.changed();
     }
     this.settle();
@@ -150,7 +223,7 @@ export class OutputRunner implements Consumer {
 
   private done(count: number): void {
     this.writing = false;
-    this.stats.written += count;
+    this.own.written += count;
     this.events.changed();
     this.pump();
   }
@@ -169,16 +242,16 @@ export class OutputRunner implements Consumer {
     const taken = this.waiting.splice(0, n);
     this.waitingChars -= chars;
     const batch = LineBatch.join(taken);
-    this.stats.backlog -= batch.count;
+    this.own.backlog -= batch.count;
     return batch;
   }
 
   private fail(err: unknown, records: number): void {
     const message = err instanceof Error ? err.message : String(err);
-    this.stats.errors++;
-    this.stats.failed += records;
-    this.stats.lastError = message;
-    if (this.stats.errors === 1) this.events.failed(this.spec.name, message);
+    this.own.errors++;
+    this.own.failed += records;
+    this.own.lastError = message;
+    if (this.own.errors === 1) this.events.failed(this.spec.name, message);
     this.events.changed();
   }
 

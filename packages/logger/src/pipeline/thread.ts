@@ -65,7 +65,7 @@ class Pipeline {
       failed: (name: string, message: string) => this.outputFailed(name, message),
       changed: () => this.scheduleStats(),
     };
-    this.runners = data.outputs.map((spec) => new OutputRunner(spec, loadOutput(spec, data.cwd), events));
+    this.runners = data.outputs.map((spec) => new OutputRunner(spec, loadOutput(spec, data), events));
   }
 
   take(message: ToPipeline): void {

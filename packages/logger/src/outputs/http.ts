@@ -1,0 +1,83 @@
+/**
+ * The HTTP side shared by the built-in outputs: one gzip-compressed POST,
+ * and what its reply means for the records in it.
+ */
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+
+/** What a built-in output sends for a run of records. */
+export interface HttpRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string | Uint8Array;
+}
+
+/** The server's reply, read whole. */
+export interface HttpReply {
+  status: number;
+  retryAfter: string | null;
+  text: string;
+  body: Uint8Array;
+}
+
+/** The outcome of one attempt at delivering `lines`. */
+export interface Attempt {
+  /** Records the server took. */
+  sent: number;
+  /** Records it refused for good (counted, not retried). */
+  rejected: number;
+  /** Lines to try again, in order: all of them after a 429, a 5xx or a network failure. */
+  retry: readonly string[];
+  /** What went wrong, in the server's words when it gave some. */
+  message?: string;
+  /** The server's `Retry-After`, if it sent one. */
+  retryAfter?: string | null;
+}
+
+/** Posts `request` gzip-compressed and reads the reply; throws on a network failure or when `signal` aborts. */
+export async function post(request: HttpRequest, signal: AbortSignal): Promise<HttpReply> {
+  const body = await gzipAsync(typeof request.body === 'string' ? Buffer.from(request.body) : request.body);
+  const response = await fetch(request.url, {
+    method: 'POST',
+    headers: { ...request.headers, 'content-encoding': 'gzip' },
+    body,
+    signal,
+  });
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    text: Buffer.from(bytes).toString('utf8'),
+    body: bytes,
+  };
+}
+
+/** True for a status worth trying again: 408, 429 and 5xx. */
+export function isRetryable(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * What an HTTP reply means for all of `lines` together, as most APIs answer:
+ * 2xx took them, a retryable status asks for them again, any other status
+ * refused them (with the server's message, cut short).
+ */
+export function replyOutcome(reply: HttpReply, lines: readonly string[]): Attempt {
+  if (reply.status >= 200 && reply.status < 300) return { sent: lines.length, rejected: 0, retry: [] };
+  const message = `HTTP ${reply.status}${reply.text.trim() === '' ? '' : `: ${reply.text.trim().slice(0, 500)}`}`;
+  if (isRetryable(reply.status)) return { sent: 0, rejected: 0, retry: lines, message, retryAfter: reply.retryAfter };
+  return { sent: 0, rejected: lines.length, retry: [], message };
+}
+
+/** `Authorization` for basic auth, or nothing when no user name is set. */
+export function basicAuth(username: string | undefined, password: string | undefined): Record<string, string> {
+  if (username === undefined || username === '') return {};
+  return { authorization: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` };
+}
+
+/** `base` (a server's address) with an API `path` after it, without doubling the slash. */
+export function apiUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}${path}`;
+}
