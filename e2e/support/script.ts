@@ -45,13 +45,7 @@ export function runScript(
       ? [process.execPath, [join(SCRIPTS, name), ...args]]
       : [
           '/bin/sh',
-          [
-            '-c',
-            `ulimit -n ${options.maxOpenFiles} && exec "$0" "$@"`,
-            process.execPath,
-            join(SCRIPTS, name),
-            ...args,
-          ],
+          ['-c', `ulimit -n ${options.maxOpenFiles} && exec "$0" "$@"`, process.execPath, join(SCRIPTS, name), ...args],
         ];
   const child = spawn(command, argv, {
     cwd,

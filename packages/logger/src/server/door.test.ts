@@ -40,7 +40,7 @@ describe('Door', () => {
   it('keeps few sockets pending, closing the oldest idle one for each newcomer', async () => {
     const t = await doorServer({ maxPending: 3, pendingMs: 60_000, maxSockets: 100 });
     cleanup.push(() => t.server.close());
-    const sockets = [];
+    const sockets: Awaited<ReturnType<typeof open>>[] = [];
     for (let i = 0; i < 6; i++) sockets.push(await open(t.port, t.accepted));
     cleanup.push(() => {
       for (const s of sockets) s.client.destroy();

@@ -10,7 +10,7 @@ import {
   type SessionInfo,
 } from '@pulselog/shared';
 import type { WebSocket } from 'ws';
-import { type Client, closeGracefully, newClient, overCap } from './client.js';
+import { type Client, closeGracefully, newClient, overCap, send, stalled } from './client.js';
 import { type Drop, DropLog } from './drops.js';
 import { type Chunk, ReplayBuffer } from './replay.js';
 
@@ -76,7 +76,7 @@ export class Hub {
       lastSeq: this.replay.lastSeq,
       firstSeq: this.replay.usage().firstSeq,
     };
-    ws.send(JSON.stringify(hello));
+    send(client, JSON.stringify(hello));
   }
 
   private remove(client: Client): void {
@@ -102,7 +102,7 @@ export class Hub {
     const from = sessionId === this.session.id ? Math.min(lastSeq, this.replay.lastSeq) : 0;
     client.sentSeq = from;
     client.dropIndex = this.drops.indexAfter(from);
-    for (const message of this.checkpoints.values()) client.ws.send(message);
+    for (const message of this.checkpoints.values()) send(client, message);
     this.events.subscribed?.(this.subscribers());
     this.pump(client);
   }
@@ -130,7 +130,7 @@ export class Hub {
       if (client.sentSeq === undefined) continue;
       // A client over its cap gets only the latest state of each checkpoint, later.
       if (overCap(client)) client.staleCheckpoints.add(name);
-      else client.ws.send(text);
+      else send(client, text);
     }
   }
 
@@ -138,7 +138,7 @@ export class Hub {
   private sendStaleCheckpoints(client: Client): void {
     for (const name of client.staleCheckpoints) {
       const delete_: CheckpointMessage = { type: 'checkpoint', op: 'delete', name };
-      client.ws.send(this.checkpoints.get(name) ?? JSON.stringify(delete_));
+      send(client, this.checkpoints.get(name) ?? JSON.stringify(delete_));
     }
     client.staleCheckpoints.clear();
   }
@@ -165,9 +165,10 @@ export class Hub {
     for (const client of this.clients) this.pump(client);
   }
 
-  /** True when every connected client has received every record (and `end`, once there is one). */
+  /** True when every connected client has received every record (and `end`, once there is one); a stalled client is not waited for. */
   allDelivered(): boolean {
     for (const client of this.clients) {
+      if (stalled(client)) continue;
       if (!this.caughtUp(client)) return false;
       if (this.end && !client.endSent) return false;
     }
@@ -202,6 +203,8 @@ export class Hub {
     let buffered = 0;
     let paused = 0;
     for (const client of this.clients) {
+      // Looked at once a second, so that a stall is known by the time the session ends.
+      stalled(client);
       buffered += client.ws.bufferedAmount;
       if (client.sentSeq !== undefined && client.sentSeq < this.replay.lastSeq) paused++;
     }
@@ -227,7 +230,7 @@ export class Hub {
     for (const client of this.clients) {
       // A held-back client skips a tick rather than queue counters it would read late.
       if (client.sentSeq === undefined || client.endSent || overCap(client)) continue;
-      client.ws.send(text);
+      send(client, text);
     }
   }
 
@@ -240,11 +243,11 @@ export class Hub {
       if (items.length === 0) break;
       for (const item of items) {
         if (item.kind === 'gap') {
-          client.ws.send(gapMessage({ from: item.from, to: item.to, count: item.to - item.from + 1 }, 'evicted'));
+          send(client, gapMessage({ from: item.from, to: item.to, count: item.to - item.from + 1 }, 'evicted'));
           client.sentSeq = item.to;
           client.dropIndex = Math.max(client.dropIndex, this.drops.indexAfter(item.to));
         } else {
-          client.ws.send(item.frame, { binary: false });
+          send(client, item.frame, { binary: false });
           this.sent += item.count;
           client.sentSeq = item.lastSeq;
         }
@@ -256,7 +259,7 @@ export class Hub {
     }
     if (client.sentSeq < this.replay.lastSeq || client.staleCheckpoints.size > 0) this.schedulePump();
     else if (this.end && !client.endSent && client.dropIndex >= this.drops.end) {
-      client.ws.send(this.end);
+      send(client, this.end);
       client.endSent = true;
     }
   }
@@ -266,7 +269,7 @@ export class Hub {
     if (client.dropIndex >= this.drops.end) return;
     const { drops, next } = this.drops.due(client.dropIndex, client.sentSeq ?? 0);
     for (const drop of drops) {
-      client.ws.send(gapMessage(drop, drop.reason ?? 'dropped'));
+      send(client, gapMessage(drop, drop.reason ?? 'dropped'));
       // No record of a skipped range will come: the client stands at its end, so the next range is due too.
       if (drop.reason === 'skipped') client.sentSeq = Math.max(client.sentSeq ?? 0, drop.to);
     }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { CLOSE_UNAUTHORIZED, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
 import { WebSocketServer } from 'ws';
-import { Door, DOOR_LIMITS, type DoorLimits } from './door.js';
+import { DOOR_LIMITS, Door, type DoorLimits } from './door.js';
 import type { Hub } from './hub.js';
 import type { HubOptions } from './messages.js';
 import {
