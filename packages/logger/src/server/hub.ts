@@ -13,6 +13,7 @@ import type { WebSocket } from 'ws';
 import { type Client, closeGracefully, newClient, overCap, send, stalled } from './client.js';
 import { type Drop, DropLog } from './drops.js';
 import { type Chunk, ReplayBuffer } from './replay.js';
+import { CheckpointShelf } from './shelf.js';
 
 /** Bytes of replay sent to one client per pump, so one slow tab cannot monopolise the hub. */
 const PUMP_SLICE = 1024 * 1024;
@@ -38,7 +39,7 @@ export class Hub {
   private readonly clients = new Set<Client>();
   private readonly replay: ReplayBuffer;
   private readonly drops = new DropLog();
-  private readonly checkpoints = new Map<string, string>();
+  private readonly checkpoints = new CheckpointShelf();
   private readonly startedAt = Date.now();
   private end: string | undefined;
   private received = 0;
@@ -102,7 +103,7 @@ export class Hub {
     const from = sessionId === this.session.id ? Math.min(lastSeq, this.replay.lastSeq) : 0;
     client.sentSeq = from;
     client.dropIndex = this.drops.indexAfter(from);
-    for (const message of this.checkpoints.values()) send(client, message);
+    for (const summary of this.checkpoints.summaries()) send(client, summary);
     this.events.subscribed?.(this.subscribers());
     this.pump(client);
   }
@@ -120,12 +121,13 @@ export class Hub {
     this.refused++;
   }
 
-  /** Stores and forwards a checkpoint change. */
+  /**
+   * Stores a checkpoint change and forwards it to tabs: a save as its
+   * summary (tabs fetch the data with `checkpointData`), so that what the
+   * hub holds and sends stays small however many and large the checkpoints.
+   */
   checkpoint(message: CheckpointMessage): void {
-    const text = JSON.stringify(message);
-    const name = message.op === 'upsert' ? message.checkpoint.name : message.name;
-    if (message.op === 'upsert') this.checkpoints.set(name, text);
-    else this.checkpoints.delete(name);
+    const { name, text } = this.checkpoints.take(message);
     for (const client of this.clients) {
       if (client.sentSeq === undefined) continue;
       // A client over its cap gets only the latest state of each checkpoint, later.
@@ -134,11 +136,16 @@ export class Hub {
     }
   }
 
+  /** The data of a checkpoint as `{"name":…,"ts":…,"data":…}` in UTF-8, or `undefined` when there is none. */
+  checkpointData(name: string): Buffer | undefined {
+    return this.checkpoints.read(name);
+  }
+
   /** Sends a caught-up client the checkpoints that changed while it was held back. */
   private sendStaleCheckpoints(client: Client): void {
     for (const name of client.staleCheckpoints) {
       const delete_: CheckpointMessage = { type: 'checkpoint', op: 'delete', name };
-      send(client, this.checkpoints.get(name) ?? JSON.stringify(delete_));
+      send(client, this.checkpoints.summary(name) ?? JSON.stringify(delete_));
     }
     client.staleCheckpoints.clear();
   }
@@ -289,6 +296,7 @@ export class Hub {
   async closeAll(graceMs: number, code = 1001, reason = 'session ended'): Promise<void> {
     clearTimeout(this.pumpTimer);
     await closeGracefully(this.clients, graceMs, code, reason);
+    this.checkpoints.close();
   }
 }
 

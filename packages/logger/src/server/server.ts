@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { CLOSE_UNAUTHORIZED, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
+import { CHECKPOINT_DATA_PATH, CLOSE_UNAUTHORIZED, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
 import { WebSocketServer } from 'ws';
 import { DOOR_LIMITS, Door, type DoorLimits } from './door.js';
 import type { Hub } from './hub.js';
@@ -53,6 +53,17 @@ function json(res: ServerResponse, body: unknown): void {
     'Cache-Control': 'no-store',
   });
   res.end(JSON.stringify(body));
+}
+
+/** Sends JSON text already encoded. */
+function sendJson(res: ServerResponse, body: Buffer): void {
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+  });
+  res.end(body);
 }
 
 /** Presented token: `Authorization: Bearer …` or `?token=`. */
@@ -120,6 +131,10 @@ export async function startServer(
       if (req.method !== 'GET') return reject(res, 405, 'method not allowed');
       if (url.pathname === '/api/health') return json(res, { ok: true, ...hub.stats() });
       if (url.pathname === '/api/session') return json(res, options.session);
+      if (url.pathname === CHECKPOINT_DATA_PATH) {
+        const body = hub.checkpointData(url.searchParams.get('name') ?? '');
+        return body === undefined ? reject(res, 404, 'no such checkpoint') : sendJson(res, body);
+      }
       return reject(res, 404, 'not found');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reject(res, 405, 'method not allowed');
