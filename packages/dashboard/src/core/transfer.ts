@@ -1,5 +1,6 @@
 import {
   type Checkpoint,
+  type CheckpointSummary,
   type EndMessage,
   type GapMessage,
   isCheckpoint,
@@ -26,7 +27,8 @@ export interface SessionDump {
     gaps?: GapMessage[];
   };
   records: LogRecord[];
-  checkpoints: Checkpoint[];
+  /** Checkpoints, or their summaries when the data stayed with the logger's hub. */
+  checkpoints: (Checkpoint | CheckpointSummary)[];
 }
 
 /** The JSON text of an export. */

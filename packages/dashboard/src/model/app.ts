@@ -2,6 +2,7 @@ import { batch, effect, signal } from '@preact/signals';
 import type { LogRecord } from '@pulselog/shared';
 import { ALL, type FilterState, filterFromParams, filterToParams } from '../core/filter.js';
 import { exportJson, importSession, type SessionDump } from '../core/transfer.js';
+import { checkpointDataLoader, type LoadCheckpointData } from './checkpoint-data.js';
 import type { Connection } from './connection.js';
 import type { SessionStore } from './persist.js';
 import { SessionModel } from './session.js';
@@ -24,6 +25,8 @@ export class AppModel {
   /** Records per second arriving in the live session. */
   readonly rate = signal(0);
   private readonly disposers: (() => void)[] = [];
+  /** Fetches a live checkpoint's data from the logger; none without a connection. */
+  readonly checkpointData: LoadCheckpointData | undefined;
 
   constructor(
     readonly live: SessionModel,
@@ -31,6 +34,7 @@ export class AppModel {
     readonly store: SessionStore | undefined,
     initialFilter: FilterState = ALL,
   ) {
+    this.checkpointData = connection ? checkpointDataLoader(connection.token) : undefined;
     this.shown = signal<SessionModel>(live);
     this.view = signal<ViewModel>(new ViewModel(live));
     this.view.value.filter.value = initialFilter;

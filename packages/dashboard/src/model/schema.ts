@@ -1,4 +1,4 @@
-import type { Checkpoint, EndMessage, GapMessage, SessionInfo } from '@pulselog/shared';
+import type { Checkpoint, CheckpointSummary, EndMessage, GapMessage, SessionInfo } from '@pulselog/shared';
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { LevelCounts, SessionSource } from './session.js';
 
@@ -36,7 +36,8 @@ export interface Chunk {
 export interface StoredCheckpoint {
   sessionId: string;
   name: string;
-  checkpoint: Checkpoint;
+  /** The checkpoint, or its summary when it came from a hub that sends data on demand. */
+  checkpoint: Checkpoint | CheckpointSummary;
 }
 
 /** The database's object stores. */
