@@ -1,8 +1,8 @@
 import { parseServerMessage } from '@pulselog/shared';
 import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SessionModel } from '../model/session.js';
 import type { CheckpointData } from '../model/checkpoint-data.js';
+import { SessionModel } from '../model/session.js';
 import { CheckpointsView, MAX_CARDS } from './CheckpointsView.js';
 import '../styles.css';
 
@@ -66,7 +66,7 @@ describe('CheckpointsView', () => {
     expect(host.querySelector('[data-testid="overall-progress"]')?.textContent).toBe('80%');
   });
 
-  it('fetches a summary\'s data when its card opens, and again when a newer save comes while open', async () => {
+  it("fetches a summary's data when its card opens, and again when a newer save comes while open", async () => {
     const model = new SessionModel();
     const host = document.createElement('div');
     document.body.append(host);
