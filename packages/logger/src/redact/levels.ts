@@ -1,5 +1,8 @@
 import type { PathNode } from './paths.js';
 
+/** Positions of an object's keys whose levels are remembered. */
+const MAX_SHAPE = 32;
+
 /**
  * The path tree turned into levels, one per set of tree nodes a walk can be
  * at (a small automaton, built once): what a key leads to is one map lookup,
@@ -10,18 +13,21 @@ export class Level {
   readonly byKey = new Map<string, Level>();
   /** The level after any other key. */
   other: Level = this;
-  /** Keys of `byKey`, for a level where no other key can lead anywhere. */
-  literals: string[] = [];
   /** True when a path ends here: the value at this level is redacted whole. */
   readonly end: boolean;
   /** True when nothing at or below this level can be redacted by path. */
   readonly dead: boolean;
-  /** True when some key other than the literal ones leads somewhere: every key must be looked at. */
-  wild = false;
   /** Level of array elements (they stand where the array does, and a level down by index), keys of `byKey` that are indices aside. */
   elements: Level = this;
   /** True when a literal key is an array index (`rows.1`): elements are then looked up by index. */
   indexed = false;
+  /**
+   * The keys of the last object seen at this level, by position, and the
+   * levels they led to: log calls at one site pass objects of one shape, so
+   * a key costs a comparison rather than a lookup.
+   */
+  readonly shapeKeys: string[] = [];
+  readonly shapeNext: Level[] = [];
 
   constructor(
     readonly nodes: readonly PathNode[],
@@ -41,7 +47,6 @@ export class Level {
       if (n.carried) others.push(n);
     }
     this.other = this.levels.get(others);
-    this.wild = !this.other.dead;
     for (const key of keys) {
       const after = [...others];
       for (const n of this.nodes) {
@@ -51,13 +56,23 @@ export class Level {
       this.byKey.set(key, this.levels.get(after));
       if (/^(0|[1-9]\d*)$/.test(key)) this.indexed = true;
     }
-    this.literals = [...keys];
     this.elements = this.levels.get([...this.nodes, ...others]);
   }
 
   /** The level after `key`. */
   next(key: string): Level {
     return this.byKey.get(key) ?? this.other;
+  }
+
+  /** The level after `key` at `position` in an object, remembered for the next object of the same shape. */
+  nextAt(key: string, position: number): Level {
+    if (this.shapeKeys[position] === key) return this.shapeNext[position] as Level;
+    const next = this.next(key);
+    if (position < MAX_SHAPE) {
+      this.shapeKeys[position] = key;
+      this.shapeNext[position] = next;
+    }
+    return next;
   }
 
   /** The level of the array element at `index`. */

@@ -26,6 +26,7 @@ export interface RedactOptions {
  */
 export class Redactor {
   private readonly root: Level;
+  /** Values looked at in this call. */
   private nodes = 0;
 
   constructor(
@@ -72,13 +73,17 @@ export class Redactor {
 
   private visitObject(obj: object, level: Level, depth: number, plain: boolean): unknown {
     const record = obj as Record<string, unknown>;
+    const patterns = this.patterns;
     let copy: Record<string, unknown> | undefined;
-    if (!level.wild && this.patterns === undefined) {
-      // Only the keys the paths name can matter: look them up rather than list the object's keys.
-      for (const key of level.literals) {
-        if (!Object.hasOwn(record, key)) continue;
+    if (plain) {
+      // `for…in` on a plain object walks its enum cache, and `nextAt` compares each key with the
+      // last object's: far cheaper than looking up keys the object does not have.
+      let position = 0;
+      for (const key in record) {
+        const next = level.nextAt(key, position++);
+        if (next.dead && patterns === undefined) continue;
         const old = record[key];
-        const now = this.child(old, level.next(key), depth);
+        const now = this.child(old, next, depth);
         if (now !== old) {
           copy ??= copyOf(obj);
           copy[key] = now;
@@ -86,25 +91,14 @@ export class Redactor {
       }
       return copy ?? obj;
     }
-    const keys = plain ? undefined : Object.keys(obj);
-    // `for…in` on a plain object uses the enum cache: no array of keys per call.
-    if (keys === undefined) {
-      for (const key in record) {
-        const old = record[key];
-        const now = this.child(old, level.next(key), depth);
-        if (now !== old) {
-          copy ??= copyOf(obj);
-          copy[key] = now;
-        }
-      }
-    } else {
-      for (const key of keys) {
-        const old = record[key];
-        const now = this.child(old, level.next(key), depth);
-        if (now !== old) {
-          copy ??= copyOf(obj);
-          copy[key] = now;
-        }
+    for (const key of Object.keys(obj)) {
+      const next = level.next(key);
+      if (next.dead && patterns === undefined) continue;
+      const old = record[key];
+      const now = this.child(old, next, depth);
+      if (now !== old) {
+        copy ??= copyOf(obj);
+        copy[key] = now;
       }
     }
     return copy ?? obj;
