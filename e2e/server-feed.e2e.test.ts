@@ -22,7 +22,7 @@ async function watch(env: Record<string, string>) {
         const message: ServerMessage = parsed.value;
         if (message.type === 'hello') ws.send(JSON.stringify({ type: 'resume', lastSeq: 0 }));
         else if (message.type === 'batch') records.push(...message.records);
-        else if (message.type === 'checkpoint' && message.op === 'upsert') {
+        else if (message.type === 'checkpoint' && message.op !== 'delete') {
           seen.push(`checkpoint ${message.checkpoint.name} after ${records.length}`);
         } else if (message.type === 'gap') {
           seen.push(`gap ${message.from}-${message.to}`);

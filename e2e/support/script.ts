@@ -24,20 +24,30 @@ const SCRIPTS = fileURLToPath(new URL('../scripts/', import.meta.url));
 /**
  * Runs `e2e/scripts/<name>` with Node. The scripts import `@pulselog/logger`
  * by its package name, so they get the built package through its `exports`.
- * The working directory is a fresh temporary folder unless `options.cwd` names one.
+ * The working directory is a fresh temporary folder unless `options.cwd` names one;
+ * `options.maxOpenFiles` lowers the script's limit on open files.
  */
 export function runScript(
   name: string,
   env: Record<string, string> = {},
   args: string[] = [],
-  options: { cwd?: string } = {},
+  options: { cwd?: string; maxOpenFiles?: number } = {},
 ): RunningScript {
   // A given cwd is a project an earlier run used too (same `.pulselog/token`).
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'pulselog-e2e-'));
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PULSELOG_OPEN: '0', PULSELOG_PORT: '0', ...env };
   // Tests run under CI=true; the scripts behave as on a developer's machine unless a test says otherwise.
   delete childEnv.CI;
-  const child = spawn(process.execPath, [join(SCRIPTS, name), ...args], {
+  // A lower limit on open files gives the script the budget of a tighter machine; the hard limit too,
+  // as Node raises its soft limit to the hard one at start.
+  const [command, argv] =
+    options.maxOpenFiles === undefined
+      ? [process.execPath, [join(SCRIPTS, name), ...args]]
+      : [
+          '/bin/sh',
+          ['-c', `ulimit -n ${options.maxOpenFiles} && exec "$0" "$@"`, process.execPath, join(SCRIPTS, name), ...args],
+        ];
+  const child = spawn(command, argv, {
     cwd,
     env: childEnv,
     stdio: ['pipe', 'pipe', 'pipe'],

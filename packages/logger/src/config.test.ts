@@ -72,4 +72,30 @@ describe('resolveConfig', () => {
   it('refuses a short token', () => {
     expect(() => resolveConfig({ token: 'abc' }, { env: {}, cwd: project() })).toThrow(/128 bits/);
   });
+
+  it('reads redaction paths from options, the environment (comma separated) and pulselog.toml', () => {
+    const cwd = project('redact = ["password", "**.token"]\nredact_values = true\nmax_string_length = 4096\n');
+    expect(resolveConfig({}, { env: {}, cwd })).toMatchObject({
+      redact: ['password', '**.token'],
+      redactValues: true,
+      maxStringLength: 4096,
+    });
+    const env = { PULSELOG_REDACT: 'headers.authorization, *.secret', PULSELOG_REDACT_VALUES: 'off' };
+    expect(resolveConfig({}, { env, cwd })).toMatchObject({
+      redact: ['headers.authorization', '*.secret'],
+      redactValues: false,
+    });
+    expect(resolveConfig({ redact: ['a.b'], redactValues: [/sk_[a-z]+/] }, { env, cwd }).redact).toEqual(['a.b']);
+    expect(resolveConfig({}, { env: {}, cwd: project() })).toMatchObject({ redact: [], redactValues: false });
+  });
+
+  it('refuses a redaction path or pattern that does not parse, naming where it came from', () => {
+    expect(() => resolveConfig({}, { env: { PULSELOG_REDACT: 'a..b' }, cwd: project() })).toThrow(
+      /redact = "a..b" \(from environment PULSELOG_REDACT\): redaction path "a..b" has an empty key/,
+    );
+    expect(() => resolveConfig({ redactValues: ['(x'] }, { env: {}, cwd: project() })).toThrow(
+      /redactValues = \["\(x"\] \(from options\.redactValues\)/,
+    );
+    expect(() => resolveConfig({}, { env: {}, cwd: project('redact = 5\n') })).toThrow(/expected a list/);
+  });
 });

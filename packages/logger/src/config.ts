@@ -4,6 +4,9 @@ import { crc32 } from 'node:zlib';
 import { type LevelName, normalizeLevel } from '@pulselog/shared';
 import { parse as parseToml } from 'smol-toml';
 import { PulselogError } from './errors.js';
+import { parsePath } from './redact/paths.js';
+import { compileValuePatterns, type ValuePatterns } from './redact/patterns.js';
+import { DEFAULT_MAX_STRING_LENGTH } from './serialize.js';
 
 /** What to do when a context's queue is full. */
 export type OverflowPolicy = 'drop' | 'block' | 'raise';
@@ -50,6 +53,12 @@ export interface LoggerOptions {
   replayRecords?: number;
   /** Most bytes of records the dashboard keeps for replay. Default 256 MB. */
   replayBytes?: number;
+  /** Paths whose values leave as `[redacted]`: `password`, `headers.authorization`, `*.secret`, `**.token`. Default none. */
+  redact?: readonly string[];
+  /** Redact by value: `true` for bearer tokens, AWS keys and private-key blocks, or patterns of your own. Default off. */
+  redactValues?: ValuePatterns;
+  /** Strings up to this length are kept whole; longer ones are cut with a marker. Default 16 MiB. */
+  maxStringLength?: number;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -71,6 +80,9 @@ export interface ResolvedConfig {
   readonly linger: number;
   readonly replayRecords: number;
   readonly replayBytes: number;
+  readonly redact: readonly string[];
+  readonly redactValues: ValuePatterns;
+  readonly maxStringLength: number;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -131,6 +143,26 @@ function token(raw: unknown): string {
   return t;
 }
 
+/** Redaction paths: a list, or comma-separated text (the environment); each must parse. */
+function redactPaths(raw: unknown): readonly string[] {
+  const list = typeof raw === 'string' ? raw.split(',').filter((p) => p.trim() !== '') : raw;
+  if (!Array.isArray(list) || !list.every((p) => typeof p === 'string')) {
+    throw new Error('expected a list of paths, like ["password", "headers.authorization", "**.token"]');
+  }
+  for (const path of list) parsePath(path);
+  return Object.freeze(list.map((p) => p.trim()));
+}
+
+/** Value patterns: true or false, or a list of regular expressions (sources or objects), each of which must compile. */
+function redactValues(raw: unknown): ValuePatterns {
+  if (typeof raw === 'boolean' || typeof raw === 'string') return bool(raw);
+  if (!Array.isArray(raw) || !raw.every((p) => typeof p === 'string' || p instanceof RegExp)) {
+    throw new Error('expected true, false or a list of regular expressions');
+  }
+  compileValuePatterns(raw);
+  return Object.freeze([...raw]);
+}
+
 /** Each setting: its parser, environment variable and `pulselog.toml` key. */
 const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   level: { parse: level, env: 'PULSELOG_LEVEL', toml: 'level' },
@@ -149,6 +181,9 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   linger: { parse: int(0, 600_000), env: 'PULSELOG_LINGER', toml: 'linger' },
   replayRecords: { parse: int(1000, 100_000_000), env: 'PULSELOG_REPLAY_RECORDS', toml: 'replay_records' },
   replayBytes: { parse: int(1 << 20, 2 ** 32), env: 'PULSELOG_REPLAY_BYTES', toml: 'replay_bytes' },
+  redact: { parse: redactPaths, env: 'PULSELOG_REDACT', toml: 'redact' },
+  redactValues: { parse: redactValues, env: 'PULSELOG_REDACT_VALUES', toml: 'redact_values' },
+  maxStringLength: { parse: int(1024, 2 ** 29), env: 'PULSELOG_MAX_STRING_LENGTH', toml: 'max_string_length' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -291,6 +326,9 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     linger: (picked.linger ?? 5000) as number,
     replayRecords: (picked.replayRecords ?? 1_000_000) as number,
     replayBytes: (picked.replayBytes ?? 256 * 1024 * 1024) as number,
+    redact: (picked.redact ?? Object.freeze([])) as readonly string[],
+    redactValues: (picked.redactValues ?? false) as ValuePatterns,
+    maxStringLength: (picked.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH) as number,
     projectDir,
   });
 }

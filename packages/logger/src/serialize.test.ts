@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { Encoder } from './encode/encoder.js';
 import { encodeMessage } from './encode/json.js';
+import {
+  BUDGET_MARKER,
+  DEFAULT_LIMITS,
+  encodeJson,
+  isPlainJson,
+  limitsFor,
+  SerializeBudget,
+  serializeError,
+  serializeRepeated,
+  toJsonSafe,
+} from './serialize.js';
 
 const encodeFields = (fields: unknown) => new Encoder().encodeFields(fields);
-
-import { DEFAULT_LIMITS, serializeError, serializeRepeated, toJsonSafe } from './serialize.js';
 
 describe('toJsonSafe', () => {
   it('replaces cycles with a marker', () => {
@@ -78,11 +87,60 @@ describe('toJsonSafe', () => {
     expect(text.length).toBeLessThan(500);
   });
 
-  it('truncates huge strings and says how long they were', () => {
-    const huge = 'x'.repeat(5_000_000);
-    const out = toJsonSafe({ huge }) as { huge: string };
-    expect(out.huge.length).toBeLessThan(DEFAULT_LIMITS.maxStringLength + 100);
-    expect(out.huge).toContain('[truncated, 5000000 chars]');
+  it('truncates strings past maxStringLength and says how long they were', () => {
+    const limits = limitsFor(1000);
+    const out = toJsonSafe({ huge: 'x'.repeat(5000) }, limits) as { huge: string };
+    expect(out.huge).toBe(`${'x'.repeat(1000)}…[truncated, 5000 chars]`);
+  });
+});
+
+describe('encodeJson', () => {
+  it('keeps a 10 MB field whole by default', () => {
+    const body = 'x'.repeat(10_000_000);
+    const text = encodeJson({ body, n: 1 });
+    expect(text.length).toBe(body.length + '{"body":"","n":1}'.length);
+    expect((JSON.parse(text) as { body: string }).body).toBe(body);
+  });
+
+  it('cuts a 100 MB key to about 1 KiB and counts it', () => {
+    const key = 'k'.repeat(100_000_000);
+    const budget = new SerializeBudget();
+    const text = encodeJson({ [key]: 1, ok: true }, DEFAULT_LIMITS, budget);
+    expect(text.length).toBeLessThan(2048);
+    expect(JSON.parse(text)).toEqual({ [`${'k'.repeat(1024)}…[truncated, 100000000 chars]`]: 1, ok: true });
+    expect(budget.keysCut).toBe(1);
+  });
+
+  it('serializes a value of 100M leaves through shared references within its node budget', () => {
+    // Four levels of 100 references to one array: a few kB of memory, 100^4 leaves by path.
+    let bomb: unknown = 7;
+    for (let level = 0; level < 4; level++) bomb = Array.from({ length: 100 }, () => bomb);
+    expect(isPlainJson(bomb)).toBe(false);
+    const budget = new SerializeBudget();
+    const text = encodeJson({ bomb }, DEFAULT_LIMITS, budget);
+    expect(budget.nodes).toBeLessThanOrEqual(DEFAULT_LIMITS.maxNodes);
+    expect(budget.cut).toBeGreaterThan(0);
+    expect(text.length).toBeLessThan(DEFAULT_LIMITS.maxNodes * 8);
+    expect(text).toContain(BUDGET_MARKER);
+    // What fits the budget is kept as it was, in order.
+    expect((JSON.parse(text) as { bomb: number[][][][] }).bomb[0]?.[0]?.[0]?.slice(0, 3)).toEqual([7, 7, 7]);
+  });
+
+  it('stops at the output budget, across every value of one record', () => {
+    const limits = { ...limitsFor(1000), maxOutput: 10_000 };
+    const budget = new SerializeBudget(limits);
+    const chunk = 'y'.repeat(1000);
+    const first = encodeJson({ a: Array.from({ length: 100 }, () => chunk) }, limits, budget);
+    expect(first.length).toBeLessThan(limits.maxOutput + 1000);
+    expect(budget.cut).toBeGreaterThan(0);
+    // The record's budget is spent: its next value leaves as the marker.
+    expect(encodeJson({ more: chunk, x: new Map() }, limits, budget)).toBe(JSON.stringify(BUDGET_MARKER));
+  });
+
+  it('writes plain data exactly as JSON.stringify does', () => {
+    const value = { a: [1, 'two', null, { b: true }], c: 'é\u2028"' };
+    expect(encodeJson(value)).toBe(JSON.stringify(value));
+    expect(isPlainJson(value)).toBe(true);
   });
 });
 

@@ -10,15 +10,66 @@ export interface SerializeLimits {
   maxItems: number;
   /** Objects with more keys keep the first ones and a count. */
   maxKeys: number;
+  /** Longer keys are cut and marked with their original length. */
+  maxKeyLength: number;
+  /**
+   * Values (objects, arrays and leaves) one call may visit. An object reached
+   * by many paths is visited once per path, so this is what bounds a value
+   * whose shared references make it look vast.
+   */
+  maxNodes: number;
+  /** Characters of output one call may produce (strings and keys counted in full, a few for every other value). */
+  maxOutput: number;
 }
 
+/** Strings up to this length are kept whole by default: real payloads (a 10 MB response body) leave as they are. */
+export const DEFAULT_MAX_STRING_LENGTH = 16 * 1024 * 1024;
+
 /** The defaults used by every logger unless configured otherwise. */
-export const DEFAULT_LIMITS: SerializeLimits = Object.freeze({
-  maxDepth: 10,
-  maxStringLength: 16 * 1024,
-  maxItems: 100,
-  maxKeys: 200,
-});
+export const DEFAULT_LIMITS: SerializeLimits = limitsFor(DEFAULT_MAX_STRING_LENGTH);
+
+/**
+ * The limits for a `maxStringLength` (the `maxStringLength` setting): the
+ * output budget grows with it so that a string kept whole always fits, with
+ * room for the rest of the record.
+ */
+export function limitsFor(maxStringLength: number): SerializeLimits {
+  return Object.freeze({
+    maxDepth: 10,
+    maxStringLength,
+    maxItems: 100,
+    maxKeys: 200,
+    maxKeyLength: 1024,
+    maxNodes: 100_000,
+    maxOutput: Math.max(4 * maxStringLength, 1 << 20),
+  });
+}
+
+/** What replaces the rest of a value once a call has used up its budget. */
+export const BUDGET_MARKER = '[over budget]';
+
+/**
+ * What one call has spent of its limits. Pass one budget to every
+ * serialization of a record (fields, message, error) to bound the record as
+ * a whole; `cut` then says how many values the marker replaced.
+ */
+export class SerializeBudget {
+  /** Values visited. */
+  nodes = 0;
+  /** Characters of output counted so far. */
+  output = 0;
+  /** Values replaced by `BUDGET_MARKER` once the budget ran out. */
+  cut = 0;
+  /** Keys cut to `maxKeyLength`. */
+  keysCut = 0;
+
+  constructor(readonly limits: SerializeLimits = DEFAULT_LIMITS) {}
+
+  /** True once the node or output budget is used up. */
+  get exhausted(): boolean {
+    return this.nodes >= this.limits.maxNodes || this.output >= this.limits.maxOutput;
+  }
+}
 
 const MAX_CAUSE_DEPTH = 5;
 
@@ -71,7 +122,7 @@ export function serializeError(err: unknown, limits: SerializeLimits = DEFAULT_L
     out.message = truncate(String(err.message ?? ''), limits.maxStringLength);
   } catch {}
   try {
-    if (typeof err.stack === 'string') out.stack = truncate(err.stack, limits.maxStringLength * 4);
+    if (typeof err.stack === 'string') out.stack = truncate(err.stack, limits.maxStringLength);
   } catch {}
   try {
     const code = (err as { code?: unknown }).code;
@@ -135,16 +186,120 @@ export function safeString(value: unknown): string {
  * Returns a JSON-safe deep copy of `value`: what `JSON.stringify` would keep,
  * plus readable stand-ins for what it would drop or choke on (cycles, BigInt,
  * functions, symbols, Maps, Sets, binary data, throwing getters, revoked
- * Proxies). Never throws.
+ * Proxies). Never throws. The copy costs at most the budget's nodes and
+ * output; past them the rest is `BUDGET_MARKER`.
  */
-export function toJsonSafe(value: unknown, limits: SerializeLimits = DEFAULT_LIMITS): unknown {
-  return walk(value, limits, 0, new Set());
+export function toJsonSafe(
+  value: unknown,
+  limits: SerializeLimits = DEFAULT_LIMITS,
+  budget: SerializeBudget = new SerializeBudget(limits),
+): unknown {
+  return walk(value, limits, 0, new Set(), budget);
 }
 
-function walk(value: unknown, limits: SerializeLimits, depth: number, seen: Set<object>): unknown {
+/**
+ * True when `value` is plain JSON data within the limits: strings and keys
+ * that need no cutting, finite numbers, booleans, null, and plain objects and
+ * arrays of them, not too deep, long or wide, and no more nodes and output
+ * than the budget allows. Then `JSON.stringify` alone is exact and bounded,
+ * and the careful copying walk can be skipped. Anything else (a cycle shows
+ * up as too deep, shared references as too many nodes) says false, having
+ * spent at most the budget's nodes.
+ */
+export function isPlainJson(value: unknown, limits: SerializeLimits = DEFAULT_LIMITS): boolean {
+  const tally = { nodes: 0, output: 0 };
+  return plain(value, 0, limits, tally) && tally.output <= limits.maxOutput;
+}
+
+function plain(value: unknown, depth: number, limits: SerializeLimits, tally: { nodes: number; output: number }) {
+  if (++tally.nodes > limits.maxNodes) return false;
   switch (typeof value) {
     case 'string':
-      return truncate(value, limits.maxStringLength);
+      tally.output += value.length;
+      return value.length <= limits.maxStringLength;
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= limits.maxDepth) return false;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype || value.length > limits.maxItems) return false;
+        for (let i = 0; i < value.length; i++) if (!plain(value[i], depth + 1, limits, tally)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      // Not `for…in`: an object built key by key goes to dictionary mode past
+      // a dozen keys, and `for…in` then looks every key up again.
+      const keys = Object.keys(value);
+      if (keys.length > limits.maxKeys) return false;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        if (key.length > limits.maxKeyLength) return false;
+        tally.output += key.length;
+        if (!plain((value as Record<string, unknown>)[key], depth + 1, limits, tally)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * JSON text of any value within the budget: `JSON.stringify` itself for plain
+ * data (`isPlainJson`), the careful copy otherwise. Never throws.
+ */
+export function encodeJson(
+  value: unknown,
+  limits: SerializeLimits = DEFAULT_LIMITS,
+  budget: SerializeBudget = new SerializeBudget(limits),
+): string {
+  try {
+    if (isPlainJson(value, limits)) return JSON.stringify(value);
+  } catch {
+    // A throwing getter or a Proxy: the careful copy below copes.
+  }
+  try {
+    return JSON.stringify(toJsonSafe(value, limits, budget)) ?? 'null';
+  } catch {
+    return '"[unserializable]"';
+  }
+}
+
+/** Cuts a key to `maxKeyLength`, saying how long it was. */
+function cutKey(key: string, limits: SerializeLimits, budget: SerializeBudget): string {
+  if (key.length <= limits.maxKeyLength) return key;
+  budget.keysCut++;
+  return truncate(key, limits.maxKeyLength);
+}
+
+/** Spends `chars` of output; false (and counted) when the budget cannot afford them. */
+function spend(budget: SerializeBudget, chars: number): boolean {
+  if (budget.exhausted || budget.output + chars > budget.limits.maxOutput) {
+    budget.output = Math.max(budget.output, budget.limits.maxOutput);
+    budget.cut++;
+    return false;
+  }
+  budget.nodes++;
+  budget.output += chars;
+  return true;
+}
+
+function walk(
+  value: unknown,
+  limits: SerializeLimits,
+  depth: number,
+  seen: Set<object>,
+  budget: SerializeBudget,
+): unknown {
+  if (typeof value === 'string') {
+    const text = truncate(value, limits.maxStringLength);
+    return spend(budget, text.length + 2) ? text : BUDGET_MARKER;
+  }
+  if (!spend(budget, 4)) return BUDGET_MARKER;
+  switch (typeof value) {
     case 'number':
       return Number.isFinite(value) ? value : String(value);
     case 'boolean':
@@ -162,14 +317,20 @@ function walk(value: unknown, limits: SerializeLimits, depth: number, seen: Set<
   const obj = value as object;
   if (seen.has(obj)) return '[Circular]';
   try {
-    return walkObject(obj, limits, depth, seen);
+    return walkObject(obj, limits, depth, seen, budget);
   } catch {
     // A revoked Proxy throws on every operation, even typeof-safe ones like Array.isArray.
     return '[unserializable]';
   }
 }
 
-function walkObject(obj: object, limits: SerializeLimits, depth: number, seen: Set<object>): unknown {
+function walkObject(
+  obj: object,
+  limits: SerializeLimits,
+  depth: number,
+  seen: Set<object>,
+  budget: SerializeBudget,
+): unknown {
   if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? 'Invalid Date' : obj.toISOString();
   if (obj instanceof Error) return serializeError(obj, limits);
   if (obj instanceof RegExp) return obj.toString();
@@ -185,8 +346,8 @@ function walkObject(obj: object, limits: SerializeLimits, depth: number, seen: S
   if (depth >= limits.maxDepth) return isArray ? '[Array]' : '[Object]';
   seen.add(obj);
   try {
-    if (isArray) return walkItems(obj, obj.length, limits, depth, seen);
-    if (obj instanceof Set) return walkItems(obj, obj.size, limits, depth, seen);
+    if (isArray) return walkItems(obj, obj.length, limits, depth, seen, budget);
+    if (obj instanceof Set) return walkItems(obj, obj.size, limits, depth, seen, budget);
     if (obj instanceof Map) {
       const out: Record<string, unknown> = {};
       let n = 0;
@@ -195,43 +356,70 @@ function walkObject(obj: object, limits: SerializeLimits, depth: number, seen: S
           out['…'] = `${obj.size - limits.maxKeys} more entries`;
           break;
         }
-        out[typeof k === 'string' ? k : safeString(k)] = walk(v, limits, depth + 1, seen);
+        if (budget.exhausted) {
+          out['…'] = overBudget(budget);
+          break;
+        }
+        const key = cutKey(typeof k === 'string' ? k : safeString(k), limits, budget);
+        budget.output += key.length;
+        out[key] = walk(v, limits, depth + 1, seen, budget);
       }
       return out;
     }
     const toJSON = (obj as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') {
       try {
-        return walk(toJSON.call(obj), limits, depth + 1, seen);
+        return walk(toJSON.call(obj), limits, depth + 1, seen, budget);
       } catch (err) {
         return `[toJSON threw: ${safeString((err as Error)?.message ?? err)}]`;
       }
     }
-    return walkPlain(obj, limits, depth, seen);
+    return walkPlain(obj, limits, depth, seen, budget);
   } finally {
     seen.delete(obj);
   }
 }
 
-function walkItems(items: Iterable<unknown>, size: number, limits: SerializeLimits, depth: number, seen: Set<object>) {
+/** The marker that ends an object or array whose budget ran out, counted. */
+function overBudget(budget: SerializeBudget): string {
+  budget.cut++;
+  return BUDGET_MARKER;
+}
+
+function walkItems(
+  items: Iterable<unknown>,
+  size: number,
+  limits: SerializeLimits,
+  depth: number,
+  seen: Set<object>,
+  budget: SerializeBudget,
+) {
   const out: unknown[] = [];
   for (const item of items) {
     if (out.length >= limits.maxItems) {
       out.push(`…${size - limits.maxItems} more items`);
       break;
     }
-    out.push(walk(item, limits, depth + 1, seen));
+    if (budget.exhausted) {
+      out.push(overBudget(budget));
+      break;
+    }
+    out.push(walk(item, limits, depth + 1, seen, budget));
   }
   return out;
 }
 
-function walkPlain(obj: object, limits: SerializeLimits, depth: number, seen: Set<object>) {
+function walkPlain(obj: object, limits: SerializeLimits, depth: number, seen: Set<object>, budget: SerializeBudget) {
   const out: Record<string, unknown> = {};
   const name = constructorName(obj);
   if (name) out['@type'] = name;
   const keys = Object.keys(obj);
   const count = Math.min(keys.length, limits.maxKeys);
   for (let i = 0; i < count; i++) {
+    if (budget.exhausted) {
+      out['…'] = overBudget(budget);
+      break;
+    }
     const key = keys[i] as string;
     let v: unknown;
     try {
@@ -239,7 +427,9 @@ function walkPlain(obj: object, limits: SerializeLimits, depth: number, seen: Se
     } catch (err) {
       v = `[getter threw: ${safeString((err as Error)?.message ?? err)}]`;
     }
-    out[key] = walk(v, limits, depth + 1, seen);
+    const shown = cutKey(key, limits, budget);
+    budget.output += shown.length;
+    out[shown] = walk(v, limits, depth + 1, seen, budget);
   }
   if (keys.length > count) out['…'] = `${keys.length - count} more keys`;
   return out;

@@ -1,5 +1,5 @@
 import { isLevelName } from './levels.js';
-import type { Checkpoint, LogRecord, SessionInfo } from './record.js';
+import type { Checkpoint, CheckpointSummary, LogRecord, SessionInfo } from './record.js';
 import { CHECKPOINT_STATUSES } from './record.js';
 
 /**
@@ -20,6 +20,13 @@ export const WS_PATH = '/ws';
  * Only the dashboard's own origin ever gets this far.
  */
 export const CLOSE_UNAUTHORIZED = 4001;
+
+/**
+ * Path of a checkpoint's data on the dashboard server: `GET
+ * /api/checkpoint?name=<name>` with the token answers
+ * `{"name":…,"ts":…,"data":…}` (the save whose time is `ts`), or 404.
+ */
+export const CHECKPOINT_DATA_PATH = '/api/checkpoint';
 
 /** Largest message a client may send, in bytes; larger ones close the connection. */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
@@ -125,6 +132,12 @@ export type CheckpointMessage =
       op: 'delete';
       /** Name of the removed checkpoint. */
       name: string;
+    }
+  | {
+      type: 'checkpoint';
+      op: 'summary';
+      /** The checkpoint's current state but its data, which the tab fetches on demand (`CHECKPOINT_DATA_PATH`). */
+      checkpoint: CheckpointSummary;
     };
 
 /** Periodic counters. */
@@ -248,6 +261,11 @@ export function isCheckpoint(value: unknown): value is Checkpoint {
   );
 }
 
+/** True when `value` has the shape of a `CheckpointSummary`. */
+export function isCheckpointSummary(value: unknown): value is CheckpointSummary {
+  return isCheckpoint(value) && isSeq((value as { dataSize?: unknown }).dataSize);
+}
+
 function checkServerMessage(data: Record<string, unknown>): string | undefined {
   switch (data.type) {
     case 'hello':
@@ -258,6 +276,7 @@ function checkServerMessage(data: Record<string, unknown>): string | undefined {
       return Array.isArray(data.records) && data.records.every(isLogRecord) ? undefined : 'malformed batch';
     case 'checkpoint':
       if (data.op === 'upsert') return isCheckpoint(data.checkpoint) ? undefined : 'malformed checkpoint';
+      if (data.op === 'summary') return isCheckpointSummary(data.checkpoint) ? undefined : 'malformed checkpoint';
       return data.op === 'delete' && typeof data.name === 'string' ? undefined : 'malformed checkpoint';
     case 'stats':
       return isObject(data.stats) ? undefined : 'malformed stats';

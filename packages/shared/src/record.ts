@@ -62,6 +62,16 @@ export interface Checkpoint {
   ts: number;
 }
 
+/**
+ * A checkpoint without its data, as the dashboard hub sends it to tabs: the
+ * hub holds every checkpoint's summary, however many and large they are, and
+ * a tab fetches a checkpoint's data when it shows it (`CHECKPOINT_DATA_PATH`).
+ */
+export interface CheckpointSummary extends Omit<Checkpoint, 'data'> {
+  /** Size of the data as JSON text, in bytes. */
+  dataSize: number;
+}
+
 /** Facts about the process a session belongs to. */
 export interface SessionInfo {
   /** Unique id of this session (name, start time and pid). */

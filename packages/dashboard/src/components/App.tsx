@@ -121,7 +121,10 @@ export function App({ app }: { app: AppModel }) {
               </div>
             </div>
           ) : tab === 'checkpoints' ? (
-            <CheckpointsView session={app.shown.value} />
+            <CheckpointsView
+              session={app.shown.value}
+              load={app.shown.value === app.live ? app.checkpointData : undefined}
+            />
           ) : (
             <SessionsView app={app} />
           )}

@@ -1,5 +1,6 @@
 import {
   type Checkpoint,
+  type CheckpointSummary,
   type EndMessage,
   type GapMessage,
   isCheckpoint,
@@ -28,7 +29,8 @@ export interface SessionDump {
     gaps?: GapMessage[];
   };
   records: LogRecord[];
-  checkpoints: Checkpoint[];
+  /** Checkpoints, or their summaries when the data stayed with the logger's hub. */
+  checkpoints: (Checkpoint | CheckpointSummary)[];
 }
 
 /** A session to export: its records as the JSON lines the page keeps them in. */
@@ -36,7 +38,7 @@ export interface SessionExport {
   meta: SessionDump['meta'];
   /** The records' JSON lines, in pieces of whole lines. */
   lines: readonly string[];
-  checkpoints: Checkpoint[];
+  checkpoints: SessionDump['checkpoints'];
 }
 
 /**

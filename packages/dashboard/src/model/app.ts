@@ -5,6 +5,7 @@ import { type ChartSpec, chartFromParams, chartToParams, NO_CHART } from '../cor
 import { ALL, type FilterState } from '../core/filter.js';
 import { packRecords } from '../core/pack.js';
 import { exportJson, importSession, type SessionExport } from '../core/transfer.js';
+import { checkpointDataLoader, type LoadCheckpointData } from './checkpoint-data.js';
 import type { Connection } from './connection.js';
 import type { SessionStore } from './persist.js';
 import { Prefs } from './prefs.js';
@@ -32,6 +33,8 @@ export class AppModel {
   /** Records per second arriving in the live session. */
   readonly rate = signal(0);
   private readonly disposers: (() => void)[] = [];
+  /** Fetches a live checkpoint's data from the logger; none without a connection. */
+  readonly checkpointData: LoadCheckpointData | undefined;
 
   constructor(
     readonly live: SessionModel,
@@ -39,6 +42,7 @@ export class AppModel {
     readonly store: SessionStore | undefined,
     initialFilter: FilterState = ALL,
   ) {
+    this.checkpointData = connection ? checkpointDataLoader(connection.token) : undefined;
     this.shown = signal<SessionModel>(live);
     this.view = signal<ViewModel>(new ViewModel(live));
     this.view.value.filter.value = initialFilter;

@@ -26,7 +26,8 @@ export class Connection {
 
   constructor(
     private readonly model: SessionModel,
-    private readonly token: string,
+    /** The dashboard's access token, which other requests of the page present too. */
+    readonly token: string,
     private readonly url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`,
     /** Wait before reconnect attempt `attempt`; tests pass a shorter one. */
     private readonly delay: (attempt: number) => number = retryDelay,

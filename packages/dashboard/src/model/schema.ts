@@ -1,4 +1,11 @@
-import { type Checkpoint, type EndMessage, type GapMessage, isLogRecord, type SessionInfo } from '@pulselog/shared';
+import {
+  type Checkpoint,
+  type CheckpointSummary,
+  type EndMessage,
+  type GapMessage,
+  isLogRecord,
+  type SessionInfo,
+} from '@pulselog/shared';
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import { jsonText } from '../core/json.js';
 import type { LevelCounts, SessionSource } from './session.js';
@@ -38,7 +45,8 @@ export interface Chunk {
 export interface StoredCheckpoint {
   sessionId: string;
   name: string;
-  checkpoint: Checkpoint;
+  /** The checkpoint, or its summary when it came from a hub that sends data on demand. */
+  checkpoint: Checkpoint | CheckpointSummary;
 }
 
 /** The database's object stores. */

@@ -1,6 +1,7 @@
 import { batch, signal } from '@preact/signals';
 import {
   type Checkpoint,
+  type CheckpointSummary,
   type EndMessage,
   type GapMessage,
   type HubStats,
@@ -31,6 +32,12 @@ const UPDATE_MS = 80;
 const FLOOD_UPDATE_MS = 200;
 const FLOOD_RECORDS = 5000;
 
+/** A checkpoint as the page holds it: whole (stored, imported, older hubs), or its summary, the data fetched on demand. */
+export type ShownCheckpoint = Checkpoint | CheckpointSummary;
+
+/** Shortest time between two redraws caused by checkpoint changes: a tab that connects gets them all at once. */
+const CHECKPOINT_UPDATE_MS = 50;
+
 /** Where a session shown on the page comes from. */
 export type SessionSource = 'live' | 'stored' | 'imported';
 
@@ -49,7 +56,12 @@ export class SessionModel {
   readonly seconds = new SecondCounts();
   readonly version = signal(0);
   readonly info = signal<SessionInfo | undefined>(undefined);
-  readonly checkpoints = signal<ReadonlyMap<string, Checkpoint>>(new Map());
+  readonly checkpoints = signal<ReadonlyMap<string, ShownCheckpoint>>(new Map());
+  /** The checkpoints as changed so far; `checkpoints` follows at most every `CHECKPOINT_UPDATE_MS`. */
+  private readonly checkpointMap = new Map<string, ShownCheckpoint>();
+  private readonly checkpointTick = updateThrottle(() => {
+    this.checkpoints.value = new Map(this.checkpointMap);
+  }, CHECKPOINT_UPDATE_MS);
   readonly stats = signal<HubStats | undefined>(undefined);
   readonly gaps = signal<readonly GapMessage[]>([]);
   readonly ended = signal<EndMessage | undefined>(undefined);
@@ -106,13 +118,12 @@ export class SessionModel {
       case 'hello':
         if (this.info.value?.id !== message.session.id) this.reset(message.session);
         break;
-      case 'checkpoint': {
-        const next = new Map(this.checkpoints.value);
-        if (message.op === 'upsert') next.set(message.checkpoint.name, message.checkpoint);
-        else next.delete(message.name);
-        this.checkpoints.value = next;
+      case 'checkpoint':
+        // Copied once per redraw, not once per message: thousands arrive together.
+        if (message.op === 'delete') this.checkpointMap.delete(message.name);
+        else this.checkpointMap.set(message.checkpoint.name, message.checkpoint);
+        this.checkpointTick.request();
         break;
-      }
       case 'stats':
         this.stats.value = message.stats;
         return;
@@ -127,9 +138,10 @@ export class SessionModel {
   }
 
   /** Replaces everything with a stored or imported session. */
-  load(info: SessionInfo, checkpoints: Iterable<Checkpoint>, end: EndMessage | undefined): void {
+  load(info: SessionInfo, checkpoints: Iterable<ShownCheckpoint>, end: EndMessage | undefined): void {
     this.reset(info);
-    this.checkpoints.value = new Map([...checkpoints].map((c) => [c.name, c]));
+    for (const c of checkpoints) this.checkpointMap.set(c.name, c);
+    this.checkpoints.value = new Map(this.checkpointMap);
     this.ended.value = end;
   }
 
@@ -171,6 +183,8 @@ export class SessionModel {
 
   private reset(session: SessionInfo): void {
     this.tick.cancel();
+    this.checkpointTick.cancel();
+    this.checkpointMap.clear();
     this.generation++;
     this.store.clear();
     this.seconds.clear();

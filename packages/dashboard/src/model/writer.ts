@@ -5,7 +5,7 @@ import { DIVIDER_CODE } from '../core/filter.js';
 import type { PlainMessage } from '../core/incoming.js';
 import type { PackedRecords } from '../core/pack.js';
 import { describe, FLUSH_MS, runBytes, type Schema, type StoredSession } from './schema.js';
-import { type SessionModel, zeroCounts } from './session.js';
+import { type SessionModel, type ShownCheckpoint, zeroCounts } from './session.js';
 
 /** What a writer reports to: where failures show, and the budget to apply now and then. */
 export interface WriterHost {
@@ -21,7 +21,7 @@ export interface WriterHost {
  */
 export class SessionWriter {
   private meta: StoredSession | undefined;
-  private pendingCheckpoints = new Map<string, Checkpoint | null>();
+  private pendingCheckpoints = new Map<string, ShownCheckpoint | null>();
   private dirty = false;
   private timer: ReturnType<typeof setInterval>;
   private writing: Promise<void> = Promise.resolve();
@@ -79,8 +79,8 @@ export class SessionWriter {
     const meta = this.ensureMeta();
     if (!meta) return;
     if (message?.type === 'checkpoint') {
-      if (message.op === 'upsert') this.pendingCheckpoints.set(message.checkpoint.name, message.checkpoint);
-      else this.pendingCheckpoints.set(message.name, null);
+      if (message.op === 'delete') this.pendingCheckpoints.set(message.name, null);
+      else this.pendingCheckpoints.set(message.checkpoint.name, message.checkpoint);
     } else if (message?.type === 'end') meta.end = message;
     else if (message?.type === 'gap') meta.gaps = [...(meta.gaps ?? []), message];
     if (added && added.count > 0) {

@@ -183,7 +183,7 @@ describe('Hub', () => {
     await client.until(() => client.messages.filter((m) => m.type === 'checkpoint').length === 2);
     const checkpoints = client.messages.filter((m) => m.type === 'checkpoint');
     expect(checkpoints).toEqual([
-      { type: 'checkpoint', op: 'upsert', checkpoint: { name: 'epoch', data: null, progress: 100, ts: 1 } },
+      { type: 'checkpoint', op: 'summary', checkpoint: { name: 'epoch', dataSize: 4, progress: 100, ts: 1 } },
       { type: 'checkpoint', op: 'delete', name: 'scratch' },
     ]);
     expect(client.seqs).toEqual(range(1, 300_000));

@@ -11,9 +11,10 @@ import {
   type SessionInfo,
 } from '@pulselog/shared';
 import type { WebSocket } from 'ws';
-import { type Client, closeGracefully, newClient, overCap } from './client.js';
+import { type Client, closeGracefully, newClient, overCap, send, stalled } from './client.js';
 import { type Drop, DropLog, noneWillCome } from './drops.js';
 import { type Chunk, ReplayBuffer } from './replay.js';
+import { CheckpointShelf } from './shelf.js';
 
 /** Bytes of replay sent to one client per pump, so one slow tab cannot monopolise the hub. */
 const PUMP_SLICE = 1024 * 1024;
@@ -39,7 +40,7 @@ export class Hub {
   private readonly clients = new Set<Client>();
   private readonly replay: ReplayBuffer;
   private readonly drops = new DropLog();
-  private readonly checkpoints = new Map<string, string>();
+  private readonly checkpoints = new CheckpointShelf();
   private readonly startedAt = Date.now();
   private end: string | undefined;
   private received = 0;
@@ -78,7 +79,7 @@ export class Hub {
       lastSeq: this.replay.lastSeq,
       firstSeq: this.replay.usage().firstSeq,
     };
-    ws.send(JSON.stringify(hello));
+    send(client, JSON.stringify(hello));
   }
 
   private remove(client: Client): void {
@@ -104,7 +105,7 @@ export class Hub {
     const from = sessionId === this.session.id ? Math.min(lastSeq, this.replay.lastSeq) : 0;
     client.sentSeq = from;
     client.dropIndex = this.drops.indexAfter(from);
-    for (const message of this.checkpoints.values()) client.ws.send(message);
+    for (const summary of this.checkpoints.summaries()) send(client, summary);
     this.events.subscribed?.(this.subscribers());
     this.pump(client);
   }
@@ -127,25 +128,31 @@ export class Hub {
     this.refused++;
   }
 
-  /** Stores and forwards a checkpoint change. */
+  /**
+   * Stores a checkpoint change and forwards it to tabs: a save as its
+   * summary (tabs fetch the data with `checkpointData`), so that what the
+   * hub holds and sends stays small however many and large the checkpoints.
+   */
   checkpoint(message: CheckpointMessage): void {
-    const text = JSON.stringify(message);
-    const name = message.op === 'upsert' ? message.checkpoint.name : message.name;
-    if (message.op === 'upsert') this.checkpoints.set(name, text);
-    else this.checkpoints.delete(name);
+    const { name, text } = this.checkpoints.take(message);
     for (const client of this.clients) {
       if (client.sentSeq === undefined) continue;
       // A client over its cap gets only the latest state of each checkpoint, later.
       if (overCap(client)) client.staleCheckpoints.add(name);
-      else client.ws.send(text);
+      else send(client, text);
     }
+  }
+
+  /** The data of a checkpoint as `{"name":…,"ts":…,"data":…}` in UTF-8, or `undefined` when there is none. */
+  checkpointData(name: string): Buffer | undefined {
+    return this.checkpoints.read(name);
   }
 
   /** Sends a caught-up client the checkpoints that changed while it was held back. */
   private sendStaleCheckpoints(client: Client): void {
     for (const name of client.staleCheckpoints) {
       const delete_: CheckpointMessage = { type: 'checkpoint', op: 'delete', name };
-      client.ws.send(this.checkpoints.get(name) ?? JSON.stringify(delete_));
+      send(client, this.checkpoints.summary(name) ?? JSON.stringify(delete_));
     }
     client.staleCheckpoints.clear();
   }
@@ -172,9 +179,10 @@ export class Hub {
     for (const client of this.clients) this.pump(client);
   }
 
-  /** True when every connected client has received every record (and `end`, once there is one). */
+  /** True when every connected client has received every record (and `end`, once there is one); a stalled client is not waited for. */
   allDelivered(): boolean {
     for (const client of this.clients) {
+      if (stalled(client)) continue;
       if (!this.caughtUp(client)) return false;
       if (this.end && !client.endSent) return false;
     }
@@ -209,6 +217,8 @@ export class Hub {
     let buffered = 0;
     let paused = 0;
     for (const client of this.clients) {
+      // Looked at once a second, so that a stall is known by the time the session ends.
+      stalled(client);
       buffered += client.ws.bufferedAmount;
       if (client.sentSeq !== undefined && client.sentSeq < this.replay.lastSeq) paused++;
     }
@@ -236,7 +246,7 @@ export class Hub {
     for (const client of this.clients) {
       // A held-back client skips a tick rather than queue counters it would read late.
       if (client.sentSeq === undefined || client.endSent || overCap(client)) continue;
-      client.ws.send(text);
+      send(client, text);
     }
   }
 
@@ -249,11 +259,11 @@ export class Hub {
       if (items.length === 0) break;
       for (const item of items) {
         if (item.kind === 'gap') {
-          client.ws.send(gapMessage({ from: item.from, to: item.to, count: item.to - item.from + 1 }, 'evicted'));
+          send(client, gapMessage({ from: item.from, to: item.to, count: item.to - item.from + 1 }, 'evicted'));
           client.sentSeq = item.to;
           client.dropIndex = Math.max(client.dropIndex, this.drops.indexAfter(item.to));
         } else {
-          client.ws.send(item.frame, { binary: false });
+          send(client, item.frame, { binary: false });
           this.sent += item.count;
           client.sentSeq = item.lastSeq;
         }
@@ -265,7 +275,7 @@ export class Hub {
     }
     if (client.sentSeq < this.replay.lastSeq || client.staleCheckpoints.size > 0) this.schedulePump();
     else if (this.end && !client.endSent && client.dropIndex >= this.drops.end) {
-      client.ws.send(this.end);
+      send(client, this.end);
       client.endSent = true;
     }
   }
@@ -275,7 +285,7 @@ export class Hub {
     if (client.dropIndex >= this.drops.end) return;
     const { drops, next } = this.drops.due(client.dropIndex, client.sentSeq ?? 0);
     for (const drop of drops) {
-      client.ws.send(gapMessage(drop, drop.reason ?? 'dropped'));
+      send(client, gapMessage(drop, drop.reason ?? 'dropped'));
       // No record of such a range will come: the client stands at its end, so the next range is due too.
       if (noneWillCome(drop)) client.sentSeq = Math.max(client.sentSeq ?? 0, drop.to);
     }
@@ -295,6 +305,7 @@ export class Hub {
   async closeAll(graceMs: number, code = 1001, reason = 'session ended'): Promise<void> {
     clearTimeout(this.pumpTimer);
     await closeGracefully(this.clients, graceMs, code, reason);
+    this.checkpoints.close();
   }
 }
 

@@ -74,6 +74,17 @@ describe('dashboard server', () => {
     expect(res.headers['content-security-policy']).toBeDefined();
   });
 
+  it("serves a checkpoint's data to a request with the token only", async () => {
+    t.hub.checkpoint({ type: 'checkpoint', op: 'upsert', checkpoint: { name: 'run a/b', data: { w: [1, 2] }, ts: 7 } });
+    const path = `/api/checkpoint?name=${encodeURIComponent('run a/b')}`;
+    expect((await rawGet(port, path)).status).toBe(401);
+    const res = await rawGet(port, `${path}&token=${TOKEN}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('application/json');
+    expect(JSON.parse(res.body)).toEqual({ name: 'run a/b', ts: 7, data: { w: [1, 2] } });
+    expect((await rawGet(port, `/api/checkpoint?name=missing&token=${TOKEN}`)).status).toBe(404);
+  });
+
   it('refuses any request naming another host (DNS rebinding)', async () => {
     for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${port + 1}`, `localhost.evil:${port}`]) {
       expect((await rawGet(port, '/', { Host: host })).status).toBe(421);

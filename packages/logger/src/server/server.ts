@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CLOSE_UNAUTHORIZED, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
+import type { AddressInfo, Socket } from 'node:net';
+import { CHECKPOINT_DATA_PATH, CLOSE_UNAUTHORIZED, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
 import { WebSocketServer } from 'ws';
+import { DOOR_LIMITS, Door, type DoorLimits } from './door.js';
 import type { Hub } from './hub.js';
 import type { HubOptions } from './messages.js';
 import {
@@ -17,6 +18,18 @@ import { resolveStatic, sendFile } from './static.js';
 
 /** Largest WebSocket frame accepted from a client. */
 const MAX_PAYLOAD = 64 * 1024;
+
+/**
+ * Node's own timeouts, far below its defaults (a minute for headers, five for
+ * a request): a socket that trickles its headers or its body is cut off soon.
+ */
+const SERVER_TIMEOUTS = {
+  headersTimeout: 5000,
+  requestTimeout: 10_000,
+  keepAliveTimeout: 5000,
+  // How often the two above are checked; Node's default of 30 s would let a socket outlive them sixfold.
+  connectionsCheckingInterval: 1000,
+};
 
 /** A listening dashboard server. */
 export interface DashboardServer {
@@ -40,6 +53,17 @@ function json(res: ServerResponse, body: unknown): void {
     'Cache-Control': 'no-store',
   });
   res.end(JSON.stringify(body));
+}
+
+/** Sends JSON text already encoded. */
+function sendJson(res: ServerResponse, body: Buffer): void {
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+  });
+  res.end(body);
 }
 
 /** Presented token: `Authorization: Bearer …` or `?token=`. */
@@ -71,8 +95,13 @@ function listen(server: Server, host: string, port: number): Promise<number> {
  * Every API and WebSocket request needs the token and a loopback or bound
  * `Host`; WebSocket upgrades also need the dashboard's own `Origin`.
  */
-export async function startServer(options: HubOptions, hub: Hub): Promise<DashboardServer> {
+export async function startServer(
+  options: HubOptions,
+  hub: Hub,
+  limits: DoorLimits = DOOR_LIMITS,
+): Promise<DashboardServer> {
   let allowed = new Set<string>();
+  const door = new Door(limits);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_PAYLOAD,
@@ -84,7 +113,9 @@ export async function startServer(options: HubOptions, hub: Hub): Promise<Dashbo
     handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
   });
 
-  const server = createServer((req, res) => {
+  const server = createServer(SERVER_TIMEOUTS, (req, res) => {
+    door.serving(req.socket, true);
+    res.once('close', () => door.serving(req.socket, false));
     const refuse = (status: number, message: string) => {
       hub.noteRefused();
       reject(res, status, message);
@@ -96,9 +127,14 @@ export async function startServer(options: HubOptions, hub: Hub): Promise<Dashbo
       if (req.headers.origin !== undefined && !originAllowed(req, allowed)) return refuse(403, 'forbidden origin');
       if (!fetchSiteAllowed(req)) return refuse(403, 'forbidden origin');
       if (!tokenMatches(presentedToken(req, url), options.token)) return refuse(401, 'token required');
+      door.trust(req.socket);
       if (req.method !== 'GET') return reject(res, 405, 'method not allowed');
       if (url.pathname === '/api/health') return json(res, { ok: true, ...hub.stats() });
       if (url.pathname === '/api/session') return json(res, options.session);
+      if (url.pathname === CHECKPOINT_DATA_PATH) {
+        const body = hub.checkpointData(url.searchParams.get('name') ?? '');
+        return body === undefined ? reject(res, 404, 'no such checkpoint') : sendJson(res, body);
+      }
       return reject(res, 404, 'not found');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reject(res, 405, 'method not allowed');
@@ -107,6 +143,7 @@ export async function startServer(options: HubOptions, hub: Hub): Promise<Dashbo
     sendFile(res, file, SECURITY_HEADERS);
   });
 
+  server.on('connection', (socket: Socket) => door.admit(socket));
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const refuse = (status: number, text: string) => {
@@ -117,6 +154,7 @@ export async function startServer(options: HubOptions, hub: Hub): Promise<Dashbo
     if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
     if (!originAllowed(req, allowed)) return refuse(403, 'Forbidden');
     const authorised = tokenMatches(presentedToken(req, url), options.token);
+    if (authorised) door.trust(socket as Socket);
     wss.handleUpgrade(req, socket, head, (ws) => {
       // A browser sees no status of a refused upgrade, only a failed socket. The
       // dashboard's own page (Origin checked above) learns the reason from the
