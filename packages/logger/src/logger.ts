@@ -177,6 +177,12 @@ export class Logger {
     const state = core.contextsUsed ? (core.contexts.getStore() ?? core.root) : core.root;
     const queue = state.queue;
     if (queue.size >= queue.capacity && !core.makeRoom(queue)) return;
+    const redactor = core.redactor;
+    if (redactor !== undefined) {
+      // Before anything is read for the record: what a path or pattern names never reaches a queue.
+      if (fields !== undefined) fields = redactor.redact(fields);
+      if (typeof msg === 'string') msg = redactor.text(msg);
+    }
     const encoder = core.encoder;
     const entry = encoder.encode(level, msg, fields, kind, err, this.bindingsJson, state);
     // Numbered once encoded: a getter or `toString` that logs while this
@@ -187,6 +193,12 @@ export class Logger {
       return;
     }
     core.queued(queue, queue.push(entry, seq, now(), encoder.capture));
+  }
+
+  /** `value` as the `redact` settings let it leave: itself when none are set. */
+  private redacted<T>(value: T): T {
+    const redactor = this.core.redactor;
+    return redactor === undefined ? value : redactor.redact(value);
   }
 
   /** Logs at `debug`. */
@@ -238,7 +250,7 @@ export class Logger {
   child(bindings: Fields): Logger {
     return new Logger(this.name, undefined, {
       [kCore]: this.core,
-      bindingsJson: joinObjects(this.bindingsJson, this.core.encoder.encodeFields(bindings)),
+      bindingsJson: joinObjects(this.bindingsJson, this.core.encoder.encodeFields(this.redacted(bindings))),
     });
   }
 
@@ -268,7 +280,9 @@ export class Logger {
       if (typeof spec === 'object' && spec !== null) {
         const { tag: own, ...fields } = spec;
         if (own !== undefined) tag = tagText(own);
-        if (Object.keys(fields).length > 0) fieldsJson = joinObjects(fieldsJson, core.encoder.encodeFields(fields));
+        if (Object.keys(fields).length > 0) {
+          fieldsJson = joinObjects(fieldsJson, core.encoder.encodeFields(this.redacted(fields)));
+        }
       } else if (spec !== undefined) {
         tag = tagText(spec);
       }
@@ -291,7 +305,7 @@ export class Logger {
   ): Checkpoint {
     const checkedName = checkName(name);
     const checkedMeta = checkMeta(checkedName, meta);
-    const checkpoint = this.core.checkpoints.save(checkedName, encodeValue(data), checkedMeta);
+    const checkpoint = this.core.checkpoints.save(checkedName, encodeValue(this.redacted(data)), checkedMeta);
     this.core.checkpoint({ type: 'checkpoint', op: 'upsert', checkpoint });
     return checkpoint;
   }

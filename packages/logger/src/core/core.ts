@@ -10,6 +10,7 @@ import { QueueFullError } from '../errors.js';
 import { PipelineClient } from '../pipeline/client.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { ResolvedOutput } from '../pipeline/protocol.js';
+import { compileRedaction, type Redactor } from '../redact/redactor.js';
 import { VERSION } from '../version.js';
 import { DropLedger } from './drops.js';
 import { type ExitParticipant, registerExit, unregisterExit } from './exit-hooks.js';
@@ -72,7 +73,9 @@ export const SESSION_FORMAT = 1;
 export class Core implements ExitParticipant {
   readonly config: ResolvedConfig;
   readonly session: SessionInfo;
-  readonly encoder = new Encoder();
+  /** What the `redact` settings make of values before they leave a call; `undefined` when none are set. */
+  readonly redactor: Redactor | undefined;
+  readonly encoder: Encoder;
   /** Where every batch goes. */
   readonly pipeline: Pipeline;
   readonly dashboard: Dashboard | undefined;
@@ -111,6 +114,8 @@ export class Core implements ExitParticipant {
   /** `pipeline`: for tests of the core's own logic, one in memory instead of the pipeline thread. */
   constructor(name: string, config: ResolvedConfig, outputs: readonly ResolvedOutput[], pipeline?: Pipeline) {
     this.config = config;
+    this.redactor = compileRedaction({ paths: config.redact, values: config.redactValues });
+    this.encoder = new Encoder(this.redactor);
     const startedAt = Date.now();
     this.session = {
       id: `${name}-${startedAt}-${process.pid}`,

@@ -1,4 +1,5 @@
 import type { LevelName, SerializedError } from '@pulselog/shared';
+import type { Redactor } from '../redact/redactor.js';
 import { serializeRepeated } from '../serialize.js';
 import { encodeMessage, encodeNested, joinObjects, LEVEL_TEXT, NEEDS_ESCAPE, tagText } from './json.js';
 import { Capture, KIND, Template } from './template.js';
@@ -66,6 +67,9 @@ export class Encoder {
   private nestedMsg: string | undefined;
   private nestedCalls = 0;
 
+  /** `redactor`: what the `redact` settings make of errors' text, applied once they are serialized. */
+  constructor(private readonly redactor?: Redactor) {}
+
   /**
    * Encodes one call. Returns a template (its values left in `capture`) when
    * the message is a string seen before and the fields are flat, else the
@@ -117,12 +121,18 @@ export class Encoder {
       if (bindings !== undefined || context.fieldsJson !== undefined) {
         fieldsJson = joinObjects(joinObjects(bindings, context.fieldsJson), fieldsJson);
       }
-      const errData = err === undefined ? undefined : serializeRepeated(err);
+      const errData = err === undefined ? undefined : this.serializeError(err);
       return this.tail(level, msg, fieldsJson, context.tag, kind, errData);
     } catch {
       // Serialization is guarded throughout; this is the last line of defence, and the caller counts the loss.
       return undefined;
     }
+  }
+
+  /** The error as a record carries it, redacted when the logger redacts. */
+  private serializeError(err: unknown): SerializedError {
+    const serialized = serializeRepeated(err);
+    return this.redactor === undefined ? serialized : this.redactor.redact(serialized);
   }
 
   /** JSON object text of a fields object: exact for plain data, made safe otherwise, never anything but an object. */

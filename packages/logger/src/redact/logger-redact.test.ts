@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { folderSetup } from '../core/test-support.js';
+import { Logger } from '../logger.js';
+
+const loggers: Logger[] = [];
+afterEach(async () => {
+  await Promise.all(loggers.splice(0).map((log) => log.shutdown()));
+});
+
+/** The session file's lines, parsed, once the logger has ended. */
+async function written(log: Logger): Promise<Record<string, unknown>[]> {
+  await log.shutdown();
+  const file = log.stats().sessionFile as string;
+  return readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
+
+describe('Logger with redact', () => {
+  it('redacts what the paths name at depth 6, in arrays, bindings, contexts, errors and checkpoints, before the file', async () => {
+    const log = new Logger(
+      'redacting',
+      folderSetup({ redact: ['password', 'headers.authorization', '**.token', 'users.secret'], redactValues: true }),
+    );
+    loggers.push(log);
+    const deep = { a: { b: { c: { d: { e: { token: 'tok-6', keep: 'visible' } } } } } };
+    log.info('deep', deep);
+    log.info('flat', { password: 'hunter2', user: 'ada' });
+    log.info('array', {
+      users: [
+        { secret: 's1', name: 'a' },
+        { secret: 's2', name: 'b' },
+      ],
+    });
+    log.child({ headers: { authorization: 'Bearer abc.def', host: 'x' } }).info('bound');
+    await log.context({ tag: 'job', token: 'ctx-token' }, async () => log.info('in context'));
+    log.info('a message with Bearer eyJabc.def.ghi inside');
+    log.exception('failed', new Error('key AKIAABCDEFGHIJKLMNOP leaked'));
+    log.save('cfg', { password: 'pw', lr: 0.1 });
+    const lines = await written(log);
+    const text = JSON.stringify(lines);
+    for (const secret of [
+      'tok-6',
+      'hunter2',
+      's1',
+      's2',
+      'abc.def',
+      'ctx-token',
+      'eyJabc',
+      'AKIAABCDEFGHIJKLMNOP',
+      '"pw"',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    const records = lines.filter((l) => 'seq' in l) as { msg: string; fields?: Record<string, unknown> }[];
+    const byMsg = (msg: string) => records.find((r) => r.msg.startsWith(msg));
+    expect(byMsg('deep')?.fields).toEqual({ a: { b: { c: { d: { e: { token: '[redacted]', keep: 'visible' } } } } } });
+    expect(byMsg('flat')?.fields).toEqual({ password: '[redacted]', user: 'ada' });
+    expect(byMsg('array')?.fields).toEqual({
+      users: [
+        { secret: '[redacted]', name: 'a' },
+        { secret: '[redacted]', name: 'b' },
+      ],
+    });
+    expect(byMsg('bound')?.fields).toEqual({ headers: { authorization: '[redacted]', host: 'x' } });
+    expect(byMsg('in context')?.fields).toEqual({ token: '[redacted]' });
+    expect(byMsg('a message')?.msg).toBe('a message with [redacted] inside');
+    const checkpoint = lines.find((l) => l.type === 'checkpoint') as { checkpoint: { data: unknown } };
+    expect(checkpoint.checkpoint.data).toEqual({ password: '[redacted]', lr: 0.1 });
+  });
+
+  it('leaves the values a caller passed as they were', async () => {
+    const log = new Logger('redacting', folderSetup({ redact: ['password'] }));
+    loggers.push(log);
+    const fields = { password: 'hunter2', user: 'ada' };
+    log.info('x', fields);
+    expect(fields.password).toBe('hunter2');
+  });
+});
