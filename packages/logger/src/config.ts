@@ -39,6 +39,10 @@ export interface LoggerOptions {
   replayRecords?: number;
   /** Most bytes of records the dashboard keeps for replay. Default 256 MB. */
   replayBytes?: number;
+  /** Largest OTLP/HTTP body the dashboard takes on `POST /v1/logs`, sent or unpacked. Default 64 MiB. */
+  otlpMaxBytes?: number;
+  /** Make `console.log`, `info`, `debug`, `warn`, `error` and `trace` records too (they still print). Default off. */
+  captureConsole?: boolean;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -58,6 +62,8 @@ export interface ResolvedConfig {
   readonly linger: number;
   readonly replayRecords: number;
   readonly replayBytes: number;
+  readonly otlpMaxBytes: number;
+  readonly captureConsole: boolean;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -135,6 +141,8 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   linger: { parse: int(0, 600_000), env: 'PULSELOG_LINGER', toml: 'linger' },
   replayRecords: { parse: int(1000, 100_000_000), env: 'PULSELOG_REPLAY_RECORDS', toml: 'replay_records' },
   replayBytes: { parse: int(1 << 20, 2 ** 32), env: 'PULSELOG_REPLAY_BYTES', toml: 'replay_bytes' },
+  otlpMaxBytes: { parse: int(1024, 2 ** 30), env: 'PULSELOG_OTLP_MAX_BYTES', toml: 'otlp_max_bytes' },
+  captureConsole: { parse: bool, env: 'PULSELOG_CAPTURE_CONSOLE', toml: 'capture_console' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -246,6 +254,8 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     linger: (picked.linger ?? 5000) as number,
     replayRecords: (picked.replayRecords ?? 1_000_000) as number,
     replayBytes: (picked.replayBytes ?? 256 * 1024 * 1024) as number,
+    otlpMaxBytes: (picked.otlpMaxBytes ?? 64 * 1024 * 1024) as number,
+    captureConsole: (picked.captureConsole ?? false) as boolean,
     projectDir,
   });
 }

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Checkpoint, LEVEL_NAMES, LEVELS, type LevelName, type SessionInfo } from '@pulselog/shared';
+import { captureConsole } from './capture-console.js';
 import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { Core, type QueueStats } from './core/core.js';
 import { encodeValue, joinObjects, now } from './encode/json.js';
+import { ingestInto } from './ingest.js';
 import type { OutputSpec, OutputStats } from './pipeline/output.js';
 import { resolveOutputs } from './pipeline/outputs-config.js';
 import type { Pipeline } from './pipeline/pipeline.js';
@@ -95,6 +97,8 @@ export class Logger {
   readonly name: string;
   private readonly core: Core;
   private readonly bindingsJson: string | undefined;
+  /** Puts the console back, when `captureConsole` took it. */
+  private releaseConsole: (() => void) | undefined;
 
   constructor(name: string, setup?: LoggerSetup);
   /** @internal */
@@ -122,6 +126,7 @@ export class Logger {
           err,
         );
       this.announceCheckpoints();
+      if (this.core.dashboard) this.core.dashboard.onIngest = ingestInto(this.core);
     }
     const threshold = LEVELS[this.core.config.level];
     // Disabled levels become no-ops up front, so a filtered call costs a function call and nothing more.
@@ -130,6 +135,8 @@ export class Logger {
     if (LEVELS.warning < threshold) self.warn = noop;
     if (LEVELS.critical < threshold) self.fatal = noop;
     if (LEVELS.error < threshold) self.exception = noop;
+    // After the no-ops: a console call below the level prints, and makes no record.
+    if (!parent && this.core.config.captureConsole) this.releaseConsole = captureConsole(this);
   }
 
   /** Shows checkpoints kept from earlier runs on the dashboard and in the session file. */
@@ -316,6 +323,7 @@ export class Logger {
    * runs by itself when the program ends.
    */
   shutdown(): Promise<void> {
+    this.releaseConsole?.();
     return this.core.shutdown('shutdown');
   }
 
