@@ -60,6 +60,7 @@ export function DetailPanel({ view }: { view: ViewModel }) {
           {formatTime(record.ts)}
         </span>
         <span class="detail-seq">#{record.seq}</span>
+        {record.source ? <span class="source">{record.source}</span> : null}
         {record.tag ? <span class="tag">{record.tag}</span> : null}
         <span class="spacer" />
         <button type="button" onClick={copy} data-testid="copy-json">

@@ -22,7 +22,7 @@ export interface RecordRowProps {
 }
 
 /**
- * One record: time, level badge, tag, message and fields as `key=value` chips.
+ * One record: time, level badge, source, tag, message and fields as `key=value` chips.
  * Everything is rendered as text; log content never becomes markup.
  */
 export function RecordRow({ record, terms = [], top, selected = false, row = 0, onSelect }: RecordRowProps) {
@@ -53,6 +53,11 @@ export function RecordRow({ record, terms = [], top, selected = false, row = 0, 
     <div {...common} class={`row level-${record.level}${selected ? ' selected' : ''}`}>
       <span class="time">{formatTime(record.ts)}</span>
       <span class={`badge badge-${record.level}`}>{LEVEL_LABEL[record.level]}</span>
+      {record.source ? (
+        <span class="source">
+          <RichText text={record.source} terms={terms} />
+        </span>
+      ) : null}
       {record.tag ? (
         <span class="tag">
           <RichText text={record.tag} terms={terms} />
