@@ -24,14 +24,24 @@ export function captureConsole(log: LevelCalls, target: Console = console): () =
     const original = target[method] as (...args: unknown[]) => void;
     const level = METHODS[method];
     const replacement = function (this: unknown, ...args: unknown[]): void {
-      original.apply(this, args);
-      // A getter or `inspect` that itself logs to the console while being formatted prints, but makes no second record.
-      if (inside) return;
+      // Console methods call each other (`trace` prints through `error`), and a getter or `inspect`
+      // may log while being formatted: those calls print, but only the outer one makes a record.
+      if (inside) {
+        original.apply(this, args);
+        return;
+      }
       inside = true;
       try {
-        const msg = format(...args);
-        if (method === 'trace') log[level](msg, { stack: traceStack() });
-        else log[level](msg);
+        if (method === 'trace') {
+          // As Node's own `console.trace` does, but with the stack starting at the caller rather than here.
+          const trace = { name: 'Trace', message: format(...args), stack: '' };
+          Error.captureStackTrace(trace, replacement);
+          (target.error as (...args: unknown[]) => void).call(this, trace.stack);
+          log[level](trace.message, { stack: trace.stack.split('\n').slice(1).join('\n') });
+        } else {
+          original.apply(this, args);
+          log[level](format(...args));
+        }
       } catch {
         // Capture never changes what the console call does: formatting that throws only loses the record.
       } finally {
@@ -47,12 +57,4 @@ export function captureConsole(log: LevelCalls, target: Console = console): () =
       if (target[method] === patched.get(method)) target[method] = original as Console[Method];
     }
   };
-}
-
-/** The stack of the `console.trace` call, without the frames of capture itself. */
-function traceStack(): string {
-  const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, traceStack);
-  // Drop the first line ("Error") and the replacement's own frame: what is left starts at the caller.
-  return (holder.stack ?? '').split('\n').slice(2).join('\n');
 }

@@ -38,7 +38,7 @@ export class Dashboard {
    * Takes records the hub received over OTLP: set by the logger, which queues
    * them as its own (`ingest.ts`). Records that come while it is unset are not kept.
    */
-  onIngest: ((times: Float64Array, tails: string[]) => void) | undefined;
+  onIngest: ((times: ArrayLike<number>, tails: readonly string[]) => void) | undefined;
 
   constructor(config: ResolvedConfig, session: SessionInfo) {
     this.linger = config.linger;

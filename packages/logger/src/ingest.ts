@@ -2,20 +2,24 @@ import { LEVELS, type LevelName } from '@pulselog/shared';
 import { lineLevel } from './batch/packed.js';
 import type { Core } from './core/core.js';
 
+/** Records made elsewhere: their times in ms since the epoch, and each one's line tail (`,"level":…}`). */
+export type Ingest = (times: ArrayLike<number>, tails: readonly string[]) => void;
+
+/** Key of the `Logger` method that returns an `Ingest` for a context: for OTLP and the bridges, not for programs. */
+export const INGEST = Symbol('pulselog.ingest');
+
 /**
- * Queues records received from elsewhere (OTLP, through the dashboard hub)
- * as the logger's own: each takes the next sequence number and joins a queue
- * of its own, context `otlp`, so from there it travels as every record does,
+ * Queues records made elsewhere (received over OTLP through the dashboard
+ * hub, or taken by the pino bridge) as the logger's own: each takes the next
+ * sequence number and joins a queue of its own, context `label`, so from there it travels as every record does,
  * to the session file, the outputs and the hub, in one order. Records below
  * the logger's level are left out, as its own calls would be. A full queue
  * drops the newest (counted, shown as a gap) rather than blocking or throwing:
  * whoever sent them is not the program whose overflow policy this is.
  *
- * Returns the function `Dashboard.onIngest` calls with each received batch:
- * times in ms since the epoch, and each record's line tail (`,"level":…}`).
  */
-export function ingestInto(core: Core): (times: Float64Array, tails: string[]) => void {
-  const state = core.newContext('otlp', undefined);
+export function ingestInto(core: Core, label: string): Ingest {
+  const state = core.newContext(label, undefined);
   const threshold = LEVELS[core.config.level];
   return (times, tails) => {
     const queue = state.queue;

@@ -6,7 +6,7 @@ import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { Core, type QueueStats } from './core/core.js';
 import { encodeValue, joinObjects, now } from './encode/json.js';
-import { ingestInto } from './ingest.js';
+import { INGEST, type Ingest, ingestInto } from './ingest.js';
 import type { OutputSpec, OutputStats } from './pipeline/output.js';
 import { resolveOutputs } from './pipeline/outputs-config.js';
 import type { Pipeline } from './pipeline/pipeline.js';
@@ -126,7 +126,7 @@ export class Logger {
           err,
         );
       this.announceCheckpoints();
-      if (this.core.dashboard) this.core.dashboard.onIngest = ingestInto(this.core);
+      if (this.core.dashboard) this.core.dashboard.onIngest = this[INGEST]('otlp');
     }
     const threshold = LEVELS[this.core.config.level];
     // Disabled levels become no-ops up front, so a filtered call costs a function call and nothing more.
@@ -182,6 +182,11 @@ export class Logger {
       return;
     }
     core.queued(queue, queue.push(entry, seq, now(), encoder.capture));
+  }
+
+  /** @internal Queues records made elsewhere, with their own times, in context `label` (see `ingest.ts`). */
+  [INGEST](label: string): Ingest {
+    return ingestInto(this.core, label);
   }
 
   /** Logs at `debug`. */
