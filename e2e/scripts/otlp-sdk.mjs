@@ -16,11 +16,10 @@ const encoding = process.argv[2] ?? 'json';
 const service = process.argv[3] ?? 'checkout';
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const exporter = encoding === 'protobuf' ? new ProtobufExporter() : new JsonExporter();
-const failures = [];
 const reporting = {
   export(records, done) {
     exporter.export(records, (result) => {
-      if (result.code !== 0) failures.push(result.error?.message ?? String(result.code));
+      if (result.code !== 0) process.stderr.write(`export: ${result.error?.message ?? result.code}\n`);
       done(result);
     });
   },
@@ -52,5 +51,4 @@ const ids = await tracer.startActiveSpan('place order', async (span) => {
 });
 await provider.forceFlush();
 await provider.shutdown();
-for (const failure of failures) process.stderr.write(`export: ${failure}\n`);
 process.stdout.write(`${JSON.stringify({ traceId: ids.traceId, spanId: ids.spanId })}\n`);
