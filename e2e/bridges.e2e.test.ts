@@ -114,7 +114,7 @@ describe('console capture', () => {
       ['debug', 'trace line'],
       ['info', 'own record'],
     ]);
-    expect(String((records[5]?.fields as { stack: string }).stack)).toMatch(/^ {4}at .*console\.mjs/);
+    expect(records[5]?.fields).toEqual({ stack: expect.stringMatching(/^ {4}at .*console\.mjs/) });
   });
 });
 

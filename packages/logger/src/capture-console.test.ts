@@ -14,9 +14,11 @@ function setup() {
   const calls = Object.fromEntries(
     ['debug', 'info', 'warning', 'error', 'critical'].map((level) => [
       level,
-      (msg: unknown, fields?: Record<string, unknown>) => records.push([level, String(msg), fields]),
+      (msg: unknown, fields?: Record<string, unknown>) => {
+        records.push([level, String(msg), fields]);
+      },
     ]),
-  ) as LevelCalls;
+  ) as unknown as LevelCalls;
   return { target, records, calls, out: () => out, err: () => err };
 }
 
