@@ -59,6 +59,10 @@ export interface LoggerOptions {
   redactValues?: ValuePatterns;
   /** Strings up to this length are kept whole; longer ones are cut with a marker. Default 16 MiB. */
   maxStringLength?: number;
+  /** Largest OTLP/HTTP body the dashboard takes on `POST /v1/logs`, sent or unpacked. Default 64 MiB. */
+  otlpMaxBytes?: number;
+  /** Make `console.log`, `info`, `debug`, `warn`, `error` and `trace` records too (they still print). Default off. */
+  captureConsole?: boolean;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -83,6 +87,8 @@ export interface ResolvedConfig {
   readonly redact: readonly string[];
   readonly redactValues: ValuePatterns;
   readonly maxStringLength: number;
+  readonly otlpMaxBytes: number;
+  readonly captureConsole: boolean;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -184,6 +190,8 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   redact: { parse: redactPaths, env: 'PULSELOG_REDACT', toml: 'redact' },
   redactValues: { parse: redactValues, env: 'PULSELOG_REDACT_VALUES', toml: 'redact_values' },
   maxStringLength: { parse: int(1024, 2 ** 29), env: 'PULSELOG_MAX_STRING_LENGTH', toml: 'max_string_length' },
+  otlpMaxBytes: { parse: int(1024, 2 ** 30), env: 'PULSELOG_OTLP_MAX_BYTES', toml: 'otlp_max_bytes' },
+  captureConsole: { parse: bool, env: 'PULSELOG_CAPTURE_CONSOLE', toml: 'capture_console' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -329,6 +337,8 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     redact: (picked.redact ?? Object.freeze([])) as readonly string[],
     redactValues: (picked.redactValues ?? false) as ValuePatterns,
     maxStringLength: (picked.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH) as number,
+    otlpMaxBytes: (picked.otlpMaxBytes ?? 64 * 1024 * 1024) as number,
+    captureConsole: (picked.captureConsole ?? false) as boolean,
     projectDir,
   });
 }

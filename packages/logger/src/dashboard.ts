@@ -4,7 +4,7 @@ import type { EndMessage, HubStats, SessionInfo } from '@pulselog/shared';
 import type { ResolvedConfig } from './config.js';
 import { openBrowser, reasonNotToOpen } from './open-browser.js';
 import { type HubLink, MAX_HUB_BACKLOG_CHARS } from './pipeline/client.js';
-import { type FromHub, type HubOptions, PROGRESS, type ToHub } from './server/messages.js';
+import { type FromHub, type HubOptions, PROGRESS, PROGRESS_SLOTS, type ToHub } from './server/messages.js';
 import { isLoopbackHost } from './server/security.js';
 import { projectToken } from './token.js';
 
@@ -33,7 +33,12 @@ export class Dashboard {
   private failed = false;
   private tabConnected = false;
   private readonly linger: number;
-  private readonly progress = new Int32Array(new SharedArrayBuffer(16));
+  private readonly progress = new Int32Array(new SharedArrayBuffer(4 * PROGRESS_SLOTS));
+  /**
+   * Takes records the hub received over OTLP: set by the logger, which queues
+   * them as its own (`ingest.ts`). Records that come while it is unset are not kept.
+   */
+  onIngest: ((times: ArrayLike<number>, tails: readonly string[]) => void) | undefined;
 
   constructor(config: ResolvedConfig, session: SessionInfo) {
     this.linger = config.linger;
@@ -58,12 +63,13 @@ export class Dashboard {
       maxBytes: config.replayBytes,
       progress: this.progress.buffer as SharedArrayBuffer,
       feed: channel.port2,
+      otlpMaxBytes: config.otlpMaxBytes,
     };
     this.worker = new Worker(WORKER_URL, {
       workerData: options,
       transferList: [channel.port2],
       name: 'pulselog-dashboard',
-      resourceLimits: { maxOldGenerationSizeMb: hubHeapLimitMb(config.replayBytes) },
+      resourceLimits: { maxOldGenerationSizeMb: hubHeapLimitMb(config.replayBytes, config.otlpMaxBytes) },
     });
     this.ready = new Promise((resolve) => {
       this.worker.on('message', (message: FromHub) => this.onHubMessage(message, config, resolve));
@@ -113,6 +119,11 @@ export class Dashboard {
         break;
       case 'ended':
         this.ended?.();
+        break;
+      case 'ingest':
+        this.onIngest?.(message.times, message.tails);
+        // Counted even with nobody to take them, so the hub never waits on records that will not be queued.
+        Atomics.add(this.progress, PROGRESS.ingested, message.tails.length);
         break;
     }
   }
@@ -176,11 +187,13 @@ export class Dashboard {
  * The hard bound on the hub thread's heap. The replay buffer lives outside it
  * (encoded once, as the bytes sent) and has its own bound; the heap holds the
  * batches in passage and the server, plus an eighth of the replay bound for
- * bookkeeping. Were the hub ever to need more, its worker stops and the
+ * bookkeeping, plus room to parse an OTLP body of `otlpMaxBytes` (its text,
+ * the objects JSON makes of it and the records made of those: five times
+ * its size). Were the hub ever to need more, its worker stops and the
  * program runs on without a dashboard, rather than eating the machine's memory.
  */
-export function hubHeapLimitMb(replayBytes: number): number {
-  return 96 + Math.ceil(replayBytes / (8 * 1024 * 1024));
+export function hubHeapLimitMb(replayBytes: number, otlpMaxBytes: number): number {
+  return 96 + Math.ceil(replayBytes / (8 * 1024 * 1024)) + Math.ceil((5 * otlpMaxBytes) / (1024 * 1024));
 }
 
 function formatSeconds(ms: number): string {

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Checkpoint, LEVEL_NAMES, LEVELS, type LevelName, type SessionInfo } from '@pulselog/shared';
+import { captureConsole } from './capture-console.js';
 import { sharedStoreNote } from './checkpoints/layout.js';
 import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { Core, type QueueStats } from './core/core.js';
 import { encodeValue, joinObjects, now } from './encode/json.js';
+import { INGEST, type Ingest, ingestInto } from './ingest.js';
 import type { OutputSpec, OutputStats } from './pipeline/output.js';
 import { resolveOutputs } from './pipeline/outputs-config.js';
 import type { Pipeline } from './pipeline/pipeline.js';
@@ -100,6 +102,8 @@ export class Logger {
   readonly name: string;
   private readonly core: Core;
   private readonly bindingsJson: string | undefined;
+  /** Puts the console back, when `captureConsole` took it. */
+  private releaseConsole: (() => void) | undefined;
 
   constructor(name: string, setup?: LoggerSetup);
   /** @internal */
@@ -132,6 +136,7 @@ export class Logger {
           err,
         );
       this.announceCheckpoints();
+      if (this.core.dashboard) this.core.dashboard.onIngest = this[INGEST]('otlp');
     }
     const threshold = LEVELS[this.core.config.level];
     // Disabled levels become no-ops up front, so a filtered call costs a function call and nothing more.
@@ -140,6 +145,8 @@ export class Logger {
     if (LEVELS.warning < threshold) self.warn = noop;
     if (LEVELS.critical < threshold) self.fatal = noop;
     if (LEVELS.error < threshold) self.exception = noop;
+    // After the no-ops: a console call below the level prints, and makes no record.
+    if (!parent && this.core.config.captureConsole) this.releaseConsole = captureConsole(this);
   }
 
   /** Shows checkpoints kept from earlier runs on the dashboard and in the session file. */
@@ -199,6 +206,11 @@ export class Logger {
   private redacted<T>(value: T): T {
     const redactor = this.core.redactor;
     return redactor === undefined ? value : redactor.redact(value);
+  }
+
+  /** @internal Queues records made elsewhere, with their own times, in context `label` (see `ingest.ts`). */
+  [INGEST](label: string): Ingest {
+    return ingestInto(this.core, label);
   }
 
   /** Logs at `debug`. */
@@ -342,6 +354,7 @@ export class Logger {
    * runs by itself when the program ends.
    */
   shutdown(): Promise<void> {
+    this.releaseConsole?.();
     return this.core.shutdown('shutdown');
   }
 

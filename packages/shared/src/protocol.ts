@@ -60,6 +60,20 @@ export interface HubStats {
   memory?: { heapUsed: number; heapLimit: number; external: number };
   /** The logger's outputs (plug-ins of the pipeline) and how each is doing. */
   outputs?: OutputStatus[];
+  /** OTLP/HTTP logs received on `POST /v1/logs`, once any request came. */
+  otlp?: OtlpStats;
+}
+
+/** What the dashboard's OTLP/HTTP receiver took in and turned away, since it started. */
+export interface OtlpStats {
+  /** Log records taken in. */
+  records: number;
+  /** Log records refused inside requests otherwise taken (answered with `partialSuccess`). */
+  rejectedRecords: number;
+  /** Requests refused whole for their body: not OTLP, damaged, cut short, too large, of an unknown encoding. */
+  badRequests: number;
+  /** Requests turned away for now (503, to retry) while the logger was behind. */
+  busy: number;
 }
 
 /** How one output of the logger is doing: its counters since the session started. */

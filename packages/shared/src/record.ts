@@ -34,6 +34,8 @@ export interface LogRecord {
   fields?: Record<string, unknown>;
   /** Tag of the async context the call was made in. */
   tag?: string;
+  /** Where a record received from elsewhere came from: an OpenTelemetry resource's `service.name`. */
+  source?: string;
   /** `divider` for separators; absent means `log`. */
   kind?: RecordKind;
   /** The error passed to `exception()`. */

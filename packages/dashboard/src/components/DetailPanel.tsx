@@ -83,6 +83,11 @@ export function DetailPanel({ view }: { view: ViewModel }) {
           {formatTime(record.ts)}
         </span>
         <span class="detail-seq">#{record.seq}</span>
+        {record.source ? (
+          <span class="source">
+            <SafeText text={record.source} />
+          </span>
+        ) : null}
         {record.tag ? (
           <span class="tag">
             <SafeText text={record.tag} />

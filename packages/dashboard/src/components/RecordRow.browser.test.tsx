@@ -44,6 +44,22 @@ describe('RecordRow', () => {
     expect([...row.querySelectorAll('.chip')].map((chip) => chip.textContent)).toEqual(['free_gb=1.5', 'mount=/data']);
   });
 
+  it('shows the source of a record received from another service before its tag, as text', () => {
+    const payload = '<b>checkout</b>';
+    const host = mount({ seq: 3, ts: 0, level: 'info', msg: 'order placed', source: payload, tag: 'api' });
+    const row = host.querySelector('[data-seq="3"]') as HTMLElement;
+    expect(row.querySelector('.source')?.textContent).toBe(payload);
+    expect(row.querySelector('b')).toBeNull();
+    expect([...row.children].map((child) => child.className)).toEqual([
+      'time',
+      'badge badge-info',
+      'source',
+      'tag',
+      'msg',
+    ]);
+    expect(mount({ seq: 4, ts: 0, level: 'info', msg: 'own record' }).querySelector('.source')).toBeNull();
+  });
+
   it('gives each level its colour', () => {
     const colours = (['debug', 'info', 'error', 'critical'] as const).map((level) => {
       const host = mount({ seq: 1, ts: 0, level, msg: level });

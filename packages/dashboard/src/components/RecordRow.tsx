@@ -33,8 +33,8 @@ export function excludes(event: MouseEvent): boolean {
 }
 
 /**
- * One record: time, level (a coloured mark and the word), tag, message and
- * fields as `key=value` chips; a click on a chip filters for its value.
+ * One record: time, level (a coloured mark and the word), source, tag, message
+ * and fields as `key=value` chips; a click on a chip filters for its value.
  * Everything is rendered as text; log content never becomes markup.
  */
 export function RecordRow({ record, terms = [], top, selected = false, row = 0, onSelect, onFilter }: RecordRowProps) {
@@ -65,6 +65,11 @@ export function RecordRow({ record, terms = [], top, selected = false, row = 0, 
     <div {...common} class={`row level-${record.level}${selected ? ' selected' : ''}`}>
       <span class="time">{formatTime(record.ts)}</span>
       <span class={`badge badge-${record.level}`}>{LEVEL_LABEL[record.level]}</span>
+      {record.source ? (
+        <span class="source">
+          <RichText text={record.source} terms={terms} />
+        </span>
+      ) : null}
       {record.tag ? (
         <span class="tag">
           <RichText text={record.tag} terms={terms} />

@@ -71,10 +71,11 @@ export function formatBytes(bytes: number): string {
 
 /**
  * The lower-cased text full-text search looks in: message (escape codes
- * removed), tag, fields as `key=value` and the error's name and message.
+ * removed), source, tag, fields as `key=value` and the error's name and message.
  */
 export function searchText(record: LogRecord): string {
   let text = stripAnsi(record.msg);
+  if (record.source) text += `\n${record.source}`;
   if (record.tag) text += `\n${record.tag}`;
   if (record.fields) {
     for (const key in record.fields) text += `\n${key}=${formatValue(record.fields[key])}`;

@@ -5,6 +5,7 @@ import {
   type GapMessage,
   type HelloMessage,
   type HubStats,
+  type OtlpStats,
   type OutputStatus,
   PROTOCOL_VERSION,
   parseClientMessage,
@@ -48,6 +49,7 @@ export class Hub {
   private refused = 0;
   private pumpTimer: NodeJS.Timeout | undefined;
   private outputs: OutputStatus[] | undefined;
+  private otlp: OtlpStats | undefined;
 
   constructor(
     private readonly session: SessionInfo,
@@ -121,6 +123,11 @@ export class Hub {
   /** Keeps the logger's output counters, for stats. */
   noteOutputs(outputs: OutputStatus[]): void {
     this.outputs = outputs;
+  }
+
+  /** Reports `counters` in `stats()` from now on; their owner, the OTLP receiver, keeps them current. */
+  reportOtlp(counters: OtlpStats): void {
+    this.otlp = counters;
   }
 
   /** Counts a request refused at the door, for stats. */
@@ -237,6 +244,7 @@ export class Hub {
       memory: { heapUsed: heap.used_heap_size, heapLimit: heap.heap_size_limit, external: heap.external_memory },
     };
     if (this.outputs !== undefined) stats.outputs = this.outputs;
+    if (this.otlp !== undefined) stats.otlp = { ...this.otlp };
     return stats;
   }
 

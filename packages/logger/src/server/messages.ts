@@ -33,6 +33,8 @@ export interface HubOptions {
    * records lost with the pipeline thread.
    */
   feed?: MessagePort;
+  /** Largest OTLP/HTTP body taken on `POST /v1/logs`, in bytes, as sent and unpacked. */
+  otlpMaxBytes: number;
 }
 
 /** Messages from the pipeline thread to the hub worker, in the order of the session file. */
@@ -52,9 +54,12 @@ export type HubFeedMessage =
 
 /**
  * Slots of `HubOptions.progress`: records and characters taken in, the end
- * sent, and the pipeline's feed closed (every record it passed on taken in).
+ * sent, the pipeline's feed closed (every record it passed on taken in),
+ * and records received over OTLP that the logging thread has queued.
  */
-export const PROGRESS = { taken: 0, ended: 1, chars: 2, feedClosed: 3 } as const;
+export const PROGRESS = { taken: 0, ended: 1, chars: 2, feedClosed: 3, ingested: 4 } as const;
+/** Slots of `HubOptions.progress` in all. */
+export const PROGRESS_SLOTS = 5;
 
 /** Messages from the logger's thread to the hub worker. */
 export type ToHub =
@@ -79,4 +84,10 @@ export type FromHub =
   /** The session ended with records no tab has yet; the hub waits up to `lingerMs` for one. */
   | { t: 'lingering'; lingerMs: number }
   /** `end` was delivered and every connection closed. */
-  | { t: 'ended' };
+  | { t: 'ended' }
+  /**
+   * Records received over OTLP, for the logger to queue as its own: each one's
+   * wall-clock time (ms since the epoch) and its line's tail. The logging
+   * thread adds their count to `PROGRESS.ingested` once it has queued (or dropped) them.
+   */
+  | { t: 'ingest'; times: Float64Array; tails: string[] };

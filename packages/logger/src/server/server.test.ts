@@ -178,6 +178,7 @@ describe('dashboard server ports', () => {
     session: testSession(),
     maxRecords: 1000,
     maxBytes: 1 << 20,
+    otlpMaxBytes: 1 << 20,
   });
 
   it('takes the first free port after the taken ones, and fails when all in range are taken', async () => {

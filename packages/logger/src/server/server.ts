@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { DOOR_LIMITS, Door, type DoorLimits } from './door.js';
 import type { Hub } from './hub.js';
 import type { HubOptions } from './messages.js';
+import { OTLP_LOGS_PATH, type OtlpReceiver } from './otlp/receiver.js';
 import {
   allowedHosts,
   fetchSiteAllowed,
@@ -94,10 +95,12 @@ function listen(server: Server, host: string, port: number): Promise<number> {
  * endpoint on the first free port from `options.port` up to `portRange` more.
  * Every API and WebSocket request needs the token and a loopback or bound
  * `Host`; WebSocket upgrades also need the dashboard's own `Origin`.
+ * `otlp`, when given, takes OTLP/HTTP logs at `POST /v1/logs` behind the same checks.
  */
 export async function startServer(
   options: HubOptions,
   hub: Hub,
+  otlp?: OtlpReceiver,
   limits: DoorLimits = DOOR_LIMITS,
 ): Promise<DashboardServer> {
   let allowed = new Set<string>();
@@ -122,12 +125,14 @@ export async function startServer(
     };
     if (!hostAllowed(req, allowed)) return refuse(421, 'unknown host');
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith('/api/')) {
+    const isOtlp = otlp !== undefined && url.pathname === OTLP_LOGS_PATH;
+    if (url.pathname.startsWith('/api/') || isOtlp) {
       // A browser names the page's origin on cross-origin requests: only the dashboard itself may ask.
       if (req.headers.origin !== undefined && !originAllowed(req, allowed)) return refuse(403, 'forbidden origin');
       if (!fetchSiteAllowed(req)) return refuse(403, 'forbidden origin');
       if (!tokenMatches(presentedToken(req, url), options.token)) return refuse(401, 'token required');
       door.trust(req.socket);
+      if (isOtlp) return otlp.handle(req, res);
       if (req.method !== 'GET') return reject(res, 405, 'method not allowed');
       if (url.pathname === '/api/health') return json(res, { ok: true, ...hub.stats() });
       if (url.pathname === '/api/session') return json(res, options.session);

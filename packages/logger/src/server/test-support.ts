@@ -57,6 +57,7 @@ export async function startTestHub(maxRecords = 1_000_000, maxBytes = 256 << 20)
     token: TOKEN,
     staticDir,
     session: testSession(),
+    otlpMaxBytes: 1 << 20,
     maxRecords,
     maxBytes,
   };

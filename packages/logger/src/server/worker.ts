@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckpointMessage, EndMessage } from '@pulselog/shared';
 import { Hub } from './hub.js';
 import { type FromHub, type HubFeedMessage, type HubOptions, PROGRESS, type ToHub } from './messages.js';
+import { OtlpReceiver, type OtlpTarget } from './otlp/receiver.js';
 import { type DashboardServer, startServer } from './server.js';
 
 const STATS_INTERVAL_MS = 1000;
@@ -18,6 +19,8 @@ const END_GRACE_MS = 2000;
 const LINGER_POLL_MS = 25;
 /** Longest the end waits for the pipeline to pass on the rest of the session. */
 const FEED_END_WAIT_MS = 10_000;
+/** Records received over OTLP that may wait for the logging thread before further requests are turned away (503). */
+const MAX_INGEST_BEHIND = 200_000;
 
 type TakeChunk = (frame: Buffer, run: { firstSeq: number; lastSeq: number; count: number }, size: number) => void;
 
@@ -44,9 +47,11 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
     hub.append({ frame, firstSeq: run.firstSeq, lastSeq: run.lastSeq, count: run.count });
     took(run.count, size);
   };
+  const otlp = new OtlpReceiver(options.otlpMaxBytes, ingestTarget(post, progress));
+  hub.reportOtlp(otlp.stats);
   let server: DashboardServer;
   try {
-    server = await startServer(options, hub);
+    server = await startServer(options, hub, otlp);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     post({ t: 'error', code: e.code ?? 'ERR', message: e.message });
@@ -119,6 +124,24 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
         break;
     }
   });
+}
+
+/**
+ * Where OTLP records go: to the logging thread, which queues them like its
+ * own records, so they reach the session file, the outputs and this hub by
+ * the one road every record takes (see DEVELOPERS.md). The hub never shows a
+ * record the pipeline did not bring.
+ */
+function ingestTarget(post: (message: FromHub) => void, progress: Int32Array | undefined): OtlpTarget {
+  let posted = 0;
+  return {
+    deliver(records) {
+      posted = (posted + records.tails.length) | 0;
+      post({ t: 'ingest', times: Float64Array.from(records.times), tails: records.tails });
+    },
+    behind: () =>
+      progress !== undefined && ((posted - Atomics.load(progress, PROGRESS.ingested)) | 0) > MAX_INGEST_BEHIND,
+  };
 }
 
 /**
