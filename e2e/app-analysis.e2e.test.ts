@@ -57,7 +57,7 @@ describe('the dashboard as an analysis tool, on a training run', () => {
     expect(await search(page).inputValue()).toBe('tag=eval');
     // The panel follows: only the evaluations' fields are left.
     await expect.poll(() => facets.locator('.facet[data-key="val_loss"] .facet-present').textContent()).toBe('12');
-    expect(await facets.locator('.facet[data-key="lr"]').count()).toBe(0);
+    await expect.poll(() => facets.locator('.facet[data-key="lr"]').count()).toBe(0);
 
     await search(page).fill('');
     await facetValue(page, 'level', 'info').click({ modifiers: ['Alt'] });
