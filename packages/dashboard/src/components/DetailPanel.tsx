@@ -5,6 +5,7 @@ import type { ViewModel } from '../model/view.js';
 import { JsonTree } from './JsonTree.js';
 import { RichText } from './RichText.js';
 import { SafeText } from './SafeText.js';
+import { SpanHistory } from './SpanHistory.js';
 
 const TRACE_KEYS = ['trace_id', 'traceId', 'span_id', 'spanId', 'parent_span_id'];
 
@@ -122,6 +123,7 @@ export function DetailPanel({ view }: { view: ViewModel }) {
         </dl>
       ) : null}
       {record.err ? <ErrorChain err={record.err} /> : null}
+      <SpanHistory view={view} record={record} />
       {record.fields ? (
         <section aria-label="fields">
           <h3>Fields</h3>
