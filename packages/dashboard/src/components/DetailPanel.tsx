@@ -1,8 +1,10 @@
 import type { SerializedError } from '@pulselog/shared';
 import { useState } from 'preact/hooks';
+import { isMarkdown } from '../core/markdown.js';
 import { formatDateTime, formatTime, LEVEL_LABEL } from '../core/text.js';
 import type { ViewModel } from '../model/view.js';
 import { JsonTree } from './JsonTree.js';
+import { Markdown } from './Markdown.js';
 import { RichText } from './RichText.js';
 import { SafeText } from './SafeText.js';
 import { SpanHistory } from './SpanHistory.js';
@@ -107,9 +109,15 @@ export function DetailPanel({ view }: { view: ViewModel }) {
           ×
         </button>
       </header>
-      <pre class="detail-msg" data-testid="detail-msg">
-        <RichText text={record.msg} terms={view.terms} />
-      </pre>
+      {isMarkdown(record) ? (
+        <div class="detail-msg detail-md" data-testid="detail-msg">
+          <Markdown text={record.msg} />
+        </div>
+      ) : (
+        <pre class="detail-msg" data-testid="detail-msg">
+          <RichText text={record.msg} terms={view.terms} />
+        </pre>
+      )}
       {traces.length > 0 ? (
         <dl class="trace">
           {traces.map((k) => (

@@ -29,7 +29,13 @@ function spanSession(): ViewModel {
         ...(slow ? { anomaly: '450 ms, 10x the median of 47 calls' } : {}),
       },
     });
-    records.push({ seq: records.length + 1, ts: 1_000_000 + i * 1000 + 5, level: 'info', msg: 'other', fields: { n: i } });
+    records.push({
+      seq: records.length + 1,
+      ts: 1_000_000 + i * 1000 + 5,
+      level: 'info',
+      msg: 'other',
+      fields: { n: i },
+    });
   }
   const model = new SessionModel();
   model.append(packRecords(records));
