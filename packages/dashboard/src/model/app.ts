@@ -1,5 +1,4 @@
 import { batch, effect, signal } from '@preact/signals';
-import type { LogRecord } from '@pulselog/shared';
 import { ALL, type FilterState } from '@pulselog/shared/query';
 import { filterToAddress } from '../core/address.js';
 import { type ChartSpec, chartFromParams, chartToParams, NO_CHART } from '../core/chart.js';

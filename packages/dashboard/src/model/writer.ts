@@ -1,5 +1,5 @@
 import type { Signal } from '@preact/signals';
-import { type Checkpoint, LEVEL_NAMES } from '@pulselog/shared';
+import { LEVEL_NAMES } from '@pulselog/shared';
 import { DIVIDER_CODE } from '@pulselog/shared/query';
 import type { IDBPDatabase } from 'idb';
 
