@@ -12,8 +12,8 @@ export const HISTORY_SIZE = 200;
 export const MIN_HISTORY = 20;
 /** How many (scaled) MADs above the median a call must be. */
 const MAD_LIMIT = 6;
-/** And how many times the median it must take: a tight history must not turn jitter into anomalies. */
-const RATIO_LIMIT = 2;
+/** And how many times the median it must take: a tight history must not turn timer jitter into anomalies. */
+const RATIO_LIMIT = 3;
 /** And by how many milliseconds at least: sub-millisecond noise is never an anomaly. */
 const MIN_EXCESS_MS = 1;
 /** Scales a MAD to a standard deviation for normally distributed times. */
