@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -12,6 +13,18 @@ const CLI = fileURLToPath(new URL('../packages/logger/dist/cli.js', import.meta.
 function answerOf(result: Awaited<ReturnType<Client['callTool']>>): any {
   const content = result.content as { type: string; text: string }[];
   return JSON.parse(content[0]?.text ?? 'null');
+}
+
+/** A loopback port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 describe('pulselog mcp', () => {
@@ -91,6 +104,41 @@ describe('pulselog mcp', () => {
     const result = await client.callTool({ name: 'get_record', arguments: { session: 'nope', seq: 1 } });
     expect(result.isError).toBe(true);
     expect((result.content as { text: string }[])[0]?.text).toContain("no session 'nope'");
+  });
+
+  it('reads a running dashboard whose session has no recording', async () => {
+    const port = await freePort();
+    const script = runScript('mcp-live.mjs', { PULSELOG_PORT: String(port), PULSELOG_LINGER: '0' });
+    const live = new Client({ name: 'pulselog-e2e', version: '1.0.0' });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        script.child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+        script.exited.then(() => reject(new Error(`the script ended early: ${script.stderr()}`)));
+      });
+      await live.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [CLI, 'mcp'],
+          cwd: script.cwd,
+          env: { ...process.env, PULSELOG_PORT: String(port) } as Record<string, string>,
+          stderr: 'pipe',
+        }),
+      );
+      const sessions = answerOf(await live.callTool({ name: 'list_sessions', arguments: {} }));
+      expect(sessions).toEqual([
+        expect.objectContaining({ name: 'live-job', live: true, ended: false, dashboard: `http://127.0.0.1:${port}` }),
+      ]);
+      expect(sessions[0].file).toBeUndefined();
+      const page = answerOf(await live.callTool({ name: 'search_records', arguments: { query: 'status>=500' } }));
+      expect(page.records.map((r: { fields: { i: number } }) => r.fields.i)).toEqual([10, 20, 30, 40, 50]);
+      const summary = answerOf(await live.callTool({ name: 'summarize_session', arguments: {} }));
+      expect(summary).toMatchObject({ live: true, records: 51, byLevel: { info: 50, error: 1 } });
+      expect(summary.topErrors[0].message).toBe('upstream timed out (Error: socket hang up)');
+    } finally {
+      await live.close();
+      script.child.stdin?.end();
+      await script.exited;
+    }
   });
 
   it('prints its help', () => {

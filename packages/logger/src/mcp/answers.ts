@@ -1,13 +1,17 @@
 import { LEVEL_NAMES, type LevelName, type LogRecord } from '@pulselog/shared';
 import { ALL, compileFilter, searchText } from '@pulselog/shared/query';
-import { readSession } from './session-reader.js';
+import type { SessionVisitor } from './session-reader.js';
 
 /**
- * The answers `pulselog mcp` gives about one recording: records found with
+ * The answers `pulselog mcp` gives about one session: records found with
  * the dashboard's query language, one record whole, and a summary. Each reads
- * the file once, streaming, and returns plain JSON-safe objects sized for an
- * assistant's context: long messages and fields are cut, pages are bounded.
+ * the session once, streaming (a recording, or a running dashboard), and
+ * returns plain JSON-safe objects sized for an assistant's context: long
+ * messages and fields are cut, pages are bounded.
  */
+
+/** Reads a session from its start, handing each line to the visitor (`readSession`, `readLiveSession`). */
+export type SessionRead = (visitor: SessionVisitor) => Promise<void>;
 
 /** Most records one search returns. */
 export const MAX_PAGE = 200;
@@ -79,14 +83,14 @@ export function found(record: LogRecord): FoundRecord {
   return out;
 }
 
-/** Records of `file` matching the request, oldest first, one page. */
-export async function searchSession(file: string, request: SearchRequest): Promise<SearchPage> {
+/** Records of the session matching the request, oldest first, one page. */
+export async function searchSession(read: SessionRead, request: SearchRequest): Promise<SearchPage> {
   const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(request.limit ?? 50)));
   const filter = compileFilter({ ...ALL, query: request.query ?? '', from: request.from, to: request.to });
   const after = request.after ?? 0;
   const records: FoundRecord[] = [];
   let more = false;
-  await readSession(file, {
+  await read({
     record(record) {
       if (record.seq <= after || record.kind === 'divider') return true;
       if (!filter.test(record, () => searchText(record))) return true;
@@ -104,10 +108,10 @@ export async function searchSession(file: string, request: SearchRequest): Promi
   return page;
 }
 
-/** Record `seq` of `file` whole, or `undefined`. */
-export async function recordOf(file: string, seq: number): Promise<LogRecord | undefined> {
+/** Record `seq` of the session whole, or `undefined`. */
+export async function recordOf(read: SessionRead, seq: number): Promise<LogRecord | undefined> {
   let hit: LogRecord | undefined;
-  await readSession(file, {
+  await read({
     record(record) {
       if (record.seq === seq) hit = record;
       return hit === undefined && record.seq < seq;
@@ -153,8 +157,8 @@ const quantile = (sorted: readonly number[], q: number) =>
 /** Durations kept per span name for the summary's medians, bounded. */
 const SPAN_SAMPLES = 10_000;
 
-/** Counts, top errors, spans, checkpoints and gaps of `file`, in one pass. */
-export async function summarizeSession(file: string): Promise<SessionSummary> {
+/** Counts, top errors, spans, checkpoints and gaps of the session, in one pass. */
+export async function summarizeSession(read: SessionRead): Promise<SessionSummary> {
   const summary: SessionSummary = {
     records: 0,
     byLevel: {},
@@ -172,7 +176,7 @@ export async function summarizeSession(file: string): Promise<SessionSummary> {
   const checkpoints = new Map<string, SessionSummary['checkpoints'][number]>();
   let first: number | undefined;
   let last: number | undefined;
-  await readSession(file, {
+  await read({
     header(session) {
       summary.session = {
         name: session.name,

@@ -13,7 +13,8 @@ Runs a Model Context Protocol server on stdin/stdout that lets an AI assistant
 read this project's pulselog sessions: list them, search records with the
 dashboard's query language, read a record whole, summarise a session (levels,
 sources, top errors, slowest spans, checkpoints). A running program's session
-is read as its pipeline writes it.
+is read from its recording as its pipeline writes it, or from its dashboard
+(the project's port and token) when it records none.
 
 Add it to an MCP client as the command \`npx pulselog mcp\`, run in the project.
 Needs the MCP SDK beside pulselog: npm i -D @modelcontextprotocol/sdk zod
@@ -35,11 +36,8 @@ export async function mcpCommand(argv: string[]): Promise<number> {
     process.stdout.write(MCP_HELP);
     return 0;
   }
-  const dir = values.dir ?? resolveConfig({}, { name: 'mcp' }).sessionDir;
-  if (dir === false) {
-    process.stderr.write('pulselog mcp: session recording is off (sessionDir = false); pass --dir DIR\n');
-    return 2;
-  }
+  const config = resolveConfig({}, { name: 'mcp' });
+  const dir = values.dir ?? config.sessionDir;
   let modules: [typeof import('./server.js'), typeof import('@modelcontextprotocol/sdk/server/stdio.js')];
   try {
     modules = await Promise.all([import('./server.js'), import('@modelcontextprotocol/sdk/server/stdio.js')]);
@@ -54,7 +52,12 @@ export async function mcpCommand(argv: string[]): Promise<number> {
   }
   const [{ serveMcp }, { StdioServerTransport }] = modules;
   // Everything on stdout is protocol: notes go to stderr.
-  process.stderr.write(`pulselog mcp: serving the sessions in ${dir}\n`);
-  await serveMcp(dir, new StdioServerTransport());
+  process.stderr.write(
+    `pulselog mcp: serving ${dir === false ? 'no session folder' : `the sessions in ${dir}`} and the dashboard on port ${config.port}\n`,
+  );
+  await serveMcp(
+    { dir, projectDir: config.projectDir, port: config.port, token: config.token },
+    new StdioServerTransport(),
+  );
   return 0;
 }
