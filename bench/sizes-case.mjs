@@ -21,7 +21,7 @@ process.chdir(dir);
 const now = () => performance.timeOrigin + performance.now();
 
 // One value, built once, as a program logs a response body it holds: the cost measured is the logger's.
-const value = 'x'.repeat(BYTES - 16) + '0123456789abcdef';
+const value = `${'x'.repeat(BYTES - 16)}0123456789abcdef`;
 const CALL = {
   pulselog: { msg: (log) => log.info(value), field: (log) => log.info('payload', { body: value }) },
   pino: { msg: (log) => log.info(value), field: (log) => log.info({ body: value }, 'payload') },

@@ -38,7 +38,9 @@ for (let run = 0; run < RUNS; run++) {
   for (const c of CASES) {
     for (const config of CONFIGS) {
       const r = runCase(config, c);
-      ((results[key(c)] ??= {})[config] ??= []).push(r);
+      results[key(c)] ??= {};
+      results[key(c)][config] ??= [];
+      results[key(c)][config].push(r);
       process.stderr.write(`run ${run + 1}/${RUNS} ${key(c)} ${config}: ${r.callsPerSec.toFixed(1)} calls/s\n`);
     }
   }
