@@ -123,7 +123,7 @@ export function serializeError(err: unknown, limits: SerializeLimits = DEFAULT_L
   }
   const out: SerializedError = { name: 'Error', message: '' };
   try {
-    out.name = String(err.name ?? constructorName(err) ?? 'Error');
+    out.name = truncate(String(err.name ?? constructorName(err) ?? 'Error'), limits.maxStringLength);
   } catch {}
   try {
     out.message = truncate(String(err.message ?? ''), limits.maxStringLength);
@@ -133,7 +133,8 @@ export function serializeError(err: unknown, limits: SerializeLimits = DEFAULT_L
   } catch {}
   try {
     const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' || typeof code === 'number') out.code = code;
+    if (typeof code === 'number') out.code = code;
+    else if (typeof code === 'string') out.code = truncate(code, limits.maxStringLength);
   } catch {}
   try {
     const cause = (err as { cause?: unknown }).cause;
