@@ -194,7 +194,8 @@ export class Logger {
     if (redactor !== undefined) {
       // Before anything is read for the record: what a path or pattern names never reaches a queue.
       if (fields !== undefined) fields = redactor.redact(fields);
-      if (typeof msg === 'string') msg = redactor.text(msg);
+      // A message that is not a string is written as JSON: the paths apply to it as to fields.
+      msg = typeof msg === 'string' ? redactor.text(msg) : redactor.redact(msg);
     }
     const encoder = core.encoder;
     const entry = encoder.encode(level, msg, fields, kind, err, this.bindingsJson, state);
