@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHECKPOINT_DATA_PATH, parseServerMessage } from '@pulselog/shared';
 import type { Page } from 'playwright-core';
@@ -51,6 +52,12 @@ function expectRedacted(records: Line[]): void {
   expect(body.length).toBe(BODY_LENGTH);
 }
 
+/** An output module that appends the lines of every batch to `options.file`. */
+const FILE_OUTPUT = `
+import { appendFileSync } from 'node:fs';
+export default (options) => ({ write(batch) { appendFileSync(options.file, batch.lines.join('\\n') + '\\n'); } });
+`;
+
 async function download(page: Page, testId: string): Promise<string> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
   return readFileSync(await file.path(), 'utf8');
@@ -64,8 +71,13 @@ describe('redaction in everything that leaves the process', () => {
   let client: RawClient;
   const clientFrames: string[] = [];
 
+  let outputFile: string;
+
   beforeAll(async () => {
-    script = runScript('redact.mjs');
+    const dir = mkdtempSync(join(tmpdir(), 'pulselog-redact-output-'));
+    writeFileSync(join(dir, 'file-output.mjs'), FILE_OUTPUT);
+    outputFile = join(dir, 'lines.ndjson');
+    script = runScript('redact.mjs', { REDACT_OUTPUT: join(dir, 'file-output.mjs'), REDACT_OUTPUT_FILE: outputFile });
     url = await script.dashboardUrl();
     address = parseDashboardUrl(url);
     browser = await launchBrowser();
@@ -121,7 +133,7 @@ describe('redaction in everything that leaves the process', () => {
     await page.close();
   });
 
-  it('holds in the session file', async () => {
+  it('holds in the session file and in what an output is handed', async () => {
     script.child.stdin?.write('stop\n');
     expect(await script.exited).toEqual({ code: 0, signal: null });
     const dir = join(script.cwd, '.pulselog', 'sessions');
@@ -137,5 +149,13 @@ describe('redaction in everything that leaves the process', () => {
       password: '[redacted]',
       lr: 0.1,
     });
+    const handed = readFileSync(outputFile, 'utf8');
+    expect(leaked(handed)).toEqual([]);
+    expectRedacted(
+      handed
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Line),
+    );
   });
 });
