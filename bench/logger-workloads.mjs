@@ -57,20 +57,36 @@ export const WORKLOADS = {
   },
 };
 
+/** A typical `redact` list: a key, a key below one, one level down under any key, any depth. */
+export const REDACT_PATHS = ['password', 'headers.authorization', '*.secret', '**.token'];
+/** The same for pino, whose `redact` has no `**`: the key itself and one level down stand for it. */
+export const PINO_REDACT_PATHS = ['password', 'headers.authorization', '*.secret', 'token', '*.token'];
+
 /**
- * Sets up one configuration in `dir`. Returns the logger, its call style, the
+ * Sets up one configuration in `dir`. A `+redact` suffix (`pulselog+redact`,
+ * `pino-worker+redact`) sets the logger's `redact` to the typical list. Returns the logger, its call style, the
  * file its records land in, how to recognise a record line (from its bytes
  * and start offset), how to flush
  * (resolves once the logger has handed everything to its destination) and
  * how to end.
  */
-export async function setup(config, dir) {
+export async function setup(name, dir) {
+  const redact = name.endsWith('+redact');
+  const config = redact ? name.slice(0, -'+redact'.length) : name;
+  const pinoOptions = redact ? { redact: PINO_REDACT_PATHS } : {};
   switch (config) {
     case 'pulselog':
     case 'pulselog+dashboard': {
       const { Logger } = await import('@pulselog/logger');
       const dashboard = config === 'pulselog+dashboard';
-      const log = new Logger('bench', { dashboard, open: false, port: 0, linger: 0, level: 'info' });
+      const log = new Logger('bench', {
+        dashboard,
+        open: false,
+        port: 0,
+        linger: 0,
+        level: 'info',
+        ...(redact ? { redact: REDACT_PATHS } : {}),
+      });
       const url = dashboard ? await log.dashboardUrl() : undefined;
       return {
         log,
@@ -89,7 +105,7 @@ export async function setup(config, dir) {
       const file = join(dir, 'pino.log');
       const dest = pino.destination({ dest: file, sync: config === 'pino-sync' });
       if (config === 'pino-async') await once(dest, 'ready');
-      const log = pino(dest);
+      const log = pino(pinoOptions, dest);
       const flush = () => new Promise((resolve) => (config === 'pino-sync' ? resolve() : dest.flush(() => resolve())));
       return { log, style: 'pino', file, isRecord: () => true, flush, end: flush };
     }
@@ -98,11 +114,12 @@ export async function setup(config, dir) {
       const file = join(dir, 'pino.log');
       const transport = pino.transport({ target: 'pino/file', options: { destination: file } });
       await once(transport, 'ready');
-      const log = pino(transport);
+      const log = pino(pinoOptions, transport);
       const flush = () => new Promise((resolve) => log.flush(() => resolve()));
       return { log, style: 'pino', file, isRecord: () => true, flush, end: flush };
     }
     case 'winston': {
+      if (redact) throw new Error('winston has no redact option');
       const { default: winston } = await import('winston');
       const file = join(dir, 'winston.log');
       const transport = new winston.transports.File({ filename: file });
@@ -110,5 +127,5 @@ export async function setup(config, dir) {
       return { log, style: 'winston', file, isRecord: () => true, flush: async () => {}, end: async () => {} };
     }
   }
-  throw new Error(`unknown configuration ${config}`);
+  throw new Error(`unknown configuration ${name}`);
 }

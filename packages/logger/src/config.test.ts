@@ -74,10 +74,11 @@ describe('resolveConfig', () => {
   });
 
   it('reads redaction paths from options, the environment (comma separated) and pulselog.toml', () => {
-    const cwd = project('redact = ["password", "**.token"]\nredact_values = true\n');
+    const cwd = project('redact = ["password", "**.token"]\nredact_values = true\nmax_string_length = 4096\n');
     expect(resolveConfig({}, { env: {}, cwd })).toMatchObject({
       redact: ['password', '**.token'],
       redactValues: true,
+      maxStringLength: 4096,
     });
     const env = { PULSELOG_REDACT: 'headers.authorization, *.secret', PULSELOG_REDACT_VALUES: 'off' };
     expect(resolveConfig({}, { env, cwd })).toMatchObject({

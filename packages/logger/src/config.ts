@@ -6,6 +6,7 @@ import { parse as parseToml } from 'smol-toml';
 import { PulselogError } from './errors.js';
 import { parsePath } from './redact/paths.js';
 import { compileValuePatterns, type ValuePatterns } from './redact/patterns.js';
+import { DEFAULT_MAX_STRING_LENGTH } from './serialize.js';
 
 /** What to do when a context's queue is full. */
 export type OverflowPolicy = 'drop' | 'block' | 'raise';
@@ -56,6 +57,8 @@ export interface LoggerOptions {
   redact?: readonly string[];
   /** Redact by value: `true` for bearer tokens, AWS keys and private-key blocks, or patterns of your own. Default off. */
   redactValues?: ValuePatterns;
+  /** Strings up to this length are kept whole; longer ones are cut with a marker. Default 16 MiB. */
+  maxStringLength?: number;
   /** Largest OTLP/HTTP body the dashboard takes on `POST /v1/logs`, sent or unpacked. Default 64 MiB. */
   otlpMaxBytes?: number;
   /** Make `console.log`, `info`, `debug`, `warn`, `error` and `trace` records too (they still print). Default off. */
@@ -83,6 +86,7 @@ export interface ResolvedConfig {
   readonly replayBytes: number;
   readonly redact: readonly string[];
   readonly redactValues: ValuePatterns;
+  readonly maxStringLength: number;
   readonly otlpMaxBytes: number;
   readonly captureConsole: boolean;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
@@ -185,6 +189,7 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   replayBytes: { parse: int(1 << 20, 2 ** 32), env: 'PULSELOG_REPLAY_BYTES', toml: 'replay_bytes' },
   redact: { parse: redactPaths, env: 'PULSELOG_REDACT', toml: 'redact' },
   redactValues: { parse: redactValues, env: 'PULSELOG_REDACT_VALUES', toml: 'redact_values' },
+  maxStringLength: { parse: int(1024, 2 ** 29), env: 'PULSELOG_MAX_STRING_LENGTH', toml: 'max_string_length' },
   otlpMaxBytes: { parse: int(1024, 2 ** 30), env: 'PULSELOG_OTLP_MAX_BYTES', toml: 'otlp_max_bytes' },
   captureConsole: { parse: bool, env: 'PULSELOG_CAPTURE_CONSOLE', toml: 'capture_console' },
 };
@@ -331,6 +336,7 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     replayBytes: (picked.replayBytes ?? 256 * 1024 * 1024) as number,
     redact: (picked.redact ?? Object.freeze([])) as readonly string[],
     redactValues: (picked.redactValues ?? false) as ValuePatterns,
+    maxStringLength: (picked.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH) as number,
     otlpMaxBytes: (picked.otlpMaxBytes ?? 64 * 1024 * 1024) as number,
     captureConsole: (picked.captureConsole ?? false) as boolean,
     projectDir,

@@ -6,7 +6,7 @@ import { sharedStoreNote } from './checkpoints/layout.js';
 import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { Core, type QueueStats } from './core/core.js';
-import { encodeValue, joinObjects, now } from './encode/json.js';
+import { joinObjects, now } from './encode/json.js';
 import { INGEST, type Ingest, ingestInto } from './ingest.js';
 import type { OutputSpec, OutputStats } from './pipeline/output.js';
 import { resolveOutputs } from './pipeline/outputs-config.js';
@@ -44,6 +44,12 @@ export interface LoggerStats {
   dropped: number;
   /** `dropped / logged`, 0 when nothing was logged. */
   dropRate: number;
+  /**
+   * Values the serializer's limits cut, each marked where it was in the
+   * record: the rest of a value past its budget (`[over budget]`), keys past
+   * 1 KiB and strings past `maxStringLength` (`…[truncated, N chars]`).
+   */
+  cut: number;
   /** The root queue and every context queue holding records, with their fill. */
   queues: QueueStats[];
   /** Checkpoints saved by this process. */
@@ -195,7 +201,8 @@ export class Logger {
     if (redactor !== undefined) {
       // Before anything is read for the record: what a path or pattern names never reaches a queue.
       if (fields !== undefined) fields = redactor.redact(fields);
-      if (typeof msg === 'string') msg = redactor.text(msg);
+      // A message that is not a string is written as JSON: the paths apply to it as to fields.
+      msg = typeof msg === 'string' ? redactor.text(msg) : redactor.redact(msg);
     }
     const encoder = core.encoder;
     const entry = encoder.encode(level, msg, fields, kind, err, this.bindingsJson, state);
@@ -363,7 +370,11 @@ export class Logger {
   ): Checkpoint {
     const checkedName = checkName(name);
     const checkedMeta = checkMeta(checkedName, meta);
-    const checkpoint = this.core.checkpoints.save(checkedName, encodeValue(this.redacted(data)), checkedMeta);
+    const checkpoint = this.core.checkpoints.save(
+      checkedName,
+      this.core.encoder.values.value(this.redacted(data)),
+      checkedMeta,
+    );
     this.core.checkpoint({ type: 'checkpoint', op: 'upsert', checkpoint });
     return checkpoint;
   }
@@ -412,6 +423,7 @@ export class Logger {
       logged,
       dropped: core.drops.count,
       dropRate: logged === 0 ? 0 : core.drops.count / logged,
+      cut: core.encoder.values.cuts,
       queues: core.queueStats(),
       checkpointsSaved: core.checkpointsSaved,
       checkpointErrors: core.checkpoints.errors,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Encoder } from './encode/encoder.js';
-import { encodeMessage } from './encode/json.js';
+import { ValueWriter } from './encode/json.js';
 import {
   BUDGET_MARKER,
   DEFAULT_LIMITS,
@@ -137,6 +137,46 @@ describe('encodeJson', () => {
     expect(encodeJson({ more: chunk, x: new Map() }, limits, budget)).toBe(JSON.stringify(BUDGET_MARKER));
   });
 
+  it('makes a wide object reached by many paths spend the budget on its keys', () => {
+    // 200,000 keys, reachable by 10,000 paths: listing its keys each time would be 2e9 steps.
+    const wide: Record<string, number> = {};
+    for (let k = 0; k < 200_000; k++) wide[`k${k}`] = k;
+    const value = Array.from({ length: 100 }, () => Array.from({ length: 100 }, () => wide));
+    const budget = new SerializeBudget();
+    const text = encodeJson(value, DEFAULT_LIMITS, budget);
+    expect(budget.nodes).toBeLessThan(DEFAULT_LIMITS.maxNodes + 200_000);
+    expect(text).toContain(BUDGET_MARKER);
+    const first = (JSON.parse(text) as Record<string, unknown>[][])[0]?.[0] as Record<string, unknown>;
+    expect(first.k0).toBe(0);
+    expect(first['…']).toBe(`${200_000 - DEFAULT_LIMITS.maxKeys} more keys`);
+  });
+
+  it('pays for the text of an error each time it is reached', () => {
+    const err = new Error('m'.repeat(1_000_000));
+    const limits = limitsFor(2_000_000);
+    const budget = new SerializeBudget(limits);
+    const text = encodeJson({ errors: Array.from({ length: 100 }, () => [err, err]) }, limits, budget);
+    expect(text.length).toBeLessThan(limits.maxOutput + 2_000_000);
+    expect(text).toContain(BUDGET_MARKER);
+    expect(budget.cut).toBeGreaterThan(0);
+  });
+
+  it('writes a Map key that is not a string from the same budget, and cuts long symbols', () => {
+    const budget = new SerializeBudget(limitsFor(1000));
+    const key = { id: 1 };
+    const out = toJsonSafe(
+      new Map<unknown, unknown>([
+        [key, 'a'],
+        ['s', Symbol('d'.repeat(5000))],
+      ]),
+      budget.limits,
+      budget,
+    ) as Record<string, string>;
+    expect(out['{"id":1}']).toBe('a');
+    expect(out.s).toBe(`${'Symbol('.concat('d'.repeat(993))}…[truncated, 5008 chars]`);
+    expect(budget.stringsCut).toBe(1);
+  });
+
   it('writes plain data exactly as JSON.stringify does', () => {
     const value = { a: [1, 'two', null, { b: true }], c: 'é\u2028"' };
     expect(encodeJson(value)).toBe(JSON.stringify(value));
@@ -183,12 +223,24 @@ describe('encodeFields', () => {
     );
   });
 
+  it('writes flat fields holding one string many times within the output budget', () => {
+    const limits = { ...limitsFor(1000), maxOutput: 10_000 };
+    const encoder = new Encoder(undefined, limits);
+    const shared = 'z'.repeat(1000);
+    const fields = Object.fromEntries(Array.from({ length: 50 }, (_, k) => [`f${k}`, shared]));
+    const text = encoder.encodeFields(fields);
+    expect(text.length).toBeLessThan(limits.maxOutput + 2000);
+    expect(text).toContain(BUDGET_MARKER);
+    expect(encoder.values.cuts).toBeGreaterThan(0);
+  });
+
   it('keeps a non-object in the fields position', () => {
     expect(JSON.parse(encodeFields(42))).toEqual({ value: 42 });
   });
 
   it('encodes messages of any type as bounded JSON strings', () => {
-    expect(JSON.parse(encodeMessage({ a: 1 }))).toBe('{"a":1}');
-    expect(JSON.parse(encodeMessage(undefined))).toBe('undefined');
+    const writer = new ValueWriter();
+    expect(JSON.parse(writer.message({ a: 1 }))).toBe('{"a":1}');
+    expect(JSON.parse(writer.message(undefined))).toBe('undefined');
   });
 });

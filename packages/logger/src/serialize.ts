@@ -62,12 +62,19 @@ export class SerializeBudget {
   cut = 0;
   /** Keys cut to `maxKeyLength`. */
   keysCut = 0;
+  /** Strings cut to `maxStringLength`. */
+  stringsCut = 0;
 
   constructor(readonly limits: SerializeLimits = DEFAULT_LIMITS) {}
 
   /** True once the node or output budget is used up. */
   get exhausted(): boolean {
     return this.nodes >= this.limits.maxNodes || this.output >= this.limits.maxOutput;
+  }
+
+  /** Every cut made so far, each marked in the output: budget markers, keys and strings. */
+  get cuts(): number {
+    return this.cut + this.keysCut + this.stringsCut;
   }
 }
 
@@ -116,7 +123,7 @@ export function serializeError(err: unknown, limits: SerializeLimits = DEFAULT_L
   }
   const out: SerializedError = { name: 'Error', message: '' };
   try {
-    out.name = String(err.name ?? constructorName(err) ?? 'Error');
+    out.name = truncate(String(err.name ?? constructorName(err) ?? 'Error'), limits.maxStringLength);
   } catch {}
   try {
     out.message = truncate(String(err.message ?? ''), limits.maxStringLength);
@@ -126,7 +133,8 @@ export function serializeError(err: unknown, limits: SerializeLimits = DEFAULT_L
   } catch {}
   try {
     const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' || typeof code === 'number') out.code = code;
+    if (typeof code === 'number') out.code = code;
+    else if (typeof code === 'string') out.code = truncate(code, limits.maxStringLength);
   } catch {}
   try {
     const cause = (err as { cause?: unknown }).cause;
@@ -216,7 +224,7 @@ function plain(value: unknown, depth: number, limits: SerializeLimits, tally: { 
   switch (typeof value) {
     case 'string':
       tally.output += value.length;
-      return value.length <= limits.maxStringLength;
+      return value.length <= limits.maxStringLength && tally.output <= limits.maxOutput;
     case 'number':
       return Number.isFinite(value);
     case 'boolean':
@@ -287,6 +295,22 @@ function spend(budget: SerializeBudget, chars: number): boolean {
   return true;
 }
 
+/** A string as it leaves: cut to `maxStringLength` (counted), and paid for in output. */
+function leaf(value: string, budget: SerializeBudget): string {
+  const limit = budget.limits.maxStringLength;
+  if (value.length > limit) budget.stringsCut++;
+  const text = truncate(value, limit);
+  return spend(budget, text.length + 2) ? text : BUDGET_MARKER;
+}
+
+/** Characters of a serialized error's text, its causes' included. */
+function errorChars(err: SerializedError | undefined): number {
+  let chars = 0;
+  for (let e = err; e !== undefined; e = e.cause)
+    chars += e.name.length + e.message.length + (e.stack?.length ?? 0) + 40;
+  return chars;
+}
+
 function walk(
   value: unknown,
   limits: SerializeLimits,
@@ -294,10 +318,7 @@ function walk(
   seen: Set<object>,
   budget: SerializeBudget,
 ): unknown {
-  if (typeof value === 'string') {
-    const text = truncate(value, limits.maxStringLength);
-    return spend(budget, text.length + 2) ? text : BUDGET_MARKER;
-  }
+  if (typeof value === 'string') return leaf(value, budget);
   if (!spend(budget, 4)) return BUDGET_MARKER;
   switch (typeof value) {
     case 'number':
@@ -309,9 +330,10 @@ function walk(
     case 'undefined':
       return '[undefined]';
     case 'symbol':
-      return value.toString();
+      // A description or a name can be as long as any string: it is one.
+      return leaf(value.toString(), budget);
     case 'function':
-      return describeFunction(value);
+      return leaf(describeFunction(value), budget);
   }
   if (value === null) return null;
   const obj = value as object;
@@ -332,7 +354,11 @@ function walkObject(
   budget: SerializeBudget,
 ): unknown {
   if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? 'Invalid Date' : obj.toISOString();
-  if (obj instanceof Error) return serializeError(obj, limits);
+  if (obj instanceof Error) {
+    // The same error reachable by many paths is as costly as any shared value: its text is paid for each time.
+    const err = serializeError(obj, limits);
+    return spend(budget, errorChars(err)) ? err : BUDGET_MARKER;
+  }
   if (obj instanceof RegExp) return obj.toString();
   if (ArrayBuffer.isView(obj)) {
     const name = constructorName(obj) ?? 'TypedArray';
@@ -360,7 +386,8 @@ function walkObject(
           out['…'] = overBudget(budget);
           break;
         }
-        const key = cutKey(typeof k === 'string' ? k : safeString(k), limits, budget);
+        // A key that is not a string is written as JSON from this record's budget, not a fresh one.
+        const key = cutKey(typeof k === 'string' ? k : keyOf(walk(k, limits, depth + 1, seen, budget)), limits, budget);
         budget.output += key.length;
         out[key] = walk(v, limits, depth + 1, seen, budget);
       }
@@ -371,13 +398,18 @@ function walkObject(
       try {
         return walk(toJSON.call(obj), limits, depth + 1, seen, budget);
       } catch (err) {
-        return `[toJSON threw: ${safeString((err as Error)?.message ?? err)}]`;
+        return leaf(`[toJSON threw: ${safeString((err as Error)?.message ?? err)}]`, budget);
       }
     }
     return walkPlain(obj, limits, depth, seen, budget);
   } finally {
     seen.delete(obj);
   }
+}
+
+/** A Map key made of a walked value: strings as they are, anything else as its JSON. */
+function keyOf(walked: unknown): string {
+  return typeof walked === 'string' ? walked : (JSON.stringify(walked) ?? 'undefined');
 }
 
 /** The marker that ends an object or array whose budget ran out, counted. */
@@ -412,7 +444,7 @@ function walkItems(
 function walkPlain(obj: object, limits: SerializeLimits, depth: number, seen: Set<object>, budget: SerializeBudget) {
   const out: Record<string, unknown> = {};
   const name = constructorName(obj);
-  if (name) out['@type'] = name;
+  if (name) out['@type'] = cutKey(name, limits, budget);
   const keys = Object.keys(obj);
   const count = Math.min(keys.length, limits.maxKeys);
   for (let i = 0; i < count; i++) {
@@ -432,5 +464,8 @@ function walkPlain(obj: object, limits: SerializeLimits, depth: number, seen: Se
     out[shown] = walk(v, limits, depth + 1, seen, budget);
   }
   if (keys.length > count) out['…'] = `${keys.length - count} more keys`;
+  // Listing the keys cost a step per key, those left out too: an object of a
+  // million keys reached by many paths must spend the budget, not evade it.
+  budget.nodes += keys.length - count;
   return out;
 }

@@ -11,6 +11,7 @@ import { PipelineClient } from '../pipeline/client.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { ResolvedOutput } from '../pipeline/protocol.js';
 import { compileRedaction, type Redactor } from '../redact/redactor.js';
+import { limitsFor } from '../serialize.js';
 import { VERSION } from '../version.js';
 import { DropLedger } from './drops.js';
 import { type ExitParticipant, registerExit, unregisterExit } from './exit-hooks.js';
@@ -115,7 +116,7 @@ export class Core implements ExitParticipant {
   constructor(name: string, config: ResolvedConfig, outputs: readonly ResolvedOutput[], pipeline?: Pipeline) {
     this.config = config;
     this.redactor = compileRedaction({ paths: config.redact, values: config.redactValues });
-    this.encoder = new Encoder(this.redactor);
+    this.encoder = new Encoder(this.redactor, limitsFor(config.maxStringLength));
     const startedAt = Date.now();
     this.session = {
       id: `${name}-${startedAt}-${process.pid}`,

@@ -1,7 +1,7 @@
 import type { LevelName, SerializedError } from '@pulselog/shared';
 import type { Redactor } from '../redact/redactor.js';
-import { serializeRepeated } from '../serialize.js';
-import { encodeMessage, encodeNested, joinObjects, LEVEL_TEXT, NEEDS_ESCAPE, tagText } from './json.js';
+import { DEFAULT_LIMITS, type SerializeLimits, serializeRepeated } from '../serialize.js';
+import { joinObjects, LEVEL_TEXT, NEEDS_ESCAPE, tagText, ValueWriter } from './json.js';
 import { Capture, KIND, Template } from './template.js';
 
 /** Longest message a template is made for; longer ones are unlikely to repeat. */
@@ -36,7 +36,9 @@ export interface CallContext {
  */
 export class Encoder {
   /** The flat fields of the last call that read them; a template record's values until it is queued. */
-  readonly capture = new Capture();
+  readonly capture: Capture;
+  /** Writes values that are not flat within the limits, and counts what they cut. */
+  readonly values: ValueWriter;
   private readonly keyTexts = new Map<string, string>();
   /** Keys by position in the last fields objects encoded, with their `{"key":` or `,"key":` text. */
   private readonly shapeKeys: string[] = [];
@@ -67,8 +69,17 @@ export class Encoder {
   private nestedMsg: string | undefined;
   private nestedCalls = 0;
 
-  /** `redactor`: what the `redact` settings make of errors' text, applied once they are serialized. */
-  constructor(private readonly redactor?: Redactor) {}
+  /**
+   * `redactor`: what the `redact` settings make of errors' text, applied once
+   * they are serialized; `limits`: the serializer's (see `serialize.ts`).
+   */
+  constructor(
+    private readonly redactor?: Redactor,
+    limits: SerializeLimits = DEFAULT_LIMITS,
+  ) {
+    this.capture = new Capture(limits);
+    this.values = new ValueWriter(limits);
+  }
 
   /**
    * Encodes one call. Returns a template (its values left in `capture`) when
@@ -117,7 +128,7 @@ export class Encoder {
     }
     try {
       // Fields are read once: a getter runs once per call, whichever way the record goes.
-      if (!read && fields !== undefined) fieldsJson = flat ? this.encodeFields(fields) : encodeNested(fields);
+      if (!read && fields !== undefined) fieldsJson = flat ? this.encodeFields(fields) : this.values.fields(fields);
       if (bindings !== undefined || context.fieldsJson !== undefined) {
         fieldsJson = joinObjects(joinObjects(bindings, context.fieldsJson), fieldsJson);
       }
@@ -145,7 +156,7 @@ export class Encoder {
     } catch {
       // A getter that throws: the careful path below says so in the record.
     }
-    return encodeNested(fields);
+    return this.values.fields(fields);
   }
 
   /**
@@ -166,7 +177,7 @@ export class Encoder {
   ): string {
     // Only strings are kept: anything else may change before the next call.
     if (msg !== this.lastMsg || level !== this.lastLevel) {
-      const start = LEVEL_TEXT[level] + encodeMessage(msg);
+      const start = LEVEL_TEXT[level] + this.values.message(msg);
       if (typeof msg !== 'string' || msg.length > 256) return this.tailAfter(start, fieldsJson, tag, kind, err);
       this.lastLevel = level;
       this.lastMsg = msg;
@@ -314,7 +325,7 @@ export class Encoder {
 
   /**
    * True when the fields of a call with `msg` should go straight to text
-   * (`encodeNested`): the last call with it passed fields that were not flat,
+   * (`values.fields`): the last call with it passed fields that were not flat,
    * and a call site passes one shape over and over. Reading a big object's
    * keys only to find a nested value among them would cost a tenth of the
    * call. Every 64th call tries again, so a message that changes shape finds
@@ -370,7 +381,7 @@ export class Encoder {
    */
   private makeTemplate(level: LevelName, msg: string, tag: string | undefined, prefix: string | undefined): Template {
     const c = this.capture;
-    const start = LEVEL_TEXT[level] + encodeMessage(msg);
+    const start = LEVEL_TEXT[level] + this.values.message(msg);
     const n = c.count;
     const keys = c.keys.slice(0, n);
     const kinds = String.fromCharCode(...c.kinds.slice(0, n));

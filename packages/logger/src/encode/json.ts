@@ -1,83 +1,78 @@
 /**
- * Stateless JSON pieces of a record's line: what every encoder shares and
- * nothing needs to remember between calls.
+ * JSON pieces of a record's line: stateless ones every encoder shares, and
+ * the writer of values that are not flat, which counts what it cuts.
  */
 import { performance } from 'node:perf_hooks';
 import type { LevelName } from '@pulselog/shared';
-import { DEFAULT_LIMITS, safeString, toJsonSafe, truncate } from '../serialize.js';
-
-/**
- * True when `value` is plain JSON data within the limits: strings that need
- * no cutting, finite numbers, booleans, null, and plain objects and arrays of
- * them, not too deep, long or wide. Then `JSON.stringify` alone is exact and
- * safe, and the careful copying walk can be skipped. This is the common case
- * on the hot path. Anything else (a cycle shows up as too deep) says false.
- */
-export function isPlainJson(value: unknown, depth: number): boolean {
-  switch (typeof value) {
-    case 'string':
-      return (value as string).length <= DEFAULT_LIMITS.maxStringLength;
-    case 'number':
-      return Number.isFinite(value);
-    case 'boolean':
-      return true;
-    case 'object': {
-      if (value === null) return true;
-      if (depth >= DEFAULT_LIMITS.maxDepth) return false;
-      if (Array.isArray(value)) {
-        if (Object.getPrototypeOf(value) !== Array.prototype || value.length > DEFAULT_LIMITS.maxItems) return false;
-        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
-        return true;
-      }
-      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-      // Not `for…in`: an object built key by key goes to dictionary mode past
-      // a dozen keys, and `for…in` then looks every key up again.
-      const keys = Object.keys(value);
-      if (keys.length > DEFAULT_LIMITS.maxKeys) return false;
-      for (let i = 0; i < keys.length; i++) {
-        if (!isPlainJson((value as Record<string, unknown>)[keys[i] as string], depth + 1)) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
-}
+import {
+  DEFAULT_LIMITS,
+  encodeJson,
+  isPlainJson,
+  SerializeBudget,
+  type SerializeLimits,
+  safeString,
+  toJsonSafe,
+  truncate,
+} from '../serialize.js';
 
 /** Characters that a JSON string must escape, and lone surrogates, which it must write as escapes. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON must escape exactly these control characters.
 export const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-/** JSON object text of fields that are not flat: exact for plain data, made safe otherwise, never anything but an object. */
-export function encodeNested(fields: unknown): string {
-  try {
-    // `isPlainJson` checks the prototype; an array goes below, to be kept under `value`.
-    if (typeof fields === 'object' && fields !== null && !Array.isArray(fields) && isPlainJson(fields, 0)) {
-      return JSON.stringify(fields);
+/**
+ * The one way the values of a call that are not flat (nested fields, child
+ * bindings, context fields, checkpoint data, a message that is not a string)
+ * become JSON text: `encodeJson` of `serialize.ts` with a fresh budget per
+ * value, so that shared references, wide objects, long keys and long strings
+ * cost at most the limits. One per encoder; `cuts` counts what the limits
+ * cut over all its calls, each cut also marked in the record.
+ */
+export class ValueWriter {
+  /** Budget markers, keys and strings cut, over every call so far. */
+  cuts = 0;
+
+  constructor(readonly limits: SerializeLimits = DEFAULT_LIMITS) {}
+
+  /** JSON object text of fields: an object stays one; anything else (an array, a number) is kept under `value`. */
+  fields(fields: unknown): string {
+    try {
+      // `isPlainJson` checks the prototype; an array goes below, to be kept under `value`.
+      if (typeof fields === 'object' && fields !== null && !Array.isArray(fields) && isPlainJson(fields, this.limits)) {
+        return JSON.stringify(fields);
+      }
+    } catch {
+      // A throwing getter or a Proxy: the careful copy below copes.
     }
-  } catch {
-    // A throwing getter or a Proxy: the careful copy below copes.
+    const budget = new SerializeBudget(this.limits);
+    let text: string;
+    try {
+      const safe = toJsonSafe(fields, this.limits, budget);
+      // A non-object in the fields position (or an object that serializes to one) is kept rather than lost.
+      text =
+        typeof safe === 'object' && safe !== null && !Array.isArray(safe)
+          ? JSON.stringify(safe)
+          : JSON.stringify({ value: safe });
+    } catch {
+      text = '{"value":"[unserializable]"}';
+    }
+    this.cuts += budget.cuts;
+    return text;
   }
-  const safe = toJsonSafe(fields);
-  // A non-object in the fields position (or an object that serializes to one) is kept rather than lost.
-  return typeof safe === 'object' && safe !== null && !Array.isArray(safe)
-    ? JSON.stringify(safe)
-    : JSON.stringify({ value: safe });
-}
 
-/** JSON text of any value (checkpoint data, say): exact for plain data, made safe otherwise. */
-export function encodeValue(value: unknown): string {
-  try {
-    if (isPlainJson(value, 0)) return JSON.stringify(value);
-  } catch {
-    // Exotic values take the careful path.
+  /** JSON text of any value (checkpoint data, say). */
+  value(value: unknown): string {
+    const budget = new SerializeBudget(this.limits);
+    const text = encodeJson(value, this.limits, budget);
+    this.cuts += budget.cuts;
+    return text;
   }
-  return JSON.stringify(toJsonSafe(value)) ?? 'null';
-}
 
-/** A message of any type as bounded JSON text. */
-export function encodeMessage(msg: unknown): string {
-  return JSON.stringify(truncate(typeof msg === 'string' ? msg : safeString(msg), DEFAULT_LIMITS.maxStringLength));
+  /** A message of any type as JSON text of a string no longer than `maxStringLength` and its marker. */
+  message(msg: unknown): string {
+    const text = typeof msg === 'string' ? msg : safeString(msg);
+    if (text.length > this.limits.maxStringLength) this.cuts++;
+    return JSON.stringify(truncate(text, this.limits.maxStringLength));
+  }
 }
 
 /**

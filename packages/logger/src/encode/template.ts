@@ -1,5 +1,5 @@
 import type { LevelName } from '@pulselog/shared';
-import { DEFAULT_LIMITS } from '../serialize.js';
+import type { SerializeLimits } from '../serialize.js';
 
 /**
  * A record's line tail cut at its field values: the text around them, and
@@ -82,7 +82,7 @@ export class Capture {
   keys: string[] = [];
   kinds: number[] = [];
   count = 0;
-  nums = new Float64Array(DEFAULT_LIMITS.maxKeys);
+  nums: Float64Array;
   numCount = 0;
   strs: string[] = [];
   strCount = 0;
@@ -90,12 +90,17 @@ export class Capture {
   same = false;
   private reading = false;
 
+  constructor(private readonly limits: SerializeLimits) {
+    this.nums = new Float64Array(limits.maxKeys);
+  }
+
   /**
    * Reads a plain object's fields when every value is a finite number, a
    * boolean, null or a string within the length limit, comparing them with
    * `expected` on the way (the template this call site used last). Returns
    * false (and the caller serializes the record as text) for anything else:
-   * nested objects, arrays, `undefined`, other prototypes, too many keys, or
+   * nested objects, arrays, `undefined`, other prototypes, too many keys, a
+   * key or strings past the limits (the serializer cuts and marks them), or
    * a call made while another is reading its fields. A getter that throws
    * propagates.
    */
@@ -112,11 +117,14 @@ export class Capture {
     const keys = expected?.keys;
     const kinds = expected?.kinds;
     let same = expected !== undefined;
+    const limits = this.limits;
+    // One string held by every key is as long in the line as that many strings.
+    let chars = 0;
     this.reading = true;
     try {
       let n = 0;
       for (const key in fields) {
-        if (n >= DEFAULT_LIMITS.maxKeys) return false;
+        if (n >= limits.maxKeys || key.length > limits.maxKeyLength) return false;
         const v = (fields as Record<string, unknown>)[key];
         let kind: number;
         switch (typeof v) {
@@ -126,7 +134,8 @@ export class Capture {
             this.nums[this.numCount++] = v;
             break;
           case 'string':
-            if (v.length > DEFAULT_LIMITS.maxStringLength) return false;
+            if (v.length > limits.maxStringLength) return false;
+            chars += v.length;
             kind = KIND.string;
             this.strs[this.strCount++] = v;
             break;
@@ -143,6 +152,7 @@ export class Capture {
         this.kinds[n] = kind;
         n++;
       }
+      if (chars > limits.maxOutput) return false;
       this.count = n;
       this.same = same && n === (keys as readonly string[]).length;
       return true;

@@ -71,6 +71,21 @@ describe('Logger with redact', () => {
     expect(checkpoint.checkpoint.data).toEqual({ password: '[redacted]', lr: 0.1 });
   });
 
+  it('redacts an object or array given in the message position, whichever way the call is read', async () => {
+    const log = new Logger('redacting', folderSetup({ redact: ['password', '**.token'] }));
+    loggers.push(log);
+    // pino's order (object first) and a value that is not a string as the message both reach the line as JSON.
+    log.info({ password: 'obj-first-secret', user: 'ada' });
+    log.info([{ password: 'array-msg-secret' }, { nested: { token: 'array-token-secret' } }]);
+    const lines = await written(log);
+    const text = JSON.stringify(lines);
+    for (const secret of ['obj-first-secret', 'array-msg-secret', 'array-token-secret']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('ada');
+    expect(text.match(/\[redacted\]/g)).toHaveLength(3);
+  });
+
   it('leaves the values a caller passed as they were', async () => {
     const log = new Logger('redacting', folderSetup({ redact: ['password'] }));
     loggers.push(log);

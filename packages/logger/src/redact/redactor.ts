@@ -57,10 +57,12 @@ export class Redactor {
     if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
     if (level.dead && this.patterns === undefined) return value;
     if (++this.nodes > MAX_NODES) return REDACTED;
+    const proto = Object.getPrototypeOf(value);
+    // Plain objects first: the fields of nearly every call are one.
+    if (proto === Object.prototype) return this.visitObject(value, level, depth, true);
     if (Array.isArray(value)) return this.visitArray(value, level, depth);
     if (value instanceof Map) return this.visitMap(value, level, depth);
-    const proto = Object.getPrototypeOf(value);
-    if (proto === Object.prototype || proto === null) return this.visitObject(value, level, depth, true);
+    if (proto === null) return this.visitObject(value, level, depth, true);
     // An error leaves as its name, message, stack, code and cause (`serializeError`): redact that, not the error.
     if (value instanceof Error || value instanceof Date || value instanceof RegExp || ArrayBuffer.isView(value)) {
       return value;
@@ -83,6 +85,13 @@ export class Redactor {
         const next = level.nextAt(key, position++);
         if (next.dead && patterns === undefined) continue;
         const old = record[key];
+        // Most values are numbers and short strings where no path ends: they stay, with no call made.
+        if (
+          !next.end &&
+          (typeof old !== 'object' || old === null) &&
+          (patterns === undefined || typeof old !== 'string')
+        )
+          continue;
         const now = this.child(old, next, depth);
         if (now !== old) {
           copy ??= copyOf(obj);
