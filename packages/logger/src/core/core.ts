@@ -102,6 +102,7 @@ export class Core implements ExitParticipant {
   private checkpointStore: CheckpointStore | undefined;
   private shutdownPromise: Promise<void> | undefined;
   private finished = false;
+  private saidLateCheckpoint = false;
   private draining = false;
   private timer: NodeJS.Timeout | undefined;
   /** The drain the hot path scheduled for the next turn of the event loop, if any. */
@@ -290,8 +291,22 @@ export class Core implements ExitParticipant {
     this.pipeline.line(`${JSON.stringify({ type: 'gap', reason: 'dropped', from, to, count })}\n`);
   }
 
-  /** Streams a checkpoint change to the session file and the dashboard, after the records logged before it. */
+  /**
+   * Streams a checkpoint change to the session file and the dashboard, after
+   * the records logged before it. Once the session has ended the change is
+   * in the store only: counted as dropped, and said once.
+   */
   checkpoint(message: CheckpointMessage): void {
+    if (this.closed) {
+      this.drops.refused();
+      if (!this.saidLateCheckpoint) {
+        this.saidLateCheckpoint = true;
+        process.stderr.write(
+          'pulselog: a checkpoint saved or removed after shutdown() is in the checkpoint store only, not in the session file or the dashboard (counted in stats().dropped)\n',
+        );
+      }
+      return;
+    }
     this.drain(true);
     this.pipeline.line(`${JSON.stringify(message)}\n`);
   }

@@ -59,6 +59,10 @@ export class MemoryPipeline implements Pipeline {
     return 0;
   }
 
+  fileUnwritten(): number {
+    return 0;
+  }
+
   undelivered(): number {
     return 0;
   }

@@ -282,6 +282,10 @@ export class PipelineClient implements Pipeline {
     return Atomics.load(this.slots, SLOT.fileErrors);
   }
 
+  fileUnwritten(): number {
+    return Atomics.load(this.slots, SLOT.fileUnwritten);
+  }
+
   undelivered(): number {
     return this.lost;
   }

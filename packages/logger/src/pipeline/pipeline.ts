@@ -30,6 +30,8 @@ export interface Pipeline {
   outputs(): OutputStats[];
   /** Failed writes of the session file. */
   fileErrors(): number;
+  /** Records the session file is missing because its writes failed (each run of them marked by a gap line). */
+  fileUnwritten(): number;
   /** Records handed over that the pipeline could not deliver anywhere (its thread died). */
   undelivered(): number;
 }

@@ -14,7 +14,8 @@ import type { OutputStats } from './output.js';
  * (`PackedRecords.sent`) it has taken in (written to the file and fanned
  * out); what the logging thread posted, counted the same two ways; write
  * errors of the session file; characters of lines fed to the hub; 1 once the
- * thread has closed every output. Counters wrap at 2^32.
+ * thread has closed every output; records the session file is missing for
+ * failed writes. Counters wrap at 2^32.
  */
 export const SLOT = {
   state: 0,
@@ -26,12 +27,13 @@ export const SLOT = {
   fileErrors: 6,
   fed: 7,
   closed: 8,
+  fileUnwritten: 9,
 } as const;
 /** Slots in all. */
-export const SLOTS = 9;
+export const SLOTS = 10;
 
-/** Values of the `state` slot. */
-export const STATE = { starting: 0, open: 1, noFile: 2 } as const;
+/** Values of the `state` slot; `failing`: the file is open but its writes fail, so it holds nothing for now. */
+export const STATE = { starting: 0, open: 1, noFile: 2, failing: 3 } as const;
 
 /** An output as the pipeline thread loads it: `OutputSpec` resolved at setup. */
 export interface ResolvedOutput {

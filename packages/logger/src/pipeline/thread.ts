@@ -12,6 +12,7 @@
  */
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { SessionFileStatus } from '@pulselog/shared';
 import { formatPacked, type PackedRecords } from '../batch/packed.js';
 import { pruneSessions } from '../sessions/retention.js';
 import type { Consumer } from './consumer.js';
@@ -35,7 +36,8 @@ class Pipeline {
   /** The outputs: they take each batch after, so nothing they do can undo what the file and the hub have. */
   private readonly runners: OutputRunner[];
   private statsTimer: NodeJS.Timeout | undefined;
-  private fileErrorsSaid = 0;
+  /** The file's failure as last told (stderr, counters, the hub), so each change is told once. */
+  private fileTold: { errors: number; failure: string | undefined } = { errors: 0, failure: undefined };
 
   constructor(
     private readonly data: PipelineData,
@@ -52,11 +54,10 @@ class Pipeline {
       this.first.push(file);
     }
     Atomics.store(this.slots, SLOT.state, this.file?.isOpen ? STATE.open : STATE.noFile);
-    this.noteFileErrors(false);
     if (data.hub) {
       this.hub = new HubFeed(
         data.hub,
-        () => this.file?.isOpen === true,
+        () => this.file?.holds === true,
         () => this.fileBehind(),
       );
       this.first.push(this.hub);
@@ -66,6 +67,7 @@ class Pipeline {
       changed: () => this.scheduleStats(),
     };
     this.runners = data.outputs.map((spec) => new OutputRunner(spec, loadOutput(spec, data), events));
+    this.noteFile();
   }
 
   take(message: ToPipeline): void {
@@ -94,7 +96,7 @@ class Pipeline {
     Atomics.add(this.slots, SLOT.sent, sent);
     Atomics.add(this.slots, SLOT.messages, 1);
     Atomics.notify(this.slots, SLOT.messages);
-    this.noteFileErrors(true);
+    this.noteFile();
     if (batch !== undefined) for (const runner of this.runners) runner.take(batch);
   }
 
@@ -151,15 +153,34 @@ class Pipeline {
     return this.runners.map((r) => ({ ...r.stats }));
   }
 
-  /** Publishes the file's write errors, and says so once on the first failed write (`say`; its opening says so itself). */
-  private noteFileErrors(say: boolean): void {
-    const errors = this.file?.errors ?? 0;
-    if (errors === this.fileErrorsSaid) return;
-    if (this.fileErrorsSaid === 0 && say) {
-      this.post({ t: 'file-error', message: `writing ${this.data.file} failed; failures are counted in stats()` });
+  /**
+   * Tells a change in the file's writing: on stderr once when writes start
+   * to fail and once when they work again, in the shared counters, in the
+   * state (a failing file holds nothing, so the hub is never passed over for
+   * it), and to the hub for the dashboard's warning.
+   */
+  private noteFile(): void {
+    const file = this.file;
+    const told = this.fileTold;
+    if (file === undefined || (file.errors === told.errors && file.failure === told.failure)) return;
+    if (file.failure !== undefined && told.failure === undefined) {
+      this.post({
+        t: 'file-error',
+        message: `cannot write the session file ${file.path}: ${file.failure}; records are left out of it (counted in stats().sessionUnwritten) until writing works again, while the dashboard and outputs go on`,
+      });
+    } else if (file.failure === undefined && told.failure !== undefined) {
+      this.post({
+        t: 'file-error',
+        message: `the session file ${file.path} is written again; ${file.unwritten} record(s) are missing from it, marked by a gap line`,
+      });
     }
-    this.fileErrorsSaid = errors;
-    Atomics.store(this.slots, SLOT.fileErrors, errors);
+    this.fileTold = { errors: file.errors, failure: file.failure };
+    Atomics.store(this.slots, SLOT.fileErrors, file.errors);
+    Atomics.store(this.slots, SLOT.fileUnwritten, file.unwritten);
+    if (file.isOpen) Atomics.store(this.slots, SLOT.state, file.failure === undefined ? STATE.open : STATE.failing);
+    const status: SessionFileStatus = { path: file.path, errors: file.errors, unwritten: file.unwritten };
+    if (file.failure !== undefined) status.failing = file.failure;
+    this.hub?.file(status);
   }
 }
 
