@@ -13,7 +13,7 @@ import type { ResolvedOutput } from '../pipeline/protocol.js';
 import { compileRedaction, type Redactor } from '../redact/redactor.js';
 import { VERSION } from '../version.js';
 import { DropLedger } from './drops.js';
-import { type ExitParticipant, registerExit, unregisterExit } from './exit-hooks.js';
+import { type ExitParticipant, listenForSignals, registerExit, signalled, unregisterExit } from './exit-hooks.js';
 import { takeMerged } from './merge.js';
 import { ContextQueue } from './queue.js';
 import { sessionFilePath } from './session-path.js';
@@ -139,10 +139,13 @@ export class Core implements ExitParticipant {
           header: `${JSON.stringify({ type: 'session', format: SESSION_FORMAT, session })}\n`,
           name,
           keepSessions: config.keepSessions,
+          flushIntervalMs: config.flushInterval,
           cwd: process.cwd(),
           outputs: [...outputs],
         },
         ...(this.dashboard ? { hub: this.dashboard.link } : {}),
+        onSignal: signalled,
+        onSignalsUnwatched: listenForSignals,
       });
     }
     this.schedule(config.flushInterval);
@@ -167,6 +170,7 @@ export class Core implements ExitParticipant {
 
   private schedule(delay: number): void {
     this.timer = setTimeout(() => {
+      this.pipeline.beat();
       const moved = this.drain(false);
       // Under load the next drain comes sooner, so queues stay short between full batches.
       if (!this.closed)
@@ -326,6 +330,10 @@ export class Core implements ExitParticipant {
   flushSync(): void {
     this.drain(true);
     this.pipeline.flushSync(SYNC_TIMEOUT_MS);
+  }
+
+  signalsHandled(mask: number): void {
+    this.pipeline.signalsHandled(mask);
   }
 
   logUncaught(err: unknown, origin: string): void {

@@ -63,6 +63,10 @@ export class MemoryPipeline implements Pipeline {
     return 0;
   }
 
+  signalsHandled(): void {}
+
+  beat(): void {}
+
   undelivered(): number {
     return 0;
   }

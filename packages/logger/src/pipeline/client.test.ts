@@ -41,6 +41,7 @@ function fedPipeline(maxBehind: number, options: { unwritable?: boolean } = {}) 
       header: `${JSON.stringify({ type: 'session', session: { id: 'feed-1' } })}\n`,
       name: 'feed',
       keepSessions: 20,
+      flushIntervalMs: 10,
       cwd: dir,
       outputs: [],
     },
