@@ -56,8 +56,10 @@ export interface LoggerStats {
   checkpointsSaved: number;
   /** Each output's counters: written, failed, dropped from its backlog, waiting, errors. */
   outputs: OutputStats[];
-  /** Failed writes of the session file (a full disk, say). */
+  /** Failed writes of the session file (a full disk, say; the first of each run of them also makes a stderr line). */
   sessionErrors: number;
+  /** Records left out of the session file for failed writes; the file marks each run of them with a gap line. */
+  sessionUnwritten: number;
   /** Records handed to the pipeline that it could not deliver anywhere: its thread died. */
   undelivered: number;
   /** Saves, removals and reads of checkpoints that failed for the file system (each run of failures also makes a stderr line). */
@@ -430,6 +432,7 @@ export class Logger {
       checkpointDamaged: core.checkpoints.damaged,
       outputs: core.pipeline.outputs(),
       sessionErrors: core.pipeline.fileErrors(),
+      sessionUnwritten: core.pipeline.fileUnwritten(),
       undelivered: core.pipeline.undelivered(),
       dashboardClients: core.dashboard?.stats()?.clients ?? 0,
       dashboardSkipped: core.dashboard?.stats()?.skipped ?? 0,

@@ -62,6 +62,20 @@ export interface HubStats {
   outputs?: OutputStatus[];
   /** OTLP/HTTP logs received on `POST /v1/logs`, once any request came. */
   otlp?: OtlpStats;
+  /** How the session file's writing goes, once a write of it failed. */
+  sessionFile?: SessionFileStatus;
+}
+
+/** The session file's writing, once a write failed: a full disk, a read-only file system, an I/O error. */
+export interface SessionFileStatus {
+  /** The file. */
+  path: string;
+  /** Writes that failed. */
+  errors: number;
+  /** Records left out of the file (each run of them is marked there by a gap line once writing works again). */
+  unwritten: number;
+  /** The error while writes fail now (`ENOSPC: no space left on device`); absent once they work again. */
+  failing?: string;
 }
 
 /** What the dashboard's OTLP/HTTP receiver took in and turned away, since it started. */
@@ -179,6 +193,13 @@ export interface GapMessage {
   reason: 'evicted' | 'dropped' | 'skipped';
   /** How many records of the range are missing. */
   count: number;
+  /**
+   * In a session file only: the write error that kept these records out of
+   * it (`dropped`; a gap with `count` 0 stands for other lines only).
+   */
+  error?: string;
+  /** In a session file only: lines other than records (checkpoint changes, drop notes) kept out with them. */
+  lines?: number;
 }
 
 /** The logging process has ended; no record follows. */

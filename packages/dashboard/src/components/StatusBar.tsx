@@ -75,6 +75,15 @@ export function StatusBar({ app }: { app: AppModel }) {
           ⚠ {skipped} not shown (the dashboard fell behind; they are in the session file)
         </span>
       ) : null}
+      {stats?.sessionFile !== undefined &&
+      (stats.sessionFile.failing !== undefined || stats.sessionFile.unwritten > 0) ? (
+        <span class="dropped" role="alert" data-testid="session-file-failing" title={stats.sessionFile.path}>
+          ⚠ session file:{' '}
+          {stats.sessionFile.failing !== undefined
+            ? `cannot write (${stats.sessionFile.failing}), ${stats.sessionFile.unwritten} records not in it`
+            : `${stats.sessionFile.unwritten} records not in it (a disk failure; a gap line marks them)`}
+        </span>
+      ) : null}
       {(stats?.outputs ?? [])
         .filter((output) => output.failed > 0 || output.dropped > 0)
         .map((output) => (

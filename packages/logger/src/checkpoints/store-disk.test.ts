@@ -1,34 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fillDisk, mountTmpfs, NO_MOUNT, useTmpfs } from '../test-support.js';
 import { CheckpointStore } from './store.js';
 
-/** A real tmpfs of `size`, mounted for one test; `undefined` where this process may not mount (not root, a container). */
-function mountTmpfs(size: string): { dir: string; remount(options: string): void } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'pulselog-tmpfs-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0755`, 'tmpfs', dir], { stdio: 'ignore' });
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return undefined;
-  }
-  mounted.push(dir);
-  return { dir, remount: (options) => execFileSync('mount', ['-o', `remount,${options}`, dir], { stdio: 'ignore' }) };
-}
-
-const mounted: string[] = [];
-afterEach(() => {
-  for (const dir of mounted.splice(0)) {
-    // Lazily: a store of the test may still hold the file open.
-    execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-const NO_MOUNT = 'needs root and a kernel that lets it mount tmpfs (run as root, as CI does)';
+useTmpfs();
 
 /** A store that reports into `lines`. */
 function open(dir: string, lines: string[]): CheckpointStore {
@@ -91,23 +68,8 @@ describe('CheckpointStore on a disk that refuses writes', () => {
     const store = open(dir, lines);
     const data = (i: number) => JSON.stringify({ i, pad: 'x'.repeat(20_000) });
     store.save('before', data(0), {});
-    // Fill the disk.
-    const filler = join(fs.dir, 'filler');
-    mkdirSync(fs.dir, { recursive: true });
-    let size = 0;
-    for (let step = 64 * 1024; step >= 1024; step >>= 1) {
-      for (;;) {
-        try {
-          writeFileSync(filler, Buffer.alloc(size + step));
-          size += step;
-        } catch {
-          writeFileSync(filler, Buffer.alloc(size));
-          break;
-        }
-      }
-    }
     // Two pages free: one for the lock file, one the kernel writes of the 20 kB line before it fails.
-    writeFileSync(filler, Buffer.alloc(size - 8192));
+    const filler = fillDisk(fs.dir, 8192);
     const file = join(dir, 'checkpoints.log');
     const fileSize = statSync(file).size;
     for (let i = 1; i <= 5; i++) store.save(`full-${i}`, data(i), { status: 'IN_PROGRESS' });

@@ -14,7 +14,7 @@ import { compileRedaction, type Redactor } from '../redact/redactor.js';
 import { limitsFor } from '../serialize.js';
 import { VERSION } from '../version.js';
 import { DropLedger } from './drops.js';
-import { type ExitParticipant, registerExit, unregisterExit } from './exit-hooks.js';
+import { type ExitParticipant, listenForSignals, registerExit, signalled, unregisterExit } from './exit-hooks.js';
 import { takeMerged } from './merge.js';
 import { ContextQueue } from './queue.js';
 import { sessionFilePath } from './session-path.js';
@@ -103,6 +103,7 @@ export class Core implements ExitParticipant {
   private checkpointStore: CheckpointStore | undefined;
   private shutdownPromise: Promise<void> | undefined;
   private finished = false;
+  private saidLateCheckpoint = false;
   private draining = false;
   private timer: NodeJS.Timeout | undefined;
   /** The drain the hot path scheduled for the next turn of the event loop, if any. */
@@ -139,10 +140,13 @@ export class Core implements ExitParticipant {
           header: `${JSON.stringify({ type: 'session', format: SESSION_FORMAT, session })}\n`,
           name,
           keepSessions: config.keepSessions,
+          flushIntervalMs: config.flushInterval,
           cwd: process.cwd(),
           outputs: [...outputs],
         },
         ...(this.dashboard ? { hub: this.dashboard.link } : {}),
+        onSignal: signalled,
+        onSignalsUnwatched: listenForSignals,
       });
     }
     this.schedule(config.flushInterval);
@@ -167,6 +171,7 @@ export class Core implements ExitParticipant {
 
   private schedule(delay: number): void {
     this.timer = setTimeout(() => {
+      this.pipeline.beat();
       const moved = this.drain(false);
       // Under load the next drain comes sooner, so queues stay short between full batches.
       if (!this.closed)
@@ -291,8 +296,22 @@ export class Core implements ExitParticipant {
     this.pipeline.line(`${JSON.stringify({ type: 'gap', reason: 'dropped', from, to, count })}\n`);
   }
 
-  /** Streams a checkpoint change to the session file and the dashboard, after the records logged before it. */
+  /**
+   * Streams a checkpoint change to the session file and the dashboard, after
+   * the records logged before it. Once the session has ended the change is
+   * in the store only: counted as dropped, and said once.
+   */
   checkpoint(message: CheckpointMessage): void {
+    if (this.closed) {
+      this.drops.refused();
+      if (!this.saidLateCheckpoint) {
+        this.saidLateCheckpoint = true;
+        process.stderr.write(
+          'pulselog: a checkpoint saved or removed after shutdown() is in the checkpoint store only, not in the session file or the dashboard (counted in stats().dropped)\n',
+        );
+      }
+      return;
+    }
     this.drain(true);
     this.pipeline.line(`${JSON.stringify(message)}\n`);
   }
@@ -312,6 +331,10 @@ export class Core implements ExitParticipant {
   flushSync(): void {
     this.drain(true);
     this.pipeline.flushSync(SYNC_TIMEOUT_MS);
+  }
+
+  signalsHandled(mask: number): void {
+    this.pipeline.signalsHandled(mask);
   }
 
   logUncaught(err: unknown, origin: string): void {

@@ -8,10 +8,15 @@
  *   synchronous drain into the session file; nothing async runs any more.
  * - `uncaughtExceptionMonitor`: the error is logged as a critical record
  *   first; Node then does what it would have done without pulselog.
- * - SIGINT and SIGTERM: a synchronous drain; then, unless the program has its
- *   own handler, the signal is raised again with pulselog's listener removed,
- *   so the process ends exactly as it would have.
+ * - SIGINT and SIGTERM: heard by each pipeline thread (`signal-watch.ts`),
+ *   not by a listener here, which would keep a program busy in a synchronous
+ *   loop from ending at all. Told of it, this thread drains synchronously and
+ *   ends every session; then, unless the program has its own listener, the
+ *   signal is raised again, so the process ends exactly as it would have. A
+ *   program too busy to be told within the grace is ended by the pipeline
+ *   thread. Where that thread cannot watch signals, listeners here do it all.
  */
+import { signalBit, WATCHED_SIGNALS, type WatchedSignal } from '../pipeline/signal-watch.js';
 
 /** What a logger core does at each kind of ending. */
 export interface ExitParticipant {
@@ -23,11 +28,14 @@ export interface ExitParticipant {
   flushSync(): void;
   /** Logs an error nobody caught, before Node reports it. */
   logUncaught(err: unknown, origin: string): void;
+  /** Which of the watched signals the program has listeners of its own for (`signalBit`). */
+  signalsHandled(mask: number): void;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 const participants = new Set<ExitParticipant>();
 let uncaught = false;
+/** Set once pulselog listens for signals on this thread itself (`listenForSignals`). */
+let listening = false;
 
 function onBeforeExit(): void {
   for (const p of participants) void p.shutdown('exit');
@@ -43,9 +51,13 @@ function onUncaught(err: unknown, origin: string): void {
   if (process.listenerCount('uncaughtException') === 0) uncaught = true;
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  if (process.listenerCount(signal) > 1) {
-    // The program handles this signal itself and decides whether to end.
+/**
+ * Ends every session on `signal` and raises it again, or only flushes when
+ * the program listens for it itself (it decides whether to end). Called when
+ * a pipeline thread heard the signal, or by pulselog's own listener.
+ */
+export function signalled(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > (listening ? 1 : 0)) {
     for (const p of participants) p.flushSync();
     return;
   }
@@ -54,24 +66,55 @@ function onSignal(signal: NodeJS.Signals): void {
   process.kill(process.pid, signal);
 }
 
+/** For a Node whose pipeline thread cannot watch signals: listeners on this thread, which wait for its event loop. */
+export function listenForSignals(): void {
+  if (listening || participants.size === 0) return;
+  listening = true;
+  for (const signal of WATCHED_SIGNALS) process.on(signal, signalled);
+}
+
+/** The signals the program listens for itself, as a mask; `adding` is a listener about to be added. */
+function handledMask(adding?: string | symbol): number {
+  let mask = 0;
+  for (const signal of WATCHED_SIGNALS) {
+    const count = process.listenerCount(signal) + (adding === signal ? 1 : 0) - (listening ? 1 : 0);
+    if (count > 0) mask |= signalBit(signal);
+  }
+  return mask;
+}
+
+/** Keeps every pipeline thread told which signals the program handles, the moment a listener comes or goes. */
+function onListenerChange(adding: boolean, event: string | symbol, listener: unknown): void {
+  if (listener === signalled || !WATCHED_SIGNALS.includes(event as WatchedSignal)) return;
+  const mask = handledMask(adding ? event : undefined);
+  for (const p of participants) p.signalsHandled(mask);
+}
+const onNewListener = (event: string | symbol, listener: unknown) => onListenerChange(true, event, listener);
+const onRemoveListener = (event: string | symbol, listener: unknown) => onListenerChange(false, event, listener);
+
 function install(): void {
   process.on('beforeExit', onBeforeExit);
   process.on('exit', onExit);
   process.on('uncaughtExceptionMonitor', onUncaught);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.on('newListener', onNewListener);
+  process.on('removeListener', onRemoveListener);
 }
 
 function uninstall(): void {
   process.off('beforeExit', onBeforeExit);
   process.off('exit', onExit);
   process.off('uncaughtExceptionMonitor', onUncaught);
-  for (const signal of SIGNALS) process.off(signal, onSignal);
+  process.off('newListener', onNewListener);
+  process.off('removeListener', onRemoveListener);
+  if (listening) for (const signal of WATCHED_SIGNALS) process.off(signal, signalled);
+  listening = false;
 }
 
 /** Adds a logger core to the hooks, installing them with the first one. */
 export function registerExit(participant: ExitParticipant): void {
   if (participants.size === 0) install();
   participants.add(participant);
+  participant.signalsHandled(handledMask());
 }
 
 /** Removes a logger core once it has shut down; the hooks go with the last one. */

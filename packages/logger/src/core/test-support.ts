@@ -59,6 +59,14 @@ export class MemoryPipeline implements Pipeline {
     return 0;
   }
 
+  fileUnwritten(): number {
+    return 0;
+  }
+
+  signalsHandled(): void {}
+
+  beat(): void {}
+
   undelivered(): number {
     return 0;
   }

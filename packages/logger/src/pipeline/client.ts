@@ -39,6 +39,10 @@ export interface HubLink {
 export interface PipelineSetup {
   data: Omit<PipelineData, 'sab' | 'hub' | 'bounds'>;
   hub?: HubLink;
+  /** The process got `signal`, heard by the pipeline thread: end the session and raise it again. */
+  onSignal?: (signal: 'SIGINT' | 'SIGTERM') => void;
+  /** The pipeline thread cannot watch signals here: the logging thread must listen for them itself. */
+  onSignalsUnwatched?: () => void;
 }
 
 /** A batch handed over and not yet confirmed taken in. */
@@ -75,12 +79,15 @@ export class PipelineClient implements Pipeline {
   private readonly flushWaiters = new Map<number, (ok: boolean) => void>();
   private closedWaiter: (() => void) | undefined;
   private refs = 0;
+  private readonly setup: PipelineSetup;
 
   constructor(setup: PipelineSetup) {
+    this.setup = setup;
     this.file = setup.data.file;
     this.hub = setup.hub;
     const sab = new SharedArrayBuffer(4 * SLOTS);
     this.slots = new Int32Array(sab);
+    this.beat();
     this.hubTaken = setup.hub ? new Int32Array(setup.hub.feed.progress) : undefined;
     const workerData: PipelineData = {
       ...setup.data,
@@ -121,6 +128,14 @@ export class PipelineClient implements Pipeline {
       case 'closed':
         this.lastOutputs = message.outputs;
         this.closedWaiter?.();
+        break;
+      case 'signal':
+        // Taken up in time: the ending is this thread's, in order.
+        Atomics.store(this.slots, SLOT.signal, 0);
+        this.setup.onSignal?.(message.signal);
+        break;
+      case 'signals-unwatched':
+        this.setup.onSignalsUnwatched?.();
         break;
     }
   }
@@ -280,6 +295,18 @@ export class PipelineClient implements Pipeline {
 
   fileErrors(): number {
     return Atomics.load(this.slots, SLOT.fileErrors);
+  }
+
+  beat(): void {
+    Atomics.store(this.slots, SLOT.beat, Date.now() | 0);
+  }
+
+  signalsHandled(mask: number): void {
+    Atomics.store(this.slots, SLOT.handled, mask);
+  }
+
+  fileUnwritten(): number {
+    return Atomics.load(this.slots, SLOT.fileUnwritten);
   }
 
   undelivered(): number {

@@ -1,3 +1,4 @@
+import type { SessionFileStatus } from '@pulselog/shared';
 import type { HubFeedMessage } from '../server/messages.js';
 import type { Consumer } from './consumer.js';
 import type { LineBatch } from './line-batch.js';
@@ -65,6 +66,11 @@ export class HubFeed implements Consumer {
   /** The outputs' counters, for the dashboard's status. */
   outputs(outputs: OutputStats[]): void {
     this.post({ t: 'outputs', outputs });
+  }
+
+  /** How the session file's writing goes, for the dashboard's warning. */
+  file(status: SessionFileStatus): void {
+    this.post({ t: 'file', status });
   }
 
   private post(message: HubFeedMessage, transfer?: ArrayBuffer[]): void {

@@ -30,6 +30,12 @@ export interface Pipeline {
   outputs(): OutputStats[];
   /** Failed writes of the session file. */
   fileErrors(): number;
+  /** Marks the logging thread's event loop as turning (its flush timer ran), for the pipeline thread to tell a busy program. */
+  beat(): void;
+  /** Tells which of SIGINT and SIGTERM the program listens for itself (`signalBit`): those it ends itself. */
+  signalsHandled(mask: number): void;
+  /** Records the session file is missing because its writes failed (each run of them marked by a gap line). */
+  fileUnwritten(): number;
   /** Records handed over that the pipeline could not deliver anywhere (its thread died). */
   undelivered(): number;
 }

@@ -14,7 +14,12 @@ import type { OutputStats } from './output.js';
  * (`PackedRecords.sent`) it has taken in (written to the file and fanned
  * out); what the logging thread posted, counted the same two ways; write
  * errors of the session file; characters of lines fed to the hub; 1 once the
- * thread has closed every output. Counters wrap at 2^32.
+ * thread has closed every output; records the session file is missing for
+ * failed writes; the signal the thread heard and told the logging thread of,
+ * until that thread takes it up (0 then); the signals the program has
+ * listeners of its own for (`signalBit`); the time (`Date.now() | 0`) the
+ * logging thread's flush timer last ran, which it does every
+ * `flushIntervalMs` unless the thread is busy. Counters wrap at 2^32.
  */
 export const SLOT = {
   state: 0,
@@ -26,12 +31,16 @@ export const SLOT = {
   fileErrors: 6,
   fed: 7,
   closed: 8,
+  fileUnwritten: 9,
+  signal: 10,
+  handled: 11,
+  beat: 12,
 } as const;
 /** Slots in all. */
-export const SLOTS = 9;
+export const SLOTS = 13;
 
-/** Values of the `state` slot. */
-export const STATE = { starting: 0, open: 1, noFile: 2 } as const;
+/** Values of the `state` slot; `failing`: the file is open but its writes fail, so it holds nothing for now. */
+export const STATE = { starting: 0, open: 1, noFile: 2, failing: 3 } as const;
 
 /** An output as the pipeline thread loads it: `OutputSpec` resolved at setup. */
 export interface ResolvedOutput {
@@ -71,6 +80,8 @@ export interface PipelineData {
   /** The logger's name: old recordings are pruned per name, `keepSessions` of each. */
   name: string;
   keepSessions: number;
+  /** How often the logging thread's flush timer runs (`SLOT.beat`) while its event loop turns. */
+  flushIntervalMs: number;
   /** The working directory output targets resolve from. */
   cwd: string;
   outputs: ResolvedOutput[];
@@ -104,4 +115,12 @@ export type FromPipeline =
   /** Output counters changed. */
   | { t: 'stats'; outputs: OutputStats[] }
   | { t: 'flushed'; id: number; ok: boolean; outputs: OutputStats[] }
+  /**
+   * The process got SIGINT or SIGTERM: end the session and re-raise it (or
+   * flush, if the program listens for it). Unless the logging thread takes it
+   * up within `SIGNAL_GRACE_MS` (it is busy), the pipeline thread ends the process itself.
+   */
+  | { t: 'signal'; signal: 'SIGINT' | 'SIGTERM' }
+  /** This Node offers the pipeline thread no way to watch signals: the logging thread listens for them itself. */
+  | { t: 'signals-unwatched' }
   | { t: 'closed'; outputs: OutputStats[] };

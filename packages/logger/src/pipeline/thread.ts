@@ -11,20 +11,36 @@
  * it at exit, without its event loop.
  */
 import { dirname } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { SessionFileStatus } from '@pulselog/shared';
 import { formatPacked, type PackedRecords } from '../batch/packed.js';
 import { pruneSessions } from '../sessions/retention.js';
 import type { Consumer } from './consumer.js';
 import { HubFeed } from './hub-feed.js';
+import { Inbox } from './inbox.js';
 import { LineBatch } from './line-batch.js';
 import { loadOutput } from './load.js';
 import type { OutputStats } from './output.js';
 import { type FromPipeline, type PipelineData, SLOT, STATE, type ToPipeline } from './protocol.js';
 import { OutputRunner } from './runner.js';
 import { SessionFile } from './session-file.js';
+import { SignalWatch, signalBit, type WatchedSignal } from './signal-watch.js';
 
 /** Longest gap between two `stats` messages while output counters change. */
 const STATS_INTERVAL_MS = 250;
+/**
+ * How long the logging thread has to take up a signal (and end the session
+ * in order) before this thread ends the process itself: the program is busy
+ * in a synchronous loop. With the writing after it, a signal still ends the
+ * program well within 100 ms.
+ */
+export const SIGNAL_GRACE_MS = 50;
+/** Longest time spent writing what the logging thread posted before it got stuck, when this thread ends the process. */
+const SIGNAL_DRAIN_MS = 10;
+/** Flush intervals without a beat after which the logging thread counts as busy: a signal then ends the process at once. */
+const BUSY_AFTER_BEATS = 3;
+/** Least time without a beat for the logging thread to count as busy: timers run late on a loaded machine. */
+const BUSY_AFTER_MIN_MS = 30;
 
 class Pipeline {
   private readonly slots: Int32Array;
@@ -35,11 +51,20 @@ class Pipeline {
   /** The outputs: they take each batch after, so nothing they do can undo what the file and the hub have. */
   private readonly runners: OutputRunner[];
   private statsTimer: NodeJS.Timeout | undefined;
-  private fileErrorsSaid = 0;
+  private readonly signals: SignalWatch;
+  private signalTimer: NodeJS.Timeout | undefined;
+  /** Set once the session is ending (the end message came, or a signal ends the process here). */
+  private ending = false;
+  /** Seq of the last record taken in, for an end line written here. */
+  private lastSeq = 0;
+  /** The file's failure as last told (stderr, counters, the hub), so each change is told once. */
+  private fileTold: { errors: number; failure: string | undefined } = { errors: 0, failure: undefined };
 
+  /** `receive`: the next message already posted to this thread, if any, taken without the event loop. */
   constructor(
     private readonly data: PipelineData,
     private readonly post: (message: FromPipeline) => void,
+    private readonly receive: () => ToPipeline | undefined,
   ) {
     this.slots = new Int32Array(data.sab);
     if (data.file !== undefined) {
@@ -52,11 +77,10 @@ class Pipeline {
       this.first.push(file);
     }
     Atomics.store(this.slots, SLOT.state, this.file?.isOpen ? STATE.open : STATE.noFile);
-    this.noteFileErrors(false);
     if (data.hub) {
       this.hub = new HubFeed(
         data.hub,
-        () => this.file?.isOpen === true,
+        () => this.file?.holds === true,
         () => this.fileBehind(),
       );
       this.first.push(this.hub);
@@ -66,6 +90,9 @@ class Pipeline {
       changed: () => this.scheduleStats(),
     };
     this.runners = data.outputs.map((spec) => new OutputRunner(spec, loadOutput(spec, data), events));
+    this.noteFile();
+    this.signals = new SignalWatch((signal) => this.signalled(signal));
+    if (!this.signals.start()) post({ t: 'signals-unwatched' });
   }
 
   take(message: ToPipeline): void {
@@ -85,6 +112,10 @@ class Pipeline {
       chars = 0;
       sent = 0;
     } else {
+      // The logging thread ends the session: a signal now takes its default action.
+      this.ending = true;
+      this.signals.stop();
+      clearTimeout(this.signalTimer);
       for (const consumer of this.first) consumer.line(message.text);
       void this.end(message.timeoutMs);
       chars = message.text.length;
@@ -94,7 +125,7 @@ class Pipeline {
     Atomics.add(this.slots, SLOT.sent, sent);
     Atomics.add(this.slots, SLOT.messages, 1);
     Atomics.notify(this.slots, SLOT.messages);
-    this.noteFileErrors(true);
+    this.noteFile();
     if (batch !== undefined) for (const runner of this.runners) runner.take(batch);
   }
 
@@ -105,6 +136,7 @@ class Pipeline {
     this.hub?.claim(batch);
     for (const consumer of this.first) consumer.take(batch);
     Atomics.store(this.slots, SLOT.fed, this.hub?.fed ?? 0);
+    this.lastSeq = batch.lastSeq;
     return batch;
   }
 
@@ -133,6 +165,62 @@ class Pipeline {
     this.post({ t: 'closed', outputs });
   }
 
+  /**
+   * SIGINT or SIGTERM: the logging thread is told, to end the session in
+   * order and raise the signal again. If its event loop has not turned for
+   * a while (`loggerBusy`), if it has not taken the signal up within
+   * `SIGNAL_GRACE_MS`, or if the signal comes a second time, this thread
+   * ends the process; unless the program listens for the signal itself,
+   * which then decides, as it would without pulselog.
+   */
+  private signalled(signal: WatchedSignal): void {
+    if (this.ending) return;
+    if (Atomics.load(this.slots, SLOT.signal) !== 0) {
+      this.endProcess(signal);
+      return;
+    }
+    Atomics.store(this.slots, SLOT.signal, signalBit(signal));
+    this.post({ t: 'signal', signal });
+    if (this.loggerBusy()) {
+      this.endProcess(signal);
+      return;
+    }
+    clearTimeout(this.signalTimer);
+    this.signalTimer = setTimeout(() => {
+      if (Atomics.load(this.slots, SLOT.signal) !== 0) this.endProcess(signal);
+    }, SIGNAL_GRACE_MS);
+  }
+
+  /** True when the logging thread's flush timer has not run for a while: its event loop is not turning. */
+  private loggerBusy(): boolean {
+    const since = ((Date.now() | 0) - Atomics.load(this.slots, SLOT.beat)) | 0;
+    return since > Math.max(BUSY_AFTER_MIN_MS, BUSY_AFTER_BEATS * this.data.flushIntervalMs);
+  }
+
+  /**
+   * Ends the process by `signal` from this thread, the logging thread being
+   * busy: writes what it posted before (for at most `SIGNAL_DRAIN_MS`) and an
+   * end line, stops watching, and raises the signal again, so the process
+   * ends with the status it would have had without pulselog. Records still in
+   * the logging thread's queues are lost (the README says how many at most).
+   */
+  private endProcess(signal: WatchedSignal): void {
+    if ((Atomics.load(this.slots, SLOT.handled) & signalBit(signal)) !== 0) {
+      Atomics.store(this.slots, SLOT.signal, 0);
+      return;
+    }
+    this.ending = true;
+    const deadline = Date.now() + SIGNAL_DRAIN_MS;
+    for (let message = this.receive(); message !== undefined; message = this.receive()) {
+      if ('st' in message || message.t === 'line') this.take(message);
+      if (Date.now() > deadline) break;
+    }
+    const end = { type: 'end', reason: 'signal', signal, at: Date.now(), lastSeq: this.lastSeq };
+    for (const consumer of this.first) consumer.line(`${JSON.stringify(end)}\n`);
+    this.signals.stop();
+    process.kill(process.pid, signal);
+  }
+
   private outputFailed(name: string, message: string): void {
     this.post({ t: 'output-error', name, message });
   }
@@ -151,20 +239,44 @@ class Pipeline {
     return this.runners.map((r) => ({ ...r.stats }));
   }
 
-  /** Publishes the file's write errors, and says so once on the first failed write (`say`; its opening says so itself). */
-  private noteFileErrors(say: boolean): void {
-    const errors = this.file?.errors ?? 0;
-    if (errors === this.fileErrorsSaid) return;
-    if (this.fileErrorsSaid === 0 && say) {
-      this.post({ t: 'file-error', message: `writing ${this.data.file} failed; failures are counted in stats()` });
+  /**
+   * Tells a change in the file's writing: on stderr once when writes start
+   * to fail and once when they work again, in the shared counters, in the
+   * state (a failing file holds nothing, so the hub is never passed over for
+   * it), and to the hub for the dashboard's warning.
+   */
+  private noteFile(): void {
+    const file = this.file;
+    const told = this.fileTold;
+    if (file === undefined || (file.errors === told.errors && file.failure === told.failure)) return;
+    if (file.failure !== undefined && told.failure === undefined) {
+      this.post({
+        t: 'file-error',
+        message: `cannot write the session file ${file.path}: ${file.failure}; records are left out of it (counted in stats().sessionUnwritten) until writing works again, while the dashboard and outputs go on`,
+      });
+    } else if (file.failure === undefined && told.failure !== undefined) {
+      this.post({
+        t: 'file-error',
+        message: `the session file ${file.path} is written again; ${file.unwritten} record(s) are missing from it, marked by a gap line`,
+      });
     }
-    this.fileErrorsSaid = errors;
-    Atomics.store(this.slots, SLOT.fileErrors, errors);
+    this.fileTold = { errors: file.errors, failure: file.failure };
+    Atomics.store(this.slots, SLOT.fileErrors, file.errors);
+    Atomics.store(this.slots, SLOT.fileUnwritten, file.unwritten);
+    if (file.isOpen) Atomics.store(this.slots, SLOT.state, file.failure === undefined ? STATE.open : STATE.failing);
+    const status: SessionFileStatus = { path: file.path, errors: file.errors, unwritten: file.unwritten };
+    if (file.failure !== undefined) status.failing = file.failure;
+    this.hub?.file(status);
   }
 }
 
 if (parentPort) {
   const port = parentPort;
-  const pipeline = new Pipeline(workerData as PipelineData, (message) => port.postMessage(message));
-  port.on('message', (message: ToPipeline) => pipeline.take(message));
+  const inbox = new Inbox<ToPipeline>((message) => pipeline.take(message));
+  const pipeline = new Pipeline(
+    workerData as PipelineData,
+    (message) => port.postMessage(message),
+    () => inbox.next() ?? (receiveMessageOnPort(port)?.message as ToPipeline | undefined),
+  );
+  port.on('message', (message: ToPipeline) => inbox.push(message));
 }

@@ -9,6 +9,7 @@ import {
   type OutputStatus,
   PROTOCOL_VERSION,
   parseClientMessage,
+  type SessionFileStatus,
   type SessionInfo,
 } from '@pulselog/shared';
 import type { WebSocket } from 'ws';
@@ -49,6 +50,7 @@ export class Hub {
   private refused = 0;
   private pumpTimer: NodeJS.Timeout | undefined;
   private outputs: OutputStatus[] | undefined;
+  private sessionFile: SessionFileStatus | undefined;
   private otlp: OtlpStats | undefined;
 
   constructor(
@@ -118,6 +120,11 @@ export class Hub {
     this.replay.append(chunk);
     this.drops.forget(this.replay.evictedThrough);
     for (const client of this.clients) this.pump(client);
+  }
+
+  /** Keeps how the session file's writing goes, for stats. */
+  noteSessionFile(status: SessionFileStatus): void {
+    this.sessionFile = status;
   }
 
   /** Keeps the logger's output counters, for stats. */
@@ -244,6 +251,7 @@ export class Hub {
       memory: { heapUsed: heap.used_heap_size, heapLimit: heap.heap_size_limit, external: heap.external_memory },
     };
     if (this.outputs !== undefined) stats.outputs = this.outputs;
+    if (this.sessionFile !== undefined) stats.sessionFile = this.sessionFile;
     if (this.otlp !== undefined) stats.otlp = { ...this.otlp };
     return stats;
   }

@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { EndMessage, HubStats, OutputStatus, SessionInfo } from '@pulselog/shared';
+import type { EndMessage, HubStats, OutputStatus, SessionFileStatus, SessionInfo } from '@pulselog/shared';
 
 /** What the hub worker is started with. */
 export interface HubOptions {
@@ -50,7 +50,9 @@ export type HubFeedMessage =
   /** Any other line of the file, as written: a checkpoint change, a drop note, the end. */
   | { t: 'line'; text: string }
   /** The outputs' counters, for the status shown to tabs. */
-  | { t: 'outputs'; outputs: OutputStatus[] };
+  | { t: 'outputs'; outputs: OutputStatus[] }
+  /** The session file's writing failed, or works again: for the status shown to tabs. */
+  | { t: 'file'; status: SessionFileStatus };
 
 /**
  * Slots of `HubOptions.progress`: records and characters taken in, the end

@@ -168,6 +168,9 @@ function takeFeed(
         case 'line':
           if (takeLine(hub, message.text)) resolve();
           break;
+        case 'file':
+          hub.noteSessionFile(message.status);
+          break;
         case 'outputs':
           hub.noteOutputs(message.outputs);
           break;
