@@ -4,6 +4,7 @@ import { jsonText } from './json.js';
 
 /** Level labels as badges show them. */
 export const LEVEL_LABEL = {
+  trace: 'TRACE',
   debug: 'DEBUG',
   info: 'INFO',
   warning: 'WARNING',
