@@ -46,7 +46,12 @@ function requireApi(): OtelApi | undefined {
  * provider in a global registry, so the copy found here sees the spans the
  * program's own copy starts.
  */
-export function loadActiveSpan(api: OtelApi | undefined = requireApi()): ActiveSpan | undefined {
+export function loadActiveSpan(): ActiveSpan | undefined {
+  return activeSpanReader(requireApi());
+}
+
+/** The reader of the active span's ids through `api`; `undefined` without a usable API. */
+export function activeSpanReader(api: OtelApi | undefined): ActiveSpan | undefined {
   const trace = api?.trace;
   const isValid = api?.isSpanContextValid;
   if (typeof trace?.getActiveSpan !== 'function' || typeof isValid !== 'function') return undefined;

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { LogRecord } from '@pulselog/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { folderSetup } from './core/test-support.js';
+import { Logger, type LoggerSetup } from './logger.js';
+import { Receiver, until } from './outputs/test-support.js';
+import { activeSpanReader, loadActiveSpan, withSpanIds } from './trace-context.js';
+
+/** The official protobuf classes, to read what the `otlp` output sent as a collector would. */
+const root = createRequire(import.meta.url)('otlp-proto-decode/build/src/generated/root.js');
+const ExportLogsServiceRequest = root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+
+interface SentRecord {
+  body: { stringValue?: string };
+  traceId?: string;
+  spanId?: string;
+  flags?: number;
+}
+
+function sentRecords(body: Buffer): SentRecord[] {
+  const request = ExportLogsServiceRequest.toObject(ExportLogsServiceRequest.decode(body), {
+    longs: String,
+    bytes: String,
+    defaults: false,
+  }) as { resourceLogs: { scopeLogs: { logRecords: SentRecord[] }[] }[] };
+  return request.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords));
+}
+
+function sessionRecords(file: string): LogRecord[] {
+  return readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line))
+    .filter((line) => line.seq !== undefined);
+}
+
+const BUILT_OTLP = new URL('../dist/outputs/otlp.js', import.meta.url);
+
+const tracer = () => trace.getTracer('pulselog-test');
+
+/** Logs a record outside any span, then one with fields and one without inside a span; returns the span's ids. */
+function logAround(log: Logger): { traceId: string; spanId: string } {
+  log.info('before the span', { step: 0 });
+  return tracer().startActiveSpan('checkout', (span) => {
+    log.info('inside the span', { step: 1 });
+    log.child({ worker: 2 }).warn('inside, from a child');
+    span.end();
+    return span.spanContext();
+  });
+}
+
+describe('trace correlation with no tracer provider', () => {
+  it('adds nothing for a span that the API alone makes (all-zero ids)', () => {
+    const active = loadActiveSpan();
+    expect(active).toBeDefined();
+    expect(tracer().startActiveSpan('no sdk', (span) => [span.spanContext().traceId, active?.()])).toEqual([
+      '0'.repeat(32),
+      undefined,
+    ]);
+  });
+
+  it('is off when @opentelemetry/api cannot be loaded', () => {
+    expect(activeSpanReader(undefined)).toBeUndefined();
+    expect(activeSpanReader({} as never)).toBeUndefined();
+  });
+});
+
+describe('trace correlation with @opentelemetry/sdk-trace-base', () => {
+  const contextManager = new AsyncLocalStorageContextManager();
+  beforeAll(() => {
+    context.setGlobalContextManager(contextManager.enable());
+    trace.setGlobalTracerProvider(new BasicTracerProvider());
+  });
+  afterAll(() => {
+    trace.disable();
+    context.disable();
+  });
+
+  it('writes the active span’s trace_id, span_id and trace_flags on records logged inside it', async () => {
+    const log = new Logger('traced', folderSetup());
+    const ids = logAround(log);
+    // Across an await, as a request handler logs.
+    await tracer().startActiveSpan('async work', async (span) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      log.info({ user_id: 7 }, 'after an await');
+      span.end();
+    });
+    await log.shutdown();
+    const [before, inside, child, afterAwait] = sessionRecords(log.stats().sessionFile as string);
+    expect(ids.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(before?.fields).toEqual({ step: 0 });
+    expect(inside?.fields).toEqual({ step: 1, trace_id: ids.traceId, span_id: ids.spanId, trace_flags: 1 });
+    expect(child?.fields).toEqual({ worker: 2, trace_id: ids.traceId, span_id: ids.spanId, trace_flags: 1 });
+    expect(afterAwait?.fields).toMatchObject({ user_id: 7, trace_flags: 1 });
+    expect(afterAwait?.fields?.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(afterAwait?.fields?.trace_id).not.toBe(ids.traceId);
+  });
+
+  it('adds nothing with traceContext: false', async () => {
+    const log = new Logger('untraced', folderSetup({ traceContext: false }));
+    logAround(log);
+    await log.shutdown();
+    expect(sessionRecords(log.stats().sessionFile as string).map((r) => r.fields)).toEqual([
+      { step: 0 },
+      { step: 1 },
+      { worker: 2 },
+    ]);
+  });
+
+  it('sends the span’s ids as traceId and spanId through the otlp output', async () => {
+    const receiver = await new Receiver(() => ({ status: 200, body: new Uint8Array(0) })).start();
+    try {
+      const setup: LoggerSetup = folderSetup({
+        // The built output, as the pipeline thread (also built) loads it: `'otlp'` names the module beside it.
+        outputs: [{ target: fileURLToPath(BUILT_OTLP), options: { endpoint: receiver.url, batchInterval: 10 } }],
+      });
+      const log = new Logger('traced-otlp', setup);
+      const ids = logAround(log);
+      await log.flush();
+      await until(
+        () => receiver.requests.flatMap((r) => sentRecords(r.body)).length >= 3,
+        10_000,
+        'three records at the receiver',
+      );
+      await log.shutdown();
+      const sent = receiver.requests.flatMap((r) => sentRecords(r.body));
+      const hex = (b64: string | undefined) => Buffer.from(b64 ?? '', 'base64').toString('hex');
+      expect(sent.map((r) => [r.body.stringValue, hex(r.traceId), hex(r.spanId), r.flags ?? 0])).toEqual([
+        ['before the span', '', '', 0],
+        ['inside the span', ids.traceId, ids.spanId, 1],
+        ['inside, from a child', ids.traceId, ids.spanId, 1],
+      ]);
+    } finally {
+      await receiver.stop();
+    }
+  });
+});
+
+describe('withSpanIds', () => {
+  const ids = { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), traceFlags: 1 };
+
+  it('adds the ids after the call’s fields, leaving the call’s object as it was', () => {
+    const fields = { a: 1 };
+    expect(withSpanIds(fields, ids)).toEqual({ a: 1, trace_id: ids.traceId, span_id: ids.spanId, trace_flags: 1 });
+    expect(fields).toEqual({ a: 1 });
+    expect(withSpanIds(undefined, ids)).toEqual({ trace_id: ids.traceId, span_id: ids.spanId, trace_flags: 1 });
+  });
+
+  it('leaves values that are not plain objects, and ones it cannot read, as they are', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const map = new Map([[1, 2]]);
+    for (const value of [map, [1, 2], 'text', proxy]) expect(withSpanIds(value, ids)).toBe(value);
+  });
+});
