@@ -124,7 +124,7 @@ describe('Logger level', () => {
   it('changes what later calls record when set at run time, aliases and any case taken', async () => {
     const { log, sink } = make({ level: 'info' });
     log.debug('a');
-    log.level = 'DEBUG';
+    log.level = 'DEBUG' as 'debug';
     log.debug('b');
     log.level = 'warn';
     expect(log.level).toBe('warning');
