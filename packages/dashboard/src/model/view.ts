@@ -3,7 +3,7 @@ import type { LogRecord } from '@pulselog/shared';
 import { ALL, type CompiledFilter, compileFilter, DIVIDER_CODE, type FilterState } from '../core/filter.js';
 import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, FIELD_STRING } from '../core/pack.js';
 import type { QueryError } from '../core/query.js';
-import { refineQuery, type Scalar } from '../core/refine.js';
+import { queryValue, refineQuery, type Scalar } from '../core/refine.js';
 import { memoByString } from '../core/strings.js';
 import type { SessionModel } from './session.js';
 
@@ -147,6 +147,12 @@ export class ViewModel {
   refine(key: string, value: Scalar, exclude = false): void {
     const filter = this.filter.peek();
     this.filter.value = { ...filter, query: refineQuery(filter.query, key, value, exclude) };
+  }
+
+  /** Shows every record of one trace (`trace:ID`) or span (`span:ID`), whatever the filter was: a trace crosses tags and levels. */
+  filterTo(key: 'trace' | 'span', id: string): void {
+    this.context.value = undefined;
+    this.filter.value = { levels: ALL.levels, query: `${key}:${queryValue(id)}` };
   }
 
   /** True when some filter hides records, so a record's context would show more. */
