@@ -21,7 +21,7 @@ import type { OutputSpec, OutputStats } from './pipeline/output.js';
 import { resolveOutputs } from './pipeline/outputs-config.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import { safeString, truncate } from './serialize.js';
-import { type ActiveSpan, loadActiveSpan, withSpanIds } from './trace-context.js';
+import { type ActiveSpan, loadActiveSpan } from './trace-context.js';
 
 export type { CheckpointMeta } from './checkpoints/validate.js';
 export type { QueueStats } from './core/core.js';
@@ -256,11 +256,7 @@ export class Logger {
       fields = args.fields;
       err = args.err;
     }
-    const activeSpan = this.activeSpan;
-    if (activeSpan !== undefined) {
-      const ids = activeSpan();
-      if (ids !== undefined) fields = withSpanIds(fields, ids);
-    }
+    const span = this.activeSpan === undefined ? undefined : this.activeSpan();
     const state = core.contextsUsed ? (core.contexts.getStore() ?? core.root) : core.root;
     const queue = state.queue;
     if (queue.size >= queue.capacity && !core.makeRoom(queue)) return;
@@ -271,7 +267,7 @@ export class Logger {
       if (typeof msg === 'string') msg = redactor.text(msg);
     }
     const encoder = core.encoder;
-    const entry = encoder.encode(level, msg, fields, kind, err, this.bindingsJson, state);
+    const entry = encoder.encode(level, msg, fields, kind, err, this.bindingsJson, state, span);
     // Numbered once encoded: a getter or `toString` that logs while this
     // record is being encoded gets the earlier number, so each queue stays in order.
     const seq = ++core.seq;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderSetup } from './core/test-support.js';
 import { Logger, type LoggerSetup } from './logger.js';
 import { Receiver, until } from './outputs/test-support.js';
-import { activeSpanReader, loadActiveSpan, withSpanIds } from './trace-context.js';
+import { activeSpanReader, loadActiveSpan } from './trace-context.js';
 
 /** The official protobuf classes, to read what the `otlp` output sent as a collector would. */
 const root = createRequire(import.meta.url)('otlp-proto-decode/build/src/generated/root.js');
@@ -84,21 +84,35 @@ describe('trace correlation with @opentelemetry/sdk-trace-base', () => {
   it('writes the active span’s trace_id, span_id and trace_flags on records logged inside it', async () => {
     const log = new Logger('traced', folderSetup());
     const ids = logAround(log);
-    // Across an await, as a request handler logs.
-    await tracer().startActiveSpan('async work', async (span) => {
+    const span = { trace_id: ids.traceId, span_id: ids.spanId, trace_flags: 1 };
+    // Across an await, as a request handler logs; the same message again and again (a template),
+    // without fields, with nested ones, and with an error (the text path).
+    const second = await tracer().startActiveSpan('async work', async (outer) => {
       await new Promise((resolve) => setTimeout(resolve, 5));
-      log.info({ user_id: 7 }, 'after an await');
-      span.end();
+      for (let k = 0; k < 3; k++) log.info({ user_id: k }, 'after an await');
+      log.info('no fields');
+      log.info('nested', { req: { path: '/a' } });
+      log.error(new Error('boom'), 'failed');
+      outer.end();
+      return outer.spanContext();
     });
     await log.shutdown();
-    const [before, inside, child, afterAwait] = sessionRecords(log.stats().sessionFile as string);
+    const records = sessionRecords(log.stats().sessionFile as string);
     expect(ids.traceId).toMatch(/^[0-9a-f]{32}$/);
-    expect(before?.fields).toEqual({ step: 0 });
-    expect(inside?.fields).toEqual({ step: 1, trace_id: ids.traceId, span_id: ids.spanId, trace_flags: 1 });
-    expect(child?.fields).toEqual({ worker: 2, trace_id: ids.traceId, span_id: ids.spanId, trace_flags: 1 });
-    expect(afterAwait?.fields).toMatchObject({ user_id: 7, trace_flags: 1 });
-    expect(afterAwait?.fields?.trace_id).toMatch(/^[0-9a-f]{32}$/);
-    expect(afterAwait?.fields?.trace_id).not.toBe(ids.traceId);
+    const other = { trace_id: second.traceId, span_id: second.spanId, trace_flags: 1 };
+    expect(second.traceId).not.toBe(ids.traceId);
+    expect(records.map((r) => r.fields)).toEqual([
+      { step: 0 },
+      { step: 1, ...span },
+      { worker: 2, ...span },
+      { user_id: 0, ...other },
+      { user_id: 1, ...other },
+      { user_id: 2, ...other },
+      other,
+      { req: { path: '/a' }, ...other },
+      other,
+    ]);
+    expect(records.at(-1)?.err?.message).toBe('boom');
   });
 
   it('adds nothing with traceContext: false', async () => {
@@ -138,23 +152,5 @@ describe('trace correlation with @opentelemetry/sdk-trace-base', () => {
     } finally {
       await receiver.stop();
     }
-  });
-});
-
-describe('withSpanIds', () => {
-  const ids = { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), traceFlags: 1 };
-
-  it('adds the ids after the call’s fields, leaving the call’s object as it was', () => {
-    const fields = { a: 1 };
-    expect(withSpanIds(fields, ids)).toEqual({ a: 1, trace_id: ids.traceId, span_id: ids.spanId, trace_flags: 1 });
-    expect(fields).toEqual({ a: 1 });
-    expect(withSpanIds(undefined, ids)).toEqual({ trace_id: ids.traceId, span_id: ids.spanId, trace_flags: 1 });
-  });
-
-  it('leaves values that are not plain objects, and ones it cannot read, as they are', () => {
-    const { proxy, revoke } = Proxy.revocable({}, {});
-    revoke();
-    const map = new Map([[1, 2]]);
-    for (const value of [map, [1, 2], 'text', proxy]) expect(withSpanIds(value, ids)).toBe(value);
   });
 });

@@ -6,13 +6,9 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { SpanIds } from './encode/template.js';
 
-/** What a record takes from the active span: OpenTelemetry's `SpanContext` fields it reads. */
-export interface SpanIds {
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly traceFlags: number;
-}
+export type { SpanIds } from './encode/template.js';
 
 /** Returns the active span's ids, or `undefined` outside a valid span. */
 export type ActiveSpan = () => SpanIds | undefined;
@@ -67,23 +63,4 @@ export function activeSpanReader(api: OtelApi | undefined): ActiveSpan | undefin
     lastValid = ids;
     return ids;
   };
-}
-
-/**
- * `fields` with the span's ids added as `trace_id`, `span_id` and
- * `trace_flags`, the names every output maps to its own convention. Fields
- * that are not a plain object (a value given in their place) are left as
- * they are: copying them would change what they serialize to.
- */
-export function withSpanIds(fields: unknown, ids: SpanIds): unknown {
-  if (fields === undefined) return { trace_id: ids.traceId, span_id: ids.spanId, trace_flags: ids.traceFlags };
-  try {
-    if (typeof fields !== 'object' || fields === null || Object.getPrototypeOf(fields) !== Object.prototype) {
-      return fields;
-    }
-    return { ...fields, trace_id: ids.traceId, span_id: ids.spanId, trace_flags: ids.traceFlags };
-  } catch {
-    // A getter that throws, or a revoked Proxy: the fields go as they are, and the encoder's careful path says so.
-    return fields;
-  }
 }
