@@ -1,5 +1,5 @@
 // One run of one logger on one workload, in a fresh process:
-// `node logger-case.mjs <config> <W1..W4> <calls>`; prints one JSON line of figures.
+// `node logger-case.mjs <config> <W1, W2, W2p, W2s, W3 or W4> <calls>`; prints one JSON line of figures.
 // Started by logger.mjs; see there for what is measured.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
@@ -93,50 +93,56 @@ const total = WARMUP + CALLS + LATENCY_CALLS;
 const client = target.url ? startClient(target.url, WARMUP + CALLS, total) : undefined;
 if (client) await client.waitFor('ready', 20_000);
 
-let i = 0;
-for (let n = 0; n < WARMUP; n++) call(log, i++, arg);
-await target.flush();
-await waitForLines(count, WARMUP, 60_000);
+/** Everything timed, run inside the workload's `around` when it has one (W2s: an active span). */
+async function measure() {
+  let i = 0;
+  for (let n = 0; n < WARMUP; n++) call(log, i++, arg);
+  await target.flush();
+  await waitForLines(count, WARMUP, 60_000);
 
-// Throughput: calls/s over the calls; delivered/s until the file holds them all.
-const eld = monitorEventLoopDelay({ resolution: 1 });
-const cpu0 = process.cpuUsage();
-eld.enable();
-const t0 = now();
-for (let done = 0; done < CALLS; done += CHUNK) {
-  const end = Math.min(CALLS, done + CHUNK);
-  for (let n = done; n < end; n++) call(log, i++, arg);
-  await yieldToLoop();
-}
-const t1 = now();
-eld.disable();
-// Lines are counted while the logger finishes, a little at a time: the
-// clock stops when the last one is in the file, not after reading the whole
-// file once more, which would add the same tenth of a second to every setup.
-const [, t2] = await Promise.all([target.flush(), waitForLines(count, WARMUP + CALLS, 120_000)]);
-const cpu = process.cpuUsage(cpu0);
-const mark = client ? await client.waitFor('mark', 120_000) : undefined;
-
-// Latency: each call timed on its own (timer overhead included in the figures).
-const lat = new Float64Array(LATENCY_CALLS);
-for (let done = 0; done < LATENCY_CALLS; done += CHUNK) {
-  const end = Math.min(LATENCY_CALLS, done + CHUNK);
-  for (let n = done; n < end; n++) {
-    const a = process.hrtime.bigint();
-    call(log, i++, arg);
-    lat[n] = Number(process.hrtime.bigint() - a);
+  // Throughput: calls/s over the calls; delivered/s until the file holds them all.
+  const eld = monitorEventLoopDelay({ resolution: 1 });
+  const cpu0 = process.cpuUsage();
+  eld.enable();
+  const t0 = now();
+  for (let done = 0; done < CALLS; done += CHUNK) {
+    const end = Math.min(CALLS, done + CHUNK);
+    for (let n = done; n < end; n++) call(log, i++, arg);
+    await yieldToLoop();
   }
-  await yieldToLoop();
-}
-lat.sort();
-const pct = (p) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] / 1000;
+  const t1 = now();
+  eld.disable();
+  // Lines are counted while the logger finishes, a little at a time: the
+  // clock stops when the last one is in the file, not after reading the whole
+  // file once more, which would add the same tenth of a second to every setup.
+  const [, t2] = await Promise.all([target.flush(), waitForLines(count, WARMUP + CALLS, 120_000)]);
+  const cpu = process.cpuUsage(cpu0);
+  const mark = client ? await client.waitFor('mark', 120_000) : undefined;
 
-await target.flush();
-await waitForLines(count, total, 120_000);
-await target.end();
-const lines = count();
-const done = client ? await client.waitFor('done', 30_000) : undefined;
-client?.child.kill();
+  // Latency: each call timed on its own (timer overhead included in the figures).
+  const lat = new Float64Array(LATENCY_CALLS);
+  for (let done = 0; done < LATENCY_CALLS; done += CHUNK) {
+    const end = Math.min(LATENCY_CALLS, done + CHUNK);
+    for (let n = done; n < end; n++) {
+      const a = process.hrtime.bigint();
+      call(log, i++, arg);
+      lat[n] = Number(process.hrtime.bigint() - a);
+    }
+    await yieldToLoop();
+  }
+  lat.sort();
+  const pct = (p) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] / 1000;
+
+  await target.flush();
+  await waitForLines(count, total, 120_000);
+  await target.end();
+  const lines = count();
+  const done = client ? await client.waitFor('done', 30_000) : undefined;
+  client?.child.kill();
+  return { t0, t1, t2, cpu, eld, mark, pct, lines, done };
+}
+
+const { t0, t1, t2, cpu, eld, mark, pct, lines, done } = await (w.around ? w.around(measure) : measure());
 const result = {
   config,
   workload,

@@ -27,7 +27,32 @@ function w4Error() {
   return err;
 }
 
-/** Workload name → per-logger call style: `(log, i) => void`. */
+/**
+ * W2s: an OpenTelemetry span active around every call, as in a traced request
+ * handler (the official SDK: `BasicTracerProvider`, `AsyncLocalStorageContextManager`).
+ * Runs `measure` inside the span; pulselog adds its ids to each record, the
+ * others log as in W2.
+ */
+async function insideSpan(measure) {
+  const { context, trace } = await import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+  const { BasicTracerProvider } = await import('@opentelemetry/sdk-trace-base');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(new BasicTracerProvider());
+  return trace.getTracer('bench').startActiveSpan('request', (span) => measure().finally(() => span.end()));
+}
+
+const w2 = {
+  pulselog: (log, i) => log.info('request done', { user_id: i, latency_ms: 12.5, status: 200 }),
+  pino: (log, i) => log.info({ user_id: i, latency_ms: 12.5, status: 200 }, 'request done'),
+  winston: (log, i) => log.info('request done', { user_id: i, latency_ms: 12.5, status: 200 }),
+};
+
+/**
+ * Workload name → per-logger call style: `(log, i) => void`; `setup` makes
+ * the call's third argument, `around` runs the whole measurement inside
+ * something (loggers are made before it, as a program makes them at start).
+ */
 export const WORKLOADS = {
   W1: {
     label: "info('hello world')",
@@ -35,12 +60,13 @@ export const WORKLOADS = {
     pino: (log) => log.info('hello world'),
     winston: (log) => log.info('hello world'),
   },
-  W2: {
-    label: 'message + 3 fields built per call',
-    pulselog: (log, i) => log.info('request done', { user_id: i, latency_ms: 12.5, status: 200 }),
-    pino: (log, i) => log.info({ user_id: i, latency_ms: 12.5, status: 200 }, 'request done'),
-    winston: (log, i) => log.info('request done', { user_id: i, latency_ms: 12.5, status: 200 }),
+  W2: { label: 'message + 3 fields built per call', ...w2 },
+  W2p: {
+    label: "W2 in pino's order: info({ … }, 'msg')",
+    ...w2,
+    pulselog: (log, i) => log.info({ user_id: i, latency_ms: 12.5, status: 200 }, 'request done'),
   },
+  W2s: { label: 'W2 inside an active OpenTelemetry span', ...w2, around: insideSpan },
   W3: {
     label: '20-key object, 3 deep, array of 10',
     pulselog: (log, i) => log.info('state', w3Object(i)),

@@ -1,6 +1,6 @@
 // The logger benchmark: `pnpm bench` (all of bench/run.mjs) or `node bench/logger.mjs [--write]`.
 // Environment: BENCH_CALLS (default 500000 timed calls per run), BENCH_RUNS
-// (default 3), BENCH_WORKLOADS (default W1,W2,W3,W4), BENCH_CONFIGS.
+// (default 3), BENCH_WORKLOADS (default W1,W2,W2p,W2s,W3,W4), BENCH_CONFIGS.
 // Each configuration runs in a fresh process, configurations interleaved run
 // by run so that drift on a shared machine hits all of them alike; the table
 // gives medians over the runs and ratios to the best pino setup of the same
@@ -12,13 +12,15 @@ import { fileURLToPath } from 'node:url';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CALLS = Number(process.env.BENCH_CALLS ?? 500_000);
-const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'W1,W2,W3,W4').split(',');
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? 'W1,W2,W2p,W2s,W3,W4').split(',');
 const CONFIGS = (
   process.env.BENCH_CONFIGS ?? 'pulselog,pulselog+dashboard,pino-sync,pino-async,pino-worker,winston'
 ).split(',');
 const WORKLOADS_LABEL = {
   W1: "info('hello world')",
   W2: 'a message and 3 fields built per call',
+  W2p: "W2 in pino's order, info({ … }, 'msg')",
+  W2s: 'W2 inside an active OpenTelemetry span (pulselog adds its trace_id, span_id, trace_flags)',
   W3: 'a 20-key object nested 3 deep with an array of 10 numbers',
   W4: 'an Error with a 10-frame stack',
 };
@@ -107,7 +109,7 @@ if (process.argv.includes('--write')) {
   const text = readFileSync(readme, 'utf8');
   const start = text.indexOf('## Logger');
   const next = start < 0 ? -1 : text.indexOf('\n## ', start + 1);
-  const section = `## Logger\n\n\`node bench/logger.mjs --write\` (or \`pnpm bench\`). Workloads: W1 \`info('hello world')\`; W2 a message and \`{ user_id: i, latency_ms: 12.5, status: 200 }\` built per call; W3 a 20-key object nested 3 deep with an array of 10 numbers, built per call; W4 an \`Error\` with a 10-frame stack. Setups: pulselog with its session file (dashboard off), pulselog with the dashboard on and one WebSocket client (another process) receiving everything, pino \`destination({ sync: true })\` and \`({ sync: false })\`, pino worker transport \`pino/file\`, winston file transport.\n\n${table}\n`;
+  const section = `## Logger\n\n\`node bench/logger.mjs --write\` (or \`pnpm bench\`). Workloads: W1 \`info('hello world')\`; W2 a message and \`{ user_id: i, latency_ms: 12.5, status: 200 }\` built per call; W2p the same in pino's order, \`info({ … }, 'msg')\`; W2s W2 inside an active OpenTelemetry span (official SDK; pulselog adds the span's ids to each record, the others log as in W2); W3 a 20-key object nested 3 deep with an array of 10 numbers, built per call; W4 an \`Error\` with a 10-frame stack. Setups: pulselog with its session file (dashboard off), pulselog with the dashboard on and one WebSocket client (another process) receiving everything, pino \`destination({ sync: true })\` and \`({ sync: false })\`, pino worker transport \`pino/file\`, winston file transport.\n\n${table}\n`;
   const updated =
     start < 0
       ? `${text.trimEnd()}\n\n${section}`

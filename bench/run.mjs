@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // Each writes its own section of bench/README.md when given --write.
-const scripts = ['logger.mjs', 'hub.mjs', 'browser.mjs'].filter((s) => existsSync(new URL(`./${s}`, import.meta.url)));
+const scripts = ['logger.mjs', 'hub.mjs', 'browser.mjs', 'otlp-in.mjs'].filter((s) =>
+  existsSync(new URL(`./${s}`, import.meta.url)),
+);
 for (const script of scripts) {
   const out = spawnSync(
     process.execPath,

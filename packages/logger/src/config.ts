@@ -63,6 +63,8 @@ export interface LoggerOptions {
   otlpMaxBytes?: number;
   /** Make `console.log`, `info`, `debug`, `warn`, `error` and `trace` records too (they still print). Default off. */
   captureConsole?: boolean;
+  /** Add the active OpenTelemetry span's `trace_id`, `span_id` and `trace_flags` to records, when `@opentelemetry/api` is installed. Default on. */
+  traceContext?: boolean;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -89,6 +91,7 @@ export interface ResolvedConfig {
   readonly maxStringLength: number;
   readonly otlpMaxBytes: number;
   readonly captureConsole: boolean;
+  readonly traceContext: boolean;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -126,7 +129,7 @@ function text(raw: unknown): string {
 
 function level(raw: unknown): LevelName {
   const name = typeof raw === 'string' ? normalizeLevel(raw) : undefined;
-  if (!name) throw new Error('expected one of debug, info, warning, error, critical');
+  if (!name) throw new Error('expected one of trace, debug, info, warning, error, critical');
   return name;
 }
 
@@ -192,6 +195,7 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   maxStringLength: { parse: int(1024, 2 ** 29), env: 'PULSELOG_MAX_STRING_LENGTH', toml: 'max_string_length' },
   otlpMaxBytes: { parse: int(1024, 2 ** 30), env: 'PULSELOG_OTLP_MAX_BYTES', toml: 'otlp_max_bytes' },
   captureConsole: { parse: bool, env: 'PULSELOG_CAPTURE_CONSOLE', toml: 'capture_console' },
+  traceContext: { parse: bool, env: 'PULSELOG_TRACE_CONTEXT', toml: 'trace_context' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -339,6 +343,7 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     maxStringLength: (picked.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH) as number,
     otlpMaxBytes: (picked.otlpMaxBytes ?? 64 * 1024 * 1024) as number,
     captureConsole: (picked.captureConsole ?? false) as boolean,
+    traceContext: (picked.traceContext ?? true) as boolean,
     projectDir,
   });
 }

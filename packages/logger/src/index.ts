@@ -15,6 +15,14 @@ export { LEVEL_NAMES, LEVELS } from '@pulselog/shared';
 export type { LoggerOptions, OverflowPolicy } from './config.js';
 export type { PulselogErrorCode } from './errors.js';
 export { PulselogError, QueueFullError } from './errors.js';
-export type { CheckpointMeta, ContextSpec, Fields, LoggerSetup, LoggerStats, QueueStats } from './logger.js';
+export type {
+  CheckpointMeta,
+  ContextSpec,
+  Fields,
+  FieldsOrMessage,
+  LoggerSetup,
+  LoggerStats,
+  QueueStats,
+} from './logger.js';
 export { Logger } from './logger.js';
 export type { Output, OutputBatch, OutputFactory, OutputSpec, OutputStats } from './pipeline/output.js';

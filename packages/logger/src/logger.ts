@@ -1,12 +1,21 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Checkpoint, LEVEL_NAMES, LEVELS, type LevelName, type SessionInfo } from '@pulselog/shared';
+import {
+  type Checkpoint,
+  LEVEL_NAMES,
+  LEVELS,
+  type LevelName,
+  normalizeLevel,
+  type SessionInfo,
+} from '@pulselog/shared';
 import { captureConsole } from './capture-console.js';
 import { sharedStoreNote } from './checkpoints/layout.js';
 import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { Core, type QueueStats } from './core/core.js';
+import { isError, readCallArgs } from './encode/call-args.js';
 import { joinObjects, now } from './encode/json.js';
+import { PulselogError } from './errors.js';
 import { INGEST, type Ingest, ingestInto } from './ingest.js';
 import type { OutputSpec, OutputStats } from './pipeline/output.js';
 import { resolveOutputs } from './pipeline/outputs-config.js';
@@ -14,12 +23,16 @@ import type { Pipeline } from './pipeline/pipeline.js';
 import { safeString, truncate } from './serialize.js';
 import type { DurationHistory } from './spans/history.js';
 import { Spans } from './spans/spans.js';
+import { type ActiveSpan, loadActiveSpan } from './trace-context.js';
 
 export type { CheckpointMeta } from './checkpoints/validate.js';
 export type { QueueStats } from './core/core.js';
 
 /** Fields given with a log call. */
 export type Fields = Record<string, unknown>;
+
+/** A level call's second argument: the fields, or in pino's order the message, or an error to record. */
+export type FieldsOrMessage = Fields | Error | string;
 
 /** Everything `new Logger(name, setup)` accepts: the settings, plus outputs. */
 export interface LoggerSetup extends LoggerOptions {
@@ -93,7 +106,17 @@ const kCore = Symbol('pulselog.core');
 interface Parent {
   [kCore]: Core;
   bindingsJson: string | undefined;
+  activeSpan: ActiveSpan | undefined;
+  level: LevelName;
 }
+
+/** The level methods whose no-op stands in while their level is off, and the level each logs at. */
+const LEVEL_METHODS: ReadonlyArray<readonly [string, LevelName]> = [
+  ...LEVEL_NAMES.map((level) => [level, level] as const),
+  ['warn', 'warning'],
+  ['fatal', 'critical'],
+  ['exception', 'error'],
+];
 
 /**
  * A logger. Level calls return at once: the record is serialized (so it shows
@@ -117,6 +140,10 @@ export class Logger {
   private readonly bindingsJson: string | undefined;
   /** Times spans (`span`, `time`); made at the first. */
   private spanTimer: Spans | undefined;
+  /** Reads the active OpenTelemetry span's ids; `undefined` when `@opentelemetry/api` is absent or `traceContext` is off. */
+  private readonly activeSpan: ActiveSpan | undefined;
+  /** The lowest level recorded now (see `level`). */
+  private threshold: LevelName;
   /** Puts the console back, when `captureConsole` took it. */
   private releaseConsole: (() => void) | undefined;
 
@@ -128,6 +155,8 @@ export class Logger {
     if (parent) {
       this.core = parent[kCore];
       this.bindingsJson = parent.bindingsJson;
+      this.activeSpan = parent.activeSpan;
+      this.threshold = parent.level;
     } else {
       const {
         outputs,
@@ -152,16 +181,55 @@ export class Logger {
         );
       this.announceCheckpoints();
       if (this.core.dashboard) this.core.dashboard.onIngest = this[INGEST]('otlp');
+      this.activeSpan = this.core.config.traceContext ? loadActiveSpan() : undefined;
+      this.threshold = this.core.config.level;
     }
-    const threshold = LEVELS[this.core.config.level];
-    // Disabled levels become no-ops up front, so a filtered call costs a function call and nothing more.
-    const self = this as unknown as Record<string, unknown>;
-    for (const level of LEVEL_NAMES) if (LEVELS[level] < threshold) self[level] = noop;
-    if (LEVELS.warning < threshold) self.warn = noop;
-    if (LEVELS.critical < threshold) self.fatal = noop;
-    if (LEVELS.error < threshold) self.exception = noop;
+    this.applyLevel();
     // After the no-ops: a console call below the level prints, and makes no record.
     if (!parent && this.core.config.captureConsole) this.releaseConsole = captureConsole(this);
+  }
+
+  /**
+   * Disabled levels become no-ops, so a filtered call costs a function call
+   * and nothing more; enabled ones the prototype's method. Every method is
+   * set either way, so a logger keeps one shape whatever its level.
+   */
+  private applyLevel(): void {
+    const threshold = LEVELS[this.threshold];
+    const self = this as unknown as Record<string, unknown>;
+    const proto = Logger.prototype as unknown as Record<string, unknown>;
+    for (const [method, level] of LEVEL_METHODS) self[method] = LEVELS[level] < threshold ? noop : proto[method];
+  }
+
+  /**
+   * The lowest level recorded. Setting it takes effect from the next call
+   * (children made before keep theirs, as in pino); calls below it cost a
+   * function call. Takes a level name or `warn`/`fatal`, in any case; throws
+   * a `PulselogError` for anything else.
+   *
+   * @example
+   * log.level = 'trace';
+   */
+  get level(): LevelName {
+    return this.threshold;
+  }
+
+  set level(value: LevelName | 'warn' | 'fatal') {
+    const level = typeof value === 'string' ? normalizeLevel(value) : undefined;
+    if (level === undefined) {
+      throw new PulselogError(
+        'PULSELOG_ERR_CONFIG',
+        `log.level must be one of ${LEVEL_NAMES.join(', ')} (or warn, fatal), not ${safeString(value)}`,
+      );
+    }
+    this.threshold = level;
+    this.applyLevel();
+  }
+
+  /** True when a call at `level` (a level name, `warn` or `fatal`) would be recorded now; false for an unknown name. */
+  isLevelEnabled(level: string): boolean {
+    const name = typeof level === 'string' ? normalizeLevel(level) : undefined;
+    return name !== undefined && LEVELS[name] >= LEVELS[this.threshold];
   }
 
   /** Shows checkpoints kept from earlier runs on the dashboard and in the session file. */
@@ -196,6 +264,14 @@ export class Logger {
       core.drops.refused();
       return;
     }
+    // The usual `(message, fields)` pays these two checks; pino's orders are read apart.
+    if ((typeof msg !== 'string' || isError(fields)) && err === undefined && kind === undefined) {
+      const args = readCallArgs(msg, fields);
+      msg = args.msg;
+      fields = args.fields;
+      err = args.err;
+    }
+    const span = this.activeSpan === undefined ? undefined : this.activeSpan();
     const state = core.contextsUsed ? (core.contexts.getStore() ?? core.root) : core.root;
     const queue = state.queue;
     if (queue.size >= queue.capacity && !core.makeRoom(queue)) return;
@@ -207,7 +283,7 @@ export class Logger {
       msg = typeof msg === 'string' ? redactor.text(msg) : redactor.redact(msg);
     }
     const encoder = core.encoder;
-    const entry = encoder.encode(level, msg, fields, kind, err, this.bindingsJson, state);
+    const entry = encoder.encode(level, msg, fields, kind, err, this.bindingsJson, state, span);
     // Numbered once encoded: a getter or `toString` that logs while this
     // record is being encoded gets the earlier number, so each queue stays in order.
     const seq = ++core.seq;
@@ -229,38 +305,59 @@ export class Logger {
     return ingestInto(this.core, label);
   }
 
+  /**
+   * Logs at `trace`, below `debug` (off unless `level` is `trace`). Each level
+   * call takes `(msg, fields)`, or pino's orders: `(fields, msg)`,
+   * `(err, msg)`, `({ err, ...fields }, msg)`, and `(msg, err)`; an `Error`
+   * is recorded with its stack and cause chain, as `exception()` does.
+   */
+  trace(msg: unknown, fields?: FieldsOrMessage): void {
+    this.write('trace', msg, fields, undefined, undefined);
+  }
+
   /** Logs at `debug`. */
-  debug(msg: unknown, fields?: Fields): void {
+  debug(msg: unknown, fields?: FieldsOrMessage): void {
     this.write('debug', msg, fields, undefined, undefined);
   }
 
-  /** Logs at `info`. */
-  info(msg: unknown, fields?: Fields): void {
+  /**
+   * Logs at `info`.
+   *
+   * @example
+   * log.info('request done', { user_id: 7 });
+   * log.info({ user_id: 7 }, 'request done'); // pino's order
+   */
+  info(msg: unknown, fields?: FieldsOrMessage): void {
     this.write('info', msg, fields, undefined, undefined);
   }
 
   /** Logs at `warning`. */
-  warning(msg: unknown, fields?: Fields): void {
+  warning(msg: unknown, fields?: FieldsOrMessage): void {
     this.write('warning', msg, fields, undefined, undefined);
   }
 
   /** Alias of `warning`. */
-  warn(msg: unknown, fields?: Fields): void {
+  warn(msg: unknown, fields?: FieldsOrMessage): void {
     this.write('warning', msg, fields, undefined, undefined);
   }
 
-  /** Logs at `error`. */
-  error(msg: unknown, fields?: Fields): void {
+  /**
+   * Logs at `error`.
+   *
+   * @example
+   * log.error(err, 'upload failed'); // or log.error({ err, file }, 'upload failed'), log.error('upload failed', err)
+   */
+  error(msg: unknown, fields?: FieldsOrMessage): void {
     this.write('error', msg, fields, undefined, undefined);
   }
 
   /** Logs at `critical`. */
-  critical(msg: unknown, fields?: Fields): void {
+  critical(msg: unknown, fields?: FieldsOrMessage): void {
     this.write('critical', msg, fields, undefined, undefined);
   }
 
   /** Alias of `critical`. */
-  fatal(msg: unknown, fields?: Fields): void {
+  fatal(msg: unknown, fields?: FieldsOrMessage): void {
     this.write('critical', msg, fields, undefined, undefined);
   }
 
@@ -318,6 +415,8 @@ export class Logger {
     return new Logger(this.name, undefined, {
       [kCore]: this.core,
       bindingsJson: joinObjects(this.bindingsJson, this.core.encoder.encodeFields(this.redacted(bindings))),
+      activeSpan: this.activeSpan,
+      level: this.threshold,
     });
   }
 

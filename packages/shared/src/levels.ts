@@ -1,8 +1,10 @@
 /**
  * Log levels, lowest first. The numeric values leave room between levels and
- * match pulselog for Python, so sessions from either runtime read the same.
+ * match pulselog for Python, so sessions from either runtime read the same;
+ * `trace` (5) sits below `debug` as Python's conventional `TRACE = 5` does.
  */
 export const LEVELS = {
+  trace: 5,
   debug: 10,
   info: 20,
   warning: 30,

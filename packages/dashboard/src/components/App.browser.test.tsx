@@ -127,7 +127,14 @@ describe('App', () => {
     expect(host.querySelector('[role="listbox"]')?.getAttribute('aria-label')).toBe('log records, 0 shown');
     expect(host.querySelector('[role="listbox"]')?.getAttribute('tabindex')).toBe('0');
     const toggles = [...host.querySelectorAll('.levels button')];
-    expect(toggles.map((t) => t.getAttribute('aria-pressed'))).toEqual(['true', 'true', 'true', 'true', 'true']);
+    expect(toggles.map((t) => t.getAttribute('aria-pressed'))).toEqual([
+      'true',
+      'true',
+      'true',
+      'true',
+      'true',
+      'true',
+    ]);
     expect(host.querySelector('input[type="search"]')?.getAttribute('aria-label')).toBe('search and filter');
     expect([...host.querySelectorAll('[role="tab"]')].map((t) => t.getAttribute('aria-selected'))).toEqual([
       'true',

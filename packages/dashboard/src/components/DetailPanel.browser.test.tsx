@@ -31,6 +31,45 @@ afterEach(() => {
 });
 
 describe('DetailPanel', () => {
+  it('filters to the trace or the span of the selected record on a click of its id, whatever the filter was', async () => {
+    const traceId = '5b8efff798038103d269b633813fc60c';
+    const model = new SessionModel();
+    model.append(
+      packRecords([
+        { seq: 1, ts: 1, level: 'info', msg: 'request in', fields: { trace_id: traceId, span_id: '0102030405060708' } },
+        { seq: 2, ts: 2, level: 'debug', msg: 'query', fields: { trace_id: traceId, span_id: '1112131415161718' } },
+        {
+          seq: 3,
+          ts: 3,
+          level: 'info',
+          msg: 'other request',
+          fields: { trace_id: 'f'.repeat(32), span_id: '2'.repeat(16) },
+        },
+        { seq: 4, ts: 4, level: 'info', msg: 'untraced' },
+      ]),
+    );
+    const view = new ViewModel(model);
+    view.filter.value = { ...view.filter.value, query: 'request', levels: new Set(['info']) };
+    const host = document.createElement('div');
+    document.body.append(host);
+    render(<DetailPanel view={view} />, host);
+    view.select(0);
+    view.detailOpen.value = true;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const traceLink = host.querySelector('[data-testid="filter-trace"]') as HTMLButtonElement;
+    expect(traceLink.textContent).toBe(traceId);
+    traceLink.click();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(view.filter.value.query).toBe(`trace:${traceId}`);
+    expect(Array.from({ length: view.length }, (_, row) => view.session.record(view.recordIndex(row))?.seq)).toEqual([
+      1, 2,
+    ]);
+    (host.querySelector('[data-testid="filter-span"]') as HTMLButtonElement).click();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(view.filter.value.query).toBe('span:0102030405060708');
+    expect(view.length).toBe(1);
+  });
+
   it('shows the full message, error chain, trace ids and fields tree of the selected record', async () => {
     const model = new SessionModel();
     model.append(packRecords([record]));

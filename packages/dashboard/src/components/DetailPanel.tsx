@@ -11,6 +11,9 @@ import { SpanHistory } from './SpanHistory.js';
 
 const TRACE_KEYS = ['trace_id', 'traceId', 'span_id', 'spanId', 'parent_span_id'];
 
+/** The query key that filters by each trace key's value: its trace, or its span. */
+const FILTER_KEY: Readonly<Record<string, 'trace' | 'span'>> = { trace_id: 'trace', span_id: 'span' };
+
 function ErrorChain({ err }: { err: SerializedError }) {
   const chain: SerializedError[] = [];
   for (let e: SerializedError | undefined = err; e && chain.length < 10; e = e.cause) chain.push(e);
@@ -124,7 +127,19 @@ export function DetailPanel({ view }: { view: ViewModel }) {
             <div key={k}>
               <dt>{k}</dt>
               <dd>
-                <SafeText text={String(fields[k])} />
+                {FILTER_KEY[k] && typeof fields[k] === 'string' ? (
+                  <button
+                    type="button"
+                    class="trace-link"
+                    title={`Show every record of this ${FILTER_KEY[k]}`}
+                    data-testid={`filter-${FILTER_KEY[k]}`}
+                    onClick={() => view.filterTo(FILTER_KEY[k] as 'trace' | 'span', fields[k] as string)}
+                  >
+                    <SafeText text={fields[k] as string} />
+                  </button>
+                ) : (
+                  <SafeText text={String(fields[k])} />
+                )}
               </dd>
             </div>
           ))}

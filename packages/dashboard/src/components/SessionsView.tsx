@@ -63,7 +63,7 @@ export function SessionsView({ app }: { app: AppModel }) {
               <td>{formatDuration((s.end?.at ?? s.lastTs ?? s.info.startedAt) - s.info.startedAt)}</td>
               {LEVEL_NAMES.map((l) => (
                 <td key={l} class="num">
-                  {s.counts[l]}
+                  {s.counts[l] ?? 0}
                 </td>
               ))}
               <td>{s.end ? s.end.reason : '–'}</td>

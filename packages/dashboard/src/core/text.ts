@@ -2,6 +2,7 @@ import { formatValue } from '@pulselog/shared/query';
 
 /** Level labels as badges show them. */
 export const LEVEL_LABEL = {
+  trace: 'TRACE',
   debug: 'DEBUG',
   info: 'INFO',
   warning: 'WARNING',

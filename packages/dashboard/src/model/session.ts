@@ -20,7 +20,7 @@ import { updateThrottle } from './frame.js';
 export type LevelCounts = Record<LevelName, number>;
 
 /** Zero records of every level. */
-export const zeroCounts = (): LevelCounts => ({ debug: 0, info: 0, warning: 0, error: 0, critical: 0 });
+export const zeroCounts = (): LevelCounts => ({ trace: 0, debug: 0, info: 0, warning: 0, error: 0, critical: 0 });
 
 /** Shortest time between two redraws caused by arriving records. */
 const UPDATE_MS = 80;

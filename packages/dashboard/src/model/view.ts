@@ -10,8 +10,7 @@ import {
 } from '@pulselog/shared/query';
 
 import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, FIELD_STRING } from '../core/pack.js';
-
-import { refineQuery, type Scalar } from '../core/refine.js';
+import { queryValue, refineQuery, type Scalar } from '../core/refine.js';
 import { memoByString } from '../core/strings.js';
 import type { SessionModel } from './session.js';
 
@@ -155,6 +154,12 @@ export class ViewModel {
   refine(key: string, value: Scalar, exclude = false): void {
     const filter = this.filter.peek();
     this.filter.value = { ...filter, query: refineQuery(filter.query, key, value, exclude) };
+  }
+
+  /** Shows every record of one trace (`trace:ID`) or span (`span:ID`), whatever the filter was: a trace crosses tags and levels. */
+  filterTo(key: 'trace' | 'span', id: string): void {
+    this.context.value = undefined;
+    this.filter.value = { levels: ALL.levels, query: `${key}:${queryValue(id)}` };
   }
 
   /** True when some filter hides records, so a record's context would show more. */

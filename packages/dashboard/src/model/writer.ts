@@ -94,7 +94,7 @@ export class SessionWriter {
         perCode[code] = (perCode[code] ?? 0) + 1;
       }
       LEVEL_NAMES.forEach((level, code) => {
-        meta.counts[level] += perCode[code] as number;
+        meta.counts[level] = (meta.counts[level] ?? 0) + (perCode[code] as number);
       });
       meta.firstTs ??= added.times[0];
       meta.lastTs = added.times[added.count - 1];

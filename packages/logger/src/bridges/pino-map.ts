@@ -33,9 +33,10 @@ export function levelOfPino(level: unknown, config: PinoConfig, levels: Record<s
   const name = typeof level === 'number' ? config.labels[level] : typeof level === 'string' ? level : undefined;
   if (name !== undefined) {
     if (Object.hasOwn(levels, name)) return levels[name] as LevelName;
+    // pino's trace stays debug: the transport's logger (debug by default) would hide pulselog's own `trace`.
+    if (name === 'trace') return 'debug';
     const known = normalizeLevel(name);
     if (known !== undefined) return known;
-    if (name === 'trace') return 'debug';
   }
   const n = typeof level === 'number' ? level : Number(Object.entries(config.labels).find(([, l]) => l === name)?.[0]);
   if (!(n >= 30)) return n < 30 ? 'debug' : 'info';

@@ -16,7 +16,8 @@ const WINSTON_LEVELS: Record<string, LevelName> = {
 /** A winston level name as pulselog's: `custom` first, then pulselog's own names, then npm's and syslog's; else `info`. */
 export function levelOfWinston(name: string, custom: Record<string, LevelName> = {}): LevelName {
   if (Object.hasOwn(custom, name)) return custom[name] as LevelName;
-  return normalizeLevel(name) ?? WINSTON_LEVELS[name] ?? 'info';
+  // A `trace` level of winston's stays debug, as `silly` does, rather than pulselog's own `trace` (hidden by default).
+  return name === 'trace' ? 'debug' : (normalizeLevel(name) ?? WINSTON_LEVELS[name] ?? 'info');
 }
 
 /** Keys of `info` that are not metadata: winston's own, and the process details its exception handler adds. */

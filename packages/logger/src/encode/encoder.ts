@@ -2,7 +2,7 @@ import type { LevelName, SerializedError } from '@pulselog/shared';
 import type { Redactor } from '../redact/redactor.js';
 import { DEFAULT_LIMITS, type SerializeLimits, serializeRepeated } from '../serialize.js';
 import { joinObjects, LEVEL_TEXT, NEEDS_ESCAPE, tagText, ValueWriter } from './json.js';
-import { Capture, KIND, Template } from './template.js';
+import { Capture, KIND, type SpanIds, Template } from './template.js';
 
 /** Longest message a template is made for; longer ones are unlikely to repeat. */
 const MAX_TEMPLATE_MSG = 256;
@@ -65,6 +65,9 @@ export class Encoder {
    */
   private readonly templates = new Map<string, Template | null>();
   private lastTemplate: Template | undefined;
+  /** The last span's ids added to a record as text, and that text. */
+  private lastSpan: SpanIds | undefined;
+  private lastSpanJson = '';
   /** The message of the last call whose fields were not flat, and calls with it since. */
   private nestedMsg: string | undefined;
   private nestedCalls = 0;
@@ -85,7 +88,8 @@ export class Encoder {
    * Encodes one call. Returns a template (its values left in `capture`) when
    * the message is a string seen before and the fields are flat, else the
    * record's line tail; `undefined` when the record could not be encoded at
-   * all. `bindings` are a child logger's fields as JSON object text.
+   * all. `bindings` are a child logger's fields as JSON object text; `span`
+   * the ids of the span active at the call, added after the call's fields.
    */
   encode(
     level: LevelName,
@@ -95,6 +99,7 @@ export class Encoder {
     err: unknown,
     bindings: string | undefined,
     context: CallContext,
+    span: SpanIds | undefined,
   ): Encoded | undefined {
     let fieldsJson: string | undefined;
     let read = false;
@@ -107,9 +112,11 @@ export class Encoder {
           (bindings === undefined || context.fieldsJson === undefined) &&
           (fields === undefined || (typeof fields === 'object' && fields !== null));
         if (templated) {
+          const expected = this.lastTemplateFor(level, msg, context.tag, prefix);
           if (fields !== undefined && this.skipCapture(msg)) flat = false;
           else if (
-            this.capture.read(fields as object | undefined, this.lastTemplateFor(level, msg, context.tag, prefix))
+            this.capture.read(fields as object | undefined, expected) &&
+            (span === undefined || this.capture.addSpan(span, expected))
           ) {
             const template = this.templateFor(level, msg, context.tag, prefix);
             if (template !== undefined) return template;
@@ -129,6 +136,7 @@ export class Encoder {
     try {
       // Fields are read once: a getter runs once per call, whichever way the record goes.
       if (!read && fields !== undefined) fieldsJson = flat ? this.encodeFields(fields) : this.values.fields(fields);
+      if (!read && span !== undefined) fieldsJson = joinObjects(fieldsJson, this.spanJson(span));
       if (bindings !== undefined || context.fieldsJson !== undefined) {
         fieldsJson = joinObjects(joinObjects(bindings, context.fieldsJson), fieldsJson);
       }
@@ -138,6 +146,19 @@ export class Encoder {
       // Serialization is guarded throughout; this is the last line of defence, and the caller counts the loss.
       return undefined;
     }
+  }
+
+  /** `{"trace_id":…,"span_id":…,"trace_flags":…}`, kept for the span of the last call: a span logs many records. */
+  private spanJson(span: SpanIds): string {
+    if (span !== this.lastSpan) {
+      this.lastSpanJson = JSON.stringify({
+        trace_id: span.traceId,
+        span_id: span.spanId,
+        trace_flags: span.traceFlags,
+      });
+      this.lastSpan = span;
+    }
+    return this.lastSpanJson;
   }
 
   /** The error as a record carries it, redacted when the logger redacts. */

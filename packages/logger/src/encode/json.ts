@@ -97,6 +97,7 @@ export function joinObjects(a: string | undefined, b: string | undefined): strin
 
 /** `,"level":"info","msg":` for each level: one piece instead of four, so the tail is cheaper to join later. */
 export const LEVEL_TEXT: Record<LevelName, string> = {
+  trace: ',"level":"trace","msg":',
   debug: ',"level":"debug","msg":',
   info: ',"level":"info","msg":',
   warning: ',"level":"warning","msg":',

@@ -1,6 +1,13 @@
 import type { LevelName } from '@pulselog/shared';
 import type { SerializeLimits } from '../serialize.js';
 
+/** What a record takes from an active OpenTelemetry span: the `SpanContext` fields it reads (see `trace-context.ts`). */
+export interface SpanIds {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceFlags: number;
+}
+
 /**
  * A record's line tail cut at its field values: the text around them, and
  * the kind of each value. Most log calls pass a flat object of numbers,
@@ -71,6 +78,10 @@ export class Template {
 /** Value kinds as the char codes of their letters in `Template.kinds`. */
 export const KIND = { number: 110, boolean: 98, string: 115, null: 122 } as const;
 
+/** The fields an active span adds (see `Capture.addSpan`), and their kinds. */
+const SPAN_KEYS = ['trace_id', 'span_id', 'trace_flags'] as const;
+const SPAN_KINDS = 'ssn';
+
 /**
  * The fields of one call read as values (`read`), until the record is
  * queued: keys and kinds by position; numbers and booleans (as 0 or 1) in
@@ -88,6 +99,8 @@ export class Capture {
   strCount = 0;
   /** True when the keys and kinds are exactly those of the template `read` was given. */
   same = false;
+  /** True when the keys and kinds read so far are the first ones of that template (see `addSpan`). */
+  private sameSoFar = false;
   private reading = false;
 
   constructor(private readonly limits: SerializeLimits) {
@@ -110,7 +123,8 @@ export class Capture {
     this.numCount = 0;
     this.strCount = 0;
     if (fields === undefined) {
-      this.same = expected !== undefined && expected.keys.length === 0;
+      this.sameSoFar = expected !== undefined;
+      this.same = this.sameSoFar && (expected as Template).keys.length === 0;
       return true;
     }
     if (Object.getPrototypeOf(fields) !== Object.prototype) return false;
@@ -154,11 +168,43 @@ export class Capture {
       }
       if (chars > limits.maxOutput) return false;
       this.count = n;
+      this.sameSoFar = same;
       this.same = same && n === (keys as readonly string[]).length;
       return true;
     } finally {
       this.reading = false;
     }
+  }
+
+  /**
+   * Adds an active span's ids after the fields just read, as the fields
+   * `trace_id`, `span_id` and `trace_flags` (see `trace-context.ts`), and
+   * compares them with `expected` as `read` did. False (the record then goes
+   * as text) when the fields are already as many as a template holds.
+   */
+  addSpan(ids: SpanIds, expected: Template | undefined): boolean {
+    const n = this.count;
+    if (n + SPAN_KEYS.length > this.limits.maxKeys) return false;
+    this.keys[n] = 'trace_id';
+    this.kinds[n] = KIND.string;
+    this.strs[this.strCount++] = ids.traceId;
+    this.keys[n + 1] = 'span_id';
+    this.kinds[n + 1] = KIND.string;
+    this.strs[this.strCount++] = ids.spanId;
+    this.keys[n + 2] = 'trace_flags';
+    this.kinds[n + 2] = KIND.number;
+    this.nums[this.numCount++] = ids.traceFlags;
+    this.count = n + SPAN_KEYS.length;
+    const keys = expected?.keys;
+    this.same =
+      this.sameSoFar &&
+      keys !== undefined &&
+      keys.length === this.count &&
+      keys[n] === 'trace_id' &&
+      keys[n + 1] === 'span_id' &&
+      keys[n + 2] === 'trace_flags' &&
+      (expected as Template).kinds.endsWith(SPAN_KINDS);
+    return true;
   }
 
   /** True when `template` was made for this level, message, tag, prefix and the keys and kinds just read. */

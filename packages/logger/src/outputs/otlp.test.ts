@@ -103,7 +103,7 @@ describe('otlp output (http/json)', () => {
 
 describe('otlp output settings', () => {
   it('maps every level to a distinct OpenTelemetry severity number in its range', () => {
-    expect(LEVEL_NAMES.map((l) => SEVERITY[l])).toEqual([5, 9, 13, 17, 21]);
+    expect(LEVEL_NAMES.map((l) => SEVERITY[l])).toEqual([1, 5, 9, 13, 17, 21]);
   });
 
   it('finds the endpoint as the OTEL_EXPORTER_OTLP_* variables say', () => {

@@ -4,7 +4,7 @@
  * `@opentelemetry/otlp-transformer` (loaded only when this output is used;
  * install it and `@opentelemetry/resources` beside pulselog).
  *
- * Levels map to `severityNumber` (debug 5, info 9, warning 13, error 17,
+ * Levels map to `severityNumber` (trace 1, debug 5, info 9, warning 13, error 17,
  * critical 21), fields to attributes, the logger's name to `service.name`,
  * `trace_id`/`span_id`/`trace_flags` fields to the record's trace context,
  * an error to `exception.*` attributes.
@@ -31,7 +31,14 @@ type LogRecords = Parameters<typeof Serializer.serializeRequest>[0];
 type LogsSerializer = typeof Serializer;
 
 /** OpenTelemetry's severity number of each level. */
-export const SEVERITY: Record<LevelName, number> = { debug: 5, info: 9, warning: 13, error: 17, critical: 21 };
+export const SEVERITY: Record<LevelName, number> = {
+  trace: 1,
+  debug: 5,
+  info: 9,
+  warning: 13,
+  error: 17,
+  critical: 21,
+};
 
 /** The protocols OTLP/HTTP has. */
 const PROTOCOLS = ['http/protobuf', 'http/json'] as const;

@@ -30,7 +30,9 @@ export function resolveOutputs(specs: readonly OutputSpec[] | undefined, cwd: st
       throw configError(`${where}.target must be a module: a path, a file: URL or a package name`);
     }
     if (level !== undefined && !isLevelName(level)) {
-      throw configError(`${where}.level must be one of debug, info, warning, error, critical, not ${String(level)}`);
+      throw configError(
+        `${where}.level must be one of trace, debug, info, warning, error, critical, not ${String(level)}`,
+      );
     }
     if (
       maxBacklogChars !== undefined &&

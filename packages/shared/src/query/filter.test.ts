@@ -55,6 +55,22 @@ describe('compileFilter', () => {
     expect(pick({ query: 'loss=0.5' })).toEqual([3]);
   });
 
+  it('keeps the records of one trace or span with trace: and span:, in any case', () => {
+    const traced: LogRecord[] = [
+      { seq: 1, ts: 1, level: 'info', msg: 'a', fields: { trace_id: 'ab'.repeat(16), span_id: '01'.repeat(8) } },
+      { seq: 2, ts: 2, level: 'debug', msg: 'b', fields: { trace_id: 'ab'.repeat(16), span_id: '02'.repeat(8) } },
+      { seq: 3, ts: 3, level: 'info', msg: 'c', fields: { trace_id: 'cd'.repeat(16), span_id: '03'.repeat(8) } },
+      { seq: 4, ts: 4, level: 'info', msg: 'd' },
+    ];
+    const seqs = (query: string) => {
+      const compiled = compileFilter({ ...ALL, query });
+      return traced.filter((r) => compiled.test(r, () => searchText(r))).map((r) => r.seq);
+    };
+    expect(seqs(`trace:${'AB'.repeat(16)}`)).toEqual([1, 2]);
+    expect(seqs(`span:${'02'.repeat(8)}`)).toEqual([2]);
+    expect(seqs('-trace:*')).toEqual([4]);
+  });
+
   it('keeps a time range, ends included', () => {
     expect(pick({ from: 2000, to: 4000 })).toEqual([2, 3, 4]);
   });

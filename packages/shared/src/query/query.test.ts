@@ -20,6 +20,16 @@ describe('parseQuery', () => {
     expect(q.conditions[4]).toEqual({ key: 'req.path', op: '=', value: '/a b' });
   });
 
+  it('reads trace: and span: as conditions on trace_id and span_id', () => {
+    const q = parseQuery('trace:5B8EFFF798038103D269B633813FC60C span:"0102030405060708" -trace:*');
+    expect(q.conditions).toEqual([
+      { key: 'trace_id', op: '=', value: '5B8EFFF798038103D269B633813FC60C' },
+      { key: 'span_id', op: '=', value: '0102030405060708' },
+    ]);
+    expect(q.rest).toEqual([{ type: 'not', item: { type: 'exists', key: 'trace_id' } }]);
+    expect(parseQuery('trace.id:1').conditions).toEqual([{ key: 'trace.id', op: '=', value: '1' }]);
+  });
+
   it('keeps what only looks like a condition as a term', () => {
     expect(parseQuery('=5 http://x').terms).toEqual(['=5', 'http://x']);
   });

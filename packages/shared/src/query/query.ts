@@ -10,6 +10,8 @@
  * - `key:*` holds when the field is present;
  * - `/regex/flags` matches the message, `key=/regex/` a field;
  * - `since:10m` keeps the records of the last ten minutes (`ms`, `s`, `m`, `h`, `d`);
+ * - `trace:ID` and `span:ID` name the fields `trace_id` and `span_id`, which
+ *   records logged inside an OpenTelemetry span (and OTLP records) carry;
  * - items side by side must all hold; `OR` between them, `NOT` or a leading
  *   `-` before one, and parentheses group as usual (`NOT` binds tightest, then
  *   the implicit AND, then `OR`).
@@ -79,6 +81,9 @@ type Token =
   | { kind: 'item'; expr: Expr; at: number }
   | { kind: 'error'; error: QueryError };
 
+/** Short keys for fields with long names: `trace:ID` keeps the records of one trace. */
+const KEY_ALIASES: Readonly<Record<string, string>> = { trace: 'trace_id', span: 'span_id' };
+
 const KEY_OP = /([A-Za-z_$@][\w$@.-]*?)(!=|>=|<=|=|>|<|:)/y;
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -139,7 +144,12 @@ class Lexer {
     // `http://host` is a word to find, not the field `http`.
     if (cond && !(cond[2] === ':' && text.startsWith('//', KEY_OP.lastIndex))) {
       this.i = KEY_OP.lastIndex;
-      return this.condition(cond[1] as string, cond[2] as string, at);
+      const key = cond[1] as string;
+      return this.condition(
+        Object.hasOwn(KEY_ALIASES, key) ? (KEY_ALIASES[key] as string) : key,
+        cond[2] as string,
+        at,
+      );
     }
     const word = this.bare();
     if (word === 'OR') return { kind: 'or', at };

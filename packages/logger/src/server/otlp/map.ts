@@ -37,7 +37,8 @@ export function levelOfSeverity(severityNumber: number, severityText: unknown): 
   if (severityNumber >= 1) return 'debug';
   // Unspecified: the text may still say (`WARN`, `Error`, …).
   const named = typeof severityText === 'string' ? normalizeLevel(severityText) : undefined;
-  return named ?? (severityText === 'TRACE' || severityText === 'trace' ? 'debug' : 'info');
+  // TRACE stays debug, as by number: the program's level (debug by default) would hide pulselog's own `trace`.
+  return named === undefined ? 'info' : named === 'trace' ? 'debug' : named;
 }
 
 /** Maps an `ExportLogsServiceRequest`; throws `BadRequestError` when it is not one at all. */

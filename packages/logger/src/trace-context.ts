@@ -1,0 +1,66 @@
+/**
+ * Trace correlation: the active OpenTelemetry span's ids, for records logged
+ * inside it. `@opentelemetry/api` is an optional peer: it is looked for once,
+ * when a logger is made, and never imported statically, so a program without
+ * it loads nothing and pays one `undefined` check per call.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { SpanIds } from './encode/template.js';
+
+export type { SpanIds } from './encode/template.js';
+
+/** Returns the active span's ids, or `undefined` outside a valid span. */
+export type ActiveSpan = () => SpanIds | undefined;
+
+/** The part of `@opentelemetry/api` read here. */
+export interface OtelApi {
+  trace: { getActiveSpan(): { spanContext(): SpanIds } | undefined };
+  isSpanContextValid(context: SpanIds): boolean;
+}
+
+/**
+ * Where `@opentelemetry/api` is looked for: beside pulselog (an optional peer
+ * dependency, linked there when the program has it), then from the working
+ * directory (a program that installed it without pulselog seeing it).
+ */
+function requireApi(): OtelApi | undefined {
+  for (const from of [import.meta.url, join(process.cwd(), 'package.json')]) {
+    try {
+      return createRequire(from)('@opentelemetry/api') as OtelApi;
+    } catch {
+      // Not there: the next place, or no trace context at all.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The function that reads the active span, or `undefined` when
+ * `@opentelemetry/api` cannot be loaded (not installed, or too old to have
+ * `trace.getActiveSpan`). The API keeps its context manager and tracer
+ * provider in a global registry, so the copy found here sees the spans the
+ * program's own copy starts.
+ */
+export function loadActiveSpan(): ActiveSpan | undefined {
+  return activeSpanReader(requireApi());
+}
+
+/** The reader of the active span's ids through `api`; `undefined` without a usable API. */
+export function activeSpanReader(api: OtelApi | undefined): ActiveSpan | undefined {
+  const trace = api?.trace;
+  const isValid = api?.isSpanContextValid;
+  if (typeof trace?.getActiveSpan !== 'function' || typeof isValid !== 'function') return undefined;
+  // A span hands out the same `SpanContext` object on every call: checked once, not per record.
+  let lastValid: SpanIds | undefined;
+  return () => {
+    const span = trace.getActiveSpan();
+    if (span === undefined) return undefined;
+    const ids = span.spanContext();
+    if (ids === lastValid) return ids;
+    // A span started with no SDK registered has all-zero ids: nothing to correlate with.
+    if (!isValid(ids)) return undefined;
+    lastValid = ids;
+    return ids;
+  };
+}
