@@ -60,6 +60,8 @@ export interface LoggerOptions {
   otlpMaxBytes?: number;
   /** Make `console.log`, `info`, `debug`, `warn`, `error` and `trace` records too (they still print). Default off. */
   captureConsole?: boolean;
+  /** Print each record as a coloured, human line on stderr (the `pretty` output). Default on when stderr is a terminal. */
+  pretty?: boolean;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -85,6 +87,9 @@ export interface ResolvedConfig {
   readonly redactValues: ValuePatterns;
   readonly otlpMaxBytes: number;
   readonly captureConsole: boolean;
+  readonly pretty: boolean;
+  /** Colours in the pretty output: `FORCE_COLOR`, else none with `NO_COLOR` or `TERM=dumb`, else when stderr is a terminal. */
+  readonly prettyColor: boolean;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -187,6 +192,7 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   redactValues: { parse: redactValues, env: 'PULSELOG_REDACT_VALUES', toml: 'redact_values' },
   otlpMaxBytes: { parse: int(1024, 2 ** 30), env: 'PULSELOG_OTLP_MAX_BYTES', toml: 'otlp_max_bytes' },
   captureConsole: { parse: bool, env: 'PULSELOG_CAPTURE_CONSOLE', toml: 'capture_console' },
+  pretty: { parse: bool, env: 'PULSELOG_PRETTY', toml: 'pretty' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -197,6 +203,21 @@ export interface ConfigSources {
   cwd?: string;
   /** The logger's name: its checkpoints are kept under it unless shared. */
   name?: string;
+  /** Whether stderr is a terminal. Default `process.stderr.isTTY`. */
+  stderrIsTTY?: boolean;
+}
+
+/**
+ * Whether terminal output is coloured, by the common conventions: `FORCE_COLOR`
+ * (any value but `0` or `false`) forces colour on, as in Node itself;
+ * otherwise `NO_COLOR` (non-empty, no-color.org) or `TERM=dumb` turns it off;
+ * otherwise a terminal gets colour.
+ */
+export function colorWanted(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if ((env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb') return false;
+  return isTTY;
 }
 
 /**
@@ -307,6 +328,7 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     }
   }
 
+  const stderrIsTTY = sources.stderrIsTTY ?? process.stderr.isTTY === true;
   const inCi = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
   const inProject = (p: string) => resolve(projectDir, p);
   const sessionDir = (picked.sessionDir ?? '.pulselog/sessions') as string | false;
@@ -333,6 +355,8 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     redactValues: (picked.redactValues ?? false) as ValuePatterns,
     otlpMaxBytes: (picked.otlpMaxBytes ?? 64 * 1024 * 1024) as number,
     captureConsole: (picked.captureConsole ?? false) as boolean,
+    pretty: (picked.pretty ?? stderrIsTTY) as boolean,
+    prettyColor: colorWanted(env, stderrIsTTY),
     projectDir,
   });
 }

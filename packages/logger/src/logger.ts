@@ -9,7 +9,7 @@ import { Core, type QueueStats } from './core/core.js';
 import { encodeValue, joinObjects, now } from './encode/json.js';
 import { INGEST, type Ingest, ingestInto } from './ingest.js';
 import type { OutputSpec, OutputStats } from './pipeline/output.js';
-import { resolveOutputs } from './pipeline/outputs-config.js';
+import { prettyOutput, resolveOutputs } from './pipeline/outputs-config.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import { safeString, truncate } from './serialize.js';
 
@@ -121,10 +121,12 @@ export class Logger {
       } = (setup ?? {}) as LoggerSetup & {
         [PIPELINE_FOR_TESTS]?: Pipeline;
       };
+      const config = resolveConfig(options, { name: this.name });
+      const own = resolveOutputs(outputs, process.cwd());
       this.core = new Core(
         this.name,
-        resolveConfig(options, { name: this.name }),
-        resolveOutputs(outputs, process.cwd()),
+        config,
+        config.pretty ? [prettyOutput(config.prettyColor), ...own] : own,
         pipeline,
       );
       this.core.onUncaught = (err, origin) =>

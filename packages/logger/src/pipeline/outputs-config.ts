@@ -6,7 +6,7 @@ import type { OutputSpec } from './output.js';
 import type { ResolvedOutput } from './protocol.js';
 
 /** Outputs pulselog ships, named by a bare `target`: each is a module of `outputs/`. */
-export const BUILT_IN_OUTPUTS = ['otlp', 'loki', 'elasticsearch', 'splunk'] as const;
+export const BUILT_IN_OUTPUTS = ['otlp', 'loki', 'elasticsearch', 'splunk', 'pretty'] as const;
 
 /** Default bound of an output's backlog, in characters of lines. */
 export const DEFAULT_MAX_BACKLOG_CHARS = 256 * 1024 * 1024;
@@ -57,6 +57,20 @@ export function resolveOutputs(specs: readonly OutputSpec[] | undefined, cwd: st
       maxBacklogChars: maxBacklogChars ?? DEFAULT_MAX_BACKLOG_CHARS,
     };
   });
+}
+
+/**
+ * The terminal output the logger adds of itself when `pretty` is on: the
+ * built-in `pretty` output writing to stderr, every record, `color` as resolved.
+ */
+export function prettyOutput(color: boolean): ResolvedOutput {
+  return {
+    target: targetUrl('pretty', ''),
+    options: { color },
+    level: undefined,
+    name: 'pretty',
+    maxBacklogChars: DEFAULT_MAX_BACKLOG_CHARS,
+  };
 }
 
 function targetUrl(target: string, cwd: string): string {
