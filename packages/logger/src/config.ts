@@ -46,7 +46,10 @@ export interface LoggerOptions {
   queueSize?: number;
   /** What a full queue does. Default `drop`. */
   overflow?: OverflowPolicy;
-  /** Milliseconds a finished script waits for a dashboard tab to receive its records; 0 disables. Default 5000. */
+  /**
+   * Milliseconds a finished script waits for a dashboard tab to receive its
+   * records, when it opened the browser or a tab has connected; 0 disables. Default 5000.
+   */
   linger?: number;
   /** Most records the dashboard keeps for tabs that connect late or fall behind. Default 1,000,000. */
   replayRecords?: number;
