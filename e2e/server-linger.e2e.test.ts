@@ -53,6 +53,18 @@ describe('a short script and its dashboard', () => {
     expect(Date.now() - startedAt).toBeLessThan(4500);
   });
 
+  it('stops waiting when the browser it meant to open could not be started', async () => {
+    const fake = await fakeBrowserProject('pulselog-linger-');
+    const env = { ...fake.env, BROWSER: '/nonexistent/browser' };
+    const script = runScript('server-short.mjs', env, [], { cwd: fake.project });
+    scripts.push(script);
+    const startedAt = Date.now();
+    expect(await script.exited).toEqual({ code: 0, signal: null });
+    expect(script.stderr()).toMatch(/pulselog: could not open a browser: .*ENOENT/);
+    // The browser was to open after the 1.5 s wait for an earlier tab; the 5 s linger is not sat out.
+    expect(Date.now() - startedAt).toBeLessThan(5000);
+  });
+
   it('waits for a tab that connected and left before the end, until one holds every record', async () => {
     const script = runScript('server-wait.mjs');
     scripts.push(script);

@@ -139,12 +139,13 @@ export class Dashboard {
   private openUnlessTabReturns(url: string): void {
     this.openPending = true;
     const timer = setTimeout(async () => {
-      this.openPending = false;
       if (this.tabConnected) {
+        this.openPending = false;
         process.stderr.write('pulselog: an open dashboard tab reconnected; no new tab opened\n');
         return;
       }
       this.browserOpened = await openBrowser(url);
+      this.openPending = false;
       // A linger that began while the browser was to be opened waits for nobody now.
       if (!this.browserOpened && !this.tabConnected) this.skipLinger();
     }, TAB_REUSE_WAIT_MS);
