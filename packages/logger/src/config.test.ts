@@ -105,6 +105,11 @@ describe('resolveConfig', () => {
     expect(resolveConfig({}, { env: { PULSELOG_PRETTY: '1' }, cwd, stderrIsTTY: false }).pretty).toBe(true);
     expect(resolveConfig({}, { env: { PULSELOG_PRETTY: '0' }, cwd, stderrIsTTY: true }).pretty).toBe(false);
     expect(resolveConfig({ pretty: true }, { env: { PULSELOG_PRETTY: '0' }, cwd }).pretty).toBe(true);
+    // Captured console calls print already.
+    expect(resolveConfig({ captureConsole: true }, { env: {}, cwd, stderrIsTTY: true }).pretty).toBe(false);
+    expect(resolveConfig({ captureConsole: true, pretty: true }, { env: {}, cwd, stderrIsTTY: true }).pretty).toBe(
+      true,
+    );
     expect(resolveConfig({}, { env: {}, cwd: project('pretty = true\n'), stderrIsTTY: false }).pretty).toBe(true);
     expect(() => resolveConfig({}, { env: { PULSELOG_PRETTY: 'maybe' }, cwd })).toThrow(
       /pretty = "maybe" \(from environment PULSELOG_PRETTY\): expected true or false/,

@@ -63,7 +63,11 @@ export interface LoggerOptions {
   otlpMaxBytes?: number;
   /** Make `console.log`, `info`, `debug`, `warn`, `error` and `trace` records too (they still print). Default off. */
   captureConsole?: boolean;
-  /** Print each record as a coloured, human line on stderr (the `pretty` output). Default on when stderr is a terminal. */
+  /**
+   * Print each record as a coloured, human line on stderr (the `pretty`
+   * output). Default on when stderr is a terminal, unless `captureConsole`
+   * is on (the console prints those lines already).
+   */
   pretty?: boolean;
 }
 
@@ -332,6 +336,7 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
   }
 
   const stderrIsTTY = sources.stderrIsTTY ?? process.stderr.isTTY === true;
+  const captureConsole = (picked.captureConsole ?? false) as boolean;
   const inCi = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
   const inProject = (p: string) => resolve(projectDir, p);
   const sessionDir = (picked.sessionDir ?? '.pulselog/sessions') as string | false;
@@ -357,8 +362,9 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     redact: (picked.redact ?? Object.freeze([])) as readonly string[],
     redactValues: (picked.redactValues ?? false) as ValuePatterns,
     otlpMaxBytes: (picked.otlpMaxBytes ?? 64 * 1024 * 1024) as number,
-    captureConsole: (picked.captureConsole ?? false) as boolean,
-    pretty: (picked.pretty ?? stderrIsTTY) as boolean,
+    captureConsole,
+    // Captured console calls print already: a pretty copy of each would show every line twice.
+    pretty: (picked.pretty ?? (stderrIsTTY && !captureConsole)) as boolean,
     prettyColor: colorWanted(env, stderrIsTTY),
     projectDir,
   });
