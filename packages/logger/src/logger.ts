@@ -9,7 +9,7 @@ import { Core, type QueueStats } from './core/core.js';
 import { encodeValue, joinObjects, now } from './encode/json.js';
 import { INGEST, type Ingest, ingestInto } from './ingest.js';
 import type { OutputSpec, OutputStats } from './pipeline/output.js';
-import { prettyOutput, resolveOutputs } from './pipeline/outputs-config.js';
+import { resolveOutputs, withPretty } from './pipeline/outputs-config.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import { safeString, truncate } from './serialize.js';
 
@@ -122,11 +122,10 @@ export class Logger {
         [PIPELINE_FOR_TESTS]?: Pipeline;
       };
       const config = resolveConfig(options, { name: this.name });
-      const own = resolveOutputs(outputs, process.cwd());
       this.core = new Core(
         this.name,
         config,
-        config.pretty ? [prettyOutput(config.prettyColor), ...own] : own,
+        withPretty(resolveOutputs(outputs, process.cwd()), config.pretty, config.prettyColor),
         pipeline,
       );
       this.core.onUncaught = (err, origin) =>

@@ -111,4 +111,9 @@ describe('pretty output', () => {
       '09:05:07.042 INFO  one  seq=1\n09:05:07.042 INFO  two  seq=2\n09:05:07.042 INFO  three  seq=3\n',
     );
   });
+
+  it('refuses options it cannot use, naming them', () => {
+    expect(() => pretty({ fd: 'stderr' })).toThrow('pretty: options.fd must be a file descriptor, not stderr');
+    expect(() => pretty({ color: 'yes' })).toThrow('pretty: options.color must be true or false, not yes');
+  });
 });

@@ -11,9 +11,10 @@
  * ```
  *
  * On by default when stderr is a terminal (`pretty` in `config.ts`, which
- * also decides `color` from `NO_COLOR`, `FORCE_COLOR` and the terminal), so
- * it is added by the logger, not named in `outputs`. Options: `color`
- * (default off) and `fd` (default 2, stderr). It writes with `fs.write` from
+ * also decides `color` from `NO_COLOR`, `FORCE_COLOR` and the terminal): the
+ * logger adds it of itself (`withPretty`). Named in `outputs` it prints
+ * whatever the terminal, with its own options: `color` (default off) and
+ * `fd` (default 2, stderr). It writes with `fs.write` from
  * the pipeline thread, so a slow terminal holds back only this output's own
  * bounded backlog, never the program.
  */
@@ -197,7 +198,9 @@ function writeAll(fd: number, data: Buffer): Promise<void> {
 /** Makes the output. */
 export default function pretty(options: unknown): Output {
   const { color = false, fd = 2 } = (options ?? {}) as PrettyOptions;
-  const formatter = new PrettyFormatter(color === true);
+  if (typeof color !== 'boolean') throw new TypeError(`pretty: options.color must be true or false, not ${color}`);
+  if (!Number.isInteger(fd) || fd < 0) throw new TypeError(`pretty: options.fd must be a file descriptor, not ${fd}`);
+  const formatter = new PrettyFormatter(color);
   return {
     write(batch: OutputBatch) {
       let text = '';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_OUTPUTS, prettyOutput, resolveOutputs } from './outputs-config.js';
+import { BUILT_IN_OUTPUTS, resolveOutputs, withPretty } from './outputs-config.js';
 
 describe('resolveOutputs', () => {
   it('names the built-in outputs by a bare target, each a module of outputs/', () => {
@@ -19,10 +19,17 @@ describe('resolveOutputs', () => {
     }
   });
 
-  it('makes the terminal output the logger adds when pretty is on', () => {
-    const output = prettyOutput(true);
-    expect(output).toMatchObject({ name: 'pretty', options: { color: true }, level: undefined });
-    expect(output.target).toBe(resolveOutputs([{ target: 'pretty' }], '/tmp')[0]?.target);
+  it('adds the terminal output first when pretty is on, unless the outputs name it already', () => {
+    const own = resolveOutputs([{ target: 'otlp' }], '/tmp');
+    const pretty = resolveOutputs([{ target: 'pretty', options: { fd: 1 } }], '/tmp');
+    expect(withPretty(own, false, true)).toEqual(own);
+    const added = withPretty(own, true, true);
+    expect(added.map((o) => o.name)).toEqual(['pretty', 'otlp']);
+    expect(added[0]).toMatchObject({ target: pretty[0]?.target, options: { color: true }, level: undefined });
+    expect(withPretty(pretty, true, true)).toEqual(pretty);
+    // A user's output that only happens to be called pretty keeps its name.
+    const named = resolveOutputs([{ target: './mine.mjs', name: 'pretty' }], '/tmp');
+    expect(withPretty(named, true, false).map((o) => o.name)).toEqual(['pretty-terminal', 'pretty']);
   });
 
   it('still takes a package name that only looks like a built-in in part', () => {

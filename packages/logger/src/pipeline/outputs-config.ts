@@ -60,17 +60,18 @@ export function resolveOutputs(specs: readonly OutputSpec[] | undefined, cwd: st
 }
 
 /**
- * The terminal output the logger adds of itself when `pretty` is on: the
- * built-in `pretty` output writing to stderr, every record, `color` as resolved.
+ * The outputs with the terminal one the logger adds of itself when `pretty`
+ * is on (the built-in `pretty` output on stderr, every record, `color` as
+ * resolved) first, unless `outputs` names `pretty` already, with options of its own.
  */
-export function prettyOutput(color: boolean): ResolvedOutput {
-  return {
-    target: targetUrl('pretty', ''),
-    options: { color },
-    level: undefined,
-    name: 'pretty',
-    maxBacklogChars: DEFAULT_MAX_BACKLOG_CHARS,
-  };
+export function withPretty(outputs: ResolvedOutput[], pretty: boolean, color: boolean): ResolvedOutput[] {
+  const target = targetUrl('pretty', '');
+  if (!pretty || outputs.some((o) => o.target === target)) return outputs;
+  const name = outputs.some((o) => o.name === 'pretty') ? 'pretty-terminal' : 'pretty';
+  return [
+    { target, options: { color }, level: undefined, name, maxBacklogChars: DEFAULT_MAX_BACKLOG_CHARS },
+    ...outputs,
+  ];
 }
 
 function targetUrl(target: string, cwd: string): string {
