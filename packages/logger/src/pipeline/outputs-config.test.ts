@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_OUTPUTS, resolveOutputs, withPretty } from './outputs-config.js';
+import { BUILT_IN_OUTPUTS, PRETTY_MAX_BACKLOG_CHARS, resolveOutputs, withPretty } from './outputs-config.js';
 
 describe('resolveOutputs', () => {
   it('names the built-in outputs by a bare target, each a module of outputs/', () => {
@@ -25,7 +25,12 @@ describe('resolveOutputs', () => {
     expect(withPretty(own, false, true)).toEqual(own);
     const added = withPretty(own, true, true);
     expect(added.map((o) => o.name)).toEqual(['pretty', 'otlp']);
-    expect(added[0]).toMatchObject({ target: pretty[0]?.target, options: { color: true }, level: undefined });
+    expect(added[0]).toMatchObject({
+      target: pretty[0]?.target,
+      options: { color: true },
+      level: undefined,
+      maxBacklogChars: PRETTY_MAX_BACKLOG_CHARS,
+    });
     expect(withPretty(pretty, true, true)).toEqual(pretty);
     // A user's output that only happens to be called pretty keeps its name.
     const named = resolveOutputs([{ target: './mine.mjs', name: 'pretty' }], '/tmp');

@@ -12,6 +12,13 @@ export const BUILT_IN_OUTPUTS = ['otlp', 'loki', 'elasticsearch', 'splunk', 'pre
 export const DEFAULT_MAX_BACKLOG_CHARS = 256 * 1024 * 1024;
 
 /**
+ * Bound of the terminal's backlog: a flood no one can read scrolls past a
+ * terminal anyway, so lines it cannot take drop (counted) long before the
+ * pipeline thread holds hundreds of megabytes for it.
+ */
+export const PRETTY_MAX_BACKLOG_CHARS = 16 * 1024 * 1024;
+
+/**
  * Checks the `outputs` option at setup and resolves each target the way the
  * user meant it: a path relative to the working directory, an absolute path
  * or a `file:` URL become a `file:` URL; anything else is a package name.
@@ -69,7 +76,7 @@ export function withPretty(outputs: ResolvedOutput[], pretty: boolean, color: bo
   if (!pretty || outputs.some((o) => o.target === target)) return outputs;
   const name = outputs.some((o) => o.name === 'pretty') ? 'pretty-terminal' : 'pretty';
   return [
-    { target, options: { color }, level: undefined, name, maxBacklogChars: DEFAULT_MAX_BACKLOG_CHARS },
+    { target, options: { color }, level: undefined, name, maxBacklogChars: PRETTY_MAX_BACKLOG_CHARS },
     ...outputs,
   ];
 }
