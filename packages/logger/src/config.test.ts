@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from './config.js';
+import { colorWanted, resolveConfig } from './config.js';
 
 function project(toml?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pulselog-config-'));
@@ -97,5 +97,43 @@ describe('resolveConfig', () => {
       /redactValues = \["\(x"\] \(from options\.redactValues\)/,
     );
     expect(() => resolveConfig({}, { env: {}, cwd: project('redact = 5\n') })).toThrow(/expected a list/);
+  });
+
+  it('prints pretty lines by default only when stderr is a terminal, PULSELOG_PRETTY forcing either way', () => {
+    const cwd = project();
+    expect(resolveConfig({}, { env: {}, cwd, stderrIsTTY: true }).pretty).toBe(true);
+    expect(resolveConfig({}, { env: {}, cwd, stderrIsTTY: false }).pretty).toBe(false);
+    expect(resolveConfig({}, { env: { PULSELOG_PRETTY: '1' }, cwd, stderrIsTTY: false }).pretty).toBe(true);
+    expect(resolveConfig({}, { env: { PULSELOG_PRETTY: '0' }, cwd, stderrIsTTY: true }).pretty).toBe(false);
+    expect(resolveConfig({ pretty: true }, { env: { PULSELOG_PRETTY: '0' }, cwd }).pretty).toBe(true);
+    // Captured console calls print already.
+    expect(resolveConfig({ captureConsole: true }, { env: {}, cwd, stderrIsTTY: true }).pretty).toBe(false);
+    expect(resolveConfig({ captureConsole: true, pretty: true }, { env: {}, cwd, stderrIsTTY: true }).pretty).toBe(
+      true,
+    );
+    expect(resolveConfig({}, { env: {}, cwd: project('pretty = true\n'), stderrIsTTY: false }).pretty).toBe(true);
+    expect(() => resolveConfig({}, { env: { PULSELOG_PRETTY: 'maybe' }, cwd })).toThrow(
+      /pretty = "maybe" \(from environment PULSELOG_PRETTY\): expected true or false/,
+    );
+  });
+});
+
+describe('colorWanted', () => {
+  it('colours a terminal, not a pipe', () => {
+    expect(colorWanted({}, true)).toBe(true);
+    expect(colorWanted({}, false)).toBe(false);
+  });
+
+  it('turns colour off with NO_COLOR or TERM=dumb, an empty NO_COLOR aside', () => {
+    expect(colorWanted({ NO_COLOR: '1' }, true)).toBe(false);
+    expect(colorWanted({ TERM: 'dumb' }, true)).toBe(false);
+    expect(colorWanted({ NO_COLOR: '' }, true)).toBe(true);
+  });
+
+  it('lets FORCE_COLOR win either way, as Node does', () => {
+    expect(colorWanted({ FORCE_COLOR: '1' }, false)).toBe(true);
+    expect(colorWanted({ FORCE_COLOR: '', NO_COLOR: '1' }, false)).toBe(true);
+    expect(colorWanted({ FORCE_COLOR: '0' }, true)).toBe(false);
+    expect(colorWanted({ FORCE_COLOR: 'false' }, true)).toBe(false);
   });
 });

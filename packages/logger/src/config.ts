@@ -47,7 +47,10 @@ export interface LoggerOptions {
   queueSize?: number;
   /** What a full queue does. Default `drop`. */
   overflow?: OverflowPolicy;
-  /** Milliseconds a finished script waits for a dashboard tab to receive its records; 0 disables. Default 5000. */
+  /**
+   * Milliseconds a finished script waits for a dashboard tab to receive its
+   * records, when it opened the browser or a tab has connected; 0 disables. Default 5000.
+   */
   linger?: number;
   /** Most records the dashboard keeps for tabs that connect late or fall behind. Default 1,000,000. */
   replayRecords?: number;
@@ -65,6 +68,12 @@ export interface LoggerOptions {
   captureConsole?: boolean;
   /** Add the active OpenTelemetry span's `trace_id`, `span_id` and `trace_flags` to records, when `@opentelemetry/api` is installed. Default on. */
   traceContext?: boolean;
+  /**
+   * Print each record as a coloured, human line on stderr (the `pretty`
+   * output). Default on when stderr is a terminal, unless `captureConsole`
+   * is on (the console prints those lines already).
+   */
+  pretty?: boolean;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -92,6 +101,9 @@ export interface ResolvedConfig {
   readonly otlpMaxBytes: number;
   readonly captureConsole: boolean;
   readonly traceContext: boolean;
+  readonly pretty: boolean;
+  /** Colours in the pretty output: `FORCE_COLOR`, else none with `NO_COLOR` or `TERM=dumb`, else when stderr is a terminal. */
+  readonly prettyColor: boolean;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -196,6 +208,7 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   otlpMaxBytes: { parse: int(1024, 2 ** 30), env: 'PULSELOG_OTLP_MAX_BYTES', toml: 'otlp_max_bytes' },
   captureConsole: { parse: bool, env: 'PULSELOG_CAPTURE_CONSOLE', toml: 'capture_console' },
   traceContext: { parse: bool, env: 'PULSELOG_TRACE_CONTEXT', toml: 'trace_context' },
+  pretty: { parse: bool, env: 'PULSELOG_PRETTY', toml: 'pretty' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -206,6 +219,21 @@ export interface ConfigSources {
   cwd?: string;
   /** The logger's name: its checkpoints are kept under it unless shared. */
   name?: string;
+  /** Whether stderr is a terminal. Default `process.stderr.isTTY`. */
+  stderrIsTTY?: boolean;
+}
+
+/**
+ * Whether terminal output is coloured, by the common conventions: `FORCE_COLOR`
+ * (any value but `0` or `false`) forces colour on, as in Node itself;
+ * otherwise `NO_COLOR` (non-empty, no-color.org) or `TERM=dumb` turns it off;
+ * otherwise a terminal gets colour.
+ */
+export function colorWanted(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if ((env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb') return false;
+  return isTTY;
 }
 
 /**
@@ -316,6 +344,8 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     }
   }
 
+  const stderrIsTTY = sources.stderrIsTTY ?? process.stderr.isTTY === true;
+  const captureConsole = (picked.captureConsole ?? false) as boolean;
   const inCi = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
   const inProject = (p: string) => resolve(projectDir, p);
   const sessionDir = (picked.sessionDir ?? '.pulselog/sessions') as string | false;
@@ -342,7 +372,10 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     redactValues: (picked.redactValues ?? false) as ValuePatterns,
     maxStringLength: (picked.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH) as number,
     otlpMaxBytes: (picked.otlpMaxBytes ?? 64 * 1024 * 1024) as number,
-    captureConsole: (picked.captureConsole ?? false) as boolean,
+    captureConsole,
+    // Captured console calls print already: a pretty copy of each would show every line twice.
+    pretty: (picked.pretty ?? (stderrIsTTY && !captureConsole)) as boolean,
+    prettyColor: colorWanted(env, stderrIsTTY),
     traceContext: (picked.traceContext ?? true) as boolean,
     projectDir,
   });

@@ -19,7 +19,9 @@ export const TAB_REUSE_WAIT_MS = 1500;
 
 /**
  * The dashboard on the logging thread: starts the hub's worker, prints the
- * URL and opens the browser once, and lingers for a tab at the end. Records
+ * URL and opens the browser once, and lingers for a tab at the end, but only
+ * when a tab was opened or has connected: a cron job on a machine with no
+ * display has nobody to wait for (issue 19). Records
  * never pass through here: the pipeline thread feeds the hub (`link`).
  */
 export class Dashboard {
@@ -32,6 +34,9 @@ export class Dashboard {
   private ended: (() => void) | undefined;
   private failed = false;
   private tabConnected = false;
+  /** The browser is to be opened once no earlier tab has come back (`openUnlessTabReturns`). */
+  private openPending = false;
+  private browserOpened = false;
   private readonly linger: number;
   private readonly progress = new Int32Array(new SharedArrayBuffer(4 * PROGRESS_SLOTS));
   /**
@@ -132,9 +137,17 @@ export class Dashboard {
 
   /** Opens the browser unless a tab from an earlier run reconnects first. */
   private openUnlessTabReturns(url: string): void {
-    const timer = setTimeout(() => {
-      if (this.tabConnected) process.stderr.write('pulselog: an open dashboard tab reconnected; no new tab opened\n');
-      else void openBrowser(url);
+    this.openPending = true;
+    const timer = setTimeout(async () => {
+      if (this.tabConnected) {
+        this.openPending = false;
+        process.stderr.write('pulselog: an open dashboard tab reconnected; no new tab opened\n');
+        return;
+      }
+      this.browserOpened = await openBrowser(url);
+      this.openPending = false;
+      // A linger that began while the browser was to be opened waits for nobody now.
+      if (!this.browserOpened && !this.tabConnected) this.skipLinger();
     }, TAB_REUSE_WAIT_MS);
     // A script that ends sooner still gets its tab: the linger wait in `close` keeps the process up.
     timer.unref();
@@ -162,9 +175,18 @@ export class Dashboard {
   }
 
   /**
-   * Ends the session on the dashboard. When no tab holds every record yet the
-   * hub waits up to `linger` ms for one (saying so on stderr; Ctrl-C skips),
-   * then sends `end`, lets tabs read it and stops. Gives up after `timeoutMs`.
+   * Whether a tab may come for the last records: one has connected, or the
+   * browser was opened or is about to be. Only then is lingering worth it.
+   */
+  private tabExpected(): boolean {
+    return this.tabConnected || this.openPending || this.browserOpened;
+  }
+
+  /**
+   * Ends the session on the dashboard. When a tab is expected (`tabExpected`)
+   * and none holds every record yet, the hub waits up to `linger` ms for one
+   * (saying so on stderr; Ctrl-C skips), then sends `end`, lets tabs read it
+   * and stops. Gives up after `timeoutMs`.
    */
   async close(end: EndMessage, timeoutMs: number): Promise<void> {
     if (!this.failed) {
@@ -173,7 +195,7 @@ export class Dashboard {
       });
       // Waiting for tabs is the point here, so this wait, unlike every other, keeps the process alive.
       this.worker.ref();
-      this.post({ t: 'end', message: end, lingerMs: this.linger });
+      this.post({ t: 'end', message: end, lingerMs: this.tabExpected() ? this.linger : 0 });
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
       clearTimeout(timer);

@@ -21,8 +21,12 @@ class DataLoaderError extends Error {
 export async function runDemo(options: { epochs?: number; stepMs?: number } = {}): Promise<void> {
   const epochs = options.epochs ?? EPOCHS;
   const stepMs = options.stepMs ?? STEP_MS;
-  // The demo exists to show the dashboard, so it serves one even where CI turns the default off.
-  const log = new Logger('resnet-training', process.env.PULSELOG_DASHBOARD ? {} : { dashboard: true });
+  // The demo exists to show the dashboard, so it serves one even where CI turns the default off,
+  // and its few thousand records stay off the terminal, which gets a line per epoch instead.
+  const log = new Logger('resnet-training', {
+    ...(process.env.PULSELOG_DASHBOARD ? {} : { dashboard: true }),
+    ...(process.env.PULSELOG_PRETTY ? {} : { pretty: false }),
+  });
   const url = await log.dashboardUrl();
   process.stdout.write(
     url ? `Streaming a simulated training run to the dashboard at ${url}\n` : 'Running a simulated training run.\n',

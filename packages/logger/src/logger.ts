@@ -18,7 +18,7 @@ import { joinObjects, now } from './encode/json.js';
 import { PulselogError } from './errors.js';
 import { INGEST, type Ingest, ingestInto } from './ingest.js';
 import type { OutputSpec, OutputStats } from './pipeline/output.js';
-import { resolveOutputs } from './pipeline/outputs-config.js';
+import { resolveOutputs, withPretty } from './pipeline/outputs-config.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import { safeString, truncate } from './serialize.js';
 import type { DurationHistory } from './spans/history.js';
@@ -165,10 +165,11 @@ export class Logger {
       } = (setup ?? {}) as LoggerSetup & {
         [PIPELINE_FOR_TESTS]?: Pipeline;
       };
+      const config = resolveConfig(options, { name: this.name });
       this.core = new Core(
         this.name,
-        resolveConfig(options, { name: this.name }),
-        resolveOutputs(outputs, process.cwd()),
+        config,
+        withPretty(resolveOutputs(outputs, process.cwd()), config.pretty, config.prettyColor),
         pipeline,
       );
       this.core.onUncaught = (err, origin) =>

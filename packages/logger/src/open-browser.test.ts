@@ -30,4 +30,16 @@ describe('openBrowser', () => {
     await expect.poll(() => existsSync(log) && readFileSync(log, 'utf8')).toBe(`1|${url}`);
     expect(existsSync(join(dir, 'pwned'))).toBe(false);
   });
+
+  it('says a BROWSER program that does not exist did not open, on one line of stderr', async () => {
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => written.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      expect(await openBrowser('http://127.0.0.1:5678/', { BROWSER: '/nonexistent/browser' })).toBe(false);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(written).toEqual([expect.stringMatching(/^pulselog: could not open a browser: .*ENOENT/)]);
+  });
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 /**
  * Why the browser is not opened, or `undefined` when it may be: `BROWSER` is
@@ -16,25 +16,31 @@ export function reasonNotToOpen(env: NodeJS.ProcessEnv = process.env): string | 
 
 /**
  * Opens `url` in the program named by `BROWSER` (the convention of Vite and
- * xdg-open), else in the default browser. Best effort: any failure is one
- * line on stderr and never reaches the caller.
+ * xdg-open), else in the default browser. Resolves with whether the program
+ * started (a missing one is `false`: nobody will come for the records, so
+ * the logger does not linger). Best effort: any failure is one line on
+ * stderr and never reaches the caller.
  */
 export async function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const report = (err: Error) => process.stderr.write(`pulselog: could not open a browser: ${err.message}\n`);
   try {
     const browser = env.BROWSER?.trim();
+    let child: ChildProcess;
     if (browser) {
       // No shell: the URL is passed as one argument and cannot be read as a command.
-      const child = spawn(browser, [url], { stdio: 'ignore', detached: true });
-      child.on('error', report);
-      child.unref();
-      return true;
+      child = spawn(browser, [url], { stdio: 'ignore', detached: true });
+    } else {
+      const { default: open } = await import('open');
+      child = await open(url, { wait: false });
     }
-    const { default: open } = await import('open');
-    const child = await open(url, { wait: false });
-    child.on('error', report);
     child.unref();
-    return true;
+    return await new Promise<boolean>((resolve) => {
+      child.once('spawn', () => resolve(true));
+      child.once('error', (err) => {
+        report(err);
+        resolve(false);
+      });
+    });
   } catch (err) {
     report(err as Error);
     return false;

@@ -1,6 +1,6 @@
 import { LEVEL_NAMES } from '@pulselog/shared';
 import { TAG_KEY } from '@pulselog/shared/query';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { buildChart, type ChartData, type ChartSpec, type SplitBy, wheelRange } from '../core/chart.js';
@@ -135,7 +135,9 @@ export function FieldChart({ app }: { app: AppModel }) {
   const version = useThrottled(`${view.version.value}`, REDRAW_MS);
   const isTime = spec.x === 'time';
 
-  useEffect(() => {
+  // Measured before the first paint, and nothing built until then: opening a chart on a million
+  // records then builds it once, at its width, rather than once for no width and again a frame later.
+  useLayoutEffect(() => {
     const el = host.current;
     if (!el) return;
     const observer = new ResizeObserver(() => setWidth(el.clientWidth));
@@ -150,7 +152,7 @@ export function FieldChart({ app }: { app: AppModel }) {
     const span: [number, number] | undefined = range
       ? [range.from ?? view.session.seconds.first, range.to ?? view.session.seconds.last]
       : undefined;
-    const data = buildChart(view.session.store, view.shownRows(), spec, Math.max(1, Math.floor(width)), span);
+    const data = buildChart(view.session.store, view.shownRows(), spec, Math.floor(width), span);
     return { data, ms: performance.now() - started };
   }, [version, view, spec, width, range?.from, range?.to]);
   const fields = useMemo(() => numericFields(view), [version, view]);

@@ -6,10 +6,17 @@ import type { OutputSpec } from './output.js';
 import type { ResolvedOutput } from './protocol.js';
 
 /** Outputs pulselog ships, named by a bare `target`: each is a module of `outputs/`. */
-export const BUILT_IN_OUTPUTS = ['otlp', 'loki', 'elasticsearch', 'splunk'] as const;
+export const BUILT_IN_OUTPUTS = ['otlp', 'loki', 'elasticsearch', 'splunk', 'pretty'] as const;
 
 /** Default bound of an output's backlog, in characters of lines. */
 export const DEFAULT_MAX_BACKLOG_CHARS = 256 * 1024 * 1024;
+
+/**
+ * Bound of the terminal's backlog: a flood no one can read scrolls past a
+ * terminal anyway, so lines it cannot take drop (counted) long before the
+ * pipeline thread holds hundreds of megabytes for it.
+ */
+export const PRETTY_MAX_BACKLOG_CHARS = 16 * 1024 * 1024;
 
 /**
  * Checks the `outputs` option at setup and resolves each target the way the
@@ -59,6 +66,21 @@ export function resolveOutputs(specs: readonly OutputSpec[] | undefined, cwd: st
       maxBacklogChars: maxBacklogChars ?? DEFAULT_MAX_BACKLOG_CHARS,
     };
   });
+}
+
+/**
+ * The outputs with the terminal one the logger adds of itself when `pretty`
+ * is on (the built-in `pretty` output on stderr, every record, `color` as
+ * resolved) first, unless `outputs` names `pretty` already, with options of its own.
+ */
+export function withPretty(outputs: ResolvedOutput[], pretty: boolean, color: boolean): ResolvedOutput[] {
+  const target = targetUrl('pretty', '');
+  if (!pretty || outputs.some((o) => o.target === target)) return outputs;
+  const name = outputs.some((o) => o.name === 'pretty') ? 'pretty-terminal' : 'pretty';
+  return [
+    { target, options: { color }, level: undefined, name, maxBacklogChars: PRETTY_MAX_BACKLOG_CHARS },
+    ...outputs,
+  ];
 }
 
 function targetUrl(target: string, cwd: string): string {
