@@ -60,6 +60,11 @@ export interface LoggerOptions {
   otlpMaxBytes?: number;
   /** Make `console.log`, `info`, `debug`, `warn`, `error` and `trace` records too (they still print). Default off. */
   captureConsole?: boolean;
+  /**
+   * Serve Prometheus metrics (`GET /metrics`, token required) on this port of
+   * `host` as well, with or without the dashboard (which serves them too). Default off.
+   */
+  metricsPort?: number;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -85,6 +90,8 @@ export interface ResolvedConfig {
   readonly redactValues: ValuePatterns;
   readonly otlpMaxBytes: number;
   readonly captureConsole: boolean;
+  /** Port of the Prometheus metrics server, or `undefined` for none. */
+  readonly metricsPort: number | undefined;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -187,6 +194,7 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   redactValues: { parse: redactValues, env: 'PULSELOG_REDACT_VALUES', toml: 'redact_values' },
   otlpMaxBytes: { parse: int(1024, 2 ** 30), env: 'PULSELOG_OTLP_MAX_BYTES', toml: 'otlp_max_bytes' },
   captureConsole: { parse: bool, env: 'PULSELOG_CAPTURE_CONSOLE', toml: 'capture_console' },
+  metricsPort: { parse: int(0, 65535), env: 'PULSELOG_METRICS_PORT', toml: 'metrics_port' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -333,6 +341,7 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     redactValues: (picked.redactValues ?? false) as ValuePatterns,
     otlpMaxBytes: (picked.otlpMaxBytes ?? 64 * 1024 * 1024) as number,
     captureConsole: (picked.captureConsole ?? false) as boolean,
+    metricsPort: picked.metricsPort as number | undefined,
     projectDir,
   });
 }

@@ -21,6 +21,12 @@ export const INGEST = Symbol('pulselog.ingest');
 export function ingestInto(core: Core, label: string): Ingest {
   const state = core.newContext(label, undefined);
   const threshold = LEVELS[core.config.level];
+  let counts = core.ingested.get(label);
+  if (counts === undefined) {
+    counts = { debug: 0, info: 0, warning: 0, error: 0, critical: 0 };
+    core.ingested.set(label, counts);
+  }
+  const byLevel = counts;
   return (times, tails) => {
     const queue = state.queue;
     // The queue keeps times from the logging thread's time origin, as `now()` gives them.
@@ -35,7 +41,8 @@ export function ingestInto(core: Core, label: string): Ingest {
       }
       if (queue.size >= queue.capacity) core.drain(false);
       const seq = ++core.seq;
-      if (queue.size >= queue.capacity) core.drops.lost(seq);
+      byLevel[level]++;
+      if (queue.size >= queue.capacity) core.drops.lost(seq, 'overflow');
       else core.queued(queue, queue.push(tail, seq, (times[i] as number) - origin));
     }
   };

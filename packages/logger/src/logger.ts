@@ -8,10 +8,13 @@ import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config
 import { Core, type QueueStats } from './core/core.js';
 import { encodeValue, joinObjects, now } from './encode/json.js';
 import { INGEST, type Ingest, ingestInto } from './ingest.js';
+import { collectMetrics } from './metrics/collect.js';
+import { MetricsPort } from './metrics/port.js';
 import type { OutputSpec, OutputStats } from './pipeline/output.js';
 import { resolveOutputs } from './pipeline/outputs-config.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import { safeString, truncate } from './serialize.js';
+import { projectToken } from './token.js';
 
 export type { CheckpointMeta } from './checkpoints/validate.js';
 export type { QueueStats } from './core/core.js';
@@ -137,6 +140,7 @@ export class Logger {
         );
       this.announceCheckpoints();
       if (this.core.dashboard) this.core.dashboard.onIngest = this[INGEST]('otlp');
+      this.serveMetrics();
     }
     const threshold = LEVELS[this.core.config.level];
     // Disabled levels become no-ops up front, so a filtered call costs a function call and nothing more.
@@ -147,6 +151,33 @@ export class Logger {
     if (LEVELS.error < threshold) self.exception = noop;
     // After the no-ops: a console call below the level prints, and makes no record.
     if (!parent && this.core.config.captureConsole) this.releaseConsole = captureConsole(this);
+  }
+
+  /** Answers `/metrics` on the dashboard, and starts the `metricsPort` server when one is set. */
+  private serveMetrics(): void {
+    const core = this.core;
+    const snapshot = () =>
+      collectMetrics({
+        service: this.name,
+        logged: core.logged,
+        ingested: core.ingested,
+        dropReasons: core.drops.reasons,
+        stats: this.stats(),
+        queueCapacity: core.config.queueSize,
+      });
+    const dashboard = core.dashboard;
+    if (dashboard) {
+      dashboard.onMetricsWanted = () =>
+        void snapshot().then(
+          (s) => dashboard.sendMetrics(s),
+          () => {},
+        );
+    }
+    const port = core.config.metricsPort;
+    if (port !== undefined) {
+      const { host, token, projectDir } = core.config;
+      core.metricsServer = new MetricsPort({ host, port, token: token ?? projectToken(projectDir) }, snapshot);
+    }
   }
 
   /** Shows checkpoints kept from earlier runs on the dashboard and in the session file. */
@@ -195,8 +226,9 @@ export class Logger {
     // Numbered once encoded: a getter or `toString` that logs while this
     // record is being encoded gets the earlier number, so each queue stays in order.
     const seq = ++core.seq;
+    core.logged[level]++;
     if (entry === undefined) {
-      core.drops.lost(seq);
+      core.drops.lost(seq, 'unencodable');
       return;
     }
     core.queued(queue, queue.push(entry, seq, now(), encoder.capture));

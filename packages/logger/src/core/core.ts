@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { hostname } from 'node:os';
-import { type CheckpointMessage, type EndMessage, PROTOCOL_VERSION, type SessionInfo } from '@pulselog/shared';
+import {
+  type CheckpointMessage,
+  type EndMessage,
+  type LevelName,
+  PROTOCOL_VERSION,
+  type SessionInfo,
+} from '@pulselog/shared';
 import { packTaken } from '../batch/builder.js';
 import { CheckpointStore } from '../checkpoints/store.js';
 import type { ResolvedConfig } from '../config.js';
@@ -84,6 +90,10 @@ export class Core implements ExitParticipant {
   /** Queues that may hold records. */
   active: ContextQueue[] = [];
   seq = 0;
+  /** Records the program's own calls numbered (`seq`), by level. */
+  readonly logged: Record<LevelName, number> = { debug: 0, info: 0, warning: 0, error: 0, critical: 0 };
+  /** Records made elsewhere and numbered here, by ingest label (`otlp`, `pino`) and level; see `ingest.ts`. */
+  readonly ingested = new Map<string, Record<LevelName, number>>();
   /** Records waiting across all queues. */
   pending = 0;
   /** Characters waiting across all queues, counted as `Taken.chars` (approximately: evictions do not subtract). */
@@ -97,6 +107,8 @@ export class Core implements ExitParticipant {
   closed = false;
   /** Set by the first `context()`: until then every record belongs to the root, and the lookup is skipped. */
   contextsUsed = false;
+  /** The Prometheus metrics server of `metricsPort`, when the logger started one: stopped at shutdown. */
+  metricsServer: { close(): Promise<void> } | undefined;
   /** Called with errors nobody caught; set by the root logger. */
   onUncaught: ((err: unknown, origin: string) => void) | undefined;
   private checkpointStore: CheckpointStore | undefined;
@@ -350,6 +362,7 @@ export class Core implements ExitParticipant {
         this.pipeline.close(`${JSON.stringify(end)}\n`, CLOSE_TIMEOUT_MS),
         // The dashboard lingers for a browser tab to catch up before it lets go.
         this.dashboard?.close(end, this.config.linger + 5000),
+        this.metricsServer?.close(),
       ]);
       this.finished = true;
       this.checkpointStore?.close();
