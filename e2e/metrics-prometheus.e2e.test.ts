@@ -81,6 +81,9 @@ describe.skipIf(!HAVE_PROMETHEUS)('metrics scraped by Prometheus', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'pulselog-prometheus-'));
     const config = join(dir, 'prometheus.yml');
+    // As the README has it: the token file of the project, which ends in a newline.
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, `${TOKEN}\n`);
     writeFileSync(
       config,
       [
@@ -90,7 +93,7 @@ describe.skipIf(!HAVE_PROMETHEUS)('metrics scraped by Prometheus', () => {
         'scrape_configs:',
         '  - job_name: port',
         '    authorization:',
-        `      credentials: ${TOKEN}`,
+        `      credentials_file: ${tokenFile}`,
         '    static_configs:',
         `      - targets: ['${target(metricsUrl)}']`,
         '  - job_name: wrong-token',
