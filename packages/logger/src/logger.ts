@@ -205,6 +205,11 @@ export class Logger {
     return this.core.dashboard ? this.core.dashboard.ready : Promise.resolve(undefined);
   }
 
+  /** Resolves with the `metricsPort` server's scrape URL once it listens, or `undefined` when there is none. */
+  metricsUrl(): Promise<string | undefined> {
+    return this.core.metricsServer ? this.core.metricsServer.ready : Promise.resolve(undefined);
+  }
+
   /** Every level call: find the context, encode, push, count. */
   private write(level: LevelName, msg: unknown, fields: unknown, kind: 'divider' | undefined, err: unknown): void {
     const core = this.core;

@@ -108,7 +108,7 @@ export class Core implements ExitParticipant {
   /** Set by the first `context()`: until then every record belongs to the root, and the lookup is skipped. */
   contextsUsed = false;
   /** The Prometheus metrics server of `metricsPort`, when the logger started one: stopped at shutdown. */
-  metricsServer: { close(): Promise<void> } | undefined;
+  metricsServer: { readonly ready: Promise<string | undefined>; close(): Promise<void> } | undefined;
   /** Called with errors nobody caught; set by the root logger. */
   onUncaught: ((err: unknown, origin: string) => void) | undefined;
   private checkpointStore: CheckpointStore | undefined;

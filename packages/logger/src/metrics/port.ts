@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isLoopbackHost } from '../server/security.js';
 import type { MetricsServerOptions } from './server.js';
@@ -26,7 +28,7 @@ export class MetricsPort {
 
   /** `snapshot` makes the figures each scrape asks for. */
   constructor(options: MetricsServerOptions, snapshot: () => Promise<MetricsSnapshot>) {
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), {
+    this.worker = new Worker(workerUrl(), {
       workerData: options,
       name: 'pulselog-metrics',
       resourceLimits: { maxOldGenerationSizeMb: 64 },
@@ -75,4 +77,11 @@ export class MetricsPort {
   async close(): Promise<void> {
     await this.worker.terminate();
   }
+}
+
+/** The worker's module: beside this one in the built package; from the sources (under test), the built one. */
+function workerUrl(): URL {
+  const beside = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  return new URL('../../dist/metrics/worker.js', import.meta.url);
 }
