@@ -1,6 +1,6 @@
-import { LEVELS, type LevelName } from '@pulselog/shared';
+import { LEVEL_NAMES, LEVELS, type LevelName } from '@pulselog/shared';
 import { lineLevel } from './batch/packed.js';
-import type { Core } from './core/core.js';
+import { type Core, levelSlot } from './core/core.js';
 
 /** Records made elsewhere: their times in ms since the epoch, and each one's line tail (`,"level":…}`). */
 export type Ingest = (times: ArrayLike<number>, tails: readonly string[]) => void;
@@ -23,7 +23,7 @@ export function ingestInto(core: Core, label: string): Ingest {
   const threshold = LEVELS[core.config.level];
   let counts = core.ingested.get(label);
   if (counts === undefined) {
-    counts = { debug: 0, info: 0, warning: 0, error: 0, critical: 0 };
+    counts = new Float64Array(LEVEL_NAMES.length);
     core.ingested.set(label, counts);
   }
   const byLevel = counts;
@@ -41,7 +41,8 @@ export function ingestInto(core: Core, label: string): Ingest {
       }
       if (queue.size >= queue.capacity) core.drain(false);
       const seq = ++core.seq;
-      byLevel[level]++;
+      const slot = levelSlot(level);
+      byLevel[slot] = (byLevel[slot] as number) + 1;
       if (queue.size >= queue.capacity) core.drops.lost(seq, 'overflow');
       else core.queued(queue, queue.push(tail, seq, (times[i] as number) - origin));
     }

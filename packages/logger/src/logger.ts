@@ -5,7 +5,7 @@ import { captureConsole } from './capture-console.js';
 import { sharedStoreNote } from './checkpoints/layout.js';
 import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
-import { Core, type QueueStats } from './core/core.js';
+import { Core, levelSlot, type QueueStats } from './core/core.js';
 import { encodeValue, joinObjects, now } from './encode/json.js';
 import { INGEST, type Ingest, ingestInto } from './ingest.js';
 import { collectMetrics } from './metrics/collect.js';
@@ -231,7 +231,8 @@ export class Logger {
     // Numbered once encoded: a getter or `toString` that logs while this
     // record is being encoded gets the earlier number, so each queue stays in order.
     const seq = ++core.seq;
-    core.logged[level]++;
+    const slot = levelSlot(level);
+    core.logged[slot] = (core.logged[slot] as number) + 1;
     if (entry === undefined) {
       core.drops.lost(seq, 'unencodable');
       return;

@@ -1,15 +1,15 @@
 import { stat } from 'node:fs/promises';
-import type { LevelName, OutputStatus } from '@pulselog/shared';
+import { LEVEL_NAMES, type LevelName, type OutputStatus } from '@pulselog/shared';
 import type { DropReason, MetricsSnapshot } from './snapshot.js';
 
 /** What the logging thread knows, as `Logger.stats()` and the core's counters have it. */
 export interface MetricsSource {
   /** The logger's name. */
   service: string;
-  /** Records of the program's own calls, by level. */
-  logged: Readonly<Record<LevelName, number>>;
-  /** Records taken in from elsewhere, by ingest label and level. */
-  ingested: ReadonlyMap<string, Readonly<Record<LevelName, number>>>;
+  /** Records of the program's own calls, by level, in `LEVEL_NAMES` order. */
+  logged: ArrayLike<number>;
+  /** Records taken in from elsewhere, by ingest label, then by level likewise. */
+  ingested: ReadonlyMap<string, ArrayLike<number>>;
   /** Drops by reason, as the core's drop ledger counts them. */
   dropReasons: Readonly<Record<Exclude<DropReason, 'undelivered'>, number>>;
   /** Counters of `Logger.stats()`. */
@@ -35,8 +35,8 @@ export interface MetricsSource {
  */
 export async function collectMetrics(source: MetricsSource): Promise<MetricsSnapshot> {
   const { stats } = source;
-  const records: MetricsSnapshot['records'] = { app: { ...source.logged } };
-  for (const [label, byLevel] of source.ingested) records[label] = { ...byLevel };
+  const records: MetricsSnapshot['records'] = { app: byLevel(source.logged) };
+  for (const [label, counts] of source.ingested) records[label] = byLevel(counts);
   let queued = 0;
   let queueFillMax = 0;
   for (const q of stats.queues) {
@@ -58,6 +58,14 @@ export async function collectMetrics(source: MetricsSource): Promise<MetricsSnap
     checkpointsSaved: stats.checkpointsSaved,
     checkpointErrors: stats.checkpointErrors,
   };
+}
+
+function byLevel(counts: ArrayLike<number>): Partial<Record<LevelName, number>> {
+  const out: Partial<Record<LevelName, number>> = {};
+  LEVEL_NAMES.forEach((level, slot) => {
+    out[level] = counts[slot] ?? 0;
+  });
+  return out;
 }
 
 async function fileSize(path: string): Promise<number | undefined> {
