@@ -164,6 +164,7 @@ export class Logger {
         dropReasons: core.drops.reasons,
         stats: this.stats(),
         queueCapacity: core.config.queueSize,
+        checkpointProgress: () => core.openedCheckpoints?.progress() ?? [],
       });
     const dashboard = core.dashboard;
     if (dashboard) {

@@ -187,6 +187,11 @@ export class Core implements ExitParticipant {
     return this.checkpointStore;
   }
 
+  /** The checkpoint store if something opened it (a save, a read, checkpoints of an earlier run), else `undefined`. */
+  get openedCheckpoints(): CheckpointStore | undefined {
+    return this.checkpointStore;
+  }
+
   /** Checkpoints saved by this process, without opening the store for it. */
   get checkpointsSaved(): number {
     return this.checkpointStore?.saved ?? 0;

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { LEVEL_NAMES, type LevelName, type OutputStatus } from '@pulselog/shared';
-import type { DropReason, MetricsSnapshot } from './snapshot.js';
+import { type DropReason, MAX_CHECKPOINT_SERIES, type MetricsSnapshot } from './snapshot.js';
 
 /** What the logging thread knows, as `Logger.stats()` and the core's counters have it. */
 export interface MetricsSource {
@@ -26,6 +26,8 @@ export interface MetricsSource {
   };
   /** Records each queue holds before overflow applies. */
   queueCapacity: number;
+  /** Each checkpoint's progress, most recently saved first, when the store is open. */
+  checkpointProgress?: () => { name: string; progress: number }[];
 }
 
 /**
@@ -57,6 +59,7 @@ export async function collectMetrics(source: MetricsSource): Promise<MetricsSnap
     dashboardSkipped: stats.dashboardSkipped,
     checkpointsSaved: stats.checkpointsSaved,
     checkpointErrors: stats.checkpointErrors,
+    checkpointProgress: (source.checkpointProgress?.() ?? []).slice(0, MAX_CHECKPOINT_SERIES),
   };
 }
 

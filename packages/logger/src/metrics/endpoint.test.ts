@@ -18,6 +18,7 @@ const figures = (info: number): MetricsSnapshot => ({
   dashboardSkipped: 0,
   checkpointsSaved: 0,
   checkpointErrors: 0,
+  checkpointProgress: [],
 });
 
 let server: Server | undefined;

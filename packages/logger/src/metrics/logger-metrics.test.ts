@@ -34,6 +34,10 @@ describe('logger metrics', () => {
     const pipeline = new MemoryPipeline();
     pipeline.holding = true;
     log = new Logger('svc', testSetup(pipeline, { queueSize: 16, metricsPort: 0, token: TOKEN, host: '127.0.0.1' }));
+    // Saved first: a save hands everything queued before it to the pipeline.
+    log.save('epoch-3', { loss: 0.4 }, { progress: 30 });
+    log.save('epoch-4', { loss: 0.3 }, { progress: 40 });
+    log.save('no-progress', {});
     for (let i = 0; i < 40; i++) log.info('tick', { i });
     log.error('failed');
     log[INGEST]('pino')(
@@ -55,6 +59,10 @@ describe('logger metrics', () => {
     expect(value(text, 'pulselog_queue_records{service="svc"}')).toBe(18);
     expect(value(text, 'pulselog_queue_fill_ratio{service="svc"}')).toBe(1);
     expect(value(text, 'pulselog_queue_capacity_records{service="svc"}')).toBe(16);
+    expect(value(text, 'pulselog_checkpoints_saved_total{service="svc"}')).toBe(3);
+    expect(value(text, 'pulselog_checkpoint_progress{checkpoint="epoch-4",service="svc"}')).toBe(40);
+    expect(value(text, 'pulselog_checkpoint_progress{checkpoint="epoch-3",service="svc"}')).toBe(30);
+    expect(text).not.toContain('checkpoint="no-progress"');
     expect(log.stats().dropped).toBe(25);
   });
 

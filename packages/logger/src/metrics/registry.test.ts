@@ -32,6 +32,7 @@ function snapshot(over: Partial<MetricsSnapshot> = {}): MetricsSnapshot {
     dashboardSkipped: 0,
     checkpointsSaved: 1,
     checkpointErrors: 0,
+    checkpointProgress: [{ name: 'epoch-5', progress: 50 }],
     ...over,
   };
 }
@@ -59,6 +60,7 @@ describe('MetricsRegistry', () => {
     expect(value(text, 'pulselog_session_file_bytes{service="train"}')).toBe(4096);
     expect(value(text, 'pulselog_dashboard_clients{service="train"}')).toBe(2);
     expect(value(text, 'pulselog_queue_fill_ratio{service="train"}')).toBe(0.25);
+    expect(value(text, 'pulselog_checkpoint_progress{checkpoint="epoch-5",service="train"}')).toBe(50);
     // prom-client's default process metrics come along.
     expect(text).toMatch(/^process_resident_memory_bytes\{service="train"\} \d+/m);
     expect(text).toMatch(/^nodejs_version_info\{/m);

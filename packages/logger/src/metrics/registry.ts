@@ -49,6 +49,11 @@ function makeSeries(prom: PromClient, registry: Registry) {
     spooled: gauge('pulselog_output_spooled_records', "Records in each output's disk spool.", output),
     fileBytes: gauge('pulselog_session_file_bytes', 'Bytes of the session file written.'),
     clients: gauge('pulselog_dashboard_clients', 'Connected dashboard clients.'),
+    checkpointProgress: gauge(
+      'pulselog_checkpoint_progress',
+      'Progress (0 to 100) of each checkpoint saved with one.',
+      ['checkpoint'],
+    ),
   };
   return { counters, gauges };
 }
@@ -124,5 +129,6 @@ export class MetricsRegistry {
     g.capacity.set(s.queueCapacity);
     if (s.sessionFileBytes !== undefined) g.fileBytes.set(s.sessionFileBytes);
     g.clients.set(s.dashboardClients);
+    for (const { name, progress } of s.checkpointProgress) g.checkpointProgress.set({ checkpoint: name }, progress);
   }
 }

@@ -8,6 +8,9 @@ import type { LevelName, OutputStatus } from '@pulselog/shared';
 /** Why records were lost, as `pulselog_dropped_total{reason}` names it. */
 export type DropReason = 'overflow' | 'unencodable' | 'closed' | 'undelivered';
 
+/** Checkpoints whose progress `/metrics` shows: a series each, so bounded. */
+export const MAX_CHECKPOINT_SERIES = 100;
+
 /** Everything `/metrics` reports about a logger, at one moment. */
 export interface MetricsSnapshot {
   /** The logger's name: the `service` label of every series. */
@@ -36,4 +39,6 @@ export interface MetricsSnapshot {
   checkpointsSaved: number;
   /** Checkpoint saves, removals and reads that failed. */
   checkpointErrors: number;
+  /** Progress (0 to 100) of the checkpoints that have one, most recently saved first, at most `MAX_CHECKPOINT_SERIES`. */
+  checkpointProgress: { name: string; progress: number }[];
 }

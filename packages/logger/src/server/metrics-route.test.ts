@@ -23,6 +23,7 @@ const figures: MetricsSnapshot = {
   dashboardSkipped: 0,
   checkpointsSaved: 0,
   checkpointErrors: 0,
+  checkpointProgress: [],
 };
 
 describe('dashboard server /metrics', () => {
