@@ -74,6 +74,11 @@ export interface LoggerOptions {
    * is on (the console prints those lines already).
    */
   pretty?: boolean;
+  /**
+   * Serve Prometheus metrics (`GET /metrics`, token required) on this port of
+   * `host` as well, with or without the dashboard (which serves them too). Default off.
+   */
+  metricsPort?: number;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -104,6 +109,8 @@ export interface ResolvedConfig {
   readonly pretty: boolean;
   /** Colours in the pretty output: `FORCE_COLOR`, else none with `NO_COLOR` or `TERM=dumb`, else when stderr is a terminal. */
   readonly prettyColor: boolean;
+  /** Port of the Prometheus metrics server, or `undefined` for none. */
+  readonly metricsPort: number | undefined;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -209,6 +216,7 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   captureConsole: { parse: bool, env: 'PULSELOG_CAPTURE_CONSOLE', toml: 'capture_console' },
   traceContext: { parse: bool, env: 'PULSELOG_TRACE_CONTEXT', toml: 'trace_context' },
   pretty: { parse: bool, env: 'PULSELOG_PRETTY', toml: 'pretty' },
+  metricsPort: { parse: int(0, 65535), env: 'PULSELOG_METRICS_PORT', toml: 'metrics_port' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -377,6 +385,7 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     pretty: (picked.pretty ?? (stderrIsTTY && !captureConsole)) as boolean,
     prettyColor: colorWanted(env, stderrIsTTY),
     traceContext: (picked.traceContext ?? true) as boolean,
+    metricsPort: picked.metricsPort as number | undefined,
     projectDir,
   });
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { EndMessage, HubStats, SessionInfo } from '@pulselog/shared';
 import type { ResolvedConfig } from './config.js';
+import type { MetricsSnapshot } from './metrics/snapshot.js';
 import { openBrowser, reasonNotToOpen } from './open-browser.js';
 import { type HubLink, MAX_HUB_BACKLOG_CHARS } from './pipeline/client.js';
 import { type FromHub, type HubOptions, PROGRESS, PROGRESS_SLOTS, type ToHub } from './server/messages.js';
@@ -44,6 +45,8 @@ export class Dashboard {
    * them as its own (`ingest.ts`). Records that come while it is unset are not kept.
    */
   onIngest: ((times: ArrayLike<number>, tails: readonly string[]) => void) | undefined;
+  /** Called when a scraper asks the hub for `/metrics`: set by the logger, which answers with `sendMetrics`. */
+  onMetricsWanted: (() => void) | undefined;
 
   constructor(config: ResolvedConfig, session: SessionInfo) {
     this.linger = config.linger;
@@ -125,6 +128,9 @@ export class Dashboard {
       case 'ended':
         this.ended?.();
         break;
+      case 'metrics-wanted':
+        this.onMetricsWanted?.();
+        break;
       case 'ingest':
         this.onIngest?.(message.times, message.tails);
         // Counted even with nobody to take them, so the hub never waits on records that will not be queued.
@@ -151,6 +157,11 @@ export class Dashboard {
     }, TAB_REUSE_WAIT_MS);
     // A script that ends sooner still gets its tab: the linger wait in `close` keeps the process up.
     timer.unref();
+  }
+
+  /** Hands the hub the logger's figures for `/metrics`. */
+  sendMetrics(snapshot: MetricsSnapshot): void {
+    this.post({ t: 'metrics', snapshot });
   }
 
   private post(message: ToHub): void {

@@ -1,6 +1,6 @@
-import { LEVELS, type LevelName } from '@pulselog/shared';
+import { LEVEL_NAMES, LEVELS, type LevelName } from '@pulselog/shared';
 import { lineLevel } from './batch/packed.js';
-import type { Core } from './core/core.js';
+import { type Core, levelSlot } from './core/core.js';
 
 /** Records made elsewhere: their times in ms since the epoch, and each one's line tail (`,"level":…}`). */
 export type Ingest = (times: ArrayLike<number>, tails: readonly string[]) => void;
@@ -21,6 +21,12 @@ export const INGEST = Symbol('pulselog.ingest');
 export function ingestInto(core: Core, label: string): Ingest {
   const state = core.newContext(label, undefined);
   const threshold = LEVELS[core.config.level];
+  let counts = core.ingested.get(label);
+  if (counts === undefined) {
+    counts = new Float64Array(LEVEL_NAMES.length);
+    core.ingested.set(label, counts);
+  }
+  const byLevel = counts;
   return (times, tails) => {
     const queue = state.queue;
     // The queue keeps times from the logging thread's time origin, as `now()` gives them.
@@ -35,7 +41,9 @@ export function ingestInto(core: Core, label: string): Ingest {
       }
       if (queue.size >= queue.capacity) core.drain(false);
       const seq = ++core.seq;
-      if (queue.size >= queue.capacity) core.drops.lost(seq);
+      const slot = levelSlot(level);
+      byLevel[slot] = (byLevel[slot] as number) + 1;
+      if (queue.size >= queue.capacity) core.drops.lost(seq, 'overflow');
       else core.queued(queue, queue.push(tail, seq, (times[i] as number) - origin));
     }
   };

@@ -12,17 +12,20 @@ import { captureConsole } from './capture-console.js';
 import { sharedStoreNote } from './checkpoints/layout.js';
 import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
-import { Core, type QueueStats } from './core/core.js';
+import { Core, levelSlot, type QueueStats } from './core/core.js';
 import { isError, readCallArgs } from './encode/call-args.js';
 import { joinObjects, now } from './encode/json.js';
 import { PulselogError } from './errors.js';
 import { INGEST, type Ingest, ingestInto } from './ingest.js';
+import { collectMetrics } from './metrics/collect.js';
+import { MetricsPort } from './metrics/port.js';
 import type { OutputSpec, OutputStats } from './pipeline/output.js';
 import { resolveOutputs, withPretty } from './pipeline/outputs-config.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import { safeString, truncate } from './serialize.js';
 import type { DurationHistory } from './spans/history.js';
 import { Spans } from './spans/spans.js';
+import { projectToken } from './token.js';
 import { type ActiveSpan, loadActiveSpan } from './trace-context.js';
 
 export type { CheckpointMeta } from './checkpoints/validate.js';
@@ -184,6 +187,7 @@ export class Logger {
       if (this.core.dashboard) this.core.dashboard.onIngest = this[INGEST]('otlp');
       this.activeSpan = this.core.config.traceContext ? loadActiveSpan() : undefined;
       this.threshold = this.core.config.level;
+      this.serveMetrics();
     }
     this.applyLevel();
     // After the no-ops: a console call below the level prints, and makes no record.
@@ -233,6 +237,34 @@ export class Logger {
     return name !== undefined && LEVELS[name] >= LEVELS[this.threshold];
   }
 
+  /** Answers `/metrics` on the dashboard, and starts the `metricsPort` server when one is set. */
+  private serveMetrics(): void {
+    const core = this.core;
+    const snapshot = () =>
+      collectMetrics({
+        service: this.name,
+        logged: core.logged,
+        ingested: core.ingested,
+        dropReasons: core.drops.reasons,
+        stats: this.stats(),
+        queueCapacity: core.config.queueSize,
+        checkpointProgress: () => core.openedCheckpoints?.progress() ?? [],
+      });
+    const dashboard = core.dashboard;
+    if (dashboard) {
+      dashboard.onMetricsWanted = () =>
+        void snapshot().then(
+          (s) => dashboard.sendMetrics(s),
+          () => {},
+        );
+    }
+    const port = core.config.metricsPort;
+    if (port !== undefined) {
+      const { host, token, projectDir } = core.config;
+      core.metricsServer = new MetricsPort({ host, port, token: token ?? projectToken(projectDir) }, snapshot);
+    }
+  }
+
   /** Shows checkpoints kept from earlier runs on the dashboard and in the session file. */
   private announceCheckpoints(): void {
     const note = sharedStoreNote(this.core.config, this.name);
@@ -256,6 +288,11 @@ export class Logger {
   /** Resolves with the dashboard URL (token included) once it listens, or `undefined` when there is none. */
   dashboardUrl(): Promise<string | undefined> {
     return this.core.dashboard ? this.core.dashboard.ready : Promise.resolve(undefined);
+  }
+
+  /** Resolves with the `metricsPort` server's scrape URL once it listens, or `undefined` when there is none. */
+  metricsUrl(): Promise<string | undefined> {
+    return this.core.metricsServer ? this.core.metricsServer.ready : Promise.resolve(undefined);
   }
 
   /** Every level call: find the context, encode, push, count. */
@@ -288,8 +325,10 @@ export class Logger {
     // Numbered once encoded: a getter or `toString` that logs while this
     // record is being encoded gets the earlier number, so each queue stays in order.
     const seq = ++core.seq;
+    const slot = levelSlot(level);
+    core.logged[slot] = (core.logged[slot] as number) + 1;
     if (entry === undefined) {
-      core.drops.lost(seq);
+      core.drops.lost(seq, 'unencodable');
       return;
     }
     core.queued(queue, queue.push(entry, seq, now(), encoder.capture));

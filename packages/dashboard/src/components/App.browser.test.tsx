@@ -102,9 +102,10 @@ describe('App', () => {
       },
     });
     await tick();
-    expect([...host.querySelectorAll('[data-testid="output-failing"]')].map((e) => e.textContent)).toEqual([
-      '⚠ output loki: 1024 failed (connect ECONNREFUSED)',
-      '⚠ output slow: 300 dropped (too far behind)',
+    const losing = [...host.querySelectorAll('[data-testid="output"][role="alert"]')];
+    expect(losing.map((e) => e.textContent)).toEqual([
+      '⚠ loki: 0 written · 1024 failed · connect ECONNREFUSED',
+      '⚠ slow: 10 written · 300 dropped',
     ]);
   });
 

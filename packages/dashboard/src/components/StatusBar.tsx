@@ -1,4 +1,5 @@
 import type { AppModel } from '../model/app.js';
+import { OutputsStatus } from './OutputsStatus.js';
 import { SafeText } from './SafeText.js';
 
 const STATE_LABEL = {
@@ -84,22 +85,7 @@ export function StatusBar({ app }: { app: AppModel }) {
             : `${stats.sessionFile.unwritten} records not in it (a disk failure; a gap line marks them)`}
         </span>
       ) : null}
-      {(stats?.outputs ?? [])
-        .filter((output) => output.failed > 0 || output.dropped > 0)
-        .map((output) => (
-          <span
-            key={output.name}
-            class="dropped"
-            role="alert"
-            data-testid="output-failing"
-            title={output.lastError ?? ''}
-          >
-            ⚠ output {output.name}: {output.failed > 0 ? `${output.failed} failed` : ''}
-            {output.failed > 0 && output.dropped > 0 ? ', ' : ''}
-            {output.dropped > 0 ? `${output.dropped} dropped (too far behind)` : ''}
-            {output.lastError ? ` (${output.lastError})` : ''}
-          </span>
-        ))}
+      <OutputsStatus outputs={stats?.outputs ?? []} />
       {isLive && state === 'live' ? <span class="rate">{app.rate.value}/s</span> : null}
       {stats && state === 'live' ? (
         <span class="clients">

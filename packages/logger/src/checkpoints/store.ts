@@ -129,6 +129,15 @@ export class CheckpointStore {
     return out;
   }
 
+  /** Each checkpoint's progress (0 to 100) where it has one, most recently saved first, without reading any data. */
+  progress(): { name: string; progress: number }[] {
+    this.refresh();
+    const out: { name: string; progress: number }[] = [];
+    for (const slot of this.slots.values())
+      if (slot.progress !== undefined) out.push({ name: slot.name, progress: slot.progress });
+    return out.reverse();
+  }
+
   /** Number of checkpoints. */
   get size(): number {
     this.refresh();

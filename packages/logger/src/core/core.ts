@@ -1,6 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { hostname } from 'node:os';
-import { type CheckpointMessage, type EndMessage, PROTOCOL_VERSION, type SessionInfo } from '@pulselog/shared';
+import {
+  type CheckpointMessage,
+  type EndMessage,
+  LEVEL_NAMES,
+  type LevelName,
+  PROTOCOL_VERSION,
+  type SessionInfo,
+} from '@pulselog/shared';
 import { packTaken } from '../batch/builder.js';
 import { CheckpointStore } from '../checkpoints/store.js';
 import type { ResolvedConfig } from '../config.js';
@@ -62,6 +69,26 @@ export interface QueueStats {
   fill: number;
 }
 
+/**
+ * The slot of `level` in per-level counters, in `LEVEL_NAMES` order. A
+ * switch on the constant names costs a level call next to nothing, where
+ * counting into an object keyed by the name would cost it a slow keyed store.
+ */
+export function levelSlot(level: LevelName): number {
+  switch (level) {
+    case 'debug':
+      return 0;
+    case 'info':
+      return 1;
+    case 'warning':
+      return 2;
+    case 'error':
+      return 3;
+    default:
+      return 4;
+  }
+}
+
 /** Version of the session file layout, in its header line. */
 export const SESSION_FORMAT = 1;
 
@@ -85,6 +112,10 @@ export class Core implements ExitParticipant {
   /** Queues that may hold records. */
   active: ContextQueue[] = [];
   seq = 0;
+  /** Records the program's own calls numbered (`seq`), by level: slots in `LEVEL_NAMES` order (`levelSlot`). */
+  readonly logged = new Float64Array(LEVEL_NAMES.length);
+  /** Records made elsewhere and numbered here, by ingest label (`otlp`, `pino`), then by level likewise; see `ingest.ts`. */
+  readonly ingested = new Map<string, Float64Array>();
   /** Records waiting across all queues. */
   pending = 0;
   /** Characters waiting across all queues, counted as `Taken.chars` (approximately: evictions do not subtract). */
@@ -98,6 +129,8 @@ export class Core implements ExitParticipant {
   closed = false;
   /** Set by the first `context()`: until then every record belongs to the root, and the lookup is skipped. */
   contextsUsed = false;
+  /** The Prometheus metrics server of `metricsPort`, when the logger started one: stopped at shutdown. */
+  metricsServer: { readonly ready: Promise<string | undefined>; close(): Promise<void> } | undefined;
   /** Called with errors nobody caught; set by the root logger. */
   onUncaught: ((err: unknown, origin: string) => void) | undefined;
   private checkpointStore: CheckpointStore | undefined;
@@ -156,6 +189,11 @@ export class Core implements ExitParticipant {
   /** Opens the checkpoint store on first use. */
   get checkpoints(): CheckpointStore {
     this.checkpointStore ??= new CheckpointStore(this.config.checkpointPath);
+    return this.checkpointStore;
+  }
+
+  /** The checkpoint store if something opened it (a save, a read, checkpoints of an earlier run), else `undefined`. */
+  get openedCheckpoints(): CheckpointStore | undefined {
     return this.checkpointStore;
   }
 
@@ -374,6 +412,7 @@ export class Core implements ExitParticipant {
         this.pipeline.close(`${JSON.stringify(end)}\n`, CLOSE_TIMEOUT_MS),
         // The dashboard lingers for a browser tab to catch up before it lets go.
         this.dashboard?.close(end, this.config.linger + 5000),
+        this.metricsServer?.close(),
       ]);
       this.finished = true;
       this.checkpointStore?.close();

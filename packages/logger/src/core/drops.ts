@@ -7,13 +7,16 @@
 export class DropLedger {
   /** Records lost in all: overflow, values that could not be encoded, calls after the end. */
   count = 0;
+  /** `count` by reason: a full queue, a value that could not be encoded, a call after the end. */
+  readonly reasons = { overflow: 0, unencodable: 0, closed: 0 };
   private notice = { from: 0, to: 0, count: 0 };
   private lastWarning = 0;
   private sinceWarning = 0;
 
   /** Counts a record that took a sequence number but will never reach the pipeline. */
-  lost(seq: number): void {
+  lost(seq: number, reason: 'overflow' | 'unencodable'): void {
     this.count++;
+    this.reasons[reason]++;
     const notice = this.notice;
     if (notice.count === 0 || seq < notice.from) notice.from = seq;
     if (seq > notice.to) notice.to = seq;
@@ -23,6 +26,7 @@ export class DropLedger {
   /** Counts a call that never got a sequence number (the logger had ended). */
   refused(): void {
     this.count++;
+    this.reasons.closed++;
   }
 
   /**
@@ -30,7 +34,7 @@ export class DropLedger {
    * stderr, at most once a second, or `undefined`.
    */
   evicted(seq: number, label: string, capacity: number, now: number): string | undefined {
-    this.lost(seq);
+    this.lost(seq, 'overflow');
     this.sinceWarning++;
     if (now - this.lastWarning < 1000) return undefined;
     this.lastWarning = now;

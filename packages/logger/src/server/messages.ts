@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { EndMessage, HubStats, OutputStatus, SessionFileStatus, SessionInfo } from '@pulselog/shared';
+import type { MetricsSnapshot } from '../metrics/snapshot.js';
 
 /** What the hub worker is started with. */
 export interface HubOptions {
@@ -74,7 +75,9 @@ export type ToHub =
       lingerMs: number;
     }
   /** Stop waiting for a tab (the user pressed Ctrl-C). */
-  | { t: 'skip-linger' };
+  | { t: 'skip-linger' }
+  /** The logger's figures for `GET /metrics`, in answer to `metrics-wanted`. */
+  | { t: 'metrics'; snapshot: MetricsSnapshot };
 
 /** Messages from the hub worker to the logger's thread. */
 export type FromHub =
@@ -92,4 +95,6 @@ export type FromHub =
    * wall-clock time (ms since the epoch) and its line's tail. The logging
    * thread adds their count to `PROGRESS.ingested` once it has queued (or dropped) them.
    */
-  | { t: 'ingest'; times: Float64Array; tails: string[] };
+  | { t: 'ingest'; times: Float64Array; tails: string[] }
+  /** A scraper asked for `/metrics`: the logging thread answers with `metrics`. */
+  | { t: 'metrics-wanted' };

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { CHECKPOINT_DATA_PATH, CLOSE_UNAUTHORIZED, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
 import { WebSocketServer } from 'ws';
+import { METRICS_PATH, type MetricsEndpoint } from '../metrics/endpoint.js';
 import { DOOR_LIMITS, Door, type DoorLimits } from './door.js';
 import type { Hub } from './hub.js';
 import type { HubOptions } from './messages.js';
@@ -95,13 +96,15 @@ function listen(server: Server, host: string, port: number): Promise<number> {
  * endpoint on the first free port from `options.port` up to `portRange` more.
  * Every API and WebSocket request needs the token and a loopback or bound
  * `Host`; WebSocket upgrades also need the dashboard's own `Origin`.
- * `otlp`, when given, takes OTLP/HTTP logs at `POST /v1/logs` behind the same checks.
+ * `otlp`, when given, takes OTLP/HTTP logs at `POST /v1/logs` behind the same checks;
+ * `metrics`, when given, answers `GET /metrics` (Prometheus) behind them too.
  */
 export async function startServer(
   options: HubOptions,
   hub: Hub,
   otlp?: OtlpReceiver,
   limits: DoorLimits = DOOR_LIMITS,
+  metrics?: MetricsEndpoint,
 ): Promise<DashboardServer> {
   let allowed = new Set<string>();
   const door = new Door(limits);
@@ -126,13 +129,17 @@ export async function startServer(
     if (!hostAllowed(req, allowed)) return refuse(421, 'unknown host');
     const url = new URL(req.url ?? '/', 'http://localhost');
     const isOtlp = otlp !== undefined && url.pathname === OTLP_LOGS_PATH;
-    if (url.pathname.startsWith('/api/') || isOtlp) {
+    const isMetrics = metrics !== undefined && url.pathname === METRICS_PATH;
+    if (url.pathname.startsWith('/api/') || isOtlp || isMetrics) {
       // A browser names the page's origin on cross-origin requests: only the dashboard itself may ask.
       if (req.headers.origin !== undefined && !originAllowed(req, allowed)) return refuse(403, 'forbidden origin');
       if (!fetchSiteAllowed(req)) return refuse(403, 'forbidden origin');
       if (!tokenMatches(presentedToken(req, url), options.token)) return refuse(401, 'token required');
       door.trust(req.socket);
       if (isOtlp) return otlp.handle(req, res);
+      if (isMetrics && (req.method === 'GET' || req.method === 'HEAD')) {
+        return void metrics.serve(res, SECURITY_HEADERS, req.method === 'HEAD');
+      }
       if (req.method !== 'GET') return reject(res, 405, 'method not allowed');
       if (url.pathname === '/api/health') return json(res, { ok: true, ...hub.stats() });
       if (url.pathname === '/api/session') return json(res, options.session);

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckpointMessage, EndMessage } from '@pulselog/shared';
+import { MetricsEndpoint } from '../metrics/endpoint.js';
 import { Hub } from './hub.js';
 import { type FromHub, type HubFeedMessage, type HubOptions, PROGRESS, type ToHub } from './messages.js';
 import { OtlpReceiver, type OtlpTarget } from './otlp/receiver.js';
@@ -49,9 +50,10 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
   };
   const otlp = new OtlpReceiver(options.otlpMaxBytes, ingestTarget(post, progress));
   hub.reportOtlp(otlp.stats);
+  const metrics = new MetricsEndpoint(() => post({ t: 'metrics-wanted' }));
   let server: DashboardServer;
   try {
-    server = await startServer(options, hub, otlp);
+    server = await startServer(options, hub, otlp, undefined, metrics);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     post({ t: 'error', code: e.code ?? 'ERR', message: e.message });
@@ -121,6 +123,9 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
         break;
       case 'skip-linger':
         skipLinger?.();
+        break;
+      case 'metrics':
+        metrics.take(message.snapshot);
         break;
     }
   });
