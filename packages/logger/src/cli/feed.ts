@@ -77,7 +77,7 @@ export class LineFeed {
     }
   }
 
-  /** The stream ended: its last line and its open record are queued. */
+  /** The stream ended (or a followed file was rotated away): its last line and its open record are queued. */
   end(): void {
     clearTimeout(this.quietTimer);
     this.quietTimer = undefined;

@@ -24,6 +24,8 @@ export class FileFollower {
     readonly path: string,
     private readonly take: (chunk: Buffer) => Promise<void>,
     private readonly note: FollowNote,
+    /** The file followed so far is done with (rotated away): a last line without its newline is a line. */
+    private readonly fileEnded: () => void,
     /** Start at the end of a file there now (the first one only): `tail`'s habit, not `cat`'s. */
     private fromEnd: boolean,
   ) {}
@@ -38,20 +40,22 @@ export class FileFollower {
     }
     if (now === undefined) {
       if (this.handle !== undefined) {
-        // Renamed or removed: what was written to it before is still read.
+        // Renamed or removed: the old file is still read (a writer may finish its lines there) until another takes the name.
+        if (!this.missingSaid)
+          this.note(`${this.path} is gone; reading what is still written to it, and waiting for the name to return`);
+        this.missingSaid = true;
         await this.readToEnd();
-        await this.closeHandle();
-        this.note(`${this.path} is gone; waiting for it to appear again`);
       } else if (!this.missingSaid && this.ino === -1) {
         this.note(`${this.path} does not exist yet; waiting for it`);
+        this.missingSaid = true;
       }
-      this.missingSaid = true;
       this.fromEnd = false;
       return;
     }
     if (this.handle !== undefined && now.ino !== this.ino) {
       await this.readToEnd();
       await this.closeHandle();
+      this.fileEnded();
       this.note(`${this.path} was replaced (rotated); following the new file`);
     }
     if (this.handle === undefined) {
@@ -63,7 +67,7 @@ export class FileFollower {
         return;
       }
       const opened = await this.handle.stat();
-      if (this.ino !== -1 || this.missingSaid) this.note(`${this.path} appeared; following it`);
+      if (this.missingSaid) this.note(`${this.path} appeared; following it`);
       this.ino = opened.ino;
       this.position = this.fromEnd ? opened.size : 0;
       this.fromEnd = false;

@@ -74,6 +74,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
         await roomInQueues(log);
       },
       note,
+      () => feed.end(),
       fromEnd,
     );
     followers.set(absolute, { follower, feed });
