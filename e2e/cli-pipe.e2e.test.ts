@@ -67,7 +67,10 @@ describe('cmd | pulselog', () => {
     expect((await cli.exited).code).toBe(0);
     const records = sessionLines(cli.cwd);
     expect(records[0]).toMatchObject({ level: 'info', msg: 'user signed in', source: 'api', fields: { user_id: 7 } });
-    expect(records[4]).toMatchObject({ fields: { input: 'x' }, err: { name: 'TypeError', message: 'bad input: socket closed' } });
+    expect(records[4]).toMatchObject({
+      fields: { input: 'x' },
+      err: { name: 'TypeError', message: 'bad input: socket closed' },
+    });
   });
 
   it('keeps going through junk: binary bytes, invalid UTF-8 and a 100 MB line become marked text records, counted', async () => {

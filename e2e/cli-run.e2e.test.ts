@@ -56,9 +56,12 @@ describe('pulselog run', () => {
   });
 
   it('forwards SIGTERM to the command and passes on how it ended; a missing command is exit code 127', async () => {
-    const cli = runCli(`exec $PULSELOG run -- sh -c 'echo started; trap "echo got TERM; exit 7" TERM; while :; do sleep 0.05; done'`, {
-      PULSELOG_LINGER: '0',
-    });
+    const cli = runCli(
+      `exec $PULSELOG run -- sh -c 'echo started; trap "echo got TERM; exit 7" TERM; while :; do sleep 0.05; done'`,
+      {
+        PULSELOG_LINGER: '0',
+      },
+    );
     running.push(cli);
     await cli.dashboardUrl();
     await expect.poll(() => cli.stdout()).toContain('started');
@@ -72,6 +75,8 @@ describe('pulselog run', () => {
     expect(missing.stderr()).toContain('pulselog run: cannot start no-such-command-here: no such command');
     const usage = runCli('exec $PULSELOG run', { PULSELOG_LINGER: '0' });
     expect((await usage.exited).code).toBe(2);
-    expect(usage.stderr()).toContain("pulselog run: no command given: pulselog run -- CMD ARGS...\nRun 'pulselog run --help' for usage.");
+    expect(usage.stderr()).toContain(
+      "pulselog run: no command given: pulselog run -- CMD ARGS...\nRun 'pulselog run --help' for usage.",
+    );
   });
 });

@@ -11,7 +11,8 @@ const LEVELS = ['debug', 'info', 'info', 'warning', 'error'];
 /** Writes a session file of `count` records as the logger writes them, a few MB at a time. */
 async function writeSession(path: string, name: string, count: number, start: number, step: number): Promise<void> {
   const out = createWriteStream(path);
-  const write = (text: string) => new Promise<void>((resolve) => (out.write(text) ? resolve() : out.once('drain', resolve)));
+  const write = (text: string) =>
+    new Promise<void>((resolve) => (out.write(text) ? resolve() : out.once('drain', resolve)));
   await write(
     `${JSON.stringify({ type: 'session', format: 1, session: { id: `${name}-1-1`, name, pid: 1, host: 'h', startedAt: start, versions: { pulselog: '0.1.0', node: 'v20', protocol: 1 } } })}\n`,
   );

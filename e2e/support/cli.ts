@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** The built `pulselog` command, as the package's `bin` names it. */
-export const CLI = join(dirname(createRequire(import.meta.url).resolve('@pulselog/logger/package.json')), 'dist/cli.js');
+export const CLI = join(
+  dirname(createRequire(import.meta.url).resolve('@pulselog/logger/package.json')),
+  'dist/cli.js',
+);
 
 /** A shell command line running in its own process group, `pulselog` in it. */
 export interface RunningCli {
