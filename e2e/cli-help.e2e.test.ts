@@ -21,10 +21,22 @@ describe('pulselog commands', () => {
       ['$PULSELOG tail --bogus x', 2, "pulselog tail: Unknown option '--bogus'"],
       ['$PULSELOG tail', 2, 'pulselog tail: name a file or a glob'],
       ['$PULSELOG view', 2, 'pulselog view: name a session file'],
-      ['echo x | $PULSELOG --max-line 5', 2, 'pulselog: --max-line must be a whole number of bytes, at least 1024, not 5'],
+      [
+        'echo x | $PULSELOG --max-line 5',
+        2,
+        'pulselog: --max-line must be a whole number of bytes, at least 1024, not 5',
+      ],
       ['$PULSELOG nonsense', 2, "pulselog: unknown command 'nonsense'"],
-      ['echo x | PULSELOG_PORT=99999 $PULSELOG', 1, 'invalid pulselog setting port = "99999" (from environment PULSELOG_PORT)'],
-      ['PULSELOG_LINGER=soon $PULSELOG run -- true', 1, 'invalid pulselog setting linger = "soon" (from environment PULSELOG_LINGER)'],
+      [
+        'echo x | PULSELOG_PORT=99999 $PULSELOG',
+        1,
+        'invalid pulselog setting port = "99999" (from environment PULSELOG_PORT)',
+      ],
+      [
+        'PULSELOG_LINGER=soon $PULSELOG run -- true',
+        1,
+        'invalid pulselog setting linger = "soon" (from environment PULSELOG_LINGER)',
+      ],
     ] as const) {
       const cli = runCli(line);
       expect((await cli.exited).code, line).toBe(code);

@@ -17,7 +17,7 @@ function fold(text: string, defaultLevel: LevelName = 'info'): ParsedRecord[] {
 }
 
 describe('LineFolder', () => {
-  it("folds an uncaught Python traceback into one error record named after its exception", () => {
+  it('folds an uncaught Python traceback into one error record named after its exception', () => {
     const records = fold(
       [
         'Traceback (most recent call last):',
@@ -57,16 +57,24 @@ describe('LineFolder', () => {
     expect(chained).toHaveLength(1);
     expect(chained[0]?.err).toMatchObject({ name: 'RuntimeError', message: 'lookup failed' });
     const logged = fold(
-      ['CRITICAL:root:giving up', 'Traceback (most recent call last):', '  File "b.py", line 1', 'OSError: disk'].join('\n'),
+      ['CRITICAL:root:giving up', 'Traceback (most recent call last):', '  File "b.py", line 1', 'OSError: disk'].join(
+        '\n',
+      ),
     );
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ level: 'critical', msg: 'CRITICAL:root:giving up', err: { name: 'OSError' } });
   });
 
   it('folds Node and Java stacks into the line above them, as an error record', () => {
-    const node = fold(['TypeError: x is not a function', '    at f (/app/a.js:1:2)', '    at g (/app/b.js:3:4)'].join('\n'));
+    const node = fold(
+      ['TypeError: x is not a function', '    at f (/app/a.js:1:2)', '    at g (/app/b.js:3:4)'].join('\n'),
+    );
     expect(node).toHaveLength(1);
-    expect(node[0]).toMatchObject({ level: 'error', msg: 'TypeError: x is not a function', err: { name: 'TypeError' } });
+    expect(node[0]).toMatchObject({
+      level: 'error',
+      msg: 'TypeError: x is not a function',
+      err: { name: 'TypeError' },
+    });
     const java = fold(
       [
         'Exception in thread "main" java.lang.IllegalStateException: closed',
@@ -97,6 +105,9 @@ describe('LineFolder', () => {
   });
 
   it('keeps ANSI colours in the message', () => {
-    expect(fold('\u001b[33mWARN\u001b[0m slow')[0]).toMatchObject({ level: 'warning', msg: '\u001b[33mWARN\u001b[0m slow' });
+    expect(fold('\u001b[33mWARN\u001b[0m slow')[0]).toMatchObject({
+      level: 'warning',
+      msg: '\u001b[33mWARN\u001b[0m slow',
+    });
   });
 });

@@ -15,7 +15,12 @@ describe('recordOfObject', () => {
       levelGiven: true,
       msg: 'request failed',
       fields: { req: 7 },
-      err: { name: 'TypeError', message: 'bad input', stack: 'TypeError: bad input\n    at f (app.js:3:9)', code: 'E_BAD' },
+      err: {
+        name: 'TypeError',
+        message: 'bad input',
+        stack: 'TypeError: bad input\n    at f (app.js:3:9)',
+        code: 'E_BAD',
+      },
     });
   });
 
@@ -31,7 +36,9 @@ describe('recordOfObject', () => {
   });
 
   it("reads bunyan's ISO time and drops its format version", () => {
-    const record = parse('{"name":"api","hostname":"h","pid":1,"level":40,"msg":"slow","time":"2024-05-01T10:00:00.250Z","v":0}');
+    const record = parse(
+      '{"name":"api","hostname":"h","pid":1,"level":40,"msg":"slow","time":"2024-05-01T10:00:00.250Z","v":0}',
+    );
     expect(record).toMatchObject({ level: 'warning', msg: 'slow', time: Date.parse('2024-05-01T10:00:00.250Z') });
     expect(record.fields).toEqual({ name: 'api' });
   });
@@ -82,9 +89,16 @@ describe('recordOfObject', () => {
     const zap = parse(
       '{"level":"dpanic","ts":1714557600.25,"caller":"main.go:12","msg":"bad state","stacktrace":"main.main\\n\\t/app/main.go:12"}',
     );
-    expect(zap).toMatchObject({ level: 'critical', time: 1714557600250, msg: 'bad state', fields: { caller: 'main.go:12' } });
+    expect(zap).toMatchObject({
+      level: 'critical',
+      time: 1714557600250,
+      msg: 'bad state',
+      fields: { caller: 'main.go:12' },
+    });
     expect(zap.err?.stack).toBe('main.main\n\t/app/main.go:12');
-    const logrus = parse('{"level":"warning","msg":"retrying","time":"2024-05-01T10:00:00+02:00","error":"timeout","attempt":2}');
+    const logrus = parse(
+      '{"level":"warning","msg":"retrying","time":"2024-05-01T10:00:00+02:00","error":"timeout","attempt":2}',
+    );
     expect(logrus).toMatchObject({ level: 'warning', msg: 'retrying', fields: { error: 'timeout', attempt: 2 } });
     expect(logrus.time).toBe(Date.parse('2024-05-01T08:00:00Z'));
     const slog = parse('{"time":"2024-05-01T10:00:00Z","level":"INFO+2","msg":"between","k":"v"}');
@@ -92,11 +106,20 @@ describe('recordOfObject', () => {
   });
 
   it('keeps an object without level or message as fields, at the default level, said to be not given', () => {
-    expect(parse('{"a":1,"b":"two"}')).toMatchObject({ level: 'info', levelGiven: false, msg: '', fields: { a: 1, b: 'two' } });
+    expect(parse('{"a":1,"b":"two"}')).toMatchObject({
+      level: 'info',
+      levelGiven: false,
+      msg: '',
+      fields: { a: 1, b: 'two' },
+    });
   });
 
   it('keeps a level it cannot read as a field', () => {
-    expect(parse('{"level":"chatty","msg":"m"}')).toMatchObject({ level: 'info', levelGiven: false, fields: { level: 'chatty' } });
+    expect(parse('{"level":"chatty","msg":"m"}')).toMatchObject({
+      level: 'info',
+      levelGiven: false,
+      fields: { level: 'chatty' },
+    });
   });
 });
 

@@ -3,7 +3,9 @@ import { sessionHeader, sessionRecord } from './session.js';
 
 describe('sessionRecord', () => {
   it('takes the time and tail of a record line, adding the source after the level', () => {
-    expect(sessionRecord('{"seq":7,"ts":1700000000123.456,"level":"warning","msg":"slow","fields":{"ms":900}}', 'api')).toEqual({
+    expect(
+      sessionRecord('{"seq":7,"ts":1700000000123.456,"level":"warning","msg":"slow","fields":{"ms":900}}', 'api'),
+    ).toEqual({
       time: 1700000000123.456,
       tail: ',"level":"warning","source":"api","msg":"slow","fields":{"ms":900}}',
     });

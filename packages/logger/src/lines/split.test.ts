@@ -31,7 +31,9 @@ describe('LineSplitter', () => {
   });
 
   it('decodes invalid UTF-8 with replacement characters and shows control bytes as \\xNN, counting each', () => {
-    const { lines, junk } = splitAll([Buffer.from([0x6f, 0x6b, 0xff, 0x0a, 0x00, 0x01, 0x41, 0x09, 0x1b, 0x5b, 0x6d, 0x0a])]);
+    const { lines, junk } = splitAll([
+      Buffer.from([0x6f, 0x6b, 0xff, 0x0a, 0x00, 0x01, 0x41, 0x09, 0x1b, 0x5b, 0x6d, 0x0a]),
+    ]);
     expect(lines.map((l) => l.text)).toEqual(['ok\ufffd', '\\x00\\x01A\t\u001b[m']);
     expect(lines.map((l) => [l.invalidUtf8, l.binary])).toEqual([
       [true, false],

@@ -42,7 +42,10 @@ describe('levelOfText', () => {
 
 describe('recordOfLogfmt', () => {
   it('reads level, msg and time, quoted values with escapes, numbers and booleans', () => {
-    const record = recordOfLogfmt('time=2024-05-01T10:00:00Z level=warn msg="disk \\"sda\\" almost full" free_mb=812 ok=false path=/var', 1);
+    const record = recordOfLogfmt(
+      'time=2024-05-01T10:00:00Z level=warn msg="disk \\"sda\\" almost full" free_mb=812 ok=false path=/var',
+      1,
+    );
     expect(record).toEqual({
       time: Date.parse('2024-05-01T10:00:00Z'),
       level: 'warning',
