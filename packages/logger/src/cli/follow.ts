@@ -57,6 +57,7 @@ export class FileFollower {
       await this.closeHandle();
       this.fileEnded();
       this.note(`${this.path} was replaced (rotated); following the new file`);
+      this.missingSaid = false;
     }
     if (this.handle === undefined) {
       try {
