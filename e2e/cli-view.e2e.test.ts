@@ -57,7 +57,7 @@ describe('pulselog view', () => {
     expect(rows[0]?.msg).toMatch(/^train record \d+$/);
     expect(rows[0]?.source).toBe('big');
     await cli.saidOnStderr('pulselog view: 1000000 records from 1 file; the dashboard stays up until Ctrl-C', 60_000);
-    await expect.poll(() => recordCount(page), { timeout: 60_000 }).toBe(1_000_000);
+    await expect.poll(() => recordCount(page), { timeout: 90_000 }).toBe(1_000_000);
     cli.signal('SIGINT');
     expect((await cli.exited).code).toBe(0);
   });

@@ -57,6 +57,13 @@ async function main(argv: string[]): Promise<number> {
     const { noiseCommand } = await import('./noise/command.js');
     return noiseCommand(argv.slice(1));
   }
+  if (command.startsWith('-')) {
+    const { UsageError } = await import('./cli/common.js');
+    throw new UsageError(
+      'pulselog',
+      `${command} is for a pipe, and stdin is a terminal: cmd | pulselog ${argv.join(' ')}`,
+    );
+  }
   const load = COMMANDS[command];
   if (load !== undefined) return (await load())(argv.slice(1));
   process.stderr.write(`pulselog: unknown command '${command}'\n\n${HELP}`);

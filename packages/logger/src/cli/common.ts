@@ -53,6 +53,11 @@ export async function pump(
       feed.write(bytes);
       await roomInQueues(log);
     }
+  } catch (err) {
+    // A stream destroyed on purpose ends here; any other failure to read is said once.
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
+      process.stderr.write(`pulselog: reading stopped: ${(err as Error).message}\n`);
+    }
   } finally {
     feed.end();
   }

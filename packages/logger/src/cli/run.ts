@@ -32,6 +32,9 @@ Options:
 Exit codes: the command's; 128+N when a signal N ended it; 127 when it cannot be started.
 `;
 
+/** How long the command's pipes may stay open after it exited (held by a process it started). */
+const PIPES_AFTER_EXIT_MS = 2000;
+
 /** The environment that points an OpenTelemetry SDK at the dashboard at `url` (`http://host:port/#token=…`). */
 export function otlpEnvironment(url: string): Record<string, string> {
   const parsed = new URL(url);
@@ -97,11 +100,18 @@ export async function runCommand(argv: string[]): Promise<number> {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  await Promise.all([
+  const pumps = Promise.all([
     pump(child.stdout, out, log, quiet ? undefined : (chunk) => process.stdout.write(chunk)),
     pump(child.stderr, err, log, quiet ? undefined : (chunk) => process.stderr.write(chunk)),
   ]);
   const { code, signal } = await exited;
+  // A process the command left behind may hold its pipes open: what it wrote so far is kept, and pulselog does not wait for it.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([pumps, new Promise((resolve) => (timer = setTimeout(resolve, PIPES_AFTER_EXIT_MS)))]);
+  clearTimeout(timer);
+  child.stdout.destroy();
+  child.stderr.destroy();
+  await pumps;
   reportJunk(`run ${name}`, [out, err]);
   const exitCode = signal !== null ? signalExitCode(signal) : (code ?? 1);
   const how = signal !== null ? `was ended by ${signal}` : `exited with code ${exitCode}`;
