@@ -96,13 +96,19 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.on('SIGTERM', forward);
   const out = new LineFeed(log, { source: name, defaultLevel: 'info', maxLine });
   const err = new LineFeed(log, { source: name, defaultLevel: 'warning', maxLine });
-  const quiet = values.quiet === true;
+  let quiet = values.quiet === true;
+  // A terminal or pipe that stops reading (`pulselog run -- cmd | head`) ends the copy, never the recording.
+  const stopCopying = () => {
+    quiet = true;
+  };
+  process.stdout.on('error', stopCopying);
+  process.stderr.on('error', stopCopying);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const pumps = Promise.all([
-    pump(child.stdout, out, log, quiet ? undefined : (chunk) => process.stdout.write(chunk)),
-    pump(child.stderr, err, log, quiet ? undefined : (chunk) => process.stderr.write(chunk)),
+    pump(child.stdout, out, log, (chunk) => quiet || process.stdout.write(chunk)),
+    pump(child.stderr, err, log, (chunk) => quiet || process.stderr.write(chunk)),
   ]);
   const { code, signal } = await exited;
   // A process the command left behind may hold its pipes open: what it wrote so far is kept, and pulselog does not wait for it.
