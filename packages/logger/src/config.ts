@@ -60,6 +60,10 @@ export interface LoggerOptions {
   otlpMaxBytes?: number;
   /** Make `console.log`, `info`, `debug`, `warn`, `error` and `trace` records too (they still print). Default off. */
   captureConsole?: boolean;
+  /** Sample the process's health (CPU, memory, event-loop delay, GC, handles) once a second. Default on. */
+  health?: boolean;
+  /** Sample the main thread's stack with the inspector's profiler and write a `.cpuprofile`. Default off. */
+  profile?: boolean;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -85,6 +89,8 @@ export interface ResolvedConfig {
   readonly redactValues: ValuePatterns;
   readonly otlpMaxBytes: number;
   readonly captureConsole: boolean;
+  readonly health: boolean;
+  readonly profile: boolean;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -187,6 +193,8 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   redactValues: { parse: redactValues, env: 'PULSELOG_REDACT_VALUES', toml: 'redact_values' },
   otlpMaxBytes: { parse: int(1024, 2 ** 30), env: 'PULSELOG_OTLP_MAX_BYTES', toml: 'otlp_max_bytes' },
   captureConsole: { parse: bool, env: 'PULSELOG_CAPTURE_CONSOLE', toml: 'capture_console' },
+  health: { parse: bool, env: 'PULSELOG_HEALTH', toml: 'health' },
+  profile: { parse: bool, env: 'PULSELOG_PROFILE', toml: 'profile' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -333,6 +341,8 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     redactValues: (picked.redactValues ?? false) as ValuePatterns,
     otlpMaxBytes: (picked.otlpMaxBytes ?? 64 * 1024 * 1024) as number,
     captureConsole: (picked.captureConsole ?? false) as boolean,
+    health: (picked.health ?? true) as boolean,
+    profile: (picked.profile ?? false) as boolean,
     projectDir,
   });
 }
