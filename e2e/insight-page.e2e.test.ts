@@ -63,7 +63,11 @@ describe('the page shows health and the profile on the timeline', () => {
     let tip = '';
     for (let row = 1; row < 12 && !tip.includes('crunchNumbers'); row++) {
       await page.mouse.move(graph.x + graph.width * 0.5, graph.y + row * 16 + 8);
-      tip = (await page.getByTestId('flame-tip').textContent({ timeout: 1000 }).catch(() => '')) ?? '';
+      tip =
+        (await page
+          .getByTestId('flame-tip')
+          .textContent({ timeout: 1000 })
+          .catch(() => '')) ?? '';
     }
     expect(tip).toMatch(/^crunchNumbersself [\d.]+ ms, total [\d.]+ ms \(\d+%\).*insight-busy\.mjs:11$/);
     await page.screenshot({ path: `${ARTIFACTS}insight-flame.png` });
