@@ -48,9 +48,9 @@ export class ProfileRecording {
 
   /**
    * The `.cpuprofile`: a node per stack, and a sample per summed entry whose
-   * time delta to the next is the time it stands for (gaps between chunks
-   * added to the sample before them), so a reader's self and total times
-   * match the sums.
+   * time delta to the next is the time it stands for (time between chunks
+   * goes to a sample of the root), so a reader's self and total times match
+   * the sums.
    */
   toCpuProfile(): CpuProfile {
     const nodes: CpuProfileNode[] = this.parents.map((_, id) => {
@@ -80,12 +80,23 @@ export class ProfileRecording {
     const interval = Math.max(1, this.intervalUs);
     let previous = 0;
     let previousUs = 0;
+    // Time no chunk covers (between two, or an empty bucket) goes to the root, not to the sample before it.
+    const rootNode = this.parents.indexOf(-1) + 1;
     for (const i of order) {
       const atUs = (this.samples[i] as number) * 1000;
       const stack = this.samples[i + 1] as number;
       const us = this.samples[i + 2] as number;
       // A reader gives each sample the time until the next one: so the next starts once this one's time is spent.
-      const t = samples.length === 0 ? atUs : Math.max(atUs, previous + previousUs);
+      let t = atUs;
+      if (samples.length > 0) {
+        const free = previous + previousUs;
+        if (atUs > free && rootNode > 0) {
+          timeDeltas.push(free - previous);
+          samples.push(rootNode);
+          previous = free;
+        }
+        t = Math.max(atUs, free);
+      }
       timeDeltas.push(samples.length === 0 ? 0 : t - previous);
       samples.push(stack + 1);
       const node = nodes[stack];
