@@ -67,10 +67,14 @@ export const WORKLOADS = {
 export async function setup(config, dir) {
   switch (config) {
     case 'pulselog':
-    case 'pulselog+dashboard': {
+    case 'pulselog+dashboard':
+    case 'pulselog-nohealth':
+    case 'pulselog+profile': {
       const { Logger } = await import('@pulselog/logger');
       const dashboard = config === 'pulselog+dashboard';
-      const log = new Logger('bench', { dashboard, open: false, port: 0, linger: 0, level: 'info' });
+      // Health sampling is on by default; `-nohealth` and `+profile` are the variants bench/insight.mjs compares.
+      const insight = { health: config !== 'pulselog-nohealth', profile: config === 'pulselog+profile' };
+      const log = new Logger('bench', { dashboard, open: false, port: 0, linger: 0, level: 'info', ...insight });
       const url = dashboard ? await log.dashboardUrl() : undefined;
       return {
         log,
