@@ -51,6 +51,11 @@ export class Profiler {
       name: 'pulselog-profiler',
     });
     this.worker.on('error', (err) => this.onMessage({ t: 'error', message: err.message }));
+    // A thread that failed to load (a Node built without the inspector) stops nobody waiting for it.
+    this.worker.on('exit', () => {
+      Atomics.store(this.done, 0, PROFILER_DONE);
+      this.resolveStopped?.();
+    });
     this.port.on('message', (message: FromProfiler) => this.onMessage(message));
     // Profiling must never keep a finished program alive (after the listeners: adding one refs again).
     this.port.unref();
