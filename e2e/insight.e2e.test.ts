@@ -38,8 +38,8 @@ describe('health and the continuous profiler', () => {
     await script?.kill();
   });
 
-  it('sends a health sample with every field to a tab once a second, and keeps them in the session file', async () => {
-    script = runScript('insight-busy.mjs', {}, ['60']);
+  it('sends a health sample with every field to a tab once a second, replays them and the profile to a later tab, and keeps them in the session file', async () => {
+    script = runScript('insight-busy.mjs', { PULSELOG_PROFILE: '1' }, ['60']);
     const client = rawClient(parseDashboardUrl(await script.dashboardUrl()));
     const samples = () => client.others.flatMap((m) => (m.type === 'health' ? m.samples : [])) as HealthSample[];
     await client.until(() => samples().length >= 6, 30_000);
@@ -59,6 +59,11 @@ describe('health and the continuous profiler', () => {
     // A tab that connects later gets the samples taken before it came.
     const late = rawClient(parseDashboardUrl(await script.dashboardUrl()));
     await late.until(() => late.others.some((m) => m.type === 'health' && m.samples.length >= got.length), 10_000);
+    // And the profile's chunks so far, the frames of the first among them.
+    await late.until(
+      () => late.others.some((m) => m.type === 'profile' && m.frames.some((f) => f.name === 'crunchNumbers')),
+      10_000,
+    );
     late.ws.close();
     const file = sessionFiles(script.cwd).find((f) => f.endsWith('.ndjson')) as string;
     const lines = readFileSync(file, 'utf8')
