@@ -85,7 +85,8 @@ async function stop(): Promise<void> {
   let file: string | undefined;
   if (data.file !== undefined && recording.hasSamples) {
     try {
-      writeFileSync(data.file, JSON.stringify(recording.toCpuProfile()));
+      // Owner-only, like the session file: function names and paths say much about a program.
+      writeFileSync(data.file, JSON.stringify(recording.toCpuProfile()), { mode: 0o600 });
       file = data.file;
     } catch (err) {
       post({ t: 'error', message: `writing ${data.file} failed: ${(err as Error).message}` });
