@@ -183,26 +183,17 @@ export class Dashboard {
   }
 }
 
-/** Heap the hub's shelf of health samples and profile chunks may take (`server/insight.ts`: 32 MB of chunks, ten hours of samples). */
-const INSIGHT_HEAP_MB = 48;
-
 /**
  * The hard bound on the hub thread's heap. The replay buffer lives outside it
  * (encoded once, as the bytes sent) and has its own bound; the heap holds the
  * batches in passage and the server, plus an eighth of the replay bound for
  * bookkeeping, plus room to parse an OTLP body of `otlpMaxBytes` (its text,
  * the objects JSON makes of it and the records made of those: five times
- * its size), plus what it keeps of health and the profile. Were the hub
- * ever to need more, its worker stops and the program runs on without a
- * dashboard, rather than eating the machine's memory.
+ * its size). Were the hub ever to need more, its worker stops and the
+ * program runs on without a dashboard, rather than eating the machine's memory.
  */
 export function hubHeapLimitMb(replayBytes: number, otlpMaxBytes: number): number {
-  return (
-    96 +
-    Math.ceil(replayBytes / (8 * 1024 * 1024)) +
-    Math.ceil((5 * otlpMaxBytes) / (1024 * 1024)) +
-    INSIGHT_HEAP_MB
-  );
+  return 96 + Math.ceil(replayBytes / (8 * 1024 * 1024)) + Math.ceil((5 * otlpMaxBytes) / (1024 * 1024));
 }
 
 function formatSeconds(ms: number): string {

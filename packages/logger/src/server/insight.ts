@@ -1,9 +1,14 @@
-import type { HealthMessage, HealthSample, ProfileMessage } from '@pulselog/shared';
+import type { HealthSample, ProfileMessage } from '@pulselog/shared';
 
 /** Health samples the hub keeps for tabs that connect later: ten hours at one a second. */
 export const KEPT_HEALTH_SAMPLES = 36_000;
-/** Bytes of profile chunks the hub keeps; past it the oldest chunks lose their samples (never their frames or stacks). */
-export const KEPT_PROFILE_BYTES = 32 * 1024 * 1024;
+/**
+ * Bytes of profile chunks the hub keeps; past it the oldest chunks lose their
+ * samples (never their frames or stacks). With the health samples (some 9 MB
+ * at most, kept as text) it stays within the room the hub's heap bound leaves
+ * beside batches in passage.
+ */
+export const KEPT_PROFILE_BYTES = 16 * 1024 * 1024;
 /** Health samples per message when a tab is caught up. */
 const HEALTH_PER_MESSAGE = 3600;
 
@@ -15,7 +20,8 @@ const HEALTH_PER_MESSAGE = 3600;
  * old, since later chunks refer to them; its samples may go.
  */
 export class InsightShelf {
-  private health: HealthSample[] = [];
+  /** Each sample's JSON text: a third of the heap the parsed objects would take. */
+  private health: string[] = [];
   private readonly profile: string[] = [];
   private profileBytes = 0;
   /** Index of the oldest profile chunk that still has its samples. */
@@ -23,7 +29,7 @@ export class InsightShelf {
 
   /** Keeps health samples. */
   addHealth(samples: readonly HealthSample[]): void {
-    for (const sample of samples) this.health.push(sample);
+    for (const sample of samples) this.health.push(JSON.stringify(sample));
     if (this.health.length > KEPT_HEALTH_SAMPLES * 1.1) this.health = this.health.slice(-KEPT_HEALTH_SAMPLES);
   }
 
@@ -45,8 +51,7 @@ export class InsightShelf {
   messages(): string[] {
     const texts: string[] = [];
     for (let i = 0; i < this.health.length; i += HEALTH_PER_MESSAGE) {
-      const message: HealthMessage = { type: 'health', samples: this.health.slice(i, i + HEALTH_PER_MESSAGE) };
-      texts.push(JSON.stringify(message));
+      texts.push(`{"type":"health","samples":[${this.health.slice(i, i + HEALTH_PER_MESSAGE).join(',')}]}`);
     }
     for (const text of this.profile) texts.push(text);
     return texts;
