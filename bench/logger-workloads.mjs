@@ -102,15 +102,20 @@ export async function setup(name, dir) {
   const pinoOptions = redact ? { redact: PINO_REDACT_PATHS } : {};
   switch (config) {
     case 'pulselog':
-    case 'pulselog+dashboard': {
+    case 'pulselog+dashboard':
+    case 'pulselog-nohealth':
+    case 'pulselog+profile': {
       const { Logger } = await import('@pulselog/logger');
       const dashboard = config === 'pulselog+dashboard';
+      // Health sampling is on by default; `-nohealth` and `+profile` are the variants bench/insight.mjs compares.
+      const insight = { health: config !== 'pulselog-nohealth', profile: config === 'pulselog+profile' };
       const log = new Logger('bench', {
         dashboard,
         open: false,
         port: 0,
         linger: 0,
         level: 'info',
+        ...insight,
         ...(redact ? { redact: REDACT_PATHS } : {}),
       });
       const url = dashboard ? await log.dashboardUrl() : undefined;

@@ -23,7 +23,8 @@ function readSession(script: RunningScript) {
       const seq = Number(line.slice(7, line.indexOf(',')));
       if (seq !== records) inOrder = false;
       if (!line.startsWith('{"seq":', 0) || !line.endsWith('}')) inOrder = false;
-    } else {
+    } else if (!line.startsWith('{"type":"health"') && !line.startsWith('{"type":"profile"')) {
+      // Health samples come once a second whatever the ending; this file's lines of interest are the others.
       others.push(JSON.parse(line));
     }
   }

@@ -17,6 +17,20 @@ describe('resolveConfig', () => {
     expect(resolveConfig({}, { env: { CI: 'true' }, cwd })).toMatchObject({ dashboard: false, open: false });
   });
 
+  it('has health on and the profiler off by default, each switched by option, PULSELOG_* or pulselog.toml', () => {
+    expect(resolveConfig({}, { env: {}, cwd: project() })).toMatchObject({ health: true, profile: false });
+    expect(resolveConfig({}, { env: { PULSELOG_PROFILE: '1', PULSELOG_HEALTH: '0' }, cwd: project() })).toMatchObject({
+      health: false,
+      profile: true,
+    });
+    expect(resolveConfig({}, { env: {}, cwd: project('profile = true\nhealth = false\n') })).toMatchObject({
+      health: false,
+      profile: true,
+    });
+    expect(resolveConfig({ profile: false }, { env: { PULSELOG_PROFILE: '1' }, cwd: project() }).profile).toBe(false);
+    expect(() => resolveConfig({}, { env: { PULSELOG_PROFILE: 'maybe' }, cwd: project() })).toThrow(/PULSELOG_PROFILE/);
+  });
+
   it('takes options over environment over pulselog.toml over defaults', () => {
     const cwd = project('port = 7000\nlevel = "error"\nflush_interval = 50\n');
     const env = { PULSELOG_PORT: '7100', PULSELOG_LEVEL: 'warn' };

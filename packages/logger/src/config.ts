@@ -79,6 +79,10 @@ export interface LoggerOptions {
    * `host` as well, with or without the dashboard (which serves them too). Default off.
    */
   metricsPort?: number;
+  /** Sample the process's health (CPU, memory, event-loop delay, GC, handles) once a second. Default on. */
+  health?: boolean;
+  /** Sample the main thread's stack with the inspector's profiler and write a `.cpuprofile`. Default off. */
+  profile?: boolean;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -111,6 +115,8 @@ export interface ResolvedConfig {
   readonly prettyColor: boolean;
   /** Port of the Prometheus metrics server, or `undefined` for none. */
   readonly metricsPort: number | undefined;
+  readonly health: boolean;
+  readonly profile: boolean;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -217,6 +223,8 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   traceContext: { parse: bool, env: 'PULSELOG_TRACE_CONTEXT', toml: 'trace_context' },
   pretty: { parse: bool, env: 'PULSELOG_PRETTY', toml: 'pretty' },
   metricsPort: { parse: int(0, 65535), env: 'PULSELOG_METRICS_PORT', toml: 'metrics_port' },
+  health: { parse: bool, env: 'PULSELOG_HEALTH', toml: 'health' },
+  profile: { parse: bool, env: 'PULSELOG_PROFILE', toml: 'profile' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -386,6 +394,8 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     prettyColor: colorWanted(env, stderrIsTTY),
     traceContext: (picked.traceContext ?? true) as boolean,
     metricsPort: picked.metricsPort as number | undefined,
+    health: (picked.health ?? true) as boolean,
+    profile: (picked.profile ?? false) as boolean,
     projectDir,
   });
 }

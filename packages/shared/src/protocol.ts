@@ -1,3 +1,4 @@
+import { checkHealthMessage, checkProfileMessage, type HealthMessage, type ProfileMessage } from './insight.js';
 import { isLevelName } from './levels.js';
 import type { Checkpoint, CheckpointSummary, LogRecord, SessionInfo } from './record.js';
 import { CHECKPOINT_STATUSES } from './record.js';
@@ -218,7 +219,15 @@ export interface EndMessage {
 }
 
 /** Every message the server sends. */
-export type ServerMessage = HelloMessage | BatchMessage | CheckpointMessage | StatsMessage | GapMessage | EndMessage;
+export type ServerMessage =
+  | HelloMessage
+  | BatchMessage
+  | CheckpointMessage
+  | StatsMessage
+  | GapMessage
+  | EndMessage
+  | HealthMessage
+  | ProfileMessage;
 
 /**
  * Sent by a client after `hello`: the session it already holds records of and
@@ -324,6 +333,10 @@ function checkServerMessage(data: Record<string, unknown>): string | undefined {
         : 'malformed gap';
     case 'end':
       return typeof data.reason === 'string' && typeof data.at === 'number' ? undefined : 'malformed end';
+    case 'health':
+      return checkHealthMessage(data);
+    case 'profile':
+      return checkProfileMessage(data);
     default:
       return 'unknown message type';
   }

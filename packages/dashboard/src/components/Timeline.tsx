@@ -4,6 +4,8 @@ import { anomalyMarks } from '../core/spans.js';
 import { formatTime, LEVEL_LABEL } from '../core/text.js';
 import { countRows, lowerBound, type RowBuckets, spanLabel, timeAt, timeTicks, xAt } from '../core/timeline.js';
 import type { ViewModel } from '../model/view.js';
+import { FlameGraph } from './FlameGraph.js';
+import { HealthStrip } from './HealthStrip.js';
 import { useThrottled } from './useThrottled.js';
 
 /** Height of the bars' canvas; the axis labels sit under it. */
@@ -32,7 +34,9 @@ function spanOf(view: ViewModel): { start: number; end: number } {
  * stacked by level, with a time axis, the scale of its bars, a tooltip with
  * the counts per level under the pointer, error markers, and the part of the
  * session the list shows. Its window is the session's own span. Click to jump
- * there, drag (a brush) to keep a time range.
+ * there, drag (a brush) to keep a time range. Over it, the process's health
+ * on the same time axis; under it, once the profiler sent samples, a flame
+ * graph of the kept range (or of the whole session).
  */
 export function Timeline({ view }: { view: ViewModel }) {
   const visible = view.visible.value;
@@ -155,7 +159,11 @@ export function Timeline({ view }: { view: ViewModel }) {
     (tick) => xAt(tick.t, width, start, end) <= width - 72,
   );
   const bucket = hover !== undefined && buckets ? Math.min(buckets.n - 1, Math.floor((hover / width) * buckets.n)) : -1;
-  return (
+  // Read so that the first health sample or profile chunk brings the strip and the flame graph in.
+  session.insight.value;
+  const profileSpan = session.profile.size > 0 ? session.profile.span() : undefined;
+  const selected = filter.from !== undefined || filter.to !== undefined;
+  const strip = (
     <div class="timeline" data-testid="timeline" onPointerLeave={() => setHover(undefined)}>
       <canvas
         ref={canvas}
@@ -222,6 +230,22 @@ export function Timeline({ view }: { view: ViewModel }) {
         <Tooltip buckets={buckets} bucket={bucket} x={hover ?? 0} width={width} />
       ) : null}
     </div>
+  );
+  return (
+    <>
+      {hasData ? <HealthStrip session={session} start={start} end={end} width={width} /> : null}
+      {/* Markers of records worth a look (anomalous spans) go in this lane, on the same time axis. */}
+      <div class="timeline-markers" data-testid="timeline-markers" />
+      {strip}
+      {profileSpan ? (
+        <FlameGraph
+          session={session}
+          from={filter.from ?? (hasData ? start : profileSpan.first)}
+          to={filter.to ?? (hasData ? end : profileSpan.last)}
+          selected={selected}
+        />
+      ) : null}
+    </>
   );
 }
 

@@ -1,11 +1,15 @@
 import {
   type Checkpoint,
   type CheckpointSummary,
+  checkHealthMessage,
+  checkProfileMessage,
   type EndMessage,
   type GapMessage,
+  type HealthMessage,
   isCheckpoint,
   isLogRecord,
   type LogRecord,
+  type ProfileMessage,
   type SessionInfo,
 } from '@pulselog/shared';
 import { jsonText } from '@pulselog/shared/query';
@@ -32,6 +36,19 @@ export interface SessionDump {
   records: LogRecord[];
   /** Checkpoints, or their summaries when the data stayed with the logger's hub. */
   checkpoints: (Checkpoint | CheckpointSummary)[];
+  /** The process's health and the profiler's chunks, as the session file keeps them. */
+  insight?: InsightMessage[];
+}
+
+/** A message about the process rather than its records: kept beside them by an export and an import. */
+export type InsightMessage = HealthMessage | ProfileMessage;
+
+/** The message `value` is when it is a well-formed health or profile message. */
+function asInsight(value: unknown): InsightMessage | undefined {
+  if (!isObject(value)) return undefined;
+  if (value.type === 'health' && checkHealthMessage(value) === undefined) return value as unknown as HealthMessage;
+  if (value.type === 'profile' && checkProfileMessage(value) === undefined) return value as unknown as ProfileMessage;
+  return undefined;
 }
 
 /** A session to export: its records as the JSON lines the page keeps them in. */
@@ -40,6 +57,7 @@ export interface SessionExport {
   /** The records' JSON lines, in pieces of whole lines. */
   lines: readonly string[];
   checkpoints: SessionDump['checkpoints'];
+  insight?: InsightMessage[];
 }
 
 /**
@@ -54,7 +72,8 @@ export function exportJson(session: SessionExport): string[] {
     if (parts.length > 1) parts.push(',');
     parts.push(linesAsList(piece));
   }
-  parts.push(`],"checkpoints":${jsonText(session.checkpoints)}}`);
+  const insight = session.insight?.length ? `,"insight":${JSON.stringify(session.insight)}` : '';
+  parts.push(`],"checkpoints":${jsonText(session.checkpoints)}${insight}}`);
   return parts;
 }
 
@@ -106,6 +125,7 @@ function finish(
   skipped: number,
   fileName: string,
   gaps: GapMessage[] = [],
+  insight: InsightMessage[] = [],
 ): ImportResult {
   if (!session && records.length === 0) return { ok: false, reason: 'no pulselog records found in the file' };
   records.sort((a, b) => a.seq - b.seq);
@@ -130,7 +150,9 @@ function finish(
   };
   if (end) meta.end = end;
   if (gaps.length > 0) meta.gaps = gaps;
-  return { ok: true, dump: { meta, records, checkpoints: [...checkpoints.values()] }, skipped };
+  const dump: SessionDump = { meta, records, checkpoints: [...checkpoints.values()] };
+  if (insight.length > 0) dump.insight = insight;
+  return { ok: true, dump, skipped };
 }
 
 function fromExport(data: Record<string, unknown>, fileName: string): ImportResult {
@@ -143,7 +165,14 @@ function fromExport(data: Record<string, unknown>, fileName: string): ImportResu
   const end = isObject(meta.end) ? asEnd(meta.end) : undefined;
   const skipped = data.records.length - records.length;
   const gaps = Array.isArray(meta.gaps) ? meta.gaps.filter(isGap) : [];
-  return finish(asSession(meta.session, fileName), records, checkpoints, end, skipped, fileName, gaps);
+  const insight: InsightMessage[] = [];
+  if (Array.isArray(data.insight)) {
+    for (const item of data.insight) {
+      const message = asInsight(item);
+      if (message) insight.push(message);
+    }
+  }
+  return finish(asSession(meta.session, fileName), records, checkpoints, end, skipped, fileName, gaps, insight);
 }
 
 /**
@@ -158,6 +187,7 @@ function fromNdjson(text: string, fileName: string): ImportResult {
   const records: LogRecord[] = [];
   const checkpoints = new Map<string, Checkpoint>();
   const gaps: GapMessage[] = [];
+  const insight: InsightMessage[] = [];
   let skipped = 0;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -187,12 +217,16 @@ function fromNdjson(text: string, fileName: string): ImportResult {
     } else if (type === 'end') {
       end = asEnd(data);
       if (!end) skipped++;
+    } else if (type === 'health' || type === 'profile') {
+      const message = asInsight(data);
+      if (message) insight.push(message);
+      else skipped++;
     } else if (type === 'session' && !session) {
       session = asSession(data.session, fileName);
       if (!session) skipped++;
     } else skipped++;
   }
-  return finish(session, records, checkpoints, end, skipped, fileName, gaps);
+  return finish(session, records, checkpoints, end, skipped, fileName, gaps, insight);
 }
 
 /** Reads an exported `.json` file or a recorder `.ndjson` file. */

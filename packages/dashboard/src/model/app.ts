@@ -4,7 +4,7 @@ import { filterToAddress } from '../core/address.js';
 import { type ChartSpec, chartFromParams, chartToParams, NO_CHART } from '../core/chart.js';
 
 import { packRecords } from '../core/pack.js';
-import { exportJson, importSession, type SessionExport } from '../core/transfer.js';
+import { exportJson, type InsightMessage, importSession, type SessionExport } from '../core/transfer.js';
 import { checkpointDataLoader, type LoadCheckpointData } from './checkpoint-data.js';
 import type { Connection } from './connection.js';
 import type { SessionStore } from './persist.js';
@@ -143,6 +143,7 @@ export class AppModel {
     session.load(dump.meta.session, dump.checkpoints, dump.meta.end);
     session.append(records);
     for (const gap of dump.meta.gaps ?? []) session.apply(gap);
+    for (const message of dump.insight ?? []) session.apply(message);
     this.show(session);
     this.notice.value = `Imported ${dump.records.length} records from ${file.name}${skipped ? ` (${skipped} lines skipped)` : ''}`;
   }
@@ -172,7 +173,10 @@ export class AppModel {
     if (end) meta.end = end;
     if (filtered) meta.filter = view.filter.value.query;
     if (session.gaps.value.length > 0) meta.gaps = [...session.gaps.value];
-    return { session: { meta, lines, checkpoints: [...session.checkpoints.value.values()] }, count };
+    const exported: SessionExport = { meta, lines, checkpoints: [...session.checkpoints.value.values()] };
+    const insight = insightOf(session);
+    if (insight.length > 0) exported.insight = insight;
+    return { session: exported, count };
   }
 
   /** Downloads the shown session (or its filtered view) as a JSON file. */
@@ -196,4 +200,12 @@ export class AppModel {
     for (const dispose of this.disposers) dispose();
     this.view.value.close();
   }
+}
+
+/** A session's health and profile, as the messages an export carries. */
+function insightOf(session: SessionModel): InsightMessage[] {
+  const messages: InsightMessage[] = [];
+  if (session.health.size > 0) messages.push({ type: 'health', samples: [...session.health.all()] });
+  if (session.profile.frames.length > 0) messages.push(session.profile.toMessage());
+  return messages;
 }

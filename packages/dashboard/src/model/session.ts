@@ -10,8 +10,10 @@ import {
   type LogRecord,
   type SessionInfo,
 } from '@pulselog/shared';
+import { HealthSeries } from '../core/health.js';
 import type { Incoming, PlainMessage } from '../core/incoming.js';
 import { type PackedRecords, slicePacked } from '../core/pack.js';
+import { ProfileStore } from '../core/profile.js';
 import { RecordStore } from '../core/records.js';
 import { SecondCounts } from '../core/timeline.js';
 import { updateThrottle } from './frame.js';
@@ -37,6 +39,9 @@ export type ShownCheckpoint = Checkpoint | CheckpointSummary;
 
 /** Shortest time between two redraws caused by checkpoint changes: a tab that connects gets them all at once. */
 const CHECKPOINT_UPDATE_MS = 50;
+
+/** Shortest time between two redraws caused by health or profile data. */
+const INSIGHT_UPDATE_MS = 250;
 
 /** Where a session shown on the page comes from. */
 export type SessionSource = 'live' | 'stored' | 'imported';
@@ -66,6 +71,15 @@ export class SessionModel {
   readonly gaps = signal<readonly GapMessage[]>([]);
   readonly ended = signal<EndMessage | undefined>(undefined);
   readonly counts = signal<LevelCounts>(zeroCounts());
+  /** The process's health samples (`health` messages). */
+  readonly health = new HealthSeries();
+  /** The continuous profiler's frames, stacks and samples (`profile` messages). */
+  readonly profile = new ProfileStore();
+  /** Changes when health or profile data arrive, at most every `INSIGHT_UPDATE_MS`. */
+  readonly insight = signal(0);
+  private readonly insightTick = updateThrottle(() => {
+    this.insight.value = this.insight.peek() + 1;
+  }, INSIGHT_UPDATE_MS);
   /** Raised whenever the records are replaced rather than appended to. */
   generation = 0;
   private readonly liveCounts = zeroCounts();
@@ -133,6 +147,12 @@ export class SessionModel {
       case 'end':
         this.ended.value = message;
         break;
+      case 'health':
+        if (this.health.add(message.samples) > 0) this.insightTick.request();
+        return;
+      case 'profile':
+        if (this.profile.add(message)) this.insightTick.request();
+        return;
     }
     for (const fn of this.listeners) fn(undefined, message);
   }
@@ -184,7 +204,10 @@ export class SessionModel {
   private reset(session: SessionInfo): void {
     this.tick.cancel();
     this.checkpointTick.cancel();
+    this.insightTick.cancel();
     this.checkpointMap.clear();
+    this.health.clear();
+    this.profile.clear();
     this.generation++;
     this.store.clear();
     this.seconds.clear();
@@ -196,6 +219,7 @@ export class SessionModel {
       this.ended.value = undefined;
       this.counts.value = zeroCounts();
       this.version.value = this.version.peek() + 1;
+      this.insight.value = this.insight.peek() + 1;
     });
   }
 }

@@ -14,9 +14,11 @@ import type { ResolvedConfig } from '../config.js';
 import { Dashboard } from '../dashboard.js';
 import { Encoder } from '../encode/encoder.js';
 import { QueueFullError } from '../errors.js';
+import { HealthSampler, healthLine } from '../health/sampler.js';
 import { PipelineClient } from '../pipeline/client.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { ResolvedOutput } from '../pipeline/protocol.js';
+import { Profiler } from '../profile/profiler.js';
 import { compileRedaction, type Redactor } from '../redact/redactor.js';
 import { limitsFor } from '../serialize.js';
 import { VERSION } from '../version.js';
@@ -134,6 +136,10 @@ export class Core implements ExitParticipant {
   /** Called with errors nobody caught; set by the root logger. */
   onUncaught: ((err: unknown, origin: string) => void) | undefined;
   private checkpointStore: CheckpointStore | undefined;
+  /** Health samples once a second, as session-file lines (see `health/`). */
+  private readonly health: HealthSampler | undefined;
+  /** The continuous profiler, with `profile` on (see `profile/`). */
+  private readonly profiler: Profiler | undefined;
   private shutdownPromise: Promise<void> | undefined;
   private finished = false;
   private saidLateCheckpoint = false;
@@ -181,6 +187,13 @@ export class Core implements ExitParticipant {
         onSignal: signalled,
         onSignalsUnwatched: listenForSignals,
       });
+      // Health and profile lines take the road of checkpoints: the session file, then the hub.
+      const line = (text: string) => this.pipeline.line(text);
+      if (config.health) {
+        this.health = new HealthSampler((sample) => line(healthLine(sample)));
+        this.health.start();
+      }
+      if (config.profile) this.profiler = new Profiler(file?.replace(/\.ndjson$/, '.cpuprofile'), line);
     }
     this.schedule(config.flushInterval);
     registerExit(this);
@@ -392,6 +405,8 @@ export class Core implements ExitParticipant {
     this.closed = true;
     clearTimeout(this.timer);
     clearImmediate(this.soon);
+    this.health?.stop();
+    this.profiler?.stopSync(SYNC_TIMEOUT_MS);
     this.drain(true);
     const end = this.endMessage(reason, code, signal);
     this.pipeline.closeSync(`${JSON.stringify(end)}\n`, SYNC_TIMEOUT_MS);
@@ -406,6 +421,8 @@ export class Core implements ExitParticipant {
       this.closed = true;
       clearTimeout(this.timer);
       clearImmediate(this.soon);
+      this.health?.stop();
+      await this.profiler?.stop(CLOSE_TIMEOUT_MS);
       this.drain(true);
       const end = this.endMessage(reason);
       await Promise.all([

@@ -3,11 +3,13 @@ import {
   type CheckpointMessage,
   type EndMessage,
   type GapMessage,
+  type HealthMessage,
   type HelloMessage,
   type HubStats,
   type OtlpStats,
   type OutputStatus,
   PROTOCOL_VERSION,
+  type ProfileMessage,
   parseClientMessage,
   type SessionFileStatus,
   type SessionInfo,
@@ -15,6 +17,7 @@ import {
 import type { WebSocket } from 'ws';
 import { type Client, closeGracefully, newClient, overCap, send, stalled } from './client.js';
 import { type Drop, DropLog, noneWillCome } from './drops.js';
+import { InsightShelf } from './insight.js';
 import { type Chunk, ReplayBuffer } from './replay.js';
 import { CheckpointShelf } from './shelf.js';
 
@@ -43,6 +46,7 @@ export class Hub {
   private readonly replay: ReplayBuffer;
   private readonly drops = new DropLog();
   private readonly checkpoints = new CheckpointShelf();
+  private readonly insight = new InsightShelf();
   private readonly startedAt = Date.now();
   private end: string | undefined;
   private received = 0;
@@ -110,6 +114,7 @@ export class Hub {
     client.sentSeq = from;
     client.dropIndex = this.drops.indexAfter(from);
     for (const summary of this.checkpoints.summaries()) send(client, summary);
+    for (const text of this.insight.messages()) send(client, text);
     this.events.subscribed?.(this.subscribers());
     this.pump(client);
   }
@@ -154,6 +159,25 @@ export class Hub {
       // A client over its cap gets only the latest state of each checkpoint, later.
       if (overCap(client)) client.staleCheckpoints.add(name);
       else send(client, text);
+    }
+  }
+
+  /** Keeps a health sample (`text` is its message) and sends it to every subscribed client. */
+  health(text: string, message: HealthMessage): void {
+    this.insight.addHealth(message.samples);
+    this.sendInsight(text);
+  }
+
+  /** Keeps a profile chunk (`text` is its message) and sends it to every subscribed client. */
+  profile(text: string, message: ProfileMessage): void {
+    this.insight.addProfile(text, message);
+    this.sendInsight(text);
+  }
+
+  private sendInsight(text: string): void {
+    for (const client of this.clients) {
+      // Sent even to a client over its cap: a later profile chunk refers to this one's stacks; both are small.
+      if (client.sentSeq !== undefined && !client.endSent) send(client, text);
     }
   }
 

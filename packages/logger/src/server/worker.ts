@@ -4,7 +4,14 @@
  * while the logging program keeps its own thread busy.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CheckpointMessage, EndMessage } from '@pulselog/shared';
+import {
+  type CheckpointMessage,
+  checkHealthMessage,
+  checkProfileMessage,
+  type EndMessage,
+  type HealthMessage,
+  type ProfileMessage,
+} from '@pulselog/shared';
 import { MetricsEndpoint } from '../metrics/endpoint.js';
 import { Hub } from './hub.js';
 import { type FromHub, type HubFeedMessage, type HubOptions, PROGRESS, type ToHub } from './messages.js';
@@ -193,7 +200,11 @@ function takeLine(hub: Hub, text: string): boolean {
     return false;
   }
   if (line.type === 'checkpoint') hub.checkpoint(line as CheckpointMessage);
-  else if (line.type === 'gap' && line.reason === 'dropped') {
+  else if (line.type === 'health' && checkHealthMessage(line) === undefined) {
+    hub.health(text.trimEnd(), line as unknown as HealthMessage);
+  } else if (line.type === 'profile' && checkProfileMessage(line) === undefined) {
+    hub.profile(text.trimEnd(), line as unknown as ProfileMessage);
+  } else if (line.type === 'gap' && line.reason === 'dropped') {
     hub.noteDropped(line.from as number, line.to as number, line.count as number);
   }
   return line.type === 'end';

@@ -47,6 +47,19 @@ async function shortRun(dir: string, name: string, keep: number): Promise<void> 
 }
 
 describe('pruneSessions', () => {
+  it('removes the .cpuprofile beside a recording it removes, and keeps the ones of kept recordings', async () => {
+    const dir = fresh();
+    const pid = await deadPid();
+    const files = [1, 2, 3].map((n) => recording(dir, 'job', pid, 1_700_000_000_000 + n * 1000, true));
+    for (const file of files) writeFileSync(file.replace(/\.ndjson$/, '.cpuprofile'), '{}');
+    pruneSessions(dir, { keep: 1, name: 'job', current: files[2] as string });
+    expect(readdirSync(dir).sort()).toEqual(
+      [files[2] as string, (files[2] as string).replace(/\.ndjson$/, '.cpuprofile')]
+        .map((f) => f.slice(dir.length + 1))
+        .sort(),
+    );
+  });
+
   it('keeps the live session of a running process through 25 short runs of the same name', async () => {
     const dir = fresh();
     // A long job that wrote its header a while ago and is now busy (its file not touched since), in a real process.

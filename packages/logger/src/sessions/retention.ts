@@ -86,6 +86,8 @@ export function pruneSessions(dir: string, options: PruneOptions): PruneResult {
       }
       try {
         rmSync(old.file, { force: true });
+        // The profile written beside a recording goes with it.
+        rmSync(old.file.replace(/\.ndjson$/, '.cpuprofile'), { force: true });
         result.removed.push(old.file);
       } catch {
         // Another process's file we may not remove, or a folder gone read-only: leave it.

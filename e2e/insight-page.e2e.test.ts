@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type TestBrowser } from './support/browser.js';
+import { type RunningScript, runScript } from './support/script.js';
+
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+
+describe('the page shows health and the profile on the timeline', () => {
+  let script: RunningScript;
+  let browser: TestBrowser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    script = runScript('insight-busy.mjs', { PULSELOG_PROFILE: '1' }, ['120']);
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1400, height: 860 });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(await script.dashboardUrl());
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await script?.kill();
+  });
+
+  it('draws a health strip over the timeline, with the whole sample under the pointer', async () => {
+    const strip = page.getByTestId('health-strip');
+    await strip.waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('health-legend').textContent()).toMatch(/CPU \d+%heap [\d.]+ [kM]B/);
+    // Several seconds of samples, so the strip has a shape.
+    await page.waitForTimeout(7000);
+    const box = await strip.boundingBox();
+    const timeline = await page.getByTestId('timeline').boundingBox();
+    // The strip lines up with the records' bars: the same left edge and width.
+    expect(box?.x).toBeCloseTo(timeline?.x ?? 0, 0);
+    expect(box?.width).toBeCloseTo(timeline?.width ?? 0, 0);
+    await page.mouse.move((box?.x ?? 0) + (box?.width ?? 0) * 0.6, (box?.y ?? 0) + 20);
+    await expect
+      .poll(() => page.getByTestId('health-tip').textContent())
+      .toMatch(/CPU [\d.]+% user.*heap .* RSS .*event loop p50 .* p99 .* max .*GC .* handles/);
+    await page.screenshot({ path: `${ARTIFACTS}insight-health.png` });
+  }, 60_000);
+
+  it('shows a flame graph of the range picked on the timeline, naming the busy function on hover', async () => {
+    const flame = page.getByTestId('flame-graph');
+    await flame.waitFor({ timeout: 30_000 });
+    const canvas = page.getByTestId('timeline').locator('canvas');
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error('no timeline');
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => flame.textContent()).toMatch(/of the selected range.*\d+ ms sampled/);
+    // The busy function is most of the time: a frame under the middle of the graph is it, or calls it.
+    const graph = await flame.locator('canvas').boundingBox();
+    if (!graph) throw new Error('no flame graph');
+    let tip = '';
+    for (let row = 1; row < 12 && !tip.includes('crunchNumbers'); row++) {
+      await page.mouse.move(graph.x + graph.width * 0.5, graph.y + row * 16 + 8);
+      tip =
+        (await page
+          .getByTestId('flame-tip')
+          .textContent({ timeout: 1000 })
+          .catch(() => '')) ?? '';
+    }
+    expect(tip).toMatch(/^crunchNumbersself [\d.]+ ms, total [\d.]+ ms \(\d+%\).*insight-busy\.mjs:11$/);
+    await page.screenshot({ path: `${ARTIFACTS}insight-flame.png` });
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
