@@ -1,5 +1,12 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { EndMessage, HubStats, OutputStatus, SessionFileStatus, SessionInfo } from '@pulselog/shared';
+import type {
+  CheckpointStoreStatus,
+  EndMessage,
+  HubStats,
+  OutputStatus,
+  SessionFileStatus,
+  SessionInfo,
+} from '@pulselog/shared';
 
 /** What the hub worker is started with. */
 export interface HubOptions {
@@ -74,7 +81,9 @@ export type ToHub =
       lingerMs: number;
     }
   /** Stop waiting for a tab (the user pressed Ctrl-C). */
-  | { t: 'skip-linger' };
+  | { t: 'skip-linger' }
+  /** Saving checkpoints failed, or works again: for the status shown to tabs. */
+  | { t: 'checkpoint-store'; status: CheckpointStoreStatus };
 
 /** Messages from the hub worker to the logger's thread. */
 export type FromHub =

@@ -122,6 +122,9 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
       case 'skip-linger':
         skipLinger?.();
         break;
+      case 'checkpoint-store':
+        hub.noteCheckpointStore(message.status);
+        break;
     }
   });
 }
