@@ -67,6 +67,11 @@ describe('a session on a disk that fills up', () => {
       unwritten: full.stats.sessionUnwritten,
       failing: expect.stringMatching(/^ENOSPC: no space left on device/),
     });
+    expect(status.checkpointStore).toEqual({
+      path: expect.stringMatching(/checkpoints\/disk\/checkpoints\.log$/),
+      errors: 1,
+      failing: expect.stringMatching(/ENOSPC/),
+    });
 
     rmSync(filler);
     const after = await phase();

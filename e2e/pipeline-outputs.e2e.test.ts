@@ -100,15 +100,17 @@ describe('outputs', () => {
 
   it('says once when the pipeline thread dies, counts what it could not deliver, and the program goes on', async () => {
     const dir = outputModules({ 'dying.mjs': DYING });
-    // The first 25,000 records reach the file before the output ends the thread; the rest cannot.
+    // Records reach the file until the output ends the thread (once its module has loaded, and by
+    // PAUSE_AT at the latest); every record after is counted as undelivered.
     const { report, stderr, cwd } = await run([{ target: join(dir, 'dying.mjs') }], 50_000, '', {
       PAUSE_AT: '25000',
     });
     expect(stderr.match(/the pipeline thread stopped/g)).toHaveLength(1);
     expect(report.flushed).toBe(false);
     const written = sessionSeqs(cwd);
-    expect(written).toEqual(range(25_000));
-    expect(report.afterFlush.undelivered).toBe(25_000);
+    expect(written.length).toBeLessThanOrEqual(25_000);
+    expect(written).toEqual(range(written.length));
+    expect(report.afterFlush.undelivered).toBe(50_000 - written.length);
   });
 
   it('refuses a bad outputs entry at setup, naming it', async () => {

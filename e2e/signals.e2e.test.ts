@@ -25,7 +25,7 @@ async function waitForStderr(script: RunningScript, text: string): Promise<void>
 }
 
 /** Runs `busy-loop.mjs` in `mode`, sends `signal` well into its loop; how it ended and how long that took. */
-async function signalLoop(mode: 'logging' | 'silent' | 'bare', signal: NodeJS.Signals) {
+async function signalLoop(mode: 'logging' | 'silent' | 'bare' | 'handled', signal: NodeJS.Signals) {
   const script = runScript('busy-loop.mjs', { PULSELOG_DASHBOARD: '0' }, [mode]);
   await waitForStderr(script, 'looping');
   // Well into the loop: its queues fill and drain from the calls.
@@ -59,4 +59,13 @@ describe('a signal to a program busy in a synchronous loop', () => {
       });
     }
   }
+
+  it('leaves a signal the program listens for to the program, even while it is busy', async () => {
+    const { script, exit } = await signalLoop('handled', 'SIGTERM');
+    // Not ended by pulselog in the loop: the program's own listener ran once the loop ended.
+    expect(exit).toEqual({ code: 0, signal: null });
+    const lines = sessionLines(script);
+    expect(lines.filter((l) => l.level === 'warning').map((l) => l.msg)).toEqual(['cleaning up after SIGTERM']);
+    expect(lines.at(-1)).toMatchObject({ type: 'end', reason: 'exit', code: 0, lastSeq: 10_002 });
+  });
 });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import type { EndMessage, HubStats, SessionInfo } from '@pulselog/shared';
+import type { CheckpointStoreStatus, EndMessage, HubStats, SessionInfo } from '@pulselog/shared';
 import type { ResolvedConfig } from './config.js';
 import type { MetricsSnapshot } from './metrics/snapshot.js';
 import { openBrowser, reasonNotToOpen } from './open-browser.js';
@@ -140,6 +140,11 @@ export class Dashboard {
   }
 
   private readonly skipLinger = () => this.post({ t: 'skip-linger' });
+
+  /** Tells tabs how saving checkpoints goes, after a save failed or works again. */
+  checkpointStore(status: CheckpointStoreStatus): void {
+    this.post({ t: 'checkpoint-store', status });
+  }
 
   /** Opens the browser unless a tab from an earlier run reconnects first. */
   private openUnlessTabReturns(url: string): void {

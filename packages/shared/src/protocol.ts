@@ -65,6 +65,18 @@ export interface HubStats {
   otlp?: OtlpStats;
   /** How the session file's writing goes, once a write of it failed. */
   sessionFile?: SessionFileStatus;
+  /** How saving checkpoints goes, once a save failed. */
+  checkpointStore?: CheckpointStoreStatus;
+}
+
+/** The checkpoint store, once a save or removal failed for the file system. */
+export interface CheckpointStoreStatus {
+  /** The store's file. */
+  path: string;
+  /** Saves, removals and reads that failed. */
+  errors: number;
+  /** The error while saves fail now; absent once they work again (the failed ones stay in memory only). */
+  failing?: string;
 }
 
 /** The session file's writing, once a write failed: a full disk, a read-only file system, an I/O error. */

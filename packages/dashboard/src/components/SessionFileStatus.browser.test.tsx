@@ -59,4 +59,21 @@ describe('StatusBar: the session file', () => {
       '⚠ session file: 3072 records not in it (a disk failure; a gap line marks them)',
     );
   });
+
+  it('warns while checkpoints cannot be saved, and no longer once they can', async () => {
+    const { host, live } = mount();
+    const warning = () => host.querySelector('[data-testid="checkpoints-failing"]');
+    const path = '/data/.pulselog/checkpoints/train/checkpoints.log';
+    live.apply({
+      type: 'stats',
+      stats: { ...STATS, checkpointStore: { path, errors: 2, failing: 'EROFS: read-only file system' } },
+    });
+    await tick();
+    expect(warning()?.textContent).toBe(
+      "⚠ checkpoints: cannot save (EROFS: read-only file system); kept in the program's memory only",
+    );
+    live.apply({ type: 'stats', stats: { ...STATS, checkpointStore: { path, errors: 2 } } });
+    await tick();
+    expect(warning()).toBeNull();
+  });
 });

@@ -85,6 +85,11 @@ export function StatusBar({ app }: { app: AppModel }) {
             : `${stats.sessionFile.unwritten} records not in it (a disk failure; a gap line marks them)`}
         </span>
       ) : null}
+      {stats?.checkpointStore?.failing !== undefined ? (
+        <span class="dropped" role="alert" data-testid="checkpoints-failing" title={stats.checkpointStore.path}>
+          ⚠ checkpoints: cannot save ({stats.checkpointStore.failing}); kept in the program's memory only
+        </span>
+      ) : null}
       <OutputsStatus outputs={stats?.outputs ?? []} />
       {isLive && state === 'live' ? <span class="rate">{app.rate.value}/s</span> : null}
       {stats && state === 'live' ? (

@@ -74,6 +74,8 @@ export class CheckpointStore {
   private lines = 0;
   /** Set while saves fail, so a run of failures makes one line on stderr. */
   private failing = false;
+  /** Why saves fail now (`ENOSPC: …`), or `undefined` while they work. */
+  failure: string | undefined;
 
   /** `report`: where failures are told (stderr by default). */
   constructor(dir: string, options: { report?: Reporter; lockTimeoutMs?: number } = {}) {
@@ -185,6 +187,7 @@ export class CheckpointStore {
       }
       if (this.failing) {
         this.failing = false;
+        this.failure = undefined;
         this.report(`pulselog: checkpoints are saved to ${this.file} again`);
       }
     } catch (err) {
@@ -192,6 +195,7 @@ export class CheckpointStore {
       this.apply(entry, 0, 0, data);
       if (!this.failing) {
         this.failing = true;
+        this.failure = describe(err);
         this.report(
           `pulselog: could not ${what} to ${this.file}: ${describe(err)}; kept in memory only, counted in stats().checkpointErrors`,
         );

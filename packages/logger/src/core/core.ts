@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { hostname } from 'node:os';
 import {
   type CheckpointMessage,
+  type CheckpointStoreStatus,
   type EndMessage,
   LEVEL_NAMES,
   type LevelName,
@@ -143,6 +144,8 @@ export class Core implements ExitParticipant {
   private shutdownPromise: Promise<void> | undefined;
   private finished = false;
   private saidLateCheckpoint = false;
+  /** The checkpoint store's failures as the dashboard was last told of them. */
+  private storeTold: { errors: number; failure: string | undefined } = { errors: 0, failure: undefined };
   private draining = false;
   private timer: NodeJS.Timeout | undefined;
   /** The drain the hot path scheduled for the next turn of the event loop, if any. */
@@ -365,6 +368,18 @@ export class Core implements ExitParticipant {
     }
     this.drain(true);
     this.pipeline.line(`${JSON.stringify(message)}\n`);
+    this.tellCheckpointStore();
+  }
+
+  /** Tells the dashboard of the checkpoint store's failures, when they changed since it was last told. */
+  private tellCheckpointStore(): void {
+    const store = this.checkpointStore;
+    if (store === undefined || this.dashboard === undefined) return;
+    if (store.errors === this.storeTold.errors && store.failure === this.storeTold.failure) return;
+    this.storeTold = { errors: store.errors, failure: store.failure };
+    const status: CheckpointStoreStatus = { path: store.file, errors: store.errors };
+    if (store.failure !== undefined) status.failing = store.failure;
+    this.dashboard.checkpointStore(status);
   }
 
   /** Drains everything and waits until the pipeline has written it and every output taken it; false on timeout. */

@@ -1,29 +1,40 @@
 /**
- * Messages from the logging thread, taken in slices of at most `sliceMs`.
- * Node hands a worker every message waiting on its port in one turn of its
- * event loop; far behind (a program logging in a loop that never yields can
- * have hundreds of megabytes in passage), handling them all at once would
- * keep the pipeline thread from its timers and its signal watchers for
- * seconds. Here they only queue up in that turn, and are taken between turns.
+ * Messages from the logging thread, taken as they come while the pipeline
+ * thread keeps up, and in slices once it falls behind. Node hands a worker
+ * every message waiting on its port in one turn of its event loop; far
+ * behind (a program logging in a loop that never yields can have hundreds of
+ * megabytes in passage), handling them all in that turn would keep the
+ * pipeline thread from its timers and its signal watchers for seconds. So a
+ * turn takes messages for at most `sliceMs`; the rest wait here and are taken
+ * in the turns after, `sliceMs` at a time.
  */
 export class Inbox<T> {
   private readonly waiting: T[] = [];
   private head = 0;
-  private scheduled = false;
-  private readonly work = () => this.takeSlice();
+  /** Set while a turn's budget runs: the messages of this turn, then the slices after it. */
+  private busy = false;
+  private budgetEnds = 0;
+  private readonly work = () => this.nextTurn();
 
   constructor(
     private readonly take: (message: T) => void,
-    private readonly sliceMs = 2,
+    private readonly sliceMs = 10,
   ) {}
 
-  /** Queues a message from the port; taken at the next turn. */
+  /** A message from the port: taken now, unless this turn has used its time or messages wait before it. */
   push(message: T): void {
-    this.waiting.push(message);
-    if (!this.scheduled) {
-      this.scheduled = true;
+    if (this.head < this.waiting.length) {
+      this.waiting.push(message);
+      return;
+    }
+    const now = performance.now();
+    if (!this.busy) {
+      this.busy = true;
+      this.budgetEnds = now + this.sliceMs;
       setImmediate(this.work);
     }
+    if (now < this.budgetEnds) this.take(message);
+    else this.waiting.push(message);
   }
 
   /** The next message waiting, taken out of turn (the process is about to end), or `undefined`. */
@@ -34,22 +45,23 @@ export class Inbox<T> {
     return message;
   }
 
-  private takeSlice(): void {
-    const until = performance.now() + this.sliceMs;
+  /** A new turn of the event loop: a slice of what waits, and another turn if more does. */
+  private nextTurn(): void {
+    this.budgetEnds = performance.now() + this.sliceMs;
     for (let message = this.next(); message !== undefined; message = this.next()) {
       this.take(message);
-      if (performance.now() >= until) break;
+      if (performance.now() >= this.budgetEnds) break;
     }
     if (this.head >= this.waiting.length) {
       this.waiting.length = 0;
       this.head = 0;
-      this.scheduled = false;
-    } else {
-      if (this.head > 1024) {
-        this.waiting.splice(0, this.head);
-        this.head = 0;
-      }
-      setImmediate(this.work);
+      this.busy = false;
+      return;
     }
+    if (this.head > 1024) {
+      this.waiting.splice(0, this.head);
+      this.head = 0;
+    }
+    setImmediate(this.work);
   }
 }

@@ -1,4 +1,5 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fillDisk, mountTmpfs, NO_MOUNT, useTmpfs } from '../test-support.js';
@@ -98,5 +99,33 @@ describe('SessionFile on a disk that refuses writes', () => {
     expect(lines[0]).toEqual(JSON.parse(HEADER));
     expect(lines[1]).toMatchObject({ type: 'gap', from: 1, to: 10, count: 10 });
     expect(seqs).toEqual(Array.from({ length: 10 }, (_, i) => i + 11));
+  });
+
+  it('makes the file anew when its folder is deleted, with a gap line for the records that went with it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pulselog-deleted-'));
+    const file = new SessionFile(join(dir, 'sessions', 'run.ndjson'));
+    file.open(HEADER);
+    file.take(batch(1, 50, true));
+    expect(file.checkDeleted()).toBe(false);
+    rmSync(join(dir, 'sessions'), { recursive: true });
+    // Written into the deleted file: nobody will read these either.
+    file.take(batch(51, 50, false));
+    expect(file.checkDeleted()).toBe(true);
+    expect(file.failure).toBe('the file was deleted while being written');
+    expect(file.unwritten).toBe(100);
+    file.take(batch(101, 50, false));
+    expect(file.failure).toBeUndefined();
+    const { lines, seqs } = readBack(file.path);
+    expect(lines[0]).toEqual(JSON.parse(HEADER));
+    expect(lines[1]).toEqual({
+      type: 'gap',
+      reason: 'dropped',
+      from: 1,
+      to: 100,
+      count: 100,
+      error: 'the file was deleted while being written',
+    });
+    expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 101));
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -35,6 +35,12 @@ export class SessionFile implements Consumer {
   private missing: Missing | undefined;
   /** The header, while it could not be written: the file's first line, before any gap line. */
   private header: string | undefined;
+  /** Set once `open` succeeded: from then on every record is written or counted. */
+  private opened = false;
+  /** The header as opened with, for a file made anew after the first was deleted. */
+  private headerText = '';
+  /** Records written into the file as it is now, lost with it should it be deleted. */
+  private held: Missing = { from: 0, to: 0, count: 0, lines: 0 };
   /** Writes that failed. */
   errors = 0;
   /** Records left out of the file for failed writes, over the whole session. */
@@ -55,6 +61,8 @@ export class SessionFile implements Consumer {
       this.errors++;
       return describe(err);
     }
+    this.headerText = header;
+    this.opened = true;
     // A header that does not fit is the first failure of a file that is open: it goes first once writes work again.
     if (!this.append(header, 0)) this.header = header;
     return undefined;
@@ -70,13 +78,62 @@ export class SessionFile implements Consumer {
   }
 
   take(batch: LineBatch): void {
-    if (this.fd < 0) return;
+    if (!this.opened) return;
     const written = batch.wantsFrame ? this.write(batch.frame(), LINES_HEAD_LENGTH) : this.write(batch.text, 0);
-    if (!written) this.leaveOut(batch.firstSeq, batch.lastSeq, batch.count);
+    if (!written) {
+      this.leaveOut(batch.firstSeq, batch.lastSeq, batch.count);
+      return;
+    }
+    if (this.held.count === 0) this.held.from = batch.firstSeq;
+    this.held.to = batch.lastSeq;
+    this.held.count += batch.count;
+  }
+
+  /**
+   * Finds out whether the file was deleted (its folder removed, say) while
+   * open: writes would go on into a file nobody can read. Then it makes the
+   * file anew, whose next write brings the header and a gap line for the
+   * records the deleted one held. True when it was deleted.
+   */
+  checkDeleted(): boolean {
+    if (this.fd < 0) return false;
+    try {
+      if (fstatSync(this.fd).nlink > 0) return false;
+    } catch {
+      return false;
+    }
+    this.closeNow();
+    const held = this.held;
+    this.held = { from: 0, to: 0, count: 0, lines: 0 };
+    this.unwritten += held.count;
+    this.errors++;
+    this.failure = 'the file was deleted while being written';
+    this.header = this.headerText;
+    this.torn = false;
+    this.size = 0;
+    if (held.count > 0) {
+      const missing = this.missing;
+      if (missing === undefined || missing.count === 0)
+        this.missing = { from: held.from, to: held.to, count: held.count, lines: missing?.lines ?? 0 };
+      else Object.assign(missing, { from: held.from, count: missing.count + held.count });
+    }
+    this.reopen();
+    return true;
+  }
+
+  /** Makes the file anew after it was deleted; false while that fails (it is tried again with each write). */
+  private reopen(): boolean {
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.fd = openSync(this.path, 'a', 0o600);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   line(text: string): void {
-    if (this.fd >= 0 && !this.write(text, 0)) this.leaveOut(0, 0, 0);
+    if (this.opened && !this.write(text, 0)) this.leaveOut(0, 0, 0);
   }
 
   /** Counts what a failed write left out, for the gap line. */
@@ -101,6 +158,10 @@ export class SessionFile implements Consumer {
    */
   private write(data: Buffer | string, from: number): boolean {
     if (this.failure === undefined) return this.append(data, from);
+    if (this.fd < 0 && !this.reopen()) {
+      this.errors++;
+      return false;
+    }
     if (this.torn && !this.cut()) {
       this.errors++;
       return false;
@@ -176,6 +237,7 @@ export class SessionFile implements Consumer {
   }
 
   async close(): Promise<void> {
+    this.opened = false;
     this.closeNow();
   }
 

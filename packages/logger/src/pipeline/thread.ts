@@ -26,6 +26,8 @@ import { OutputRunner } from './runner.js';
 import { SessionFile } from './session-file.js';
 import { SignalWatch, signalBit, type WatchedSignal } from './signal-watch.js';
 
+/** How often the session file is looked for, in case its folder was deleted. */
+const DELETED_CHECK_MS = 1000;
 /** Longest gap between two `stats` messages while output counters change. */
 const STATS_INTERVAL_MS = 250;
 /**
@@ -91,6 +93,12 @@ class Pipeline {
     };
     this.runners = data.outputs.map((spec) => new OutputRunner(spec, loadOutput(spec, data), events));
     this.noteFile();
+    if (this.file?.isOpen) {
+      // A deleted session folder leaves writes going into a file nobody can read: looked for every second.
+      setInterval(() => {
+        if (this.file?.checkDeleted()) this.noteFile();
+      }, DELETED_CHECK_MS).unref();
+    }
     this.signals = new SignalWatch((signal) => this.signalled(signal));
     if (!this.signals.start()) post({ t: 'signals-unwatched' });
   }
@@ -263,7 +271,11 @@ class Pipeline {
     this.fileTold = { errors: file.errors, failure: file.failure };
     Atomics.store(this.slots, SLOT.fileErrors, file.errors);
     Atomics.store(this.slots, SLOT.fileUnwritten, file.unwritten);
-    if (file.isOpen) Atomics.store(this.slots, SLOT.state, file.failure === undefined ? STATE.open : STATE.failing);
+    Atomics.store(
+      this.slots,
+      SLOT.state,
+      file.failure !== undefined ? STATE.failing : file.isOpen ? STATE.open : STATE.noFile,
+    );
     const status: SessionFileStatus = { path: file.path, errors: file.errors, unwritten: file.unwritten };
     if (file.failure !== undefined) status.failing = file.failure;
     this.hub?.file(status);

@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import {
   type CheckpointMessage,
+  type CheckpointStoreStatus,
   type EndMessage,
   type GapMessage,
   type HealthMessage,
@@ -55,6 +56,7 @@ export class Hub {
   private pumpTimer: NodeJS.Timeout | undefined;
   private outputs: OutputStatus[] | undefined;
   private sessionFile: SessionFileStatus | undefined;
+  private checkpointStore: CheckpointStoreStatus | undefined;
   private otlp: OtlpStats | undefined;
 
   constructor(
@@ -125,6 +127,11 @@ export class Hub {
     this.replay.append(chunk);
     this.drops.forget(this.replay.evictedThrough);
     for (const client of this.clients) this.pump(client);
+  }
+
+  /** Keeps how saving checkpoints goes, for stats. */
+  noteCheckpointStore(status: CheckpointStoreStatus): void {
+    this.checkpointStore = status;
   }
 
   /** Keeps how the session file's writing goes, for stats. */
@@ -276,6 +283,7 @@ export class Hub {
     };
     if (this.outputs !== undefined) stats.outputs = this.outputs;
     if (this.sessionFile !== undefined) stats.sessionFile = this.sessionFile;
+    if (this.checkpointStore !== undefined) stats.checkpointStore = this.checkpointStore;
     if (this.otlp !== undefined) stats.otlp = { ...this.otlp };
     return stats;
   }

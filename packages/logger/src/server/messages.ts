@@ -1,5 +1,12 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { EndMessage, HubStats, OutputStatus, SessionFileStatus, SessionInfo } from '@pulselog/shared';
+import type {
+  CheckpointStoreStatus,
+  EndMessage,
+  HubStats,
+  OutputStatus,
+  SessionFileStatus,
+  SessionInfo,
+} from '@pulselog/shared';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 
 /** What the hub worker is started with. */
@@ -77,7 +84,10 @@ export type ToHub =
   /** Stop waiting for a tab (the user pressed Ctrl-C). */
   | { t: 'skip-linger' }
   /** The logger's figures for `GET /metrics`, in answer to `metrics-wanted`. */
-  | { t: 'metrics'; snapshot: MetricsSnapshot };
+  | { t: 'metrics'; snapshot: MetricsSnapshot }
+
+  /** Saving checkpoints failed, or works again: for the status shown to tabs. */
+  | { t: 'checkpoint-store'; status: CheckpointStoreStatus };
 
 /** Messages from the hub worker to the logger's thread. */
 export type FromHub =

@@ -134,6 +134,9 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
       case 'metrics':
         metrics.take(message.snapshot);
         break;
+      case 'checkpoint-store':
+        hub.noteCheckpointStore(message.status);
+        break;
     }
   });
 }

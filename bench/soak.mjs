@@ -1,0 +1,193 @@
+// A long run: a program logs 50,000 records a second for 10 minutes with a
+// dashboard tab open in Chromium. Samples, every SAMPLE seconds: the
+// program's RSS, the hub thread's heap (its /api/health), the tab's JS heap
+// (CDP, after a garbage collection), the records the tab shows, and how
+// responsive the tab is (from a request to the next frame it paints, and the
+// longest main-thread task since the last sample). At the end: records
+// logged, in the session file, dropped, passed over by the dashboard.
+// Not part of `pnpm test` or `pnpm bench`. After `pnpm build`:
+//
+//   node bench/soak.mjs [--minutes 10] [--rate 50000] [--samples 20]
+//
+// Prints a Markdown table and the verdicts for bench/README.md; exits 1 when
+// a record is missing from the file or dropped.
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { launchChromium } from '../scripts/chromium.mjs';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '50000' },
+    samples: { type: 'string', default: '20' },
+    help: { type: 'boolean' },
+  },
+});
+if (values.help) {
+  process.stdout.write('usage: node bench/soak.mjs [--minutes 10] [--rate 50000] [--samples 20]\n');
+  process.exit(0);
+}
+const minutes = Number(values.minutes);
+const rate = Number(values.rate);
+const samples = Number(values.samples);
+for (const [name, value] of [
+  ['--minutes', minutes],
+  ['--rate', rate],
+  ['--samples', samples],
+]) {
+  if (!(value > 0) || !Number.isFinite(value)) {
+    process.stderr.write(`${name} must be a number above 0\n`);
+    process.exit(2);
+  }
+}
+
+const CHILD = fileURLToPath(new URL('./soak-log.mjs', import.meta.url));
+const cwd = mkdtempSync(join(tmpdir(), 'pulselog-soak-'));
+const child = spawn(process.execPath, [CHILD], {
+  cwd,
+  env: {
+    ...process.env,
+    PULSELOG_OPEN: '0',
+    PULSELOG_PORT: '0',
+    PULSELOG_DASHBOARD: '1',
+    SOAK_RATE: String(rate),
+    CI: '',
+  },
+  stdio: ['pipe', 'ignore', 'pipe'],
+});
+let stderr = '';
+let last;
+let end;
+child.stderr.setEncoding('utf8').on('data', (chunk) => {
+  stderr += chunk;
+  for (const match of chunk.matchAll(/^soak(-end)?: (\{.*\})$/gm)) {
+    if (match[1]) end = JSON.parse(match[2]);
+    else last = JSON.parse(match[2]);
+  }
+});
+const waitFor = async (check, what, timeoutMs = 60_000) => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`soak: no ${what}; program said:\n${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+const url = (await waitFor(() => /soak-url: (\S+)/.exec(stderr), 'dashboard URL'))[1];
+const parsed = new URL(url);
+const token = new URLSearchParams(parsed.hash.slice(1)).get('token');
+const health = async () =>
+  (await fetch(`${parsed.origin}/api/health`, { headers: { Authorization: `Bearer ${token}` } })).json();
+
+const browser = await launchChromium('pulselog-soak-chromium-');
+const rows = [];
+let failed = false;
+try {
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => {
+    window.__longest = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longest = Math.max(window.__longest, entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(url);
+  await page.waitForSelector('[data-state="live"]');
+  const cdp = await browser.context.newCDPSession(page);
+  child.stdin.write('go\n');
+  const startedAt = Date.now();
+  const durationMs = minutes * 60_000;
+  for (let i = 1; i <= samples; i++) {
+    const at = startedAt + (durationMs * i) / samples;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+    // From asking the page to its next painted frame: what a click would wait for.
+    const asked = performance.now();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
+    const frameMs = performance.now() - asked;
+    const longest = await page.evaluate(() => {
+      const value = window.__longest;
+      window.__longest = 0;
+      return value;
+    });
+    const shown = await page.evaluate(() =>
+      Number.parseInt(document.querySelector('[data-testid="record-count"]')?.textContent ?? '0', 10),
+    );
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = await cdp.send('Runtime.getHeapUsage');
+    const hub = await health();
+    const mb = (bytes) => (bytes / (1024 * 1024)).toFixed(0);
+    rows.push({
+      minute: ((Date.now() - startedAt) / 60_000).toFixed(1),
+      logged: last?.logged ?? 0,
+      rss: last?.rss ?? 0,
+      hubHeap: hub.memory?.heapUsed ?? 0,
+      tabHeap: heap.usedSize,
+      shown,
+      frameMs,
+      longest,
+    });
+    const r = rows.at(-1);
+    process.stderr.write(
+      `| ${r.minute} | ${r.logged.toLocaleString('en')} | ${mb(r.rss)} | ${mb(r.hubHeap)} | ${mb(r.tabHeap)} | ${r.shown.toLocaleString('en')} | ${r.frameMs.toFixed(0)} | ${r.longest.toFixed(0)} |\n`,
+    );
+  }
+  child.stdin.write('stop\n');
+  await waitFor(() => end, 'final report', 120_000);
+} finally {
+  await browser.close();
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+// The session file: every record logged must be in it, once, in order. Read as a stream: it is gigabytes.
+const dir = join(cwd, '.pulselog', 'sessions');
+let inFile = 0;
+let outOfOrder = 0;
+let gaps = 0;
+for await (const line of createInterface({ input: createReadStream(join(dir, readdirSync(dir)[0])) })) {
+  if (line.startsWith('{"seq":')) {
+    inFile++;
+    if (Number(line.slice(7, line.indexOf(','))) !== inFile) outOfOrder++;
+  } else if (line.startsWith('{"type":"gap"')) gaps++;
+}
+rmSync(cwd, { recursive: true, force: true });
+
+const mb = (bytes) => (bytes / (1024 * 1024)).toFixed(0);
+const half = Math.floor(rows.length / 2);
+const peak = (key, from, to) => Math.max(...rows.slice(from, to).map((r) => r[key]));
+/** Levels off: the peak of the second half is within 10 % (or 20 MB) of the first half's. */
+const levels = (key) => {
+  if (rows.length < 4) return 'too few samples';
+  const first = peak(key, 0, half);
+  const second = peak(key, half, rows.length);
+  const ok = second <= Math.max(first * 1.1, first + 20 * 1024 * 1024);
+  return `${ok ? 'levels off' : '**grows**'} (peak ${mb(first)} MB in the first half, ${mb(second)} MB in the second)`;
+};
+const missing = end.logged - inFile;
+failed = missing !== 0 || outOfOrder !== 0 || end.dropped !== 0;
+process.stdout.write(
+  [
+    `${minutes} min at ${rate.toLocaleString('en')} records/s, one tab; node ${process.version}; ${new Date().toISOString()}`,
+    '',
+    '| minute | logged | program RSS MB | hub heap MB | tab heap MB | records in the tab | frame after a request ms | longest task since last ms |',
+    '| --: | --: | --: | --: | --: | --: | --: | --: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.minute} | ${r.logged.toLocaleString('en')} | ${mb(r.rss)} | ${mb(r.hubHeap)} | ${mb(r.tabHeap)} | ${r.shown.toLocaleString('en')} | ${r.frameMs.toFixed(0)} | ${r.longest.toFixed(0)} |`,
+    ),
+    '',
+    `- records logged ${end.logged.toLocaleString('en')}, in the session file ${inFile.toLocaleString('en')} (missing ${missing}, out of order ${outOfOrder}), gap lines ${gaps}`,
+    `- dropped ${end.dropped}, session write errors ${end.sessionErrors}, passed over by the dashboard ${end.dashboardSkipped}, undelivered ${end.undelivered}`,
+    `- program RSS: ${levels('rss')}`,
+    `- hub heap: ${levels('hubHeap')}`,
+    `- tab heap: ${levels('tabHeap')}`,
+    `- tab: slowest frame after a request ${Math.max(...rows.map((r) => r.frameMs)).toFixed(0)} ms, longest task ${Math.max(...rows.map((r) => r.longest)).toFixed(0)} ms`,
+    '',
+  ].join('\n'),
+);
+process.exit(failed ? 1 : 0);
