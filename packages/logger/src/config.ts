@@ -4,6 +4,7 @@ import { crc32 } from 'node:zlib';
 import { type LevelName, normalizeLevel } from '@pulselog/shared';
 import { parse as parseToml } from 'smol-toml';
 import { PulselogError } from './errors.js';
+import { parseJoinAddress } from './join/address.js';
 import { parsePath } from './redact/paths.js';
 import { compileValuePatterns, type ValuePatterns } from './redact/patterns.js';
 
@@ -60,6 +61,12 @@ export interface LoggerOptions {
   otlpMaxBytes?: number;
   /** Make `console.log`, `info`, `debug`, `warn`, `error` and `trace` records too (they still print). Default off. */
   captureConsole?: boolean;
+  /**
+   * The dashboard to send records to instead of opening one: set by a parent
+   * process or thread with a dashboard for its workers and children
+   * (`PULSELOG_JOIN`). `false` never joins. Default: join when one is set.
+   */
+  join?: string | false;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -85,6 +92,8 @@ export interface ResolvedConfig {
   readonly redactValues: ValuePatterns;
   readonly otlpMaxBytes: number;
   readonly captureConsole: boolean;
+  /** The join address (`PULSELOG_JOIN`), `false` when joining is off, `undefined` when none is set. */
+  readonly join: string | false | undefined;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -145,6 +154,13 @@ function token(raw: unknown): string {
   return t;
 }
 
+/** A join address that parses, or false. */
+function joinSetting(raw: unknown): string | false {
+  if (raw === false || (typeof raw === 'string' && isFalse.includes(raw.trim().toLowerCase()))) return false;
+  parseJoinAddress(text(raw));
+  return raw as string;
+}
+
 /** Redaction paths: a list, or comma-separated text (the environment); each must parse. */
 function redactPaths(raw: unknown): readonly string[] {
   const list = typeof raw === 'string' ? raw.split(',').filter((p) => p.trim() !== '') : raw;
@@ -187,6 +203,7 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   redactValues: { parse: redactValues, env: 'PULSELOG_REDACT_VALUES', toml: 'redact_values' },
   otlpMaxBytes: { parse: int(1024, 2 ** 30), env: 'PULSELOG_OTLP_MAX_BYTES', toml: 'otlp_max_bytes' },
   captureConsole: { parse: bool, env: 'PULSELOG_CAPTURE_CONSOLE', toml: 'capture_console' },
+  join: { parse: joinSetting, env: 'PULSELOG_JOIN', toml: 'join' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -333,6 +350,7 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     redactValues: (picked.redactValues ?? false) as ValuePatterns,
     otlpMaxBytes: (picked.otlpMaxBytes ?? 64 * 1024 * 1024) as number,
     captureConsole: (picked.captureConsole ?? false) as boolean,
+    join: picked.join as string | false | undefined,
     projectDir,
   });
 }

@@ -137,6 +137,7 @@ export class Logger {
         );
       this.announceCheckpoints();
       if (this.core.dashboard) this.core.dashboard.onIngest = this[INGEST]('otlp');
+      if (this.core.dashboard) this.core.dashboard.ingestFor = (source) => this[INGEST](source);
     }
     const threshold = LEVELS[this.core.config.level];
     // Disabled levels become no-ops up front, so a filtered call costs a function call and nothing more.

@@ -62,6 +62,18 @@ export interface HubStats {
   outputs?: OutputStatus[];
   /** OTLP/HTTP logs received on `POST /v1/logs`, once any request came. */
   otlp?: OtlpStats;
+  /** Loggers of other threads and processes sending their records to this dashboard (`/join`). */
+  sources?: SourceCounts;
+}
+
+/** Loggers that joined a dashboard: each is a source of the session, its records marked with `LogRecord.source`. */
+export interface SourceCounts {
+  /** Sources connected now. */
+  connected: number;
+  /** Sources that joined since the dashboard started. */
+  joined: number;
+  /** Sources that joined and have since disconnected. */
+  gone: number;
 }
 
 /** What the dashboard's OTLP/HTTP receiver took in and turned away, since it started. */

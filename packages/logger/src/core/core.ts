@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import { type CheckpointMessage, type EndMessage, PROTOCOL_VERSION, type SessionInfo } from '@pulselog/shared';
 import { packTaken } from '../batch/builder.js';
 import { CheckpointStore } from '../checkpoints/store.js';
@@ -7,6 +8,8 @@ import type { ResolvedConfig } from '../config.js';
 import { Dashboard } from '../dashboard.js';
 import { Encoder } from '../encode/encoder.js';
 import { QueueFullError } from '../errors.js';
+import { JOIN_PROGRESS_SLOTS } from '../join/sender.js';
+import { joinTarget } from '../join/target.js';
 import { PipelineClient } from '../pipeline/client.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { ResolvedOutput } from '../pipeline/protocol.js';
@@ -129,8 +132,14 @@ export class Core implements ExitParticipant {
     if (pipeline) {
       this.pipeline = pipeline;
     } else {
-      if (config.dashboard) this.dashboard = new Dashboard(config, this.session);
-      const file = config.sessionDir === false ? undefined : sessionFilePath(config.sessionDir, this.session);
+      // A worker, a child or a script of a project with `pulselog serve` sends its records to that
+      // dashboard (its session file is the dashboard's) rather than open its own.
+      const join = joinTarget(config);
+      if (config.dashboard && join === undefined) this.dashboard = new Dashboard(config, this.session);
+      const file =
+        config.sessionDir === false || join !== undefined
+          ? undefined
+          : sessionFilePath(config.sessionDir, this.session);
       const session = this.session;
       this.pipeline = new PipelineClient({
         data: {
@@ -142,6 +151,15 @@ export class Core implements ExitParticipant {
           outputs: [...outputs],
         },
         ...(this.dashboard ? { hub: this.dashboard.link } : {}),
+        ...(join === undefined
+          ? {}
+          : {
+              join: {
+                address: join,
+                hello: { type: 'join' as const, name, pid: process.pid, thread: threadId },
+                progress: new SharedArrayBuffer(4 * JOIN_PROGRESS_SLOTS),
+              },
+            }),
       });
     }
     this.schedule(config.flushInterval);

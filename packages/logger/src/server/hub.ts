@@ -10,6 +10,7 @@ import {
   PROTOCOL_VERSION,
   parseClientMessage,
   type SessionInfo,
+  type SourceCounts,
 } from '@pulselog/shared';
 import type { WebSocket } from 'ws';
 import { type Client, closeGracefully, newClient, overCap, send, stalled } from './client.js';
@@ -50,6 +51,7 @@ export class Hub {
   private pumpTimer: NodeJS.Timeout | undefined;
   private outputs: OutputStatus[] | undefined;
   private otlp: OtlpStats | undefined;
+  private sources: (() => SourceCounts) | undefined;
 
   constructor(
     private readonly session: SessionInfo,
@@ -128,6 +130,11 @@ export class Hub {
   /** Reports `counters` in `stats()` from now on; their owner, the OTLP receiver, keeps them current. */
   reportOtlp(counters: OtlpStats): void {
     this.otlp = counters;
+  }
+
+  /** Reports the joined sources in `stats()` from now on, as `counts` gives them (the join receiver). */
+  reportSources(counts: () => SourceCounts): void {
+    this.sources = counts;
   }
 
   /** Counts a request refused at the door, for stats. */
@@ -245,6 +252,7 @@ export class Hub {
     };
     if (this.outputs !== undefined) stats.outputs = this.outputs;
     if (this.otlp !== undefined) stats.otlp = { ...this.otlp };
+    if (this.sources !== undefined) stats.sources = this.sources();
     return stats;
   }
 

@@ -35,6 +35,8 @@ export interface HubOptions {
   feed?: MessagePort;
   /** Largest OTLP/HTTP body taken on `POST /v1/logs`, in bytes, as sent and unpacked. */
   otlpMaxBytes: number;
+  /** A local socket to take joining loggers on as well as `/join` on the port (`PULSELOG_JOIN`). */
+  joinSocket?: string;
 }
 
 /** Messages from the pipeline thread to the hub worker, in the order of the session file. */
@@ -90,4 +92,9 @@ export type FromHub =
    * wall-clock time (ms since the epoch) and its line's tail. The logging
    * thread adds their count to `PROGRESS.ingested` once it has queued (or dropped) them.
    */
-  | { t: 'ingest'; times: Float64Array; tails: string[] };
+  | { t: 'ingest'; times: Float64Array; tails: string[] }
+  /**
+   * Records of a logger that joined (`/join`), for the logger to queue as its
+   * own in a context named after `source`, like `ingest`; counted in `PROGRESS.ingested` too.
+   */
+  | { t: 'joined'; source: string; times: Float64Array; tails: string[] };

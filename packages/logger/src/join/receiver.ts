@@ -1,0 +1,157 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { SourceCounts } from '@pulselog/shared';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { JOIN_PATH } from './address.js';
+import {
+  dropNoteTail,
+  type JoinAck,
+  type JoinHello,
+  joinedRecords,
+  MAX_JOIN_MESSAGE_BYTES,
+  parseJoinHello,
+  sourceName,
+} from './protocol.js';
+
+/** Close code for a joiner whose messages do not follow the join protocol. */
+const CLOSE_PROTOCOL = 1008;
+/** How often a paused joiner is looked at again while the logger is behind. */
+const RESUME_POLL_MS = 20;
+
+/** Where joined records go: the logging thread, which queues them as its own. */
+export interface JoinTarget {
+  /** Hands a source's records (times in ms since the epoch, line tails with the source) to the logging thread. */
+  deliver(source: string, times: Float64Array, tails: string[]): void;
+  /** True while the logger is too far behind with what it was handed: joiners are then not read. */
+  behind(): boolean;
+}
+
+/**
+ * The hub's side of `/join`: takes loggers of other threads and processes as
+ * sources of this session. Each connection says who it is, then sends its
+ * record lines; they go to the logging thread (and from there the one road
+ * every record takes: file, hub, outputs), and the joiner hears how much was
+ * taken, which its `flush()` waits for. While the logger is behind, joiners
+ * are not read, so TCP holds them back and their loggers' queues fill.
+ */
+export class JoinReceiver {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_JOIN_MESSAGE_BYTES,
+    perMessageDeflate: false,
+  });
+  private readonly live = new Set<WebSocket>();
+  private joined = 0;
+  private gone = 0;
+  private socketServer: Server | undefined;
+
+  constructor(private readonly target: JoinTarget) {}
+
+  /** Sources connected now, joined in all and gone, for the hub's stats. */
+  counts(): SourceCounts {
+    return { connected: this.live.size, joined: this.joined, gone: this.gone };
+  }
+
+  /**
+   * Takes an upgrade to `/join` whose Host the server has checked: refuses a
+   * browser (any `Origin`: no page may join) and a missing or wrong token.
+   * Returns false when refused, so the server can count it.
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, tokenOk: (presented: string | null) => boolean): boolean {
+    const auth = req.headers.authorization;
+    const presented = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : null;
+    let status = '';
+    if (req.headers.origin !== undefined) status = '403 Forbidden';
+    else if (!tokenOk(presented)) status = '401 Unauthorized';
+    if (status !== '') {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return false;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    return true;
+  }
+
+  /**
+   * Listens on a local socket too (`path`): children find it from
+   * `PULSELOG_JOIN` before the dashboard's TCP port is known.
+   */
+  listenSocket(path: string, tokenOk: (presented: string | null) => boolean): Promise<void> {
+    const server = createServer((_req, res) => {
+      res.writeHead(404).end();
+    });
+    server.on('upgrade', (req, socket, head) => {
+      if (new URL(req.url ?? '/', 'http://localhost').pathname !== JOIN_PATH) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      } else this.upgrade(req, socket, head, tokenOk);
+    });
+    this.socketServer = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  private accept(ws: WebSocket): void {
+    let hello: JoinHello | undefined;
+    let sourceJson = '';
+    let source = '';
+    let taken = 0;
+    ws.on('error', () => {});
+    ws.on('message', (data, isBinary) => {
+      const text = isBinary ? '' : data.toString();
+      if (hello === undefined) {
+        const parsed = parseJoinHello(text);
+        if (typeof parsed === 'string') return ws.close(CLOSE_PROTOCOL, parsed);
+        hello = parsed;
+        source = sourceName(parsed);
+        sourceJson = JSON.stringify(source);
+        this.live.add(ws);
+        this.joined++;
+        return;
+      }
+      if (text.startsWith('{"type":"gap"')) this.dropNote(text, source, sourceJson);
+      else {
+        const { times, tails } = joinedRecords(text, sourceJson);
+        if (tails.length > 0) this.target.deliver(source, times, tails);
+      }
+      const ack: JoinAck = { type: 'ack', messages: ++taken };
+      ws.send(JSON.stringify(ack));
+      if (this.target.behind()) this.pauseWhileBehind(ws);
+    });
+    ws.on('close', () => {
+      if (this.live.delete(ws)) this.gone++;
+    });
+  }
+
+  /** A joiner's drop note becomes a warning record of its source: its seq numbers mean nothing here. */
+  private dropNote(text: string, source: string, sourceJson: string): void {
+    let count = 0;
+    try {
+      count = Number((JSON.parse(text) as { count?: unknown }).count) || 0;
+    } catch {
+      return;
+    }
+    if (count > 0) this.target.deliver(source, Float64Array.of(Date.now()), [dropNoteTail(count, sourceJson)]);
+  }
+
+  private pauseWhileBehind(ws: WebSocket): void {
+    ws.pause();
+    const check = () => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (this.target.behind()) setTimeout(check, RESUME_POLL_MS);
+      else ws.resume();
+    };
+    setTimeout(check, RESUME_POLL_MS);
+  }
+
+  /** Closes every joiner and the local socket. */
+  async close(): Promise<void> {
+    for (const ws of this.live) ws.terminate();
+    this.wss.close();
+    const server = this.socketServer;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
