@@ -9,6 +9,7 @@ const HELP = `pulselog ${VERSION}: a non-blocking logger with a live browser das
 Usage:
   pulselog demo        run a simulated training job and stream it to the dashboard
   pulselog noise       write realistic log lines at a steady rate (see pulselog noise --help)
+  pulselog serve       a standing dashboard the project's scripts send their records to
   pulselog --version   print the version
   pulselog --help      print this help
 
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     const { noiseCommand } = await import('./noise/command.js');
     return noiseCommand(argv.slice(1));
   }
+  if (command === 'serve') return (await import('./join/serve.js')).serveCommand(argv.slice(1));
   process.stderr.write(`pulselog: unknown command '${command}'\n\n${HELP}`);
   return 2;
 }
