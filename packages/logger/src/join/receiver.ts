@@ -6,7 +6,6 @@ import { JOIN_PATH } from './address.js';
 import {
   dropNoteTail,
   type JoinAck,
-  type JoinHello,
   joinedRecords,
   MAX_JOIN_MESSAGE_BYTES,
   parseJoinHello,
@@ -95,31 +94,44 @@ export class JoinReceiver {
   }
 
   private accept(ws: WebSocket): void {
-    let hello: JoinHello | undefined;
+    let source: string | undefined;
     let sourceJson = '';
-    let source = '';
     let taken = 0;
+    /** Messages read while the logger was behind (ws parses what one read brought), held in order. */
+    const held: string[] = [];
+    const take = (text: string) => {
+      if (text.startsWith('{"type":"gap"')) this.dropNote(text, source as string, sourceJson);
+      else {
+        const { times, tails } = joinedRecords(text, sourceJson);
+        if (tails.length > 0) this.target.deliver(source as string, times, tails);
+      }
+      const ack: JoinAck = { type: 'ack', messages: ++taken };
+      ws.send(JSON.stringify(ack));
+    };
+    const drain = () => {
+      while (held.length > 0 && !this.target.behind()) take(held.shift() as string);
+      if (held.length === 0) {
+        ws.resume();
+        return;
+      }
+      // The logger is behind: nothing more is read from this joiner (TCP holds it back) until it catches up.
+      ws.pause();
+      if (ws.readyState === ws.OPEN) setTimeout(drain, RESUME_POLL_MS);
+    };
     ws.on('error', () => {});
     ws.on('message', (data, isBinary) => {
       const text = isBinary ? '' : data.toString();
-      if (hello === undefined) {
+      if (source === undefined) {
         const parsed = parseJoinHello(text);
         if (typeof parsed === 'string') return ws.close(CLOSE_PROTOCOL, parsed);
-        hello = parsed;
         source = sourceName(parsed);
         sourceJson = JSON.stringify(source);
         this.live.add(ws);
         this.joined++;
         return;
       }
-      if (text.startsWith('{"type":"gap"')) this.dropNote(text, source, sourceJson);
-      else {
-        const { times, tails } = joinedRecords(text, sourceJson);
-        if (tails.length > 0) this.target.deliver(source, times, tails);
-      }
-      const ack: JoinAck = { type: 'ack', messages: ++taken };
-      ws.send(JSON.stringify(ack));
-      if (this.target.behind()) this.pauseWhileBehind(ws);
+      held.push(text);
+      if (held.length === 1) drain();
     });
     ws.on('close', () => {
       if (this.live.delete(ws)) this.gone++;
@@ -135,16 +147,6 @@ export class JoinReceiver {
       return;
     }
     if (count > 0) this.target.deliver(source, Float64Array.of(Date.now()), [dropNoteTail(count, sourceJson)]);
-  }
-
-  private pauseWhileBehind(ws: WebSocket): void {
-    ws.pause();
-    const check = () => {
-      if (ws.readyState !== ws.OPEN) return;
-      if (this.target.behind()) setTimeout(check, RESUME_POLL_MS);
-      else ws.resume();
-    };
-    setTimeout(check, RESUME_POLL_MS);
   }
 
   /** Closes every joiner and the local socket. */

@@ -84,8 +84,10 @@ export class JoinSender implements Consumer {
       for (const { text, unacked } of this.waiting.splice(0)) this.transmit(text, unacked);
     });
     ws.on('message', (raw) => this.onAck(raw.toString()));
-    ws.on('error', (err) => {
-      if (this.state === 'connecting' && Date.now() - this.startedAt < CONNECT_WAIT_MS) {
+    ws.on('error', (err: NodeJS.ErrnoException) => {
+      // Only a socket not yet there, or not yet listening, is worth waiting for: a refusal is final.
+      const early = err.code === 'ENOENT' || err.code === 'ECONNREFUSED';
+      if (this.state === 'connecting' && early && Date.now() - this.startedAt < CONNECT_WAIT_MS) {
         ws.removeAllListeners('close');
         setTimeout(() => this.connect(), CONNECT_RETRY_MS).unref();
       } else this.fail(err.message);
