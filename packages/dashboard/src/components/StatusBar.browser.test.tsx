@@ -28,7 +28,7 @@ afterEach(() => {
 describe('StatusBar', () => {
   it('counts the sources: this process, those that joined, connected and gone', async () => {
     const live = new SessionModel();
-    app = new AppModel(live);
+    app = new AppModel(live, undefined, undefined);
     const host = document.createElement('div');
     document.body.append(host);
     render(<StatusBar app={app} />, host);
