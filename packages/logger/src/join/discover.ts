@@ -64,7 +64,8 @@ export function discoverServe(projectDir: string, port: number, token: string): 
   return formatJoinAddress({ kind: 'ws', target: `${origin.replace('http', 'ws')}${JOIN_PATH}`, token });
 }
 
-function processAlive(pid: number): boolean {
+/** True while process `pid` runs (one of another user's counts too). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -21,6 +21,10 @@ describe('joinTarget', () => {
     expect(joinTarget(config({ PULSELOG_JOIN: address(`${process.pid}.${threadId}`) }))).toBeUndefined();
   });
 
+  it('stays on its own when the process that set the address is gone', () => {
+    expect(joinTarget(config({ PULSELOG_JOIN: address(`${2 ** 22 + 12345}.0`) }))).toBeUndefined();
+  });
+
   it('stays on its own with join: false, whatever the environment says', () => {
     const other = address('1.0');
     expect(joinTarget(config({ PULSELOG_JOIN: other }, { join: false }))).toBeUndefined();
