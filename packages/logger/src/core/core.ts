@@ -156,7 +156,12 @@ export class Core implements ExitParticipant {
           : {
               join: {
                 address: join,
-                hello: { type: 'join' as const, name, pid: process.pid, thread: threadId },
+                hello: {
+                  type: 'join' as const,
+                  name: name.slice(0, 200) || 'logger',
+                  pid: process.pid,
+                  thread: threadId,
+                },
                 progress: new SharedArrayBuffer(4 * JOIN_PROGRESS_SLOTS),
               },
             }),
