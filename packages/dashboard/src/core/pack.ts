@@ -1,7 +1,7 @@
 import { isLogRecord, type LogRecord } from '@pulselog/shared';
 import { levelCode } from './filter.js';
 import { jsonText } from './json.js';
-import { FIELD_STRINGS, TAG_KEY } from './strings.js';
+import { FIELD_STRINGS, SOURCE_KEY, TAG_KEY } from './strings.js';
 import { searchText } from './text.js';
 
 /** Separator after each record's search text; no search term contains it. */
@@ -159,10 +159,16 @@ function packColumns(records: readonly LogRecord[]): Omit<PackedRecords, 'lines'
       if (column) setValue(column, i, record.tag);
       else fieldsComplete = false;
     }
+    // The source likewise, for its facet.
+    if (record.source !== undefined) {
+      const column = columnFor(SOURCE_KEY);
+      if (column) setValue(column, i, record.source);
+      else fieldsComplete = false;
+    }
     const fields = record.fields;
     if (!fields) continue;
     for (const key in fields) {
-      const column = key === TAG_KEY ? undefined : columnFor(key);
+      const column = key === TAG_KEY || key === SOURCE_KEY ? undefined : columnFor(key);
       if (column) setValue(column, i, fields[key]);
       else fieldsComplete = false;
     }

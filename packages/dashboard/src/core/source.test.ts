@@ -1,6 +1,9 @@
 import type { LogRecord } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
+import { computeFacets } from './facets.js';
 import { ALL, compileFilter } from './filter.js';
+import { packRecords } from './pack.js';
+import { RecordStore } from './records.js';
 import { sourceHue, sourceMatches } from './source.js';
 import { searchText } from './text.js';
 
@@ -61,6 +64,20 @@ describe('source: in the query language', () => {
     expect(pick('source:worker[102]')).toEqual([3]);
     expect(pick('source:thread')).toEqual([4]);
     expect(pick('source:checkout')).toEqual([5]);
+  });
+
+  it('lists the sources as a facet, with their counts', () => {
+    const many = [...records, ...records.slice(1, 3), records[1] as LogRecord].map((r, i) => ({ ...r, seq: i + 1 }));
+    const store = new RecordStore();
+    store.append(packRecords(many));
+    const facet = computeFacets(store, { length: many.length, rows: undefined }).find((f) => f.key === 'source');
+    expect(facet).toMatchObject({ present: 7 });
+    expect(facet?.top.map((t) => [t.value, t.count])).toEqual([
+      ['worker[101]', 3],
+      ['worker[102]', 2],
+      ['thread[100:3]', 1],
+      ['checkout', 1],
+    ]);
   });
 
   it('negates, combines and tests presence', () => {

@@ -4,6 +4,8 @@ export const MAX_INTERNED_LENGTH = 200;
 export const MAX_INTERNED = 65_536;
 /** Column key under which records' tags are laid out beside their fields; no field name starts with NUL. */
 export const TAG_KEY = '\u0000tag';
+/** Column key under which records' sources are laid out, for their facet. */
+export const SOURCE_KEY = '\u0000source';
 
 /**
  * Short string values numbered once, so a column can hold a string field as
