@@ -143,6 +143,10 @@ export class Dashboard {
         this.joinedIngest(message.source)?.(message.times, message.tails);
         Atomics.add(this.progress, PROGRESS.ingested, message.tails.length);
         break;
+      case 'left':
+        // Its queue goes once drained: a standing dashboard sees many scripts come and go.
+        this.sources.delete(message.source);
+        break;
     }
   }
 

@@ -32,6 +32,7 @@ async function receiver(behind = () => false): Promise<{ receiver: JoinReceiver;
   const r = new JoinReceiver({
     deliver: (source, times, tails) => got.push({ source, times: [...times], tails }),
     behind,
+    left: (source) => got.push({ source, times: [], tails: ['left'] }),
   });
   const socket = join(mkdtempSync(join(tmpdir(), 'pulselog-join-')), 'hub.sock');
   await r.listenSocket(socket, (presented) => presented === TOKEN);
@@ -79,6 +80,7 @@ describe('joining a dashboard', () => {
     expect(hub.receiver.counts()).toEqual({ connected: 1, joined: 1, gone: 0 });
     await s.close(1000);
     await expect.poll(() => hub.receiver.counts()).toEqual({ connected: 0, joined: 1, gone: 1 });
+    expect(hub.got.at(-1)).toEqual({ source: 'worker[4242:2]', times: [], tails: ['left'] });
   });
 
   it('waits for a socket that is not there yet: a child may start before its parent listens', async () => {
@@ -91,6 +93,7 @@ describe('joining a dashboard', () => {
     const late = new JoinReceiver({
       deliver: (source, times, tails) => got.push({ source, times: [...times], tails }),
       behind: () => false,
+      left: () => {},
     });
     await late.listenSocket(socket, (presented) => presented === TOKEN);
     cleanups.push(() => late.close());

@@ -23,6 +23,8 @@ export interface JoinTarget {
   deliver(source: string, times: Float64Array, tails: string[]): void;
   /** True while the logger is too far behind with what it was handed: joiners are then not read. */
   behind(): boolean;
+  /** A source disconnected, after its last records were delivered. */
+  left(source: string): void;
 }
 
 /**
@@ -134,7 +136,11 @@ export class JoinReceiver {
       if (held.length === 1) drain();
     });
     ws.on('close', () => {
-      if (this.live.delete(ws)) this.gone++;
+      if (!this.live.delete(ws)) return;
+      this.gone++;
+      // What it sent and this hub read reached this process: delivered, even if the logger is behind.
+      for (const text of held.splice(0)) take(text);
+      this.target.left(source as string);
     });
   }
 

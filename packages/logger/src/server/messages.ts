@@ -97,4 +97,6 @@ export type FromHub =
    * Records of a logger that joined (`/join`), for the logger to queue as its
    * own in a context named after `source`, like `ingest`; counted in `PROGRESS.ingested` too.
    */
-  | { t: 'joined'; source: string; times: Float64Array; tails: string[] };
+  | { t: 'joined'; source: string; times: Float64Array; tails: string[] }
+  /** A joined source disconnected; its records came before this. */
+  | { t: 'left'; source: string };

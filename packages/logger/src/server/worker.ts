@@ -166,6 +166,7 @@ function ingestTargets(
         post({ t: 'joined', source, times, tails });
       },
       behind,
+      left: (source) => post({ t: 'left', source }),
     },
   };
 }
