@@ -22,31 +22,46 @@ function batch(first: number, count: number): LineBatch {
   return new LineBatch(text, first, first + count - 1, count);
 }
 
+/** Every record handed on, in the order it was. */
+function flat(got: Delivered[]): { source: string; time: number; tail: string }[] {
+  return got.flatMap((d) => d.tails.map((tail, i) => ({ source: d.source, time: d.times[i] as number, tail })));
+}
+
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function receiver(behind = () => false): Promise<{ receiver: JoinReceiver; socket: string; got: Delivered[] }> {
+async function receiver(
+  behind = () => false,
+  hold?: { windowMs: number; maxHoldMs: number },
+): Promise<{ receiver: JoinReceiver; socket: string; got: Delivered[] }> {
   const got: Delivered[] = [];
-  const r = new JoinReceiver({
-    deliver: (source, times, tails) => got.push({ source, times: [...times], tails }),
-    behind,
-    left: (source) => got.push({ source, times: [], tails: ['left'] }),
-  });
+  const r = new JoinReceiver(
+    {
+      deliver: (source, times, tails) => got.push({ source, times: [...times], tails }),
+      behind,
+      left: (source) => got.push({ source, times: [], tails: ['left'] }),
+    },
+    hold,
+  );
   const socket = join(mkdtempSync(join(tmpdir(), 'pulselog-join-')), 'hub.sock');
   await r.listenSocket(socket, (presented) => presented === TOKEN);
   cleanups.push(() => r.close());
   return { receiver: r, socket, got };
 }
 
-function sender(socket: string, token = TOKEN): { sender: JoinSender; progress: Int32Array; failures: string[] } {
+function sender(
+  socket: string,
+  token = TOKEN,
+  thread = 2,
+): { sender: JoinSender; progress: Int32Array; failures: string[] } {
   const sab = new SharedArrayBuffer(4 * JOIN_PROGRESS_SLOTS);
   const failures: string[] = [];
   const s = new JoinSender(
     {
       address: formatJoinAddress({ kind: 'unix', target: socket, token }),
-      hello: { type: 'join', name: 'worker', pid: 4242, thread: 2 },
+      hello: { type: 'join', name: 'worker', pid: 4242, thread },
       progress: sab,
     },
     (message) => failures.push(message),
@@ -68,15 +83,17 @@ describe('joining a dashboard', () => {
     expect(await s.whenAcked(10_000)).toBe(true);
     expect(Atomics.load(progress, JOIN_PROGRESS.acked)).toBe(first.text.length + second.text.length);
     expect(s.fed).toBe(first.text.length + second.text.length);
-    expect(hub.got.map((d) => d.source)).toEqual(['worker[4242:2]', 'worker[4242:2]', 'worker[4242:2]']);
-    expect(hub.got[0]?.times).toEqual([1001.5, 1002.5, 1003.5]);
-    expect(JSON.parse(`{"ts":0${hub.got[1]?.tails[1]}`)).toEqual({
+    const records = flat(hub.got);
+    expect(new Set(records.map((r) => r.source))).toEqual(new Set(['worker[4242:2]']));
+    expect(records.map((r) => r.time).slice(0, 5)).toEqual([1001.5, 1002.5, 1003.5, 1004.5, 1005.5]);
+    expect(JSON.parse(`{"ts":0${records[4]?.tail}`)).toEqual({
       ts: 0,
       level: 'info',
       msg: 'r5',
       source: 'worker[4242:2]',
     });
-    expect(JSON.parse(`{"ts":0${hub.got[2]?.tails[0]}`)).toMatchObject({ level: 'warning', fields: { dropped: 4 } });
+    expect(JSON.parse(`{"ts":0${records[5]?.tail}`)).toMatchObject({ level: 'warning', fields: { dropped: 4 } });
+    expect(records).toHaveLength(6);
     expect(hub.receiver.counts()).toEqual({ connected: 1, joined: 1, gone: 0 });
     await s.close(1000);
     await expect.poll(() => hub.receiver.counts()).toEqual({ connected: 0, joined: 1, gone: 1 });
@@ -124,6 +141,32 @@ describe('joining a dashboard', () => {
     expect(await s.whenAcked(50)).toBe(false);
     behind = false;
     expect(await s.whenAcked(10_000)).toBe(true);
-    expect(hub.got).toHaveLength(2);
+    expect(flat(hub.got)).toHaveLength(2);
+  });
+
+  it('hands on the records of several joiners merged by time, each in its own order', async () => {
+    // A window long enough for both joiners' batches to arrive on a busy machine.
+    const hub = await receiver(undefined, { windowMs: 1500, maxHoldMs: 3000 });
+    const a = sender(hub.socket).sender;
+    const b = sender(hub.socket, TOKEN, 3).sender;
+    const now = Date.now();
+    const lines = (name: string, times: number[]) =>
+      new LineBatch(
+        times.map((t, i) => `{"seq":${i + 1},"ts":${t},"level":"info","msg":"${name}${i}"}\n`).join(''),
+        1,
+        times.length,
+        times.length,
+      );
+    a.take(lines('a', [now + 1, now + 5, now + 9]));
+    b.take(lines('b', [now + 2, now + 3, now + 12]));
+    expect(await Promise.all([a.whenAcked(10_000), b.whenAcked(10_000)])).toEqual([true, true]);
+    expect(flat(hub.got).map((r) => JSON.parse(`{${r.tail.slice(1)}`).msg)).toEqual([
+      'a0',
+      'b0',
+      'b1',
+      'a1',
+      'a2',
+      'b2',
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { SourceCounts } from '@pulselog/shared';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { JOIN_PATH } from './address.js';
+import { type Released, TimeOrder } from './order.js';
 import {
   dropNoteTail,
   type JoinAck,
@@ -16,6 +17,15 @@ import {
 const CLOSE_PROTOCOL = 1008;
 /** How often a paused joiner is looked at again while the logger is behind. */
 const RESUME_POLL_MS = 20;
+/**
+ * How long past its time a joined record waits for records of other sources
+ * to put it in order with: a joiner sends its batches every 10 ms or so.
+ */
+const ORDER_WINDOW_MS = 50;
+/** Longest a record waits after it arrived, whatever its time says (a clock running ahead). */
+const MAX_HOLD_MS = 250;
+/** How often held records are looked at for release. */
+const ORDER_TICK_MS = 10;
 
 /** Where joined records go: the logging thread, which queues them as its own. */
 export interface JoinTarget {
@@ -45,8 +55,16 @@ export class JoinReceiver {
   private joined = 0;
   private gone = 0;
   private socketServer: Server | undefined;
+  private readonly order: TimeOrder;
+  private ticker: NodeJS.Timeout | undefined;
 
-  constructor(private readonly target: JoinTarget) {}
+  /** `hold`: how long records wait to be put in order (see `TimeOrder`); the defaults suit joiners on this machine. */
+  constructor(
+    private readonly target: JoinTarget,
+    hold: { windowMs: number; maxHoldMs: number } = { windowMs: ORDER_WINDOW_MS, maxHoldMs: MAX_HOLD_MS },
+  ) {
+    this.order = new TimeOrder(hold.windowMs, hold.maxHoldMs);
+  }
 
   /** Sources connected now, joined in all and gone, for the hub's stats. */
   counts(): SourceCounts {
@@ -98,17 +116,22 @@ export class JoinReceiver {
   private accept(ws: WebSocket): void {
     let source: string | undefined;
     let sourceJson = '';
-    let taken = 0;
     /** Messages read while the logger was behind (ws parses what one read brought), held in order. */
     const held: string[] = [];
-    const take = (text: string) => {
-      if (text.startsWith('{"type":"gap"')) this.dropNote(text, source as string, sourceJson);
-      else {
-        const { times, tails } = joinedRecords(text, sourceJson);
-        if (tails.length > 0) this.target.deliver(source as string, times, tails);
-      }
-      const ack: JoinAck = { type: 'ack', messages: ++taken };
+    const acks = new InOrderAcks((messages) => {
+      const ack: JoinAck = { type: 'ack', messages };
       ws.send(JSON.stringify(ack));
+    });
+    const take = (text: string) => {
+      const done = acks.next();
+      const now = Date.now();
+      if (text.startsWith('{"type":"gap"')) {
+        const tail = dropNoteTail(dropCount(text), sourceJson);
+        this.hold(source as string, Float64Array.of(now), [tail], now, done);
+      } else {
+        const { times, tails } = joinedRecords(text, sourceJson);
+        this.hold(source as string, times, tails, now, done);
+      }
     };
     const drain = () => {
       while (held.length > 0 && !this.target.behind()) take(held.shift() as string);
@@ -140,26 +163,71 @@ export class JoinReceiver {
       this.gone++;
       // What it sent and this hub read reached this process: delivered, even if the logger is behind.
       for (const text of held.splice(0)) take(text);
+      this.deliver(this.order.release(Date.now(), { only: source as string }));
       this.target.left(source as string);
     });
   }
 
-  /** A joiner's drop note becomes a warning record of its source: its seq numbers mean nothing here. */
-  private dropNote(text: string, source: string, sourceJson: string): void {
-    let count = 0;
-    try {
-      count = Number((JSON.parse(text) as { count?: unknown }).count) || 0;
-    } catch {
-      return;
+  /** Holds a joiner's records for `TimeOrder`; `done` runs once they are all handed on. */
+  private hold(source: string, times: Float64Array, tails: string[], now: number, done: () => void): void {
+    this.order.add(source, times, tails, now, done);
+    this.ticker ??= setInterval(() => this.tick(), ORDER_TICK_MS).unref();
+  }
+
+  private tick(): void {
+    this.deliver(this.order.release(Date.now()));
+    if (this.order.size === 0) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
     }
-    if (count > 0) this.target.deliver(source, Float64Array.of(Date.now()), [dropNoteTail(count, sourceJson)]);
+  }
+
+  private deliver(runs: Released[]): void {
+    for (const run of runs) this.target.deliver(run.source, Float64Array.from(run.times), run.tails);
   }
 
   /** Closes every joiner and the local socket. */
   async close(): Promise<void> {
+    this.deliver(this.order.release(Date.now(), { all: true }));
+    clearInterval(this.ticker);
     for (const ws of this.live) ws.terminate();
     this.wss.close();
     const server = this.socketServer;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** The count of a joiner's drop note (`{"type":"gap",…,"count":N}`), 0 when unreadable. */
+function dropCount(text: string): number {
+  try {
+    return Number((JSON.parse(text) as { count?: unknown }).count) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Acknowledgements of a joiner's messages, cumulative and in order: message
+ * `k` is acknowledged once it and every one before it are handed on.
+ */
+class InOrderAcks {
+  private issued = 0;
+  private acked = 0;
+  private readonly finished = new Set<number>();
+
+  constructor(private readonly send: (messages: number) => void) {}
+
+  /** Numbers the next message; returns what to call once it is handed on. */
+  next(): () => void {
+    const index = ++this.issued;
+    return () => {
+      this.finished.add(index);
+      let moved = false;
+      while (this.finished.delete(this.acked + 1)) {
+        this.acked++;
+        moved = true;
+      }
+      if (moved) this.send(this.acked);
+    };
   }
 }
