@@ -14,6 +14,7 @@ Usage:
   pulselog demo                  run a simulated training job and stream it to the dashboard
   pulselog noise                 write realistic log lines at a steady rate (see pulselog noise --help)
   pulselog mcp                   serve this project's sessions to AI assistants over MCP (see pulselog mcp --help)
+  pulselog serve                 a standing dashboard the project's scripts send their records to
   pulselog --version             print the version
   pulselog --help                print this help
 
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     const { noiseCommand } = await import('./noise/command.js');
     return noiseCommand(argv.slice(1));
   }
+  if (command === 'serve') return (await import('./join/serve.js')).serveCommand(argv.slice(1));
   if (command === 'mcp') {
     const { mcpCommand } = await import('./mcp/command.js');
     return mcpCommand(argv.slice(1));

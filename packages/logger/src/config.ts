@@ -4,6 +4,7 @@ import { crc32 } from 'node:zlib';
 import { type LevelName, normalizeLevel } from '@pulselog/shared';
 import { parse as parseToml } from 'smol-toml';
 import { PulselogError } from './errors.js';
+import { parseJoinAddress } from './join/address.js';
 import { parsePath } from './redact/paths.js';
 import { compileValuePatterns, type ValuePatterns } from './redact/patterns.js';
 import { DEFAULT_MAX_STRING_LENGTH } from './serialize.js';
@@ -83,6 +84,12 @@ export interface LoggerOptions {
   health?: boolean;
   /** Sample the main thread's stack with the inspector's profiler and write a `.cpuprofile`. Default off. */
   profile?: boolean;
+  /**
+   * The dashboard to send records to instead of opening one: set by a parent
+   * process or thread with a dashboard for its workers and children
+   * (`PULSELOG_JOIN`). `false` never joins. Default: join when one is set.
+   */
+  join?: string | false;
 }
 
 /** The fully resolved configuration every part of the logger receives, frozen. */
@@ -117,6 +124,8 @@ export interface ResolvedConfig {
   readonly metricsPort: number | undefined;
   readonly health: boolean;
   readonly profile: boolean;
+  /** The join address (`PULSELOG_JOIN`), `false` when joining is off, `undefined` when none is set. */
+  readonly join: string | false | undefined;
   /** Folder `.pulselog/` state lives in: the one holding `pulselog.toml`, else the working directory. */
   readonly projectDir: string;
 }
@@ -177,6 +186,13 @@ function token(raw: unknown): string {
   return t;
 }
 
+/** A join address that parses, or false. */
+function joinSetting(raw: unknown): string | false {
+  if (raw === false || (typeof raw === 'string' && isFalse.includes(raw.trim().toLowerCase()))) return false;
+  parseJoinAddress(text(raw));
+  return raw as string;
+}
+
 /** Redaction paths: a list, or comma-separated text (the environment); each must parse. */
 function redactPaths(raw: unknown): readonly string[] {
   const list = typeof raw === 'string' ? raw.split(',').filter((p) => p.trim() !== '') : raw;
@@ -225,6 +241,7 @@ const SETTINGS: Record<Key, { parse: Parser; env?: string; toml: string }> = {
   metricsPort: { parse: int(0, 65535), env: 'PULSELOG_METRICS_PORT', toml: 'metrics_port' },
   health: { parse: bool, env: 'PULSELOG_HEALTH', toml: 'health' },
   profile: { parse: bool, env: 'PULSELOG_PROFILE', toml: 'profile' },
+  join: { parse: joinSetting, env: 'PULSELOG_JOIN', toml: 'join' },
 };
 
 const TOML_KEYS = new Map(Object.entries(SETTINGS).map(([key, s]) => [s.toml, key as Key]));
@@ -396,6 +413,7 @@ export function resolveConfig(options: LoggerOptions = {}, sources: ConfigSource
     metricsPort: picked.metricsPort as number | undefined,
     health: (picked.health ?? true) as boolean,
     profile: (picked.profile ?? false) as boolean,
+    join: picked.join as string | false | undefined,
     projectDir,
   });
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { CheckpointStoreStatus, EndMessage, HubStats, SessionInfo } from '@pulselog/shared';
 import type { ResolvedConfig } from './config.js';
+import { type JoinOffer, offerJoin } from './join/parent.js';
 import type { MetricsSnapshot } from './metrics/snapshot.js';
 import { openBrowser, reasonNotToOpen } from './open-browser.js';
 import { type HubLink, MAX_HUB_BACKLOG_CHARS } from './pipeline/client.js';
@@ -47,6 +48,14 @@ export class Dashboard {
   onIngest: ((times: ArrayLike<number>, tails: readonly string[]) => void) | undefined;
   /** Called when a scraper asks the hub for `/metrics`: set by the logger, which answers with `sendMetrics`. */
   onMetricsWanted: (() => void) | undefined;
+  /**
+   * Makes the queue for records of a source that joined (`join/`): set by the
+   * logger, which queues them as its own in a context named after the source.
+   */
+  ingestFor: ((source: string) => (times: ArrayLike<number>, tails: readonly string[]) => void) | undefined;
+  private readonly sources = new Map<string, (times: ArrayLike<number>, tails: readonly string[]) => void>();
+  /** The join address workers and children inherit, while this dashboard runs. */
+  private readonly joinOffer: JoinOffer | undefined;
 
   constructor(config: ResolvedConfig, session: SessionInfo) {
     this.linger = config.linger;
@@ -60,11 +69,13 @@ export class Dashboard {
       },
       lost: (from, to, count) => this.post({ t: 'dropped', from, to, count }),
     };
+    const token = config.token ?? projectToken(config.projectDir);
+    this.joinOffer = offerJoin(token);
     const options: HubOptions = {
       host: config.host,
       port: config.port,
       portRange: 20,
-      token: config.token ?? projectToken(config.projectDir),
+      token,
       staticDir: STATIC_DIR,
       session,
       maxRecords: config.replayRecords,
@@ -73,6 +84,7 @@ export class Dashboard {
       feed: channel.port2,
       otlpMaxBytes: config.otlpMaxBytes,
     };
+    if (this.joinOffer) options.joinSocket = this.joinOffer.socket;
     this.worker = new Worker(WORKER_URL, {
       workerData: options,
       transferList: [channel.port2],
@@ -83,6 +95,7 @@ export class Dashboard {
       this.worker.on('message', (message: FromHub) => this.onHubMessage(message, config, resolve));
       this.worker.on('error', (err) => {
         this.failed = true;
+        this.joinOffer?.withdraw();
         process.stderr.write(`pulselog: dashboard stopped: ${err.message}\n`);
         resolve(undefined);
         this.ended?.();
@@ -119,6 +132,7 @@ export class Dashboard {
         break;
       case 'error':
         this.failed = true;
+        this.joinOffer?.withdraw();
         process.stderr.write(`pulselog: dashboard could not start: ${message.message}\n`);
         ready(undefined);
         break;
@@ -136,7 +150,25 @@ export class Dashboard {
         // Counted even with nobody to take them, so the hub never waits on records that will not be queued.
         Atomics.add(this.progress, PROGRESS.ingested, message.tails.length);
         break;
+      case 'joined':
+        this.joinedIngest(message.source)?.(message.times, message.tails);
+        Atomics.add(this.progress, PROGRESS.ingested, message.tails.length);
+        break;
+      case 'left':
+        // Its queue goes once drained: a standing dashboard sees many scripts come and go.
+        this.sources.delete(message.source);
+        break;
     }
+  }
+
+  /** The queue of a joined source's records, made on its first records. */
+  private joinedIngest(source: string): ((times: ArrayLike<number>, tails: readonly string[]) => void) | undefined {
+    let ingest = this.sources.get(source);
+    if (ingest === undefined && this.ingestFor !== undefined) {
+      ingest = this.ingestFor(source);
+      this.sources.set(source, ingest);
+    }
+    return ingest;
   }
 
   private readonly skipLinger = () => this.post({ t: 'skip-linger' });
@@ -180,6 +212,7 @@ export class Dashboard {
    * There is no linger here: the program chose to end now.
    */
   closeSync(end: EndMessage, timeoutMs: number): void {
+    this.joinOffer?.withdraw();
     if (this.failed) return;
     this.post({ t: 'end', message: end, lingerMs: 0 });
     Atomics.wait(this.progress, PROGRESS.ended, 0, timeoutMs);
@@ -205,6 +238,7 @@ export class Dashboard {
    * and stops. Gives up after `timeoutMs`.
    */
   async close(end: EndMessage, timeoutMs: number): Promise<void> {
+    this.joinOffer?.withdraw();
     if (!this.failed) {
       const done = new Promise<void>((resolve) => {
         this.ended = resolve;

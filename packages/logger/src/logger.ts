@@ -188,6 +188,7 @@ export class Logger {
       this.activeSpan = this.core.config.traceContext ? loadActiveSpan() : undefined;
       this.threshold = this.core.config.level;
       this.serveMetrics();
+      if (this.core.dashboard) this.core.dashboard.ingestFor = (source) => this[INGEST](source);
     }
     this.applyLevel();
     // After the no-ops: a console call below the level prints, and makes no record.

@@ -67,6 +67,8 @@ export interface HubStats {
   sessionFile?: SessionFileStatus;
   /** How saving checkpoints goes, once a save failed. */
   checkpointStore?: CheckpointStoreStatus;
+  /** Loggers of other threads and processes sending their records to this dashboard (`/join`). */
+  sources?: SourceCounts;
 }
 
 /** The checkpoint store, once a save or removal failed for the file system. */
@@ -89,6 +91,16 @@ export interface SessionFileStatus {
   unwritten: number;
   /** The error while writes fail now (`ENOSPC: no space left on device`); absent once they work again. */
   failing?: string;
+}
+
+/** Loggers that joined a dashboard: each is a source of the session, its records marked with `LogRecord.source`. */
+export interface SourceCounts {
+  /** Sources connected now. */
+  connected: number;
+  /** Sources that joined since the dashboard started. */
+  joined: number;
+  /** Sources that joined and have since disconnected. */
+  gone: number;
 }
 
 /** What the dashboard's OTLP/HTTP receiver took in and turned away, since it started. */

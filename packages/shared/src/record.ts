@@ -34,7 +34,11 @@ export interface LogRecord {
   fields?: Record<string, unknown>;
   /** Tag of the async context the call was made in. */
   tag?: string;
-  /** Where a record received from elsewhere came from: an OpenTelemetry resource's `service.name`. */
+  /**
+   * Where a record received from elsewhere came from: an OpenTelemetry resource's `service.name`, or a
+   * logger that joined this dashboard, `name[pid]` (`name[pid:thread]` in a worker thread). Absent: the
+   * dashboard's own process.
+   */
   source?: string;
   /** `divider` for separators; absent means `log`. */
   kind?: RecordKind;

@@ -5,7 +5,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { buildChart, type ChartData, type ChartSpec, type SplitBy, wheelRange } from '../core/chart.js';
 import { FIELD_NUMBER } from '../core/pack.js';
-
+import { SOURCE_KEY } from '../core/strings.js';
 import { shortNumber } from '../core/text.js';
 import type { AppModel } from '../model/app.js';
 import type { ViewModel } from '../model/view.js';
@@ -25,7 +25,7 @@ function numericFields(view: ViewModel): string[] {
   const fields = view.session.store.fields;
   const size = view.session.size;
   return fields.keys().filter((key) => {
-    if (key === TAG_KEY) return false;
+    if (key === TAG_KEY || key === SOURCE_KEY) return false;
     const kinds = fields.get(key)?.kinds;
     if (!kinds) return false;
     // A look at up to the first thousands of records is enough to tell a numeric field.

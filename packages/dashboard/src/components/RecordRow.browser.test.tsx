@@ -21,6 +21,28 @@ afterEach(() => {
 });
 
 describe('RecordRow', () => {
+  it('draws each source as a chip in a colour of its own, the same on every row, and filters for it on a click', () => {
+    const filters: unknown[][] = [];
+    const host = mount({ seq: 1, ts: 0, level: 'info', msg: 'a', source: 'worker[101]' }, [], (...args) =>
+      filters.push(args),
+    );
+    const again = mount({ seq: 2, ts: 0, level: 'info', msg: 'b', source: 'worker[101]' });
+    const other = mount({ seq: 3, ts: 0, level: 'info', msg: 'c', source: 'api[7]' });
+    const own = mount({ seq: 4, ts: 0, level: 'info', msg: 'd' });
+    const chip = (h: HTMLElement) => h.querySelector('.source') as HTMLElement;
+    expect(chip(host).textContent).toBe('worker[101]');
+    expect(getComputedStyle(chip(host)).color).toBe(getComputedStyle(chip(again)).color);
+    expect(getComputedStyle(chip(host)).backgroundColor).toBe(getComputedStyle(chip(again)).backgroundColor);
+    expect(getComputedStyle(chip(host)).color).not.toBe(getComputedStyle(chip(other)).color);
+    expect(own.querySelector('.source')).toBeNull();
+    chip(host).click();
+    chip(host).dispatchEvent(new MouseEvent('click', { bubbles: true, altKey: true }));
+    expect(filters).toEqual([
+      ['source', 'worker[101]', false],
+      ['source', 'worker[101]', true],
+    ]);
+  });
+
   it('shows time, level, tag, message and fields as key=value chips', () => {
     const host = mount({
       seq: 7,

@@ -1,5 +1,5 @@
 import type { LogRecord } from '@pulselog/shared';
-import { formatValue } from '@pulselog/shared/query';
+import { formatValue, sourceHue } from '@pulselog/shared/query';
 import { isQueryKey, isScalar, type Scalar } from '../core/refine.js';
 import { chipValue, formatTime, LEVEL_LABEL } from '../core/text.js';
 import { RichText } from './RichText.js';
@@ -67,7 +67,23 @@ export function RecordRow({ record, terms = [], top, selected = false, row = 0, 
       <span class="time">{formatTime(record.ts)}</span>
       <span class={`badge badge-${record.level}`}>{LEVEL_LABEL[record.level]}</span>
       {record.source ? (
-        <span class="source">
+        // A chip in the source's own colour; a click filters for the source like a field chip does.
+        // biome-ignore lint/a11y/noStaticElementInteractions: as the field chips below
+        // biome-ignore lint/a11y/useKeyWithClickEvents: as the field chips below
+        <span
+          class={`source${onFilter ? ' filterable' : ''}`}
+          data-source={record.source}
+          style={{ '--source-hue': String(sourceHue(record.source)) }}
+          title={`source ${record.source}${onFilter ? '\nclick: filter for it · Alt-click: filter it out' : ''}`}
+          onClick={
+            onFilter
+              ? (event: MouseEvent) => {
+                  event.stopPropagation();
+                  onFilter('source', record.source as string, excludes(event));
+                }
+              : undefined
+          }
+        >
           <RichText text={record.source} terms={terms} />
         </span>
       ) : null}

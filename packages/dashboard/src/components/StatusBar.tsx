@@ -91,6 +91,16 @@ export function StatusBar({ app }: { app: AppModel }) {
         </span>
       ) : null}
       <OutputsStatus outputs={stats?.outputs ?? []} />
+      {stats?.sources && stats.sources.joined > 0 ? (
+        <span
+          class="sources"
+          data-testid="sources"
+          title="Loggers of other threads and processes (workers, children, scripts of the project) that send their records to this dashboard"
+        >
+          {stats.sources.joined + 1} sources: this process and {stats.sources.joined} joined ({stats.sources.connected}{' '}
+          connected, {stats.sources.gone} gone)
+        </span>
+      ) : null}
       {isLive && state === 'live' ? <span class="rate">{app.rate.value}/s</span> : null}
       {stats && state === 'live' ? (
         <span class="clients">

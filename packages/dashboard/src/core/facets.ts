@@ -3,7 +3,7 @@ import { TAG_KEY } from '@pulselog/shared/query';
 import { FIELD_NUMBER, FIELD_OTHER, FIELD_STRING } from './pack.js';
 import type { RecordStore } from './records.js';
 import type { Scalar } from './refine.js';
-import { FIELD_STRINGS } from './strings.js';
+import { FIELD_STRINGS, SOURCE_KEY } from './strings.js';
 
 /** One value of a field and how many of the records looked at hold it. */
 export interface FacetValue {
@@ -51,7 +51,7 @@ const SAMPLE = 65_536;
 const MAX_NUMBER_VALUES = 12;
 
 /**
- * The facets of the records shown: for the level, the tag and each field
+ * The facets of the records shown: for the level, the tag, the source and each field
  * with a column (`FieldColumns`), the top values with their counts and, for
  * numbers, min/median/max. It reads the flat columns only, never a record,
  * so a million rows take a pass of typed-array reads per field.
@@ -60,11 +60,12 @@ export function computeFacets(store: RecordStore, shown: FacetRows): Facet[] {
   const facets: Facet[] = [levelFacet(store, shown)];
   const scratch = new Scratch(shown.length);
   const keys = store.fields.keys();
-  // The tag first, then fields in the order they first came.
-  for (const key of [TAG_KEY, ...keys.filter((k) => k !== TAG_KEY)]) {
+  // The tag and the source first, then fields in the order they first came.
+  for (const key of [TAG_KEY, SOURCE_KEY, ...keys.filter((k) => k !== TAG_KEY && k !== SOURCE_KEY)]) {
     const column = store.fields.get(key);
     if (!column) continue;
-    const facet = columnFacet(key === TAG_KEY ? 'tag' : key, column.kinds, column.values, shown, scratch);
+    const name = key === TAG_KEY ? 'tag' : key === SOURCE_KEY ? 'source' : key;
+    const facet = columnFacet(name, column.kinds, column.values, shown, scratch);
     if (facet.present > 0) facets.push(facet);
   }
   return facets;

@@ -1,7 +1,6 @@
 import { isLogRecord, type LogRecord } from '@pulselog/shared';
 import { jsonText, levelCode, searchText, TAG_KEY } from '@pulselog/shared/query';
-
-import { FIELD_STRINGS } from './strings.js';
+import { FIELD_STRINGS, SOURCE_KEY } from './strings.js';
 
 /** Separator after each record's search text; no search term contains it. */
 export const SEP = '\u0000';
@@ -158,10 +157,16 @@ function packColumns(records: readonly LogRecord[]): Omit<PackedRecords, 'lines'
       if (column) setValue(column, i, record.tag);
       else fieldsComplete = false;
     }
+    // The source likewise, for its facet.
+    if (record.source !== undefined) {
+      const column = columnFor(SOURCE_KEY);
+      if (column) setValue(column, i, record.source);
+      else fieldsComplete = false;
+    }
     const fields = record.fields;
     if (!fields) continue;
     for (const key in fields) {
-      const column = key === TAG_KEY ? undefined : columnFor(key);
+      const column = key === TAG_KEY || key === SOURCE_KEY ? undefined : columnFor(key);
       if (column) setValue(column, i, fields[key]);
       else fieldsComplete = false;
     }

@@ -2,6 +2,8 @@
 export const MAX_INTERNED_LENGTH = 200;
 /** Most distinct string values numbered; later ones are read from the record. */
 export const MAX_INTERNED = 65_536;
+/** Column key under which records' sources are laid out, for their facet. */
+export const SOURCE_KEY = '\u0000source';
 
 /**
  * Short string values numbered once, so a column can hold a string field as

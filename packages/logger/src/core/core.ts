@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import {
   type CheckpointMessage,
   type CheckpointStoreStatus,
@@ -16,6 +17,8 @@ import { Dashboard } from '../dashboard.js';
 import { Encoder } from '../encode/encoder.js';
 import { QueueFullError } from '../errors.js';
 import { HealthSampler, healthLine } from '../health/sampler.js';
+import { JOIN_PROGRESS_SLOTS } from '../join/sender.js';
+import { joinTarget } from '../join/target.js';
 import { PipelineClient } from '../pipeline/client.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { ResolvedOutput } from '../pipeline/protocol.js';
@@ -173,8 +176,14 @@ export class Core implements ExitParticipant {
     if (pipeline) {
       this.pipeline = pipeline;
     } else {
-      if (config.dashboard) this.dashboard = new Dashboard(config, this.session);
-      const file = config.sessionDir === false ? undefined : sessionFilePath(config.sessionDir, this.session);
+      // A worker, a child or a script of a project with `pulselog serve` sends its records to that
+      // dashboard (its session file is the dashboard's) rather than open its own.
+      const join = joinTarget(config);
+      if (config.dashboard && join === undefined) this.dashboard = new Dashboard(config, this.session);
+      const file =
+        config.sessionDir === false || join !== undefined
+          ? undefined
+          : sessionFilePath(config.sessionDir, this.session);
       const session = this.session;
       this.pipeline = new PipelineClient({
         data: {
@@ -189,6 +198,20 @@ export class Core implements ExitParticipant {
         ...(this.dashboard ? { hub: this.dashboard.link } : {}),
         onSignal: signalled,
         onSignalsUnwatched: listenForSignals,
+        ...(join === undefined
+          ? {}
+          : {
+              join: {
+                address: join,
+                hello: {
+                  type: 'join' as const,
+                  name: name.slice(0, 200) || 'logger',
+                  pid: process.pid,
+                  thread: threadId,
+                },
+                progress: new SharedArrayBuffer(4 * JOIN_PROGRESS_SLOTS),
+              },
+            }),
       });
       // Health and profile lines take the road of checkpoints: the session file, then the hub.
       const line = (text: string) => this.pipeline.line(text);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PackedRecords } from '../batch/packed.js';
+import { JOIN_PROGRESS, type JoinFeedData } from '../join/sender.js';
 import type { OutputStats } from './output.js';
 import type { Pipeline } from './pipeline.js';
 import { type FromPipeline, type HubFeedData, type PipelineData, SLOT, SLOTS, STATE } from './protocol.js';
@@ -37,12 +38,14 @@ export interface HubLink {
 
 /** What `PipelineClient` is started with. */
 export interface PipelineSetup {
-  data: Omit<PipelineData, 'sab' | 'hub' | 'bounds'>;
+  data: Omit<PipelineData, 'sab' | 'hub' | 'bounds' | 'join'>;
   hub?: HubLink;
   /** The process got `signal`, heard by the pipeline thread: end the session and raise it again. */
   onSignal?: (signal: 'SIGINT' | 'SIGTERM') => void;
   /** The pipeline thread cannot watch signals here: the logging thread must listen for them itself. */
   onSignalsUnwatched?: () => void;
+  /** The dashboard of another process or thread to send records to, in place of a file and a hub. */
+  join?: JoinFeedData;
 }
 
 /** A batch handed over and not yet confirmed taken in. */
@@ -64,7 +67,10 @@ export class PipelineClient implements Pipeline {
   private readonly worker: Worker;
   private readonly slots: Int32Array;
   private readonly hub: HubLink | undefined;
+  /** What the hub took in (`HubFeedData.progress`), or what the joined dashboard acknowledged (`JOIN_PROGRESS`). */
   private readonly hubTaken: Int32Array | undefined;
+  private readonly hubTakenSlot: number;
+  private readonly joinProgress: Int32Array | undefined;
   private posted = 0;
   private postedChars = 0;
   private postedSent = 0;
@@ -88,13 +94,16 @@ export class PipelineClient implements Pipeline {
     const sab = new SharedArrayBuffer(4 * SLOTS);
     this.slots = new Int32Array(sab);
     this.beat();
-    this.hubTaken = setup.hub ? new Int32Array(setup.hub.feed.progress) : undefined;
+    this.joinProgress = setup.join ? new Int32Array(setup.join.progress) : undefined;
+    this.hubTaken = setup.hub ? new Int32Array(setup.hub.feed.progress) : this.joinProgress;
+    this.hubTakenSlot = setup.hub ? setup.hub.feed.takenSlot : JOIN_PROGRESS.acked;
     const workerData: PipelineData = {
       ...setup.data,
       sab,
       bounds: { chars: MAX_IN_FLIGHT_WORK, sent: MAX_IN_FLIGHT_CHARS },
     };
     if (setup.hub) workerData.hub = setup.hub.feed;
+    if (setup.join) workerData.join = setup.join;
     this.worker = new Worker(threadUrl(), {
       workerData,
       transferList: setup.hub ? [setup.hub.feed.port] : [],
@@ -111,6 +120,7 @@ export class PipelineClient implements Pipeline {
   private onMessage(message: FromPipeline): void {
     switch (message.t) {
       case 'file-error':
+      case 'join-error':
         process.stderr.write(`pulselog: ${message.message}\n`);
         break;
       case 'output-error':
@@ -209,9 +219,9 @@ export class PipelineClient implements Pipeline {
 
   /** True while the hub, fed with no file to hold the records, is too far behind. */
   private hubBehind(): boolean {
-    if (this.hubTaken === undefined || this.hub === undefined || this.fileOpen()) return false;
+    if (this.hubTaken === undefined || this.fileOpen()) return false;
     const fed = Atomics.load(this.slots, SLOT.fed);
-    return ((fed - Atomics.load(this.hubTaken, this.hub.feed.takenSlot)) | 0) > MAX_HUB_BACKLOG_CHARS;
+    return ((fed - Atomics.load(this.hubTaken, this.hubTakenSlot)) | 0) > MAX_HUB_BACKLOG_CHARS;
   }
 
   busy(): boolean {
@@ -310,7 +320,7 @@ export class PipelineClient implements Pipeline {
   }
 
   undelivered(): number {
-    return this.lost;
+    return this.lost + (this.joinProgress ? Atomics.load(this.joinProgress, JOIN_PROGRESS.lost) : 0);
   }
 }
 

@@ -6,6 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { LevelName } from '@pulselog/shared';
 import type { PackedRecords } from '../batch/packed.js';
+import type { JoinFeedData } from '../join/sender.js';
 import type { OutputStats } from './output.js';
 
 /**
@@ -86,6 +87,8 @@ export interface PipelineData {
   cwd: string;
   outputs: ResolvedOutput[];
   hub?: HubFeedData;
+  /** The dashboard this logger joined, in place of `file` and `hub` (see `join/`). */
+  join?: JoinFeedData;
   /**
    * The logger's bounds on what the pipeline may be behind (posted, not yet
    * taken in): characters of lines, and characters as sent. Past either, the
@@ -110,6 +113,8 @@ export type ToPipeline =
 export type FromPipeline =
   /** The session file could not be opened or written: said once on stderr. */
   | { t: 'file-error'; message: string }
+  /** The dashboard this logger joined could not be reached or went away: said once on stderr. */
+  | { t: 'join-error'; message: string }
   /** An output failed for the first time (later failures are only counted). */
   | { t: 'output-error'; name: string; message: string }
   /** Output counters changed. */

@@ -7,6 +7,10 @@
  *                                               ├──▶ dashboard hub  (frames of the same bytes, moved)
  *                                               └──▶ each output    (its own bounded backlog)
  *
+ * A logger that joined another process's dashboard (`join/`) has neither a
+ * file nor a hub: its batches go to that dashboard instead (`JoinSender`),
+ * and still to each of its own outputs.
+ *
  * Shared counters (`SLOT`) let the logging thread see progress, and wait for
  * it at exit, without its event loop.
  */
@@ -14,6 +18,7 @@ import { dirname } from 'node:path';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { SessionFileStatus } from '@pulselog/shared';
 import { formatPacked, type PackedRecords } from '../batch/packed.js';
+import { JoinSender } from '../join/sender.js';
 import { pruneSessions } from '../sessions/retention.js';
 import type { Consumer } from './consumer.js';
 import { HubFeed } from './hub-feed.js';
@@ -50,6 +55,8 @@ class Pipeline {
   private readonly first: Consumer[] = [];
   private readonly file: SessionFile | undefined;
   private readonly hub: HubFeed | undefined;
+  /** The dashboard of another process or thread this logger joined, in place of the file and the hub. */
+  private readonly joined: JoinSender | undefined;
   /** The outputs: they take each batch after, so nothing they do can undo what the file and the hub have. */
   private readonly runners: OutputRunner[];
   private statsTimer: NodeJS.Timeout | undefined;
@@ -86,6 +93,10 @@ class Pipeline {
         () => this.fileBehind(),
       );
       this.first.push(this.hub);
+    }
+    if (data.join) {
+      this.joined = new JoinSender(data.join, (message) => post({ t: 'join-error', message }));
+      this.first.push(this.joined);
     }
     const events = {
       failed: (name: string, message: string) => this.outputFailed(name, message),
@@ -143,7 +154,7 @@ class Pipeline {
     const batch = new LineBatch(formatPacked(packed), st[0] as number, st[st.length - 2] as number, st.length / 2);
     this.hub?.claim(batch);
     for (const consumer of this.first) consumer.take(batch);
-    Atomics.store(this.slots, SLOT.fed, this.hub?.fed ?? 0);
+    Atomics.store(this.slots, SLOT.fed, (this.hub ?? this.joined)?.fed ?? 0);
     this.lastSeq = batch.lastSeq;
     return batch;
   }
@@ -159,7 +170,10 @@ class Pipeline {
   }
 
   private async flush(id: number): Promise<void> {
-    const results = await Promise.all(this.runners.map((r) => r.whenIdle(2 ** 31 - 1)));
+    const results = await Promise.all([
+      ...this.runners.map((r) => r.whenIdle(2 ** 31 - 1)),
+      ...(this.joined ? [this.joined.whenAcked(2 ** 31 - 1)] : []),
+    ]);
     this.post({ t: 'flushed', id, ok: results.every(Boolean), outputs: this.outputStats() });
   }
 

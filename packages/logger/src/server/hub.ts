@@ -14,6 +14,7 @@ import {
   parseClientMessage,
   type SessionFileStatus,
   type SessionInfo,
+  type SourceCounts,
 } from '@pulselog/shared';
 import type { WebSocket } from 'ws';
 import { type Client, closeGracefully, newClient, overCap, send, stalled } from './client.js';
@@ -58,6 +59,7 @@ export class Hub {
   private sessionFile: SessionFileStatus | undefined;
   private checkpointStore: CheckpointStoreStatus | undefined;
   private otlp: OtlpStats | undefined;
+  private sources: (() => SourceCounts) | undefined;
 
   constructor(
     private readonly session: SessionInfo,
@@ -147,6 +149,11 @@ export class Hub {
   /** Reports `counters` in `stats()` from now on; their owner, the OTLP receiver, keeps them current. */
   reportOtlp(counters: OtlpStats): void {
     this.otlp = counters;
+  }
+
+  /** Reports the joined sources in `stats()` from now on, as `counts` gives them (the join receiver). */
+  reportSources(counts: () => SourceCounts): void {
+    this.sources = counts;
   }
 
   /** Counts a request refused at the door, for stats. */
@@ -285,6 +292,7 @@ export class Hub {
     if (this.sessionFile !== undefined) stats.sessionFile = this.sessionFile;
     if (this.checkpointStore !== undefined) stats.checkpointStore = this.checkpointStore;
     if (this.otlp !== undefined) stats.otlp = { ...this.otlp };
+    if (this.sources !== undefined) stats.sources = this.sources();
     return stats;
   }
 

@@ -43,6 +43,8 @@ export interface HubOptions {
   feed?: MessagePort;
   /** Largest OTLP/HTTP body taken on `POST /v1/logs`, in bytes, as sent and unpacked. */
   otlpMaxBytes: number;
+  /** A local socket to take joining loggers on as well as `/join` on the port (`PULSELOG_JOIN`). */
+  joinSocket?: string;
 }
 
 /** Messages from the pipeline thread to the hub worker, in the order of the session file. */
@@ -107,4 +109,11 @@ export type FromHub =
    */
   | { t: 'ingest'; times: Float64Array; tails: string[] }
   /** A scraper asked for `/metrics`: the logging thread answers with `metrics`. */
-  | { t: 'metrics-wanted' };
+  | { t: 'metrics-wanted' }
+  /**
+   * Records of a logger that joined (`/join`), for the logger to queue as its
+   * own in a context named after `source`, like `ingest`; counted in `PROGRESS.ingested` too.
+   */
+  | { t: 'joined'; source: string; times: Float64Array; tails: string[] }
+  /** A joined source disconnected; its records came before this. */
+  | { t: 'left'; source: string };

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { CHECKPOINT_DATA_PATH, CLOSE_UNAUTHORIZED, WS_PATH, WS_SUBPROTOCOL } from '@pulselog/shared';
 import { WebSocketServer } from 'ws';
+import { JOIN_PATH } from '../join/address.js';
+import type { JoinReceiver } from '../join/receiver.js';
 import { METRICS_PATH, type MetricsEndpoint } from '../metrics/endpoint.js';
 import { DOOR_LIMITS, Door, type DoorLimits } from './door.js';
 import type { Hub } from './hub.js';
@@ -68,6 +70,18 @@ function sendJson(res: ServerResponse, body: Buffer): void {
   res.end(body);
 }
 
+/**
+ * What `GET /api/health` says of the server besides its counters: that it is
+ * pulselog (its version), the session it serves, and where loggers join it.
+ */
+function identity(options: HubOptions, joins: JoinReceiver | undefined): Record<string, unknown> {
+  return {
+    pulselog: options.session.versions.pulselog,
+    session: options.session.id,
+    ...(joins ? { join: JOIN_PATH } : {}),
+  };
+}
+
 /** Presented token: `Authorization: Bearer …` or `?token=`. */
 function presentedToken(req: IncomingMessage, url: URL): string | null {
   const auth = req.headers.authorization;
@@ -98,6 +112,7 @@ function listen(server: Server, host: string, port: number): Promise<number> {
  * `Host`; WebSocket upgrades also need the dashboard's own `Origin`.
  * `otlp`, when given, takes OTLP/HTTP logs at `POST /v1/logs` behind the same checks;
  * `metrics`, when given, answers `GET /metrics` (Prometheus) behind them too.
+ * `joins`, loggers of other processes joining at `/join` (token, no `Origin`).
  */
 export async function startServer(
   options: HubOptions,
@@ -105,6 +120,7 @@ export async function startServer(
   otlp?: OtlpReceiver,
   limits: DoorLimits = DOOR_LIMITS,
   metrics?: MetricsEndpoint,
+  joins?: JoinReceiver,
 ): Promise<DashboardServer> {
   let allowed = new Set<string>();
   const door = new Door(limits);
@@ -141,7 +157,7 @@ export async function startServer(
         return void metrics.serve(res, SECURITY_HEADERS, req.method === 'HEAD');
       }
       if (req.method !== 'GET') return reject(res, 405, 'method not allowed');
-      if (url.pathname === '/api/health') return json(res, { ok: true, ...hub.stats() });
+      if (url.pathname === '/api/health') return json(res, { ok: true, ...identity(options, joins), ...hub.stats() });
       if (url.pathname === '/api/session') return json(res, options.session);
       if (url.pathname === CHECKPOINT_DATA_PATH) {
         const body = hub.checkpointData(url.searchParams.get('name') ?? '');
@@ -163,6 +179,12 @@ export async function startServer(
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (!hostAllowed(req, allowed)) return refuse(421, 'Misdirected Request');
+    if (joins !== undefined && url.pathname === JOIN_PATH) {
+      const joined = joins.upgrade(req, socket, head, (presented) => tokenMatches(presented, options.token));
+      if (joined) door.trust(socket as Socket);
+      else hub.noteRefused();
+      return;
+    }
     if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
     if (!originAllowed(req, allowed)) return refuse(403, 'Forbidden');
     const authorised = tokenMatches(presentedToken(req, url), options.token);

@@ -12,10 +12,12 @@ import {
   type HealthMessage,
   type ProfileMessage,
 } from '@pulselog/shared';
+import { JoinReceiver, type JoinTarget } from '../join/receiver.js';
 import { MetricsEndpoint } from '../metrics/endpoint.js';
 import { Hub } from './hub.js';
 import { type FromHub, type HubFeedMessage, type HubOptions, PROGRESS, type ToHub } from './messages.js';
 import { OtlpReceiver, type OtlpTarget } from './otlp/receiver.js';
+import { tokenMatches } from './security.js';
 import { type DashboardServer, startServer } from './server.js';
 
 const STATS_INTERVAL_MS = 1000;
@@ -55,17 +57,27 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
     hub.append({ frame, firstSeq: run.firstSeq, lastSeq: run.lastSeq, count: run.count });
     took(run.count, size);
   };
-  const otlp = new OtlpReceiver(options.otlpMaxBytes, ingestTarget(post, progress));
+  const targets = ingestTargets(post, progress);
+  const otlp = new OtlpReceiver(options.otlpMaxBytes, targets.otlp);
   hub.reportOtlp(otlp.stats);
   const metrics = new MetricsEndpoint(() => post({ t: 'metrics-wanted' }));
+  const joins = new JoinReceiver(targets.joins);
+  hub.reportSources(() => joins.counts());
   let server: DashboardServer;
   try {
-    server = await startServer(options, hub, otlp, undefined, metrics);
+    server = await startServer(options, hub, otlp, undefined, metrics, joins);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     post({ t: 'error', code: e.code ?? 'ERR', message: e.message });
     signalEnded();
     return;
+  }
+  if (options.joinSocket !== undefined) {
+    await joins
+      .listenSocket(options.joinSocket, (presented) => tokenMatches(presented, options.token))
+      .catch((err: Error) =>
+        process.stderr.write(`pulselog: workers and child processes cannot join this dashboard: ${err.message}\n`),
+      );
   }
   post({ t: 'listening', url: server.url, host: server.host, port: server.port });
   let lastCounters = '';
@@ -115,6 +127,7 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
     hub.finish(message);
     await waitDelivered(hub, END_GRACE_MS);
     await hub.closeAll(END_GRACE_MS);
+    await joins.close();
     await server.close();
     post({ t: 'ended' });
     signalEnded();
@@ -142,20 +155,34 @@ async function main(port: NonNullable<typeof parentPort>, options: HubOptions): 
 }
 
 /**
- * Where OTLP records go: to the logging thread, which queues them like its
- * own records, so they reach the session file, the outputs and this hub by
- * the one road every record takes (see DEVELOPERS.md). The hub never shows a
- * record the pipeline did not bring.
+ * Where OTLP records and the records of joined loggers go: to the logging
+ * thread, which queues them like its own records, so they reach the session
+ * file, the outputs and this hub by the one road every record takes (see
+ * DEVELOPERS.md). The hub never shows a record the pipeline did not bring.
  */
-function ingestTarget(post: (message: FromHub) => void, progress: Int32Array | undefined): OtlpTarget {
+function ingestTargets(
+  post: (message: FromHub) => void,
+  progress: Int32Array | undefined,
+): { otlp: OtlpTarget; joins: JoinTarget } {
   let posted = 0;
+  const behind = () =>
+    progress !== undefined && ((posted - Atomics.load(progress, PROGRESS.ingested)) | 0) > MAX_INGEST_BEHIND;
   return {
-    deliver(records) {
-      posted = (posted + records.tails.length) | 0;
-      post({ t: 'ingest', times: Float64Array.from(records.times), tails: records.tails });
+    otlp: {
+      deliver(records) {
+        posted = (posted + records.tails.length) | 0;
+        post({ t: 'ingest', times: Float64Array.from(records.times), tails: records.tails });
+      },
+      behind,
     },
-    behind: () =>
-      progress !== undefined && ((posted - Atomics.load(progress, PROGRESS.ingested)) | 0) > MAX_INGEST_BEHIND,
+    joins: {
+      deliver(source, times, tails) {
+        posted = (posted + tails.length) | 0;
+        post({ t: 'joined', source, times, tails });
+      },
+      behind,
+      left: (source) => post({ t: 'left', source }),
+    },
   };
 }
 

@@ -103,7 +103,12 @@ function levelsOf(cond: Condition): Set<LevelName> {
 function compileCondition(cond: Condition): CompiledCondition {
   const wanted = wantedNumber(cond);
   const compiled: CompiledCondition = { test: (record) => compare(fieldValue(record, cond.key), cond, wanted) };
-  const topLevel = cond.key !== 'tag' && cond.key !== 'msg' && cond.key !== 'level' && !cond.key.includes('.');
+  const topLevel =
+    cond.key !== 'tag' &&
+    cond.key !== 'msg' &&
+    cond.key !== 'level' &&
+    cond.key !== 'source' &&
+    !cond.key.includes('.');
   if (topLevel || cond.key === 'tag') {
     compiled.key = topLevel ? cond.key : TAG_KEY;
     compiled.absent = cond.op === '!=';

@@ -8,4 +8,5 @@ export * from './filter.js';
 export * from './json.js';
 export * from './match.js';
 export * from './query.js';
+export * from './source.js';
 export * from './text.js';

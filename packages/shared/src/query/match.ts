@@ -3,6 +3,7 @@ import type { LogRecord } from '../record.js';
 import { stripAnsi } from './ansi.js';
 import { jsonText } from './json.js';
 import type { Condition, Expr, Operator } from './query.js';
+import { sourceMatches } from './source.js';
 
 /** What a test of one record may read, each part fetched only when needed. */
 export interface RecordAccess {
@@ -14,7 +15,7 @@ export interface RecordAccess {
 
 /**
  * The value a query key names in a record: `tag`, `msg` and `level` are the
- * record's own; `err.name`, `err.code`, `err.message` (and deeper, `err.cause.name`)
+ * record's own, and `source` too when it has one; `err.name`, `err.code`, `err.message` (and deeper, `err.cause.name`)
  * its error unless a field called `err` exists; anything else a field, `a.b`
  * reaching into nested ones.
  */
@@ -22,6 +23,7 @@ export function fieldValue(record: LogRecord, key: string): unknown {
   if (key === 'tag') return record.tag;
   if (key === 'msg') return record.msg;
   if (key === 'level') return record.level;
+  if (key === 'source' && record.source !== undefined) return record.source;
   const fields = record.fields;
   if (fields && Object.hasOwn(fields, key)) return fields[key];
   let value: unknown = fields;
@@ -54,6 +56,10 @@ const ORDER: Record<Operator, (order: number) => boolean> = {
  */
 export function compare(actual: unknown, cond: Condition, wanted: number): boolean {
   if (actual === undefined) return cond.op === '!=';
+  if (cond.key === 'source' && typeof actual === 'string' && (cond.op === '=' || cond.op === '!=')) {
+    // `source:worker` holds for every process and thread of that name, `worker[4242]` for one.
+    return sourceMatches(actual, cond.value) === (cond.op === '=');
+  }
   let order: number;
   if (cond.key === 'level' && typeof actual === 'string') {
     const want = normalizeLevel(cond.value);

@@ -7,6 +7,9 @@
  *   `key:value` are field conditions (`a.b` reaches into nested fields, `tag`,
  *   `level` and `msg` name the record's own, `err.name`, `err.code` and
  *   `err.message` its error);
+ * - `source:NAME` keeps the records of a source: a joined logger by its name
+ *   (`source:worker`, every process and thread of it) or in full
+ *   (`source:worker[4242]`), or an OpenTelemetry service;
  * - `key:*` holds when the field is present;
  * - `/regex/flags` matches the message, `key=/regex/` a field;
  * - `since:10m` keeps the records of the last ten minutes (`ms`, `s`, `m`, `h`, `d`);
