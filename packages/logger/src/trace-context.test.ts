@@ -55,13 +55,17 @@ function logAround(log: Logger): { traceId: string; spanId: string } {
 }
 
 describe('trace correlation with no tracer provider', () => {
-  it('adds nothing for a span that the API alone makes (all-zero ids)', () => {
+  it('adds nothing for a span that the API alone makes (all-zero ids), with or without a context manager', () => {
     const active = loadActiveSpan();
     expect(active).toBeDefined();
+    expect(tracer().startActiveSpan('no context manager', () => active?.())).toBeUndefined();
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    expect(tracer().startActiveSpan('no sdk', () => trace.getActiveSpan())).toBeDefined();
     expect(tracer().startActiveSpan('no sdk', (span) => [span.spanContext().traceId, active?.()])).toEqual([
       '0'.repeat(32),
       undefined,
     ]);
+    context.disable();
   });
 
   it('is off when @opentelemetry/api cannot be loaded', () => {
