@@ -86,7 +86,7 @@ describe('the dashboard app on a live session', () => {
     await debug.click();
     await expect.poll(() => debug.getAttribute('aria-pressed')).toBe('false');
     await expect.poll(() => shownMessages(page)).not.toContain('reading config');
-    expect(page.url()).toContain('levels=info%2Cwarning%2Cerror%2Ccritical');
+    expect(page.url()).toContain('levels=trace%2Cinfo%2Cwarning%2Cerror%2Ccritical');
     await debug.click();
     await expect.poll(() => shownMessages(page)).toContain('reading config');
   });

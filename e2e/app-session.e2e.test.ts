@@ -102,6 +102,7 @@ describe('sessions that last', () => {
       'nightlyimported',
       expect.stringMatching(/^2023-11-1[45] /),
       '2.0s',
+      '0', // trace
       '0',
       '1',
       '0',

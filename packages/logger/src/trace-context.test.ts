@@ -5,8 +5,11 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { LogRecord } from '@pulselog/shared';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { folderSetup } from './core/test-support.js';
+import { folderSetup, MemoryPipeline, testSetup } from './core/test-support.js';
+import { Encoder } from './encode/encoder.js';
+import { joinObjects } from './encode/json.js';
 import { Logger, type LoggerSetup } from './logger.js';
 import { Receiver, until } from './outputs/test-support.js';
 import { activeSpanReader, loadActiveSpan } from './trace-context.js';
@@ -55,13 +58,17 @@ function logAround(log: Logger): { traceId: string; spanId: string } {
 }
 
 describe('trace correlation with no tracer provider', () => {
-  it('adds nothing for a span that the API alone makes (all-zero ids)', () => {
+  it('adds nothing for a span that the API alone makes (all-zero ids), with or without a context manager', () => {
     const active = loadActiveSpan();
     expect(active).toBeDefined();
+    expect(tracer().startActiveSpan('no context manager', () => active?.())).toBeUndefined();
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    expect(tracer().startActiveSpan('no sdk', () => trace.getActiveSpan())).toBeDefined();
     expect(tracer().startActiveSpan('no sdk', (span) => [span.spanContext().traceId, active?.()])).toEqual([
       '0'.repeat(32),
       undefined,
     ]);
+    context.disable();
   });
 
   it('is off when @opentelemetry/api cannot be loaded', () => {
@@ -152,5 +159,50 @@ describe('trace correlation with @opentelemetry/sdk-trace-base', () => {
     } finally {
       await receiver.stop();
     }
+  });
+
+  it('writes template records inside and outside spans exactly as the text path writes them', async () => {
+    const sink = new MemoryPipeline();
+    const log = new Logger('traced-templates', testSetup(sink));
+    const expected: string[] = [];
+    const reference = new Encoder();
+    const value = fc.oneof(fc.integer(), fc.string({ maxLength: 6 }), fc.boolean(), fc.constant(null));
+    const fields = fc.option(
+      fc.oneof(
+        fc.dictionary(fc.constantFrom('a', 'b', 'trace', 'user_id'), value, { maxKeys: 3 }),
+        fc.dictionary(fc.constantFrom('a', 'req'), fc.array(value, { maxLength: 2 }), { maxKeys: 2 }),
+      ),
+      { nil: undefined },
+    );
+    const call = fc.record({ msg: fc.constantFrom('done', 'step'), fields, span: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(call, { minLength: 1, maxLength: 20 }), (calls) => {
+        for (const c of calls) {
+          const run = (ids: { traceId: string; spanId: string; traceFlags: number } | undefined) => {
+            // Twice: the first call of a message goes as text, the next as a template.
+            for (let n = 0; n < 2; n++) {
+              log.info(c.msg, c.fields);
+              const own = c.fields === undefined ? undefined : reference.encodeFields(c.fields);
+              const span =
+                ids === undefined
+                  ? undefined
+                  : JSON.stringify({ trace_id: ids.traceId, span_id: ids.spanId, trace_flags: ids.traceFlags });
+              expected.push(reference.tail('info', c.msg, joinObjects(own, span), undefined, undefined, undefined));
+            }
+          };
+          if (c.span) {
+            tracer().startActiveSpan('s', (span) => {
+              run(span.spanContext());
+              span.end();
+            });
+          } else run(undefined);
+        }
+      }),
+      { numRuns: 100 },
+    );
+    await log.flush();
+    expect(sink.lines.map((line) => line.replace(/^\{"seq":\d+,"ts":\d+\.\d{3}/, ''))).toEqual(expected);
+    expect(sink.batches.some((b) => b.packed.templates !== undefined)).toBe(true);
+    await log.shutdown();
   });
 });

@@ -10,6 +10,12 @@ import type { SpanIds } from './encode/template.js';
 
 export type { SpanIds } from './encode/template.js';
 
+/**
+ * Where `@opentelemetry/api` 1.x keeps what is registered (context manager,
+ * tracer provider), shared by every copy of the API of that major version.
+ */
+const API_REGISTRY = Symbol.for('opentelemetry.js.api.1');
+
 /** Returns the active span's ids, or `undefined` outside a valid span. */
 export type ActiveSpan = () => SpanIds | undefined;
 
@@ -53,7 +59,12 @@ export function activeSpanReader(api: OtelApi | undefined): ActiveSpan | undefin
   if (typeof trace?.getActiveSpan !== 'function' || typeof isValid !== 'function') return undefined;
   // A span hands out the same `SpanContext` object on every call: checked once, not per record.
   let lastValid: SpanIds | undefined;
+  let registry: { context?: unknown } | undefined;
   return () => {
+    // Without a context manager no span can be active, and asking the API costs a tenth of a
+    // call: its registry tells (made at the first registration, so looked for until then).
+    registry ??= (globalThis as Record<symbol, { context?: unknown } | undefined>)[API_REGISTRY];
+    if (registry?.context === undefined) return undefined;
     const span = trace.getActiveSpan();
     if (span === undefined) return undefined;
     const ids = span.spanContext();

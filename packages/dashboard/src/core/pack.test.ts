@@ -1,4 +1,4 @@
-import type { LogRecord } from '@pulselog/shared';
+import { LEVEL_NAMES, type LevelName, type LogRecord } from '@pulselog/shared';
 import { DIVIDER_CODE, searchText, TAG_KEY } from '@pulselog/shared/query';
 import { describe, expect, it } from 'vitest';
 
@@ -65,7 +65,8 @@ describe('packLines', () => {
   it('lays out sequence numbers, times and level codes as columns', () => {
     expect([...packed.seqs]).toEqual([1, 2, 3, 4]);
     expect([...packed.times]).toEqual([10, 20, 30, 40]);
-    expect([...packed.levels]).toEqual([1, 3, DIVIDER_CODE, 0]);
+    const code = (level: LevelName) => LEVEL_NAMES.indexOf(level);
+    expect([...packed.levels]).toEqual([code('info'), code('error'), DIVIDER_CODE, code('debug')]);
   });
 
   it('keeps the search text of each record, with the separator kept out of it', () => {

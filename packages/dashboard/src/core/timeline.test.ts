@@ -1,5 +1,13 @@
+import { LEVEL_NAMES, type LevelName } from '@pulselog/shared';
+import { DIVIDER_CODE } from '@pulselog/shared/query';
 import { describe, expect, it } from 'vitest';
 import { countRows, lowerBound, SecondCounts, spanLabel, timeAt, timeTicks, xAt } from './timeline.js';
+
+/** Counts per level in `LEVEL_NAMES` order, as buckets hold them. */
+const perLevel = (counts: Partial<Record<LevelName, number>>) => LEVEL_NAMES.map((l) => counts[l] ?? 0);
+/** Level codes of a run given as columns: a level's index in `LEVEL_NAMES`, or `DIVIDER_CODE`. */
+const codesOf = (...levels: (LevelName | 'divider')[]) =>
+  Uint8Array.from(levels, (l) => (l === 'divider' ? DIVIDER_CODE : LEVEL_NAMES.indexOf(l)));
 
 describe('SecondCounts', () => {
   it('sums counts per level into buckets and marks errors', () => {
@@ -10,14 +18,14 @@ describe('SecondCounts', () => {
     counts.add(15_000, 'debug');
     const buckets = counts.buckets(10_000, 16_000, 3);
     expect(buckets.map((b) => b.total)).toEqual([3, 0, 1]);
-    expect(buckets[0]?.counts).toEqual([0, 2, 0, 1, 0]);
+    expect(buckets[0]?.counts).toEqual(perLevel({ info: 2, error: 1 }));
     expect(buckets.map((b) => b.error)).toEqual([true, false, false]);
     expect([counts.first, counts.last]).toEqual([10_100, 15_000]);
   });
 
   it('counts a run given as columns as it counts records one by one, dividers only widening the span', () => {
     const times = Float64Array.of(9_000, 10_100, 10_900, 11_500, 15_000, 16_200);
-    const codes = Uint8Array.of(5, 1, 1, 3, 0, 5);
+    const codes = codesOf('divider', 'info', 'info', 'error', 'debug', 'divider');
     const run = new SecondCounts();
     run.addRun(times, codes, 0, times.length);
     const one = new SecondCounts();
@@ -63,10 +71,10 @@ describe('timeline positions', () => {
 describe('countRows', () => {
   it('counts the rows shown per level into buckets of the span, leaving dividers out', () => {
     const times = Float64Array.of(0, 100, 900, 1500, 2999, 3000);
-    const codes = Uint8Array.of(1, 3, 1, 5, 0, 1);
+    const codes = codesOf('info', 'error', 'info', 'divider', 'debug', 'info');
     const all = countRows(times, codes, { length: 6, rows: undefined }, 0, 3000, 3);
     expect([...all.totals]).toEqual([3, 0, 2]);
-    expect([...all.counts.slice(0, 5)]).toEqual([0, 2, 0, 1, 0]);
+    expect([...all.counts.slice(0, LEVEL_NAMES.length)]).toEqual(perLevel({ info: 2, error: 1 }));
     const some = countRows(times, codes, { length: 2, rows: Uint32Array.of(1, 4) }, 0, 3000, 3);
     expect([...some.totals]).toEqual([1, 0, 1]);
   });
