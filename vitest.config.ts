@@ -27,7 +27,16 @@ export default defineConfig({
       {
         plugins: [preact()],
         // Known up front, so the first run never reloads mid-test with a second copy of preact.
-        optimizeDeps: { include: ['preact', 'preact/hooks', 'preact/jsx-runtime'] },
+        optimizeDeps: {
+          include: [
+            'preact',
+            'preact/hooks',
+            'preact/jsx-runtime',
+            'mdast-util-from-markdown',
+            'mdast-util-gfm',
+            'micromark-extension-gfm',
+          ],
+        },
         test: {
           name: 'browser',
           include: ['packages/dashboard/src/**/*.browser.test.{ts,tsx}'],

@@ -13,6 +13,7 @@ Usage:
   pulselog view FILE...          open recorded session files in a read-only dashboard
   pulselog demo                  run a simulated training job and stream it to the dashboard
   pulselog noise                 write realistic log lines at a steady rate (see pulselog noise --help)
+  pulselog mcp                   serve this project's sessions to AI assistants over MCP (see pulselog mcp --help)
   pulselog --version             print the version
   pulselog --help                print this help
 
@@ -56,6 +57,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'noise') {
     const { noiseCommand } = await import('./noise/command.js');
     return noiseCommand(argv.slice(1));
+  }
+  if (command === 'mcp') {
+    const { mcpCommand } = await import('./mcp/command.js');
+    return mcpCommand(argv.slice(1));
   }
   if (command.startsWith('-')) {
     const { UsageError } = await import('./cli/common.js');

@@ -1,10 +1,13 @@
 import type { SerializedError } from '@pulselog/shared';
 import { useState } from 'preact/hooks';
+import { isMarkdown } from '../core/markdown.js';
 import { formatDateTime, formatTime, LEVEL_LABEL } from '../core/text.js';
 import type { ViewModel } from '../model/view.js';
 import { JsonTree } from './JsonTree.js';
+import { Markdown } from './Markdown.js';
 import { RichText } from './RichText.js';
 import { SafeText } from './SafeText.js';
+import { SpanHistory } from './SpanHistory.js';
 
 const TRACE_KEYS = ['trace_id', 'traceId', 'span_id', 'spanId', 'parent_span_id'];
 
@@ -106,9 +109,15 @@ export function DetailPanel({ view }: { view: ViewModel }) {
           ×
         </button>
       </header>
-      <pre class="detail-msg" data-testid="detail-msg">
-        <RichText text={record.msg} terms={view.terms} />
-      </pre>
+      {isMarkdown(record) ? (
+        <div class="detail-msg detail-md" data-testid="detail-msg">
+          <Markdown text={record.msg} />
+        </div>
+      ) : (
+        <pre class="detail-msg" data-testid="detail-msg">
+          <RichText text={record.msg} terms={view.terms} />
+        </pre>
+      )}
       {traces.length > 0 ? (
         <dl class="trace">
           {traces.map((k) => (
@@ -122,6 +131,7 @@ export function DetailPanel({ view }: { view: ViewModel }) {
         </dl>
       ) : null}
       {record.err ? <ErrorChain err={record.err} /> : null}
+      <SpanHistory view={view} record={record} />
       {record.fields ? (
         <section aria-label="fields">
           <h3>Fields</h3>

@@ -1,10 +1,11 @@
 import { LEVEL_NAMES } from '@pulselog/shared';
+import { TAG_KEY } from '@pulselog/shared/query';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { buildChart, type ChartData, type ChartSpec, type SplitBy, wheelRange } from '../core/chart.js';
 import { FIELD_NUMBER } from '../core/pack.js';
-import { TAG_KEY } from '../core/strings.js';
+
 import { shortNumber } from '../core/text.js';
 import type { AppModel } from '../model/app.js';
 import type { ViewModel } from '../model/view.js';

@@ -1,5 +1,6 @@
+import { formatValue } from '@pulselog/shared/query';
 import { isQueryKey, isScalar, type Scalar } from '../core/refine.js';
-import { formatValue } from '../core/text.js';
+
 import { excludes } from './RecordRow.js';
 import { SafeText } from './SafeText.js';
 

@@ -1,6 +1,7 @@
 import type { LogRecord } from '@pulselog/shared';
+import { formatValue } from '@pulselog/shared/query';
 import { isQueryKey, isScalar, type Scalar } from '../core/refine.js';
-import { chipValue, formatTime, formatValue, LEVEL_LABEL } from '../core/text.js';
+import { chipValue, formatTime, LEVEL_LABEL } from '../core/text.js';
 import { RichText } from './RichText.js';
 import { SafeText } from './SafeText.js';
 

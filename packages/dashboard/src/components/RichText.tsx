@@ -1,4 +1,5 @@
-import { parseAnsi } from '../core/ansi.js';
+import { parseAnsi } from '@pulselog/shared/query';
+
 import { hasControls } from '../core/controls.js';
 import { highlight } from '../core/highlight.js';
 import { SafeText } from './SafeText.js';

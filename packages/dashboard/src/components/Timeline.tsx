@@ -1,5 +1,6 @@
 import { LEVEL_NAMES } from '@pulselog/shared';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { anomalyMarks } from '../core/spans.js';
 import { formatTime, LEVEL_LABEL } from '../core/text.js';
 import { countRows, lowerBound, type RowBuckets, spanLabel, timeAt, timeTicks, xAt } from '../core/timeline.js';
 import type { ViewModel } from '../model/view.js';
@@ -59,6 +60,7 @@ export function Timeline({ view }: { view: ViewModel }) {
     return countRows(times, levelCodes, view.shownRows(), start, end, Math.max(1, Math.floor(width / BAR_PX)));
   }, [drawn, view, start, end, width]);
   const max = useMemo(() => (buckets ? Math.max(1, ...buckets.totals) : 1), [buckets]);
+  const anomalies = useMemo(() => (hasData ? anomalyMarks(session.store) : []), [drawn, view, hasData]);
 
   useEffect(() => {
     const el = canvas.current;
@@ -199,11 +201,35 @@ export function Timeline({ view }: { view: ViewModel }) {
           style={{ left: `${Math.min(drag.x0, drag.x1)}px`, width: `${Math.abs(drag.x1 - drag.x0)}px` }}
         />
       ) : null}
+      {width > 0
+        ? anomalies.map((mark) => (
+            <button
+              type="button"
+              key={mark.seq}
+              class="timeline-anomaly"
+              data-testid="timeline-anomaly"
+              title={anomalyTitle(view, mark.seq)}
+              aria-label={`anomaly at ${formatTime(mark.ts)}`}
+              style={{ left: `${xAt(mark.ts, width, start, end)}px` }}
+              onClick={() => {
+                view.setFollow(false);
+                view.select(view.rowOfSeq(mark.seq));
+              }}
+            />
+          ))
+        : null}
       {bucket >= 0 && buckets && !drag ? (
         <Tooltip buckets={buckets} bucket={bucket} x={hover ?? 0} width={width} />
       ) : null}
     </div>
   );
+}
+
+/** A marker's tooltip: the span's name and why it was flagged. */
+function anomalyTitle(view: ViewModel, seq: number): string {
+  const record = view.session.record(view.session.indexOfSeq(seq));
+  const fields = record?.fields;
+  return fields ? `${String(fields.span ?? record?.msg)}: ${String(fields.anomaly)}` : 'anomaly';
 }
 
 function Tooltip({ buckets, bucket, x, width }: { buckets: RowBuckets; bucket: number; x: number; width: number }) {

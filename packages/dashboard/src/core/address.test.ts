@@ -1,7 +1,7 @@
 import { LEVEL_NAMES } from '@pulselog/shared';
+import { ALL, type FilterState } from '@pulselog/shared/query';
 import { describe, expect, it } from 'vitest';
-import { filterFromAddress, filterToAddress, MAX_SEARCH } from './address.js';
-import { ALL, type FilterState } from './filter.js';
+import { filterFromAddress, filterFromParams, filterToAddress, filterToParams, MAX_SEARCH } from './address.js';
 
 const filter = (query: string, extra: Partial<FilterState> = {}): FilterState => ({ ...ALL, query, ...extra });
 
@@ -32,5 +32,21 @@ describe('filterToAddress', () => {
   it('reads no filter from an address without one', () => {
     expect(filterFromAddress({ search: '', hash: '' })).toEqual(ALL);
     expect(filterToAddress(ALL, { search: '?q=x', hash: '#q=y' })).toEqual({ search: '', hash: '' });
+  });
+});
+
+describe('filter in the URL', () => {
+  it('round-trips through search parameters and leaves defaults out', () => {
+    const filter: FilterState = { levels: new Set(['warning', 'error']), query: 'status>=500 "a b"', from: 10, to: 20 };
+    const params = filterToParams(filter, new URLSearchParams('keep=1'));
+    expect(params.get('keep')).toBe('1');
+    expect(filterFromParams(new URLSearchParams(params.toString()))).toEqual(filter);
+    expect(filterToParams(ALL).toString()).toBe('');
+  });
+
+  it('falls back to defaults for malformed values', () => {
+    const filter = filterFromParams(new URLSearchParams('levels=loud,warn&from=abc'));
+    expect([...filter.levels]).toEqual(['warning']);
+    expect(filter.from).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
-import { ALL, type FilterState, filterFromParams, filterToParams } from './filter.js';
+import { LEVEL_NAMES, type LevelName, normalizeLevel } from '@pulselog/shared';
+import { ALL, type FilterState } from '@pulselog/shared/query';
 
 /**
  * Longest search part (`?…`) the page gives its address. The search part
@@ -43,4 +44,35 @@ export function filterFromAddress(address: Address): FilterState {
   const hash = params(address.hash);
   const inHash = withoutFilter(new URLSearchParams(hash)).toString() !== hash.toString();
   return filterFromParams(inHash ? hash : params(address.search));
+}
+
+/** Writes the filter into URL search parameters, leaving out what is default. */
+export function filterToParams(filter: FilterState, params = new URLSearchParams()): URLSearchParams {
+  for (const key of ['levels', 'q', 'from', 'to']) params.delete(key);
+  if (!LEVEL_NAMES.every((l) => filter.levels.has(l))) {
+    params.set('levels', LEVEL_NAMES.filter((l) => filter.levels.has(l)).join(','));
+  }
+  if (filter.query) params.set('q', filter.query);
+  if (filter.from !== undefined) params.set('from', String(Math.round(filter.from)));
+  if (filter.to !== undefined) params.set('to', String(Math.round(filter.to)));
+  return params;
+}
+
+/** Reads a filter back from URL search parameters; anything malformed falls back to the default. */
+export function filterFromParams(params: URLSearchParams): FilterState {
+  const levelsParam = params.get('levels');
+  const levels = new Set<LevelName>(
+    levelsParam === null
+      ? LEVEL_NAMES
+      : levelsParam
+          .split(',')
+          .map((l) => normalizeLevel(l))
+          .filter((l): l is LevelName => l !== undefined),
+  );
+  const filter: FilterState = { levels, query: params.get('q') ?? '' };
+  const from = Number(params.get('from') ?? Number.NaN);
+  const to = Number(params.get('to') ?? Number.NaN);
+  if (params.has('from') && Number.isFinite(from)) filter.from = from;
+  if (params.has('to') && Number.isFinite(to)) filter.to = to;
+  return filter;
 }

@@ -1,8 +1,9 @@
 import { LEVEL_NAMES } from '@pulselog/shared';
+import { TAG_KEY } from '@pulselog/shared/query';
 import type { FacetRows } from './facets.js';
 import { FIELD_NUMBER, FIELD_STRING } from './pack.js';
 import type { RecordStore } from './records.js';
-import { FIELD_STRINGS, TAG_KEY } from './strings.js';
+import { FIELD_STRINGS } from './strings.js';
 
 /** How records are split into series besides by field. */
 export type SplitBy = 'none' | 'tag' | 'level';

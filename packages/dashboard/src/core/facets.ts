@@ -1,8 +1,9 @@
 import { LEVEL_NAMES } from '@pulselog/shared';
+import { TAG_KEY } from '@pulselog/shared/query';
 import { FIELD_NUMBER, FIELD_OTHER, FIELD_STRING } from './pack.js';
 import type { RecordStore } from './records.js';
 import type { Scalar } from './refine.js';
-import { FIELD_STRINGS, TAG_KEY } from './strings.js';
+import { FIELD_STRINGS } from './strings.js';
 
 /** One value of a field and how many of the records looked at hold it. */
 export interface FacetValue {

@@ -1,6 +1,7 @@
 import type { LogRecord } from '@pulselog/shared';
+import { DIVIDER_CODE, searchText, TAG_KEY } from '@pulselog/shared/query';
 import { describe, expect, it } from 'vitest';
-import { DIVIDER_CODE } from './filter.js';
+
 import {
   FIELD_ABSENT,
   FIELD_NUMBER,
@@ -15,8 +16,7 @@ import {
   SEP,
   slicePacked,
 } from './pack.js';
-import { FIELD_STRINGS, MAX_INTERNED_LENGTH, TAG_KEY } from './strings.js';
-import { searchText } from './text.js';
+import { FIELD_STRINGS, MAX_INTERNED_LENGTH } from './strings.js';
 
 const records: LogRecord[] = [
   { seq: 1, ts: 10, level: 'info', msg: 'first, with a comma', fields: { status: 200, user: 'ann' } },

@@ -1,8 +1,7 @@
 import { isLogRecord, type LogRecord } from '@pulselog/shared';
-import { levelCode } from './filter.js';
-import { jsonText } from './json.js';
-import { FIELD_STRINGS, TAG_KEY } from './strings.js';
-import { searchText } from './text.js';
+import { jsonText, levelCode, searchText, TAG_KEY } from '@pulselog/shared/query';
+
+import { FIELD_STRINGS } from './strings.js';
 
 /** Separator after each record's search text; no search term contains it. */
 export const SEP = '\u0000';

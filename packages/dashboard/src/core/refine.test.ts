@@ -1,5 +1,6 @@
+import { parseQuery } from '@pulselog/shared/query';
 import { describe, expect, it } from 'vitest';
-import { parseQuery } from './query.js';
+
 import { isQueryKey, queryValue, refineQuery } from './refine.js';
 
 describe('refineQuery', () => {

@@ -2,8 +2,6 @@
 export const MAX_INTERNED_LENGTH = 200;
 /** Most distinct string values numbered; later ones are read from the record. */
 export const MAX_INTERNED = 65_536;
-/** Column key under which records' tags are laid out beside their fields; no field name starts with NUL. */
-export const TAG_KEY = '\u0000tag';
 
 /**
  * Short string values numbered once, so a column can hold a string field as

@@ -1,5 +1,6 @@
+import { formatValue, searchText } from '@pulselog/shared/query';
 import { describe, expect, it } from 'vitest';
-import { chipValue, formatBytes, formatDuration, formatValue, searchText, shortNumber } from './text.js';
+import { chipValue, formatBytes, formatDuration, shortNumber } from './text.js';
 
 describe('searchText', () => {
   it('holds message without escape codes, tag, fields and error, in lower case', () => {

@@ -1,6 +1,4 @@
-import type { LogRecord } from '@pulselog/shared';
-import { stripAnsi } from './ansi.js';
-import { jsonText } from './json.js';
+import { formatValue } from '@pulselog/shared/query';
 
 /** Level labels as badges show them. */
 export const LEVEL_LABEL = {
@@ -53,33 +51,10 @@ export function chipValue(value: unknown): string {
   return typeof value === 'number' ? shortNumber(value) : formatValue(value);
 }
 
-/** A field value as text, in full (search text, detail); objects are cut at 120 characters. */
-export function formatValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const text = jsonText(value) ?? String(value);
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
-}
-
 /** A byte count as `12.3 MB`. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} kB`;
   if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
   return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-}
-
-/**
- * The lower-cased text full-text search looks in: message (escape codes
- * removed), source, tag, fields as `key=value` and the error's name and message.
- */
-export function searchText(record: LogRecord): string {
-  let text = stripAnsi(record.msg);
-  if (record.source) text += `\n${record.source}`;
-  if (record.tag) text += `\n${record.tag}`;
-  if (record.fields) {
-    for (const key in record.fields) text += `\n${key}=${formatValue(record.fields[key])}`;
-  }
-  if (record.err) text += `\n${record.err.name}: ${record.err.message}`;
-  return text.toLowerCase();
 }

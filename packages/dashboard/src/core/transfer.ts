@@ -8,7 +8,8 @@ import {
   type LogRecord,
   type SessionInfo,
 } from '@pulselog/shared';
-import { jsonText } from './json.js';
+import { jsonText } from '@pulselog/shared/query';
+
 import { linesAsList } from './pack.js';
 
 /** Format name written into exported files. */

@@ -1,8 +1,8 @@
 import { batch, effect, signal } from '@preact/signals';
-import type { LogRecord } from '@pulselog/shared';
+import { ALL, type FilterState } from '@pulselog/shared/query';
 import { filterToAddress } from '../core/address.js';
 import { type ChartSpec, chartFromParams, chartToParams, NO_CHART } from '../core/chart.js';
-import { ALL, type FilterState } from '../core/filter.js';
+
 import { packRecords } from '../core/pack.js';
 import { exportJson, importSession, type SessionExport } from '../core/transfer.js';
 import { checkpointDataLoader, type LoadCheckpointData } from './checkpoint-data.js';

@@ -6,8 +6,9 @@ import {
   isLogRecord,
   type SessionInfo,
 } from '@pulselog/shared';
+import { jsonText } from '@pulselog/shared/query';
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
-import { jsonText } from '../core/json.js';
+
 import type { LevelCounts, SessionSource } from './session.js';
 
 /** What the sessions list knows about a stored session without loading its records. */

@@ -1,8 +1,9 @@
 import type { LevelName, LogRecord } from '@pulselog/shared';
+import { ALL, compileFilter, type FilterState, searchText } from '@pulselog/shared/query';
 import { describe, expect, it } from 'vitest';
-import { ALL, compileFilter, type FilterState } from '../core/filter.js';
+
 import { packRecords, parseLines } from '../core/pack.js';
-import { searchText } from '../core/text.js';
+
 import { SessionModel } from './session.js';
 import { ViewModel } from './view.js';
 

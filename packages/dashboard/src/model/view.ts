@@ -1,8 +1,16 @@
 import { batch, effect, signal } from '@preact/signals';
 import type { LogRecord } from '@pulselog/shared';
-import { ALL, type CompiledFilter, compileFilter, DIVIDER_CODE, type FilterState } from '../core/filter.js';
+import {
+  ALL,
+  type CompiledFilter,
+  compileFilter,
+  DIVIDER_CODE,
+  type FilterState,
+  type QueryError,
+} from '@pulselog/shared/query';
+
 import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, FIELD_STRING } from '../core/pack.js';
-import type { QueryError } from '../core/query.js';
+
 import { refineQuery, type Scalar } from '../core/refine.js';
 import { memoByString } from '../core/strings.js';
 import type { SessionModel } from './session.js';

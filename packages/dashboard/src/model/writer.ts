@@ -1,7 +1,8 @@
 import type { Signal } from '@preact/signals';
-import { type Checkpoint, LEVEL_NAMES } from '@pulselog/shared';
+import { LEVEL_NAMES } from '@pulselog/shared';
+import { DIVIDER_CODE } from '@pulselog/shared/query';
 import type { IDBPDatabase } from 'idb';
-import { DIVIDER_CODE } from '../core/filter.js';
+
 import type { PlainMessage } from '../core/incoming.js';
 import type { PackedRecords } from '../core/pack.js';
 import { describe, FLUSH_MS, runBytes, type Schema, type StoredSession } from './schema.js';

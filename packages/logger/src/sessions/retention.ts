@@ -34,7 +34,7 @@ export interface PruneResult {
 }
 
 /** What a recording says about itself. */
-interface Recording {
+export interface Recording {
   file: string;
   name: string;
   /** Start of the session, or the file's last change when it has no header. */
@@ -95,7 +95,8 @@ export function pruneSessions(dir: string, options: PruneOptions): PruneResult {
   return result;
 }
 
-function isBeingWritten(recording: Recording, now: number): boolean {
+/** True when a recording's writer still runs (or, for another host's, wrote to it lately). */
+export function isBeingWritten(recording: Recording, now = Date.now()): boolean {
   // No header yet: a writer may have just made the file.
   if (!recording.owner) return now - recording.mtime < NEW_FILE_MS;
   const state = ownerState(recording.owner);
@@ -103,7 +104,7 @@ function isBeingWritten(recording: Recording, now: number): boolean {
 }
 
 /** Reads a recording's header and last line; `undefined` when the file cannot be read. */
-function readRecording(file: string): Recording | undefined {
+export function readRecording(file: string): Recording | undefined {
   let fd = -1;
   try {
     fd = openSync(file, 'r');

@@ -1,8 +1,11 @@
-import { LEVEL_NAMES, LEVELS, type LevelName, type LogRecord, normalizeLevel } from '@pulselog/shared';
+import { LEVEL_NAMES, LEVELS, type LevelName, normalizeLevel } from '../levels.js';
+import type { LogRecord } from '../record.js';
 import { compare, compileExpr, fieldValue, type RecordAccess, wantedNumber } from './match.js';
 import { type Condition, type Expr, isEmptyQuery, parseQuery, type Query } from './query.js';
-import { TAG_KEY } from './strings.js';
 import { searchText } from './text.js';
+
+/** Column key under which records' tags are laid out beside their fields; no field name starts with NUL. */
+export const TAG_KEY = '\u0000tag';
 
 /** Everything that decides which records the list shows. */
 export interface FilterState {
@@ -185,35 +188,4 @@ export function compileFilter(filter: FilterState, now = Date.now()): CompiledFi
       return !restTest || restTest({ record: () => record, text });
     },
   };
-}
-
-/** Writes the filter into URL search parameters, leaving out what is default. */
-export function filterToParams(filter: FilterState, params = new URLSearchParams()): URLSearchParams {
-  for (const key of ['levels', 'q', 'from', 'to']) params.delete(key);
-  if (!LEVEL_NAMES.every((l) => filter.levels.has(l))) {
-    params.set('levels', LEVEL_NAMES.filter((l) => filter.levels.has(l)).join(','));
-  }
-  if (filter.query) params.set('q', filter.query);
-  if (filter.from !== undefined) params.set('from', String(Math.round(filter.from)));
-  if (filter.to !== undefined) params.set('to', String(Math.round(filter.to)));
-  return params;
-}
-
-/** Reads a filter back from URL search parameters; anything malformed falls back to the default. */
-export function filterFromParams(params: URLSearchParams): FilterState {
-  const levelsParam = params.get('levels');
-  const levels = new Set<LevelName>(
-    levelsParam === null
-      ? LEVEL_NAMES
-      : levelsParam
-          .split(',')
-          .map((l) => normalizeLevel(l))
-          .filter((l): l is LevelName => l !== undefined),
-  );
-  const filter: FilterState = { levels, query: params.get('q') ?? '' };
-  const from = Number(params.get('from') ?? Number.NaN);
-  const to = Number(params.get('to') ?? Number.NaN);
-  if (params.has('from') && Number.isFinite(from)) filter.from = from;
-  if (params.has('to') && Number.isFinite(to)) filter.to = to;
-  return filter;
 }

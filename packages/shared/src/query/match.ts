@@ -1,4 +1,5 @@
-import { LEVELS, type LogRecord, normalizeLevel } from '@pulselog/shared';
+import { LEVELS, normalizeLevel } from '../levels.js';
+import type { LogRecord } from '../record.js';
 import { stripAnsi } from './ansi.js';
 import { jsonText } from './json.js';
 import type { Condition, Expr, Operator } from './query.js';

@@ -1,6 +1,6 @@
-import type { LogRecord } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
-import { ALL, compileFilter, type FilterState, filterFromParams, filterToParams } from './filter.js';
+import type { LogRecord } from '../index.js';
+import { ALL, compileFilter, type FilterState } from './filter.js';
 import { searchText } from './text.js';
 
 const records: LogRecord[] = [
@@ -96,21 +96,5 @@ describe('compileFilter', () => {
     const compiled = compileFilter({ ...ALL, query: 'status>=' });
     expect(compiled.all).toBe(true);
     expect(compiled.query.error?.message).toBe('status>= needs a value after >=');
-  });
-});
-
-describe('filter in the URL', () => {
-  it('round-trips through search parameters and leaves defaults out', () => {
-    const filter: FilterState = { levels: new Set(['warning', 'error']), query: 'status>=500 "a b"', from: 10, to: 20 };
-    const params = filterToParams(filter, new URLSearchParams('keep=1'));
-    expect(params.get('keep')).toBe('1');
-    expect(filterFromParams(new URLSearchParams(params.toString()))).toEqual(filter);
-    expect(filterToParams(ALL).toString()).toBe('');
-  });
-
-  it('falls back to defaults for malformed values', () => {
-    const filter = filterFromParams(new URLSearchParams('levels=loud,warn&from=abc'));
-    expect([...filter.levels]).toEqual(['warning']);
-    expect(filter.from).toBeUndefined();
   });
 });
