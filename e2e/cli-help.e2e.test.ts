@@ -22,6 +22,11 @@ describe('pulselog commands', () => {
       ['$PULSELOG tail', 2, 'pulselog tail: name a file or a glob'],
       ['$PULSELOG view', 2, 'pulselog view: name a session file'],
       [
+        'mkdir logs && $PULSELOG tail logs',
+        2,
+        "pulselog tail: logs is a folder; name its files, or a glob like 'logs/*.log'",
+      ],
+      [
         'echo x | $PULSELOG --max-line 5',
         2,
         'pulselog: --max-line must be a whole number of bytes, at least 1024, not 5',

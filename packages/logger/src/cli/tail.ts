@@ -3,6 +3,7 @@
  * (see `follow.ts`), each a source of its own, into one dashboard. Globs are
  * looked at again on every poll, so files that appear later are followed too.
  */
+import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -28,6 +29,14 @@ Options:
   --max-line BYTES   longest line kept whole (default 1048576)
   -h, --help         print this help
 `;
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 /** Runs the command until Ctrl-C; resolves with the exit code. */
 export async function tailCommand(argv: string[]): Promise<number> {
@@ -58,6 +67,11 @@ export async function tailCommand(argv: string[]): Promise<number> {
     );
   }
   const maxLine = maxLineOption('pulselog tail', values['max-line']);
+  for (const path of positionals) {
+    if (!isDynamicPattern(path) && isDirectory(path)) {
+      throw new UsageError('pulselog tail', `${path} is a folder; name its files, or a glob like '${path}/*.log'`);
+    }
+  }
   const log = commandLogger(values.name ?? 'tail');
   const note = (message: string) => process.stderr.write(`pulselog tail: ${message}\n`);
   const followers = new Map<string, { follower: FileFollower; feed: LineFeed }>();
@@ -79,7 +93,10 @@ export async function tailCommand(argv: string[]): Promise<number> {
     );
     followers.set(absolute, { follower, feed });
   };
-  for (const path of positionals) if (!isDynamicPattern(path)) follow(path, values['from-end'] === true);
+  for (const path of positionals) {
+    if (isDynamicPattern(path)) continue;
+    follow(path, values['from-end'] === true);
+  }
   const findNew = async (fromEnd: boolean) => {
     if (patterns.length === 0) return;
     for (const path of await glob(patterns, { absolute: true, onlyFiles: true, expandDirectories: false })) {
@@ -89,6 +106,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
   await findNew(values['from-end'] === true);
   if (followers.size === 0 && patterns.length > 0) note(`nothing matches ${patterns.join(' ')} yet; waiting`);
 
+  const failing = new Set<string>();
   const interrupt = untilInterrupted();
   let stopped = false;
   void interrupt.signal.then(() => {
@@ -96,7 +114,16 @@ export async function tailCommand(argv: string[]): Promise<number> {
   });
   while (!stopped) {
     await findNew(false);
-    for (const { follower } of followers.values()) await follower.poll();
+    for (const { follower } of followers.values()) {
+      try {
+        await follower.poll();
+      } catch (err) {
+        // A file that cannot be read now (permissions, a directory under the name) is tried again next time, said once.
+        const message = `cannot read ${follower.path}: ${(err as Error).message}`;
+        if (!failing.has(message)) note(message);
+        failing.add(message);
+      }
+    }
     await Promise.race([new Promise((r) => setTimeout(r, interval)), interrupt.signal]);
   }
   const feeds = [...followers.values()].map((f) => f.feed);
