@@ -51,6 +51,8 @@ describe('pulselog mcp', () => {
     expect(tools.map((t) => t.name).sort()).toEqual([
       'get_record',
       'list_sessions',
+      'profile_top',
+      'read_health',
       'search_records',
       'summarize_session',
     ]);
@@ -138,6 +140,34 @@ describe('pulselog mcp', () => {
       await live.close();
       script.child.stdin?.end();
       await script.exited;
+    }
+  });
+
+  it("reads a profiled run's health and names its busiest function", async () => {
+    const script = runScript('insight-busy.mjs', { PULSELOG_PROFILE: '1', PULSELOG_DASHBOARD: '0' }, ['4']);
+    const { code } = await script.exited;
+    expect(code, script.stderr()).toBe(0);
+    const insight = new Client({ name: 'pulselog-e2e', version: '1.0.0' });
+    try {
+      await insight.connect(
+        new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], cwd: script.cwd, stderr: 'pipe' }),
+      );
+      const health = answerOf(await insight.callTool({ name: 'read_health', arguments: { points: 2 } }));
+      expect(health.samples).toBeGreaterThanOrEqual(2);
+      expect(health.series.length).toBeLessThanOrEqual(2);
+      expect(health.overall.cpuPercent.max).toBeGreaterThan(10);
+      expect(health.overall.rssMb.min).toBeGreaterThan(10);
+      const top = answerOf(await insight.callTool({ name: 'profile_top', arguments: { limit: 5 } }));
+      expect(top.sampledMs).toBeGreaterThan(500);
+      expect(top.functions[0]).toMatchObject({ function: 'crunchNumbers' });
+      expect(top.functions[0].location).toMatch(/insight-busy\.mjs:11$/);
+      expect(top.functions[0].selfPercent).toBeGreaterThan(30);
+      // A range before the run has no samples, and says why.
+      const none = answerOf(await insight.callTool({ name: 'profile_top', arguments: { to: 0 } }));
+      expect(none.functions).toEqual([]);
+      expect(none.note).toContain('PULSELOG_PROFILE=1');
+    } finally {
+      await insight.close();
     }
   });
 

@@ -234,8 +234,6 @@ export function Timeline({ view }: { view: ViewModel }) {
   return (
     <>
       {hasData ? <HealthStrip session={session} start={start} end={end} width={width} /> : null}
-      {/* Markers of records worth a look (anomalous spans) go in this lane, on the same time axis. */}
-      <div class="timeline-markers" data-testid="timeline-markers" />
       {strip}
       {profileSpan ? (
         <FlameGraph

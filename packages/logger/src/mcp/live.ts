@@ -129,6 +129,10 @@ export function readLiveSession(live: LiveDashboard, visitor: SessionVisitor): P
         case 'end':
           visitor.other?.({ ...message });
           return finish();
+        case 'health':
+        case 'profile':
+          visitor.other?.({ ...message });
+          return;
         default:
           return;
       }

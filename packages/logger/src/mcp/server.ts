@@ -4,6 +4,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { z } from 'zod';
 import { VERSION } from '../version.js';
 import { recordOf, type SessionRead, searchSession, summarizeSession } from './answers.js';
+import { profileTop, readHealth } from './insight.js';
 import { findLiveDashboard, type LiveDashboard, readLiveSession } from './live.js';
 import { listSessions, readSession, type SessionEntry } from './session-reader.js';
 
@@ -202,6 +203,57 @@ export function createMcpServer(sources: McpSources): McpServer {
       answer(async () => {
         const entry = await pick(wanted);
         return { session: entry.id, live: entry.live, ...(await summarizeSession(readerOf(entry))) };
+      }),
+  );
+
+  server.registerTool(
+    'read_health',
+    {
+      title: 'Read process health',
+      description:
+        "The process's health over a time range, from the samples the logger takes once a second: CPU (percent of one core), RSS and heap (MB), event-loop delay (p99, max, ms) and GC time; the least, median and most of each, and the range in stretches.",
+      inputSchema: {
+        session,
+        from: time,
+        to: time,
+        points: z.number().int().min(1).max(500).optional().describe('Stretches the range is cut into, default 60'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ session: wanted, from, to, points }) =>
+      answer(async () => {
+        const entry = await pick(wanted);
+        const health = await readHealth(readerOf(entry), { from: toMs(from, 'from'), to: toMs(to, 'to') }, points);
+        return { session: entry.id, ...health };
+      }),
+  );
+
+  server.registerTool(
+    'profile_top',
+    {
+      title: 'Top functions of the profile',
+      description:
+        'The functions that took the most CPU over a time range, from the continuous profiler (a session run with profile: true or PULSELOG_PROFILE=1): self time, its share of the sampled time, total time, and file:line.',
+      inputSchema: {
+        session,
+        from: time,
+        to: time,
+        limit: z.number().int().min(1).max(200).optional().describe('Functions to list, default 20'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ session: wanted, from, to, limit }) =>
+      answer(async () => {
+        const entry = await pick(wanted);
+        const top = await profileTop(readerOf(entry), { from: toMs(from, 'from'), to: toMs(to, 'to') }, limit);
+        if (top.functions.length === 0) {
+          return {
+            session: entry.id,
+            ...top,
+            note: 'no profile samples in this range: run with profile: true or PULSELOG_PROFILE=1',
+          };
+        }
+        return { session: entry.id, ...top };
       }),
   );
 
