@@ -82,16 +82,18 @@ export interface QueueStats {
  */
 export function levelSlot(level: LevelName): number {
   switch (level) {
-    case 'debug':
+    case 'trace':
       return 0;
-    case 'info':
+    case 'debug':
       return 1;
-    case 'warning':
+    case 'info':
       return 2;
-    case 'error':
+    case 'warning':
       return 3;
-    default:
+    case 'error':
       return 4;
+    default:
+      return 5;
   }
 }
 
