@@ -17,7 +17,9 @@
  * `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`;
  * `serviceName`, else `OTEL_SERVICE_NAME`, else `service.name` of
  * `OTEL_RESOURCE_ATTRIBUTES` (whose other attributes join the resource),
- * else the logger's name; and the delivery settings of `settings.ts`.
+ * else the logger's name; and the delivery settings of `settings.ts`
+ * (`concurrency`, the requests in flight at once, is 4 here: OTLP does not
+ * need records in order).
  */
 import type { ProtobufLogsSerializer as Serializer } from '@opentelemetry/otlp-transformer';
 import { LEVELS, type LevelName } from '@pulselog/shared';
@@ -39,6 +41,9 @@ export const SEVERITY: Record<LevelName, number> = {
   error: 17,
   critical: 21,
 };
+
+/** Requests in flight at once by default (option `concurrency`): enough to keep the pipeline thread busy while replies travel. */
+const OTLP_CONCURRENCY = 4;
 
 /** The protocols OTLP/HTTP has. */
 const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
@@ -72,7 +77,9 @@ export function toLogRecords(
     const { record, fields, traceId, spanId, traceFlags } = outgoing(line);
     const seconds = Math.floor(record.ts / 1000);
     const hrTime: [number, number] = [seconds, Math.round((record.ts - seconds * 1000) * 1e6)];
-    const attributes: Record<string, unknown> = { ...fields, 'pulselog.seq': record.seq };
+    // `fields` is this record's own copy: the attributes, without a second copy.
+    const attributes = fields;
+    attributes['pulselog.seq'] = record.seq;
     if (record.tag !== undefined) attributes['pulselog.tag'] = record.tag;
     if (record.err !== undefined) {
       attributes['exception.type'] = record.err.name;
@@ -155,7 +162,8 @@ export default async function otlp(options: unknown, context: OutputContext): Pr
     if (body === undefined) throw new Error('the OTLP serializer returned nothing');
     const reply = await post({ url, headers, body }, signal);
     return otlpOutcome(reply, lines, protocol, serializer);
-  });
+    // A collector orders records by their time, not by arrival: several requests may be in flight.
+  }, { concurrency: OTLP_CONCURRENCY });
 }
 
 async function loadOpenTelemetry(protocol: Protocol) {
