@@ -81,6 +81,8 @@ export class Delivery implements Output {
   private sending: Promise<void> | undefined;
   private roomWaiters: (() => void)[] = [];
   private wake: (() => void) | undefined;
+  /** Set while requests are in flight: a new run in memory may start at once. */
+  private sealed: (() => void) | undefined;
   private readonly stop = new AbortController();
   private closing = false;
   /** True from a failed attempt until one succeeds. */
@@ -156,7 +158,10 @@ export class Delivery implements Output {
     this.pending = [];
     this.pendingChars = 0;
     if (this.down || !this.spool.empty) this.toSpool(lines);
-    else this.memory.push(lines);
+    else {
+      this.memory.push(lines);
+      this.sealed?.();
+    }
     this.kick();
   }
 
@@ -226,7 +231,11 @@ export class Delivery implements Output {
         inFlight.add(sending);
       }
       if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
+      const sealed = new Promise<void>((resolve) => {
+        this.sealed = resolve;
+      });
+      await Promise.race([...inFlight, sealed]);
+      this.sealed = undefined;
     }
     if (failure === undefined) {
       this.recovered();
