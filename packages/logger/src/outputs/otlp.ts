@@ -96,9 +96,9 @@ export function toLogRecords(
       instrumentationScope: scope,
       attributes: attributes as LogRecords[number]['attributes'],
       droppedAttributesCount: 0,
-      ...(traceId !== undefined && spanId !== undefined
-        ? { spanContext: { traceId, spanId, traceFlags: traceFlags ?? 0 } }
-        : {}),
+      // Always present, so that every record has one shape for the serializer.
+      spanContext:
+        traceId !== undefined && spanId !== undefined ? { traceId, spanId, traceFlags: traceFlags ?? 0 } : undefined,
     };
   });
 }
