@@ -8,7 +8,7 @@
  * than twice the CPU time per request, on the thread that also encodes the
  * records. A redirect is an answer like any other 3xx: refused, with its status.
  */
-import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';

@@ -157,13 +157,18 @@ export default async function otlp(options: unknown, context: OutputContext): Pr
   const resource = resourceFromAttributes({ ...resourceAttributes, 'service.name': serviceName });
   // One scope object for every record: the serializer groups records by scope identity.
   const scope = { name: '@pulselog/logger', version: VERSION };
-  return deliveryOutput(settings, context, async (lines, signal) => {
-    const body = serializer.serializeRequest(toLogRecords(lines, resource, scope));
-    if (body === undefined) throw new Error('the OTLP serializer returned nothing');
-    const reply = await post({ url, headers, body }, signal);
-    return otlpOutcome(reply, lines, protocol, serializer);
+  return deliveryOutput(
+    settings,
+    context,
+    async (lines, signal) => {
+      const body = serializer.serializeRequest(toLogRecords(lines, resource, scope));
+      if (body === undefined) throw new Error('the OTLP serializer returned nothing');
+      const reply = await post({ url, headers, body }, signal);
+      return otlpOutcome(reply, lines, protocol, serializer);
+    },
     // A collector orders records by their time, not by arrival: several requests may be in flight.
-  }, { concurrency: OTLP_CONCURRENCY });
+    { concurrency: OTLP_CONCURRENCY },
+  );
 }
 
 async function loadOpenTelemetry(protocol: Protocol) {
