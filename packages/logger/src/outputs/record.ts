@@ -23,16 +23,17 @@ const SPAN_ID = /^[0-9a-f]{16}$/;
 const ZEROS = /^0+$/;
 
 /**
- * Reads a record line as the pipeline formats it: one parse, and one pass over
- * the fields that sets the trace context apart (`fields` is the caller's own
- * copy, free to add to).
+ * Reads a record line as the pipeline formats it: one parse and, only when
+ * the record has trace context, one pass over its fields to set it apart.
+ * `fields` belongs to the caller (parsed for it alone), free to add to.
  */
 export function outgoing(line: string): OutgoingRecord {
   const record = JSON.parse(line) as LogRecord;
+  const source = record.fields;
+  if (source === undefined) return { record, fields: {} };
+  if (!('trace_id' in source || 'span_id' in source || 'trace_flags' in source)) return { record, fields: source };
   const fields: Record<string, unknown> = {};
   const out: OutgoingRecord = { record, fields };
-  const source = record.fields;
-  if (source === undefined) return out;
   let traceId: unknown;
   let spanId: unknown;
   let traceFlags: unknown;
