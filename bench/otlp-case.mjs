@@ -1,5 +1,5 @@
 // One run of one logger sending W2 records to an OTLP/HTTP receiver, in a fresh process:
-// `node otlp-case.mjs pulselog|pino-otel|pino-otel-queue <calls>`, the receiver named by
+// `node otlp-case.mjs pulselog|pulselog-serial|pino-otel|pino-otel-queue <calls>`, the receiver named by
 // OTEL_EXPORTER_OTLP_LOGS_ENDPOINT.
 // Started by otlp.mjs; see there for what is measured. Prints JSON lines: `start` (its
 // time), `called` (the calls' duration), then stays up until killed so delivery can finish.
@@ -15,7 +15,7 @@ const now = () => performance.timeOrigin + performance.now();
 const say = (fields) => process.stdout.write(`${JSON.stringify(fields)}\n`);
 
 async function setup() {
-  if (config === 'pulselog') {
+  if (config.startsWith('pulselog')) {
     const { Logger } = await import('@pulselog/logger');
     // The OTLP output alone, as pino's transport: no session file, no dashboard.
     const log = new Logger('bench', {

@@ -9,7 +9,9 @@
 // BENCH_RUNS (default 3), BENCH_OTLP_CONFIGS (default pulselog,pino-otel,pino-otel-queue).
 // `pino-otel` runs the OpenTelemetry SDK's defaults (a batch queue of 2,048 records, sent
 // every second); `pino-otel-queue` gives its batch processor a queue as large as the run
-// (`processorConfig.maxQueueSize`) so that it loses nothing. With --write the table replaces the `## OTLP` section of bench/README.md.
+// (`processorConfig.maxQueueSize`) so that it loses nothing. `pulselog-serial` (not in the
+// default set) is pulselog with one request in flight at a time (`concurrency: 1`, through
+// PULSELOG_OTLP_CONCURRENCY), to show what the default of 4 gives. With --write the table replaces the `## OTLP` section of bench/README.md.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -101,6 +103,7 @@ async function runCase(config) {
     PULSELOG_OPEN: '0',
     OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: endpoint,
     OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/protobuf',
+    ...(config === 'pulselog-serial' ? { PULSELOG_OTLP_CONCURRENCY: '1' } : {}),
   };
   const child = spawn(process.execPath, [caseScript, config, String(CALLS)], {
     env,
@@ -154,7 +157,7 @@ const rows = CONFIGS.map((config) => {
     lost: median(rs.map((r) => r.lost)),
   };
 });
-const pinos = rows.filter((r) => r.config !== 'pulselog');
+const pinos = rows.filter((r) => !r.config.startsWith('pulselog'));
 const ours = rows.find((r) => r.config === 'pulselog');
 const k = (n) => Math.round(n).toLocaleString('en');
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '–');
@@ -165,7 +168,9 @@ const table = [
   '| --- | ---: | ---: | ---: | --- |',
   ...rows.map((r) => {
     const vs =
-      r.config === 'pulselog' || !ours ? '' : `${ratio(ours.calls, r.calls)}, ${ratio(ours.received, r.received)}`;
+      r.config.startsWith('pulselog') || !ours
+        ? ''
+        : `${ratio(ours.calls, r.calls)}, ${ratio(ours.received, r.received)}`;
     return `| ${r.config} | ${k(r.calls)} | ${k(r.received)} | ${r.lost} | ${vs} |`;
   }),
 ].join('\n');

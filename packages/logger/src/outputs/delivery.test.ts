@@ -81,6 +81,57 @@ describe('Delivery', () => {
     expect(d.stats()).toMatchObject({ retries: 4, spooled: 0, retrying: 0 });
   });
 
+  it('has up to `concurrency` requests in flight while the backend is healthy, and sends every record once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const sent: string[] = [];
+    const d = delivery(
+      async (l) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        inFlight--;
+        sent.push(...l);
+        return { sent: l.length, rejected: 0, retry: [] };
+      },
+      { batchRecords: 10, concurrency: 3 },
+    );
+    for (let k = 0; k < 10; k++) await d.write(batchOf(lines(k * 10 + 1, k * 10 + 10)));
+    await until(() => d.stats().sent === 100, 5000, '100 sent');
+    await d.close();
+    expect(most).toBe(3);
+    expect(seqs(sent).sort((a, b) => a - b)).toEqual(seqs(lines(1, 100)));
+    expect(d.stats()).toMatchObject({ sent: 100, retries: 0, spooled: 0, dropped: 0 });
+  });
+
+  it('after a failure among requests in flight, spools every unsent run in order and sends them one by one', async () => {
+    const sent: number[] = [];
+    let failed = false;
+    let spooledMeanwhile = 0;
+    const d = delivery(
+      async (l) => {
+        const first = JSON.parse(l[0] as string).seq as number;
+        // The third run fails while the first two are still in flight.
+        await new Promise((resolve) => setTimeout(resolve, first === 21 ? 5 : 60));
+        if (first === 21 && !failed) {
+          failed = true;
+          throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+        }
+        spooledMeanwhile = Math.max(spooledMeanwhile, d.stats().spooled);
+        sent.push(...seqs(l));
+        return { sent: l.length, rejected: 0, retry: [] };
+      },
+      { batchRecords: 10, concurrency: 3 },
+    );
+    await d.write(batchOf(lines(1, 60)));
+    await until(() => d.stats().sent === 60, 10_000, '60 sent');
+    await d.close();
+    expect([...sent.slice(0, 20)].sort((a, b) => a - b)).toEqual(seqs(lines(1, 20)));
+    expect(sent.slice(20)).toEqual(seqs(lines(21, 60)));
+    expect(spooledMeanwhile).toBe(40);
+    expect(d.stats()).toMatchObject({ sent: 60, retries: 1, spooled: 0, retrying: 0, dropped: 0 });
+  });
+
   it('drops the oldest spooled records past the spool bound while the backend is down, and counts them', async () => {
     const size = Buffer.byteLength(`${lines(1, 10).join('\n')}\n`);
     const d = delivery(

@@ -7,6 +7,12 @@
  *                                                                                 ▼
  *                  .pulselog/spool/<output> ◀── every unsent run, in order ── retry with backoff
  *
+ * While the backend is healthy, up to `concurrency` runs from memory are in
+ * flight at once (started in order; they may arrive out of order, so an
+ * output whose API needs order keeps the default of 1). Once one fails, no
+ * more start; when the others have settled, every unsent run goes to disk in
+ * its original order, and the spool is sent one run at a time.
+ *
  * While the backend fails, runs wait on disk (bounded: the oldest dropped,
  * counted), so neither a long outage nor a restart of the program loses
  * them: a new output of the same name sends its spool first. A status that
@@ -39,6 +45,8 @@ export interface DeliverySettings {
   maxSpoolBytes: number;
   /** Longest the last attempt at exit may take, in ms. */
   exitTimeout: number;
+  /** Most requests in flight at once while the backend is healthy. */
+  concurrency: number;
 }
 
 /** Defaults of `DeliverySettings`. */
@@ -50,26 +58,31 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   requestTimeout: 10_000,
   maxSpoolBytes: 256 * 1024 * 1024,
   exitTimeout: 5000,
+  concurrency: 1,
 };
 
-/** Runs kept in memory before `write` waits for the sender (backpressure to the output's backlog). */
-const MAX_MEMORY_RUNS = 4;
+/** Runs kept in memory beyond those in flight before `write` waits for the sender (backpressure to the output's backlog). */
+const QUEUED_RUNS = 3;
 
-/** The run being sent: a run in memory (the first) or a spooled file. */
-interface Run {
+/** A run read back from the spool. */
+interface SpooledRun {
   lines: readonly string[];
-  file?: string;
+  file: string;
 }
 
 /** An output built of a `Send`: batching, retries, a spool, counters. */
 export class Delivery implements Output {
   private pending: string[] = [];
   private pendingChars = 0;
+  /** Runs not yet delivered, oldest first: those in flight, then those waiting. */
   private readonly memory: string[][] = [];
+  private readonly maxMemoryRuns: number;
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
   private roomWaiters: (() => void)[] = [];
   private wake: (() => void) | undefined;
+  /** Set while requests are in flight: a new run in memory may start at once. */
+  private sealed: (() => void) | undefined;
   private readonly stop = new AbortController();
   private closing = false;
   /** True from a failed attempt until one succeeds. */
@@ -83,6 +96,7 @@ export class Delivery implements Output {
     private readonly spool: Spool,
     private readonly settings: DeliverySettings,
   ) {
+    this.maxMemoryRuns = settings.concurrency + QUEUED_RUNS;
     // What the last run of the program left: sent before anything new.
     if (!spool.empty) this.kick();
   }
@@ -103,7 +117,7 @@ export class Delivery implements Output {
       }, this.settings.batchInterval);
       this.timer.unref();
     }
-    if (this.memory.length < MAX_MEMORY_RUNS) return;
+    if (this.memory.length < this.maxMemoryRuns) return;
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
@@ -131,7 +145,7 @@ export class Delivery implements Output {
     while (Date.now() < deadline && !this.stop.signal.aborted) {
       const run = this.spool.oldest();
       if (run === undefined) break;
-      if (!(await this.deliver(run))) break;
+      if (!(await this.deliverSpooled(run))) break;
     }
     clearTimeout(giveUp);
     this.releaseWaiters();
@@ -144,7 +158,10 @@ export class Delivery implements Output {
     this.pending = [];
     this.pendingChars = 0;
     if (this.down || !this.spool.empty) this.toSpool(lines);
-    else this.memory.push(lines);
+    else {
+      this.memory.push(lines);
+      this.sealed?.();
+    }
     this.kick();
   }
 
@@ -159,9 +176,9 @@ export class Delivery implements Output {
   private async sendAll(): Promise<void> {
     while (!this.closing) {
       const file = this.spool.oldest();
-      const run: Run | undefined = file ?? (this.memory.length > 0 ? { lines: this.memory[0] as string[] } : undefined);
-      if (run === undefined) return;
-      if (await this.deliver(run)) continue;
+      if (file === undefined && this.memory.length === 0) return;
+      const delivered = file === undefined ? await this.deliverMemory() : await this.deliverSpooled(file);
+      if (delivered) continue;
       if (this.closing) return;
       await this.sleep(retryDelay(this.failures, this.settings.retry, this.lastRetryAfter));
     }
@@ -169,35 +186,82 @@ export class Delivery implements Output {
 
   private lastRetryAfter: string | null | undefined;
 
-  /** One attempt at a run; true when nothing of it is left to retry. */
-  private async deliver(run: Run): Promise<boolean> {
+  /** One attempt at the oldest spooled run; true when nothing of it is left to retry. */
+  private async deliverSpooled(run: SpooledRun): Promise<boolean> {
     const attempt = await this.attempt(run.lines);
+    this.count(attempt);
+    if (attempt.retry.length === 0) {
+      this.spool.remove(run.file);
+      this.recovered();
+      return true;
+    }
+    this.spool.replace(run.file, attempt.retry);
+    this.failed(attempt);
+    return false;
+  }
+
+  /**
+   * Sends the runs in memory, up to `concurrency` at once, each started as
+   * soon as one before it settles; true when none is left. After a failure
+   * none starts; once the rest have settled, what is unsent (the failed runs'
+   * remainders and the runs not started) goes to disk in its original order,
+   * before `down` is set, so that `seal` keeps adding behind it in memory.
+   */
+  private async deliverMemory(): Promise<boolean> {
+    const started = new Set<string[]>();
+    const inFlight = new Set<Promise<void>>();
+    let failure: Attempt | undefined;
+    for (;;) {
+      while (failure === undefined && !this.closing && inFlight.size < this.settings.concurrency) {
+        const run = this.memory.find((r) => !started.has(r));
+        if (run === undefined) break;
+        started.add(run);
+        const sending: Promise<void> = this.attempt(run).then((attempt) => {
+          inFlight.delete(sending);
+          this.count(attempt);
+          const at = this.memory.indexOf(run);
+          if (attempt.retry.length === 0) {
+            this.memory.splice(at, 1);
+            this.releaseWaiters();
+          } else {
+            this.memory[at] = [...attempt.retry];
+            failure ??= attempt;
+          }
+        });
+        inFlight.add(sending);
+      }
+      if (inFlight.size === 0) break;
+      const sealed = new Promise<void>((resolve) => {
+        this.sealed = resolve;
+      });
+      await Promise.race([...inFlight, sealed]);
+      this.sealed = undefined;
+    }
+    if (failure === undefined) {
+      this.recovered();
+      return true;
+    }
+    this.spoolMemory();
+    this.failed(failure);
+    return false;
+  }
+
+  private count(attempt: Attempt): void {
     this.counters.sent += attempt.sent;
     this.counters.rejected += attempt.rejected;
     if (attempt.message !== undefined) this.lastError = attempt.message;
-    const retry = attempt.retry;
-    if (run.file !== undefined) {
-      if (retry.length === 0) this.spool.remove(run.file);
-      else this.spool.replace(run.file, retry);
-    } else {
-      this.memory.shift();
-      this.releaseWaiters();
-      if (retry.length > 0) {
-        // Ahead of the runs still in memory, which follow it to disk in order.
-        this.memory.unshift([...retry]);
-        this.spoolMemory();
-      }
-    }
-    if (retry.length === 0) {
-      this.down = false;
-      this.failures = 0;
-      return true;
-    }
+  }
+
+  private recovered(): void {
+    this.down = false;
+    this.failures = 0;
+  }
+
+  private failed(attempt: Attempt): void {
     this.down = true;
     this.failures++;
     this.counters.retries++;
     this.lastRetryAfter = attempt.retryAfter;
-    return false;
   }
 
   private async attempt(lines: readonly string[]): Promise<Attempt> {
@@ -240,7 +304,7 @@ export class Delivery implements Output {
   }
 
   private releaseWaiters(): void {
-    if (this.memory.length >= MAX_MEMORY_RUNS && !this.closing) return;
+    if (this.memory.length >= this.maxMemoryRuns && !this.closing) return;
     for (const resolve of this.roomWaiters.splice(0)) resolve();
   }
 }

@@ -88,6 +88,7 @@ describe('otlp output (http/protobuf)', () => {
     answer,
     decode: reader(false),
     precisionMs: 0.001,
+    ordered: false,
   });
 });
 
@@ -98,6 +99,7 @@ describe('otlp output (http/json)', () => {
     answer: () => ({ status: 200, body: '{}', headers: { 'content-type': 'application/json' } }),
     decode: reader(true),
     precisionMs: 0.001,
+    ordered: false,
   });
 });
 

@@ -17,7 +17,9 @@
  * `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`;
  * `serviceName`, else `OTEL_SERVICE_NAME`, else `service.name` of
  * `OTEL_RESOURCE_ATTRIBUTES` (whose other attributes join the resource),
- * else the logger's name; and the delivery settings of `settings.ts`.
+ * else the logger's name; and the delivery settings of `settings.ts`
+ * (`concurrency`, the requests in flight at once, is 4 here: OTLP does not
+ * need records in order).
  */
 import type { ProtobufLogsSerializer as Serializer } from '@opentelemetry/otlp-transformer';
 import { LEVELS, type LevelName } from '@pulselog/shared';
@@ -39,6 +41,9 @@ export const SEVERITY: Record<LevelName, number> = {
   error: 17,
   critical: 21,
 };
+
+/** Requests in flight at once by default (option `concurrency`): enough to keep the pipeline thread busy while replies travel. */
+const OTLP_CONCURRENCY = 4;
 
 /** The protocols OTLP/HTTP has. */
 const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
@@ -72,7 +77,9 @@ export function toLogRecords(
     const { record, fields, traceId, spanId, traceFlags } = outgoing(line);
     const seconds = Math.floor(record.ts / 1000);
     const hrTime: [number, number] = [seconds, Math.round((record.ts - seconds * 1000) * 1e6)];
-    const attributes: Record<string, unknown> = { ...fields, 'pulselog.seq': record.seq };
+    // `fields` is this record's own copy: the attributes, without a second copy.
+    const attributes = fields;
+    attributes['pulselog.seq'] = record.seq;
     if (record.tag !== undefined) attributes['pulselog.tag'] = record.tag;
     if (record.err !== undefined) {
       attributes['exception.type'] = record.err.name;
@@ -89,9 +96,9 @@ export function toLogRecords(
       instrumentationScope: scope,
       attributes: attributes as LogRecords[number]['attributes'],
       droppedAttributesCount: 0,
-      ...(traceId !== undefined && spanId !== undefined
-        ? { spanContext: { traceId, spanId, traceFlags: traceFlags ?? 0 } }
-        : {}),
+      // Always present, so that every record has one shape for the serializer.
+      spanContext:
+        traceId !== undefined && spanId !== undefined ? { traceId, spanId, traceFlags: traceFlags ?? 0 } : undefined,
     };
   });
 }
@@ -150,12 +157,18 @@ export default async function otlp(options: unknown, context: OutputContext): Pr
   const resource = resourceFromAttributes({ ...resourceAttributes, 'service.name': serviceName });
   // One scope object for every record: the serializer groups records by scope identity.
   const scope = { name: '@pulselog/logger', version: VERSION };
-  return deliveryOutput(settings, context, async (lines, signal) => {
-    const body = serializer.serializeRequest(toLogRecords(lines, resource, scope));
-    if (body === undefined) throw new Error('the OTLP serializer returned nothing');
-    const reply = await post({ url, headers, body }, signal);
-    return otlpOutcome(reply, lines, protocol, serializer);
-  });
+  return deliveryOutput(
+    settings,
+    context,
+    async (lines, signal) => {
+      const body = serializer.serializeRequest(toLogRecords(lines, resource, scope));
+      if (body === undefined) throw new Error('the OTLP serializer returned nothing');
+      const reply = await post({ url, headers, body }, signal);
+      return otlpOutcome(reply, lines, protocol, serializer);
+    },
+    // A collector orders records by their time, not by arrival: several requests may be in flight.
+    { concurrency: OTLP_CONCURRENCY },
+  );
 }
 
 async function loadOpenTelemetry(protocol: Protocol) {

@@ -20,21 +20,45 @@ export interface OutgoingRecord {
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
+const ZEROS = /^0+$/;
 
-/** Reads a record line as the pipeline formats it. */
+/**
+ * Reads a record line as the pipeline formats it: one parse and, only when
+ * the record has trace context, one pass over its fields to set it apart.
+ * `fields` belongs to the caller (parsed for it alone), free to add to.
+ */
 export function outgoing(line: string): OutgoingRecord {
   const record = JSON.parse(line) as LogRecord;
-  const { trace_id, span_id, trace_flags, ...fields } = record.fields ?? {};
+  const source = record.fields;
+  if (source === undefined) return { record, fields: {} };
+  if (!('trace_id' in source || 'span_id' in source || 'trace_flags' in source)) return { record, fields: source };
+  const fields: Record<string, unknown> = {};
   const out: OutgoingRecord = { record, fields };
-  const traceId = typeof trace_id === 'string' ? trace_id.toLowerCase() : undefined;
-  const spanId = typeof span_id === 'string' ? span_id.toLowerCase() : undefined;
-  if (traceId !== undefined && TRACE_ID.test(traceId) && !/^0+$/.test(traceId)) out.traceId = traceId;
-  else if (trace_id !== undefined) fields.trace_id = trace_id;
-  if (spanId !== undefined && SPAN_ID.test(spanId) && !/^0+$/.test(spanId)) out.spanId = spanId;
-  else if (span_id !== undefined) fields.span_id = span_id;
-  const flags = typeof trace_flags === 'string' ? Number.parseInt(trace_flags, 16) : trace_flags;
-  if (typeof flags === 'number' && Number.isInteger(flags) && flags >= 0 && flags <= 255) out.traceFlags = flags;
-  else if (trace_flags !== undefined) fields.trace_flags = trace_flags;
+  let traceId: unknown;
+  let spanId: unknown;
+  let traceFlags: unknown;
+  for (const key in source) {
+    const value = source[key];
+    if (key === 'trace_id') traceId = value;
+    else if (key === 'span_id') spanId = value;
+    else if (key === 'trace_flags') traceFlags = value;
+    else fields[key] = value;
+  }
+  if (traceId !== undefined) {
+    const id = typeof traceId === 'string' ? traceId.toLowerCase() : '';
+    if (TRACE_ID.test(id) && !ZEROS.test(id)) out.traceId = id;
+    else fields.trace_id = traceId;
+  }
+  if (spanId !== undefined) {
+    const id = typeof spanId === 'string' ? spanId.toLowerCase() : '';
+    if (SPAN_ID.test(id) && !ZEROS.test(id)) out.spanId = id;
+    else fields.span_id = spanId;
+  }
+  if (traceFlags !== undefined) {
+    const flags = typeof traceFlags === 'string' ? Number.parseInt(traceFlags, 16) : traceFlags;
+    if (typeof flags === 'number' && Number.isInteger(flags) && flags >= 0 && flags <= 255) out.traceFlags = flags;
+    else fields.trace_flags = traceFlags;
+  }
   return out;
 }
 

@@ -80,9 +80,8 @@ export class Settings {
     return out;
   }
 
-  /** Batching, retry and spool settings, each overridable in options. */
-  delivery(): DeliverySettings {
-    const d = DEFAULT_DELIVERY;
+  /** Batching, retry and spool settings, each overridable in options; `d` holds the output's defaults. */
+  delivery(d: DeliverySettings = DEFAULT_DELIVERY): DeliverySettings {
     return {
       batchRecords: this.number('batchRecords', d.batchRecords),
       batchBytes: this.number('batchBytes', d.batchBytes),
@@ -91,6 +90,7 @@ export class Settings {
       requestTimeout: this.number('requestTimeout', d.requestTimeout),
       maxSpoolBytes: this.number('maxSpoolBytes', d.maxSpoolBytes),
       exitTimeout: this.number('exitTimeout', d.exitTimeout),
+      concurrency: Math.ceil(this.number('concurrency', d.concurrency)),
     };
   }
 
@@ -99,9 +99,17 @@ export class Settings {
   }
 }
 
-/** A built-in output: `send` behind batching, retries and the spool `.pulselog/spool/<name>` (or `options.spoolDir`). */
-export function deliveryOutput(settings: Settings, context: OutputContext, send: Send): Delivery {
+/**
+ * A built-in output: `send` behind batching, retries and the spool `.pulselog/spool/<name>` (or `options.spoolDir`).
+ * `defaults` changes the delivery defaults for this kind of output (an API that takes requests in any order sends several at once).
+ */
+export function deliveryOutput(
+  settings: Settings,
+  context: OutputContext,
+  send: Send,
+  defaults: Partial<DeliverySettings> = {},
+): Delivery {
   const dir = settings.text('spoolDir') ?? join(context.stateDir, 'spool', context.name);
-  const delivery = settings.delivery();
+  const delivery = settings.delivery({ ...DEFAULT_DELIVERY, ...defaults });
   return new Delivery(send, new Spool(dir, delivery.maxSpoolBytes), delivery);
 }
