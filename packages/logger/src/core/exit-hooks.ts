@@ -54,10 +54,14 @@ function onUncaught(err: unknown, origin: string): void {
 /**
  * Ends every session on `signal` and raises it again, or only flushes when
  * the program listens for it itself (it decides whether to end). Called when
- * a pipeline thread heard the signal, or by pulselog's own listener.
+ * a pipeline thread heard the signal (`handled`: the program listened for it
+ * when it came; its listener may have removed itself since), or by pulselog's
+ * own listener.
  */
-export function signalled(signal: NodeJS.Signals): void {
-  if (process.listenerCount(signal) > (listening ? 1 : 0)) {
+export function signalled(signal: NodeJS.Signals, handled = false): void {
+  // A program's listener that removed itself as it ran (once, or to shut down) handled this signal too.
+  const justHandled = Date.now() - (lastUnlistened.get(signal) ?? Number.NEGATIVE_INFINITY) < UNLISTENED_GRACE_MS;
+  if (handled || justHandled || process.listenerCount(signal) > (listening ? 1 : 0)) {
     for (const p of participants) p.flushSync();
     return;
   }
@@ -83,10 +87,32 @@ function handledMask(adding?: string | symbol): number {
   return mask;
 }
 
+/**
+ * When the program last removed a listener of each signal. The pipeline thread
+ * hears a signal on its own event loop, and the program's listener may run
+ * and remove itself before that thread looks: such a signal was the program's.
+ */
+const lastUnlistened = new Map<string | symbol, number>();
+const UNLISTENED_GRACE_MS = 2000;
+
 /** Keeps every pipeline thread told which signals the program handles, the moment a listener comes or goes. */
 function onListenerChange(adding: boolean, event: string | symbol, listener: unknown): void {
   if (listener === signalled || !WATCHED_SIGNALS.includes(event as WatchedSignal)) return;
-  const mask = handledMask(adding ? event : undefined);
+  if (!adding) {
+    lastUnlistened.set(event, Date.now());
+    // The signal stays the program's a moment longer, for a pipeline thread that heard it late.
+    setTimeout(tellHandled, UNLISTENED_GRACE_MS).unref();
+  }
+  tellHandled(adding ? event : undefined);
+}
+
+/** Tells every pipeline thread which signals are the program's: listened for now, or until a moment ago. */
+function tellHandled(adding?: string | symbol): void {
+  let mask = handledMask(adding);
+  const now = Date.now();
+  for (const signal of WATCHED_SIGNALS) {
+    if (now - (lastUnlistened.get(signal) ?? Number.NEGATIVE_INFINITY) < UNLISTENED_GRACE_MS) mask |= signalBit(signal);
+  }
   for (const p of participants) p.signalsHandled(mask);
 }
 const onNewListener = (event: string | symbol, listener: unknown) => onListenerChange(true, event, listener);

@@ -41,7 +41,7 @@ export interface PipelineSetup {
   data: Omit<PipelineData, 'sab' | 'hub' | 'bounds' | 'join'>;
   hub?: HubLink;
   /** The process got `signal`, heard by the pipeline thread: end the session and raise it again. */
-  onSignal?: (signal: 'SIGINT' | 'SIGTERM') => void;
+  onSignal?: (signal: 'SIGINT' | 'SIGTERM', handled: boolean) => void;
   /** The pipeline thread cannot watch signals here: the logging thread must listen for them itself. */
   onSignalsUnwatched?: () => void;
   /** The dashboard of another process or thread to send records to, in place of a file and a hub. */
@@ -142,7 +142,7 @@ export class PipelineClient implements Pipeline {
       case 'signal':
         // Taken up in time: the ending is this thread's, in order.
         Atomics.store(this.slots, SLOT.signal, 0);
-        this.setup.onSignal?.(message.signal);
+        this.setup.onSignal?.(message.signal, message.handled);
         break;
       case 'signals-unwatched':
         this.setup.onSignalsUnwatched?.();

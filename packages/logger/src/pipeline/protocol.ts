@@ -125,7 +125,8 @@ export type FromPipeline =
    * flush, if the program listens for it). Unless the logging thread takes it
    * up within `SIGNAL_GRACE_MS` (it is busy), the pipeline thread ends the process itself.
    */
-  | { t: 'signal'; signal: 'SIGINT' | 'SIGTERM' }
+  /** `handled`: the program listened for the signal itself when it came, so the program decides. */
+  | { t: 'signal'; signal: 'SIGINT' | 'SIGTERM'; handled: boolean }
   /** This Node offers the pipeline thread no way to watch signals: the logging thread listens for them itself. */
   | { t: 'signals-unwatched' }
   | { t: 'closed'; outputs: OutputStats[] };

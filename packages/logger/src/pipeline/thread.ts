@@ -202,7 +202,9 @@ class Pipeline {
       return;
     }
     Atomics.store(this.slots, SLOT.signal, signalBit(signal));
-    this.post({ t: 'signal', signal });
+    // Whether the program listens is decided now: its listener may be gone by the time the logging thread reads this.
+    const handled = (Atomics.load(this.slots, SLOT.handled) & signalBit(signal)) !== 0;
+    this.post({ t: 'signal', signal, handled });
     if (this.loggerBusy()) {
       this.endProcess(signal);
       return;
