@@ -33,7 +33,7 @@ export async function runDemo(options: { epochs?: number; stepMs?: number } = {}
   );
   log.tag('setup');
   log.info('starting training run', { model: 'resnet-50', epochs, batch_size: 256, lr: 0.1, device: 'cpu' });
-  log.debug('dataset loaded', { train: 1_281_167, val: 50_000, classes: 1000 });
+  log.debug('dataset loaded', { train: 1_281_167, val: 50_000 });
 
   let loss = 6.9;
   let accuracy = 0.001;
@@ -44,7 +44,7 @@ export async function runDemo(options: { epochs?: number; stepMs?: number } = {}
     for (let step = 1; step <= STEPS_PER_EPOCH; step++) {
       loss = Math.max(0.05, loss * 0.9993 + (Math.random() - 0.5) * 0.02);
       accuracy = Math.min(0.99, accuracy + (1 - accuracy) * 0.0009);
-      log.debug('batch', { epoch, step, samples: 256, ms: +(stepMs * (0.8 + Math.random() * 0.4)).toFixed(2) });
+      log.debug('batch', { epoch, step, ms: +(stepMs * (0.8 + Math.random() * 0.4)).toFixed(2) });
       if (step % 5 === 0) {
         log.info('step', { epoch, step, loss: +loss.toFixed(4), accuracy: +accuracy.toFixed(4), lr: 0.1 / epoch });
       }

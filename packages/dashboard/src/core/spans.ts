@@ -1,4 +1,4 @@
-import type { LogRecord } from '@pulselog/shared';
+import { LEVEL_NAMES, type LogRecord } from '@pulselog/shared';
 import { FIELD_ABSENT, FIELD_NUMBER, FIELD_STRING } from './pack.js';
 import type { RecordStore } from './records.js';
 import { FIELD_STRINGS } from './strings.js';
@@ -64,13 +64,20 @@ export function spanHistory(store: RecordStore, name: string, limit = 500): Span
   return points.reverse();
 }
 
-/** The records flagged as anomalies, at most `limit` (the newest), oldest first. */
+/**
+ * The records flagged as anomalies, at most `limit` (the newest), oldest
+ * first. Read from the `anomaly` column; a session whose fields outnumber the
+ * columns may have none, and then its warnings (an anomaly is one) are read.
+ */
 export function anomalyMarks(store: RecordStore, limit = 500): AnomalyMark[] {
   const column = store.fields.get('anomaly');
-  if (!column) return [];
+  const warning = LEVEL_NAMES.indexOf('warning');
   const marks: AnomalyMark[] = [];
   for (let i = store.size - 1; i >= 0 && marks.length < limit; i--) {
-    if (column.kinds[i] !== FIELD_ABSENT) marks.push({ seq: store.seqs[i] as number, ts: store.times[i] as number });
+    const flagged = column
+      ? column.kinds[i] !== FIELD_ABSENT
+      : store.levelCodes[i] === warning && store.get(i)?.fields?.anomaly !== undefined;
+    if (flagged) marks.push({ seq: store.seqs[i] as number, ts: store.times[i] as number });
   }
   return marks.reverse();
 }
