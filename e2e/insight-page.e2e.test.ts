@@ -46,7 +46,9 @@ describe('the page shows health and the profile on the timeline', () => {
     // Rounds 30 and 80 paused 600 ms against 10 ms: both are marked on the timeline (a loaded
     // machine may stretch another pause far enough to be marked too).
     const slowMarks = async () => {
-      const titles = await page.getByTestId('timeline-anomaly').evaluateAll((marks) => marks.map((m) => m.title));
+      const titles = await page
+        .getByTestId('timeline-anomaly')
+        .evaluateAll((marks) => marks.map((m) => m.getAttribute('title') ?? ''));
       return titles.filter((t) => Number(/^pause: (\d+) ms, \d+x the median of \d+ calls$/.exec(t)?.[1]) >= 550).length;
     };
     await expect.poll(slowMarks, { timeout: 30_000 }).toBe(2);
