@@ -27,13 +27,18 @@ export class FieldColumns {
   /** Records laid out so far. */
   private size = 0;
   /** True while every run so far had a column for each of its fields. */
-  private complete = true;
+  private allLaidOut = true;
 
   /** Drops every column. */
   clear(): void {
     this.columns.clear();
     this.size = 0;
-    this.complete = true;
+    this.allLaidOut = true;
+  }
+
+  /** True while every field of every record held has a column: a field without one is then in no record. */
+  get complete(): boolean {
+    return this.allLaidOut;
   }
 
   /** The keys that have a column, in the order they first came. */
@@ -70,7 +75,7 @@ export class FieldColumns {
       column.kinds.fill(packed.fieldsComplete ? FIELD_ABSENT : FIELD_OTHER, start, end);
       column.filled = end;
     }
-    this.complete &&= packed.fieldsComplete;
+    this.allLaidOut &&= packed.fieldsComplete;
     this.size = end;
   }
 
@@ -93,7 +98,7 @@ export class FieldColumns {
     const column = { values: new Float64Array(length), kinds: new Uint8Array(length), filled: start };
     // Records before the field first came: absent, unless a run may have left it out.
     column.values.fill(Number.NaN, 0, start);
-    column.kinds.fill(this.complete ? FIELD_ABSENT : FIELD_OTHER, 0, start);
+    column.kinds.fill(this.allLaidOut ? FIELD_ABSENT : FIELD_OTHER, 0, start);
     return column;
   }
 

@@ -1,5 +1,5 @@
 import { LEVEL_NAMES, type LogRecord } from '@pulselog/shared';
-import { FIELD_ABSENT, FIELD_NUMBER, FIELD_STRING } from './pack.js';
+import { FIELD_ABSENT, FIELD_NUMBER, FIELD_OTHER, FIELD_STRING } from './pack.js';
 import type { RecordStore } from './records.js';
 import { FIELD_STRINGS } from './strings.js';
 
@@ -64,20 +64,30 @@ export function spanHistory(store: RecordStore, name: string, limit = 500): Span
   return points.reverse();
 }
 
+/** Warnings read whole, at most, when looking for anomalies without a column: the timeline redraws often. */
+const MAX_WARNINGS_READ = 2000;
+
 /**
  * The records flagged as anomalies, at most `limit` (the newest), oldest
- * first. Read from the `anomaly` column; a session whose fields outnumber the
- * columns may have none, and then its warnings (an anomaly is one) are read.
+ * first. Read from the `anomaly` column. Without one there are none, unless
+ * the session's fields outnumber the columns: then the newest warnings (an
+ * anomaly is one) are read, a bounded number of them.
  */
 export function anomalyMarks(store: RecordStore, limit = 500): AnomalyMark[] {
   const column = store.fields.get('anomaly');
+  if (!column && store.fields.complete) return [];
   const warning = LEVEL_NAMES.indexOf('warning');
   const marks: AnomalyMark[] = [];
+  let read = 0;
   for (let i = store.size - 1; i >= 0 && marks.length < limit; i--) {
-    const flagged = column
-      ? column.kinds[i] !== FIELD_ABSENT
-      : store.levelCodes[i] === warning && store.get(i)?.fields?.anomaly !== undefined;
-    if (flagged) marks.push({ seq: store.seqs[i] as number, ts: store.times[i] as number });
+    const kind = column ? (column.kinds[i] as number) : FIELD_OTHER;
+    if (kind === FIELD_ABSENT || (kind === FIELD_OTHER && store.levelCodes[i] !== warning)) continue;
+    if (kind === FIELD_OTHER) {
+      // Only the record knows: a run without this column, or a value too long for one.
+      if (++read > MAX_WARNINGS_READ) break;
+      if (store.get(i)?.fields?.anomaly === undefined) continue;
+    }
+    marks.push({ seq: store.seqs[i] as number, ts: store.times[i] as number });
   }
   return marks.reverse();
 }

@@ -86,6 +86,22 @@ describe('Logger with redact', () => {
     expect(text.match(/\[redacted\]/g)).toHaveLength(3);
   });
 
+  it("redacts pino-style calls: an object and a message, an error among fields, a child's bindings", async () => {
+    const log = new Logger('redacting', folderSetup({ redact: ['password', '**.token'] }));
+    loggers.push(log);
+    log.info({ password: 'pino-secret', user: 'ada' }, 'login');
+    log.error({ err: new Error('boom'), session: { token: 'pino-token' }, attempt: 2 }, 'refresh failed');
+    log.child({ password: 'bound-secret', shard: 3 }).warn({ retry: true }, 'slow shard');
+    const records = (await written(log)).filter((l) => typeof l.seq === 'number');
+    expect(records.map((r) => [r.level, r.msg, r.fields])).toEqual([
+      ['info', 'login', { password: '[redacted]', user: 'ada' }],
+      ['error', 'refresh failed', { session: { token: '[redacted]' }, attempt: 2 }],
+      ['warning', 'slow shard', { password: '[redacted]', shard: 3, retry: true }],
+    ]);
+    expect(records[1]?.err).toMatchObject({ name: 'Error', message: 'boom' });
+    expect(JSON.stringify(records)).not.toMatch(/pino-secret|pino-token|bound-secret/);
+  });
+
   it('leaves the values a caller passed as they were', async () => {
     const log = new Logger('redacting', folderSetup({ redact: ['password'] }));
     loggers.push(log);
