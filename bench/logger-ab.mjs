@@ -30,7 +30,8 @@ for (let r = 0; r < runs; r++) {
       });
       const line = JSON.parse(out.trim().split('\n').at(-1));
       const key = `${w} ${tree} ${config}`;
-      (results[key] ??= []).push(line);
+      if (!results[key]) results[key] = [];
+      results[key].push(line);
       console.error(key, line.callsPerSec ?? line.calls_per_s, line.p99);
     }
   }
