@@ -107,7 +107,7 @@ export interface TopFunction {
 
 /** What `profileTop` tells. */
 export interface ProfileAnswer {
-  /** Sampled time in the range, milliseconds. */
+  /** Sampled CPU time in the range (the thread's idle time left out), milliseconds. */
   sampledMs: number;
   functions: TopFunction[];
 }
@@ -134,33 +134,44 @@ export async function profileTop(read: SessionRead, range: TimeRange, limit = 20
       }
     },
   });
-  const self = new Map<number, number>();
-  const total = new Map<number, number>();
+  // By function, not by frame: one function is several frames (each of its call sites in a stack is one).
+  const keyOf = (id: number) => {
+    const frame = frames.get(id);
+    return frame ? `${frame.name}\u0000${frame.url}\u0000${frame.line}` : `#${id}`;
+  };
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  const named = new Map<string, ProfileFrame | undefined>();
   let sampledUs = 0;
   for (const [stack, us] of perStack) {
-    sampledUs += us;
     const top = stacks.get(stack);
     if (!top) continue;
-    self.set(top.frame, (self.get(top.frame) ?? 0) + us);
+    // Time the thread waited is no function's CPU: left out of the list and of the shares.
+    if (frames.get(top.frame)?.name === '(idle)') continue;
+    sampledUs += us;
+    const topKey = keyOf(top.frame);
+    named.set(topKey, frames.get(top.frame));
+    self.set(topKey, (self.get(topKey) ?? 0) + us);
     // A recursive function is on a stack more than once but took the time once.
-    const seen = new Set<number>();
+    const seen = new Set<string>();
     for (let at = stacks.get(stack); at; at = at.parent >= 0 ? stacks.get(at.parent) : undefined) {
-      if (seen.has(at.frame)) continue;
-      seen.add(at.frame);
-      total.set(at.frame, (total.get(at.frame) ?? 0) + us);
+      const key = keyOf(at.frame);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      total.set(key, (total.get(key) ?? 0) + us);
     }
   }
   const functions = [...self]
     .sort((a, b) => b[1] - a[1])
     .slice(0, Math.max(1, limit))
-    .map(([id, us]) => {
-      const frame = frames.get(id);
+    .map(([key, us]) => {
+      const frame = named.get(key);
       return {
         function: frame?.name || '(anonymous)',
         location: frame?.url ? `${frame.url}:${frame.line}` : '',
         selfMs: round(us / 1000),
         selfPercent: sampledUs > 0 ? round((us / sampledUs) * 100) : 0,
-        totalMs: round((total.get(id) ?? us) / 1000),
+        totalMs: round((total.get(key) ?? us) / 1000),
       };
     });
   return { sampledMs: round(sampledUs / 1000), functions };
