@@ -1,4 +1,4 @@
-import type { OutputStatus } from '@pulselog/shared';
+import type { HubStats, OutputStatus } from '@pulselog/shared';
 import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppModel } from '../model/app.js';
@@ -24,19 +24,20 @@ function mount(): { host: HTMLElement; live: SessionModel } {
   return { host, live };
 }
 
+/** The hub's figures, with `more` over a quiet default. */
+const stats = (more: Partial<HubStats>): HubStats => ({
+  clients: 1,
+  received: 0,
+  sent: 0,
+  dropped: 0,
+  replay: { records: 0, bytes: 0, maxRecords: 1, maxBytes: 1, firstSeq: 0, lastSeq: 0 },
+  uptimeMs: 1,
+  ...more,
+});
+const STATS = stats({});
+
 function report(live: SessionModel, outputs: OutputStatus[]): void {
-  live.apply({
-    type: 'stats',
-    stats: {
-      clients: 1,
-      received: 0,
-      sent: 0,
-      dropped: 0,
-      replay: { records: 0, bytes: 0, maxRecords: 1, maxBytes: 1, firstSeq: 0, lastSeq: 0 },
-      uptimeMs: 1,
-      outputs,
-    },
-  });
+  live.apply({ type: 'stats', stats: stats({ outputs }) });
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -127,5 +128,66 @@ describe('StatusBar outputs', () => {
     report(live, [{ ...counters, name: 'evil\u202Etxt.exe', written: 1 }]);
     await tick();
     expect(chips(host)[0]?.textContent).toBe('evil⟨U+202E⟩txt.exe: 1 written');
+  });
+});
+
+describe('StatusBar: the session file', () => {
+  it('warns while the session file cannot be written, then of the records it misses', async () => {
+    const { host, live } = mount();
+    const warning = () => host.querySelector('[data-testid="session-file-failing"]');
+    live.apply({ type: 'stats', stats: STATS });
+    await tick();
+    expect(warning()).toBeNull();
+    const path = '/data/.pulselog/sessions/train.ndjson';
+    live.apply({
+      type: 'stats',
+      stats: {
+        ...STATS,
+        sessionFile: { path, errors: 3, unwritten: 3072, failing: 'ENOSPC: no space left on device' },
+      },
+    });
+    await tick();
+    expect(warning()?.textContent).toBe(
+      '⚠ session file: cannot write (ENOSPC: no space left on device), 3072 records not in it',
+    );
+    expect(warning()?.getAttribute('role')).toBe('alert');
+    expect(warning()?.getAttribute('title')).toBe(path);
+    live.apply({ type: 'stats', stats: { ...STATS, sessionFile: { path, errors: 3, unwritten: 3072 } } });
+    await tick();
+    expect(warning()?.textContent).toBe(
+      '⚠ session file: 3072 records not in it (a disk failure; a gap line marks them)',
+    );
+  });
+
+  it('warns while checkpoints cannot be saved, and no longer once they can', async () => {
+    const { host, live } = mount();
+    const warning = () => host.querySelector('[data-testid="checkpoints-failing"]');
+    const path = '/data/.pulselog/checkpoints/train/checkpoints.log';
+    live.apply({
+      type: 'stats',
+      stats: { ...STATS, checkpointStore: { path, errors: 2, failing: 'EROFS: read-only file system' } },
+    });
+    await tick();
+    expect(warning()?.textContent).toBe(
+      "⚠ checkpoints: cannot save (EROFS: read-only file system); kept in the program's memory only",
+    );
+    live.apply({ type: 'stats', stats: { ...STATS, checkpointStore: { path, errors: 2 } } });
+    await tick();
+    expect(warning()).toBeNull();
+  });
+});
+
+describe('StatusBar sources', () => {
+  it('counts the sources: this process, those that joined, connected and gone', async () => {
+    const { host, live } = mount();
+    live.apply({ type: 'stats', stats: stats({}) });
+    await tick();
+    // A dashboard nobody joined says nothing of sources.
+    expect(host.querySelector('[data-testid="sources"]')).toBeNull();
+    live.apply({ type: 'stats', stats: stats({ sources: { connected: 3, joined: 4, gone: 1 } }) });
+    await tick();
+    expect(host.querySelector('[data-testid="sources"]')?.textContent).toBe(
+      '5 sources: this process and 4 joined (3 connected, 1 gone)',
+    );
   });
 });
