@@ -44,14 +44,14 @@ describe('the page shows health and the profile on the timeline', () => {
       .poll(() => page.getByTestId('health-tip').textContent())
       .toMatch(/CPU [\d.]+% user.*heap .* RSS .*event loop p50 .* p99 .* max .*GC .* handles/);
     // Rounds 30 and 80 paused 600 ms against 10 ms: both are marked on the timeline (a loaded
-    // machine may stretch another pause far enough to be marked too).
+    // machine may stretch other pauses far enough to be marked too).
     const slowMarks = async () => {
       const titles = await page
         .getByTestId('timeline-anomaly')
         .evaluateAll((marks) => marks.map((m) => m.getAttribute('title') ?? ''));
       return titles.filter((t) => Number(/^pause: (\d+) ms, \d+x the median of \d+ calls$/.exec(t)?.[1]) >= 550).length;
     };
-    await expect.poll(slowMarks, { timeout: 30_000 }).toBe(2);
+    await expect.poll(slowMarks, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: `${ARTIFACTS}insight-health.png` });
   }, 60_000);
 
@@ -66,19 +66,33 @@ describe('the page shows health and the profile on the timeline', () => {
     await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2, { steps: 5 });
     await page.mouse.up();
     await expect.poll(() => flame.textContent()).toMatch(/of the selected range.*\d+ ms sampled/);
-    // The busy function is most of the time: a frame under the middle of the graph is it, or calls it.
+    // The busy function is on most sampled stacks, but where its frame lies depends on how long the
+    // thread waited (a loaded machine stretches the sleeps into a wide `(idle)` frame): look for it
+    // across the graph, row by row, as a user's pointer would.
     const graph = await flame.locator('canvas').boundingBox();
     if (!graph) throw new Error('no flame graph');
-    let tip = '';
-    for (let row = 1; row < 12 && !tip.includes('crunchNumbers'); row++) {
-      await page.mouse.move(graph.x + graph.width * 0.5, graph.y + row * 16 + 8);
-      tip =
-        (await page
-          .getByTestId('flame-tip')
-          .textContent({ timeout: 1000 })
-          .catch(() => '')) ?? '';
+    const tipText = page.getByTestId('flame-tip');
+    const seen = new Set<string>();
+    // The widest of its frames (it is called from more than one stack), for the check and the picture.
+    let widest: { x: number; y: number; total: number } | undefined;
+    for (let row = 1; row < 12; row++) {
+      for (let x = 0.05; x < 1; x += 0.1) {
+        const at = { x: graph.x + graph.width * x, y: graph.y + row * 16 + 8 };
+        await page.mouse.move(at.x, at.y);
+        await page.waitForTimeout(30);
+        const text = (await tipText.allTextContents())[0] ?? '';
+        seen.add(text.replace(/self .*/, ''));
+        const total = Number(/^crunchNumbersself .*total [\d.]+ ms \((\d+)%\)/.exec(text)?.[1] ?? -1);
+        if (total > (widest?.total ?? -1)) widest = { ...at, total };
+      }
     }
-    expect(tip).toMatch(/^crunchNumbersself [\d.]+ ms, total [\d.]+ ms \(\d+%\).*insight-busy\.mjs:11$/);
+    if (widest) await page.mouse.move(widest.x, widest.y);
+    await page.waitForTimeout(100);
+    const tip = (await tipText.allTextContents())[0] ?? '';
+    if (!tip.startsWith('crunchNumbers')) await page.screenshot({ path: `${ARTIFACTS}flame-not-found.png` });
+    expect(tip, [...seen].join(' | ')).toMatch(
+      /^crunchNumbersself [\d.]+ ms, total [\d.]+ ms \(\d+%\).*insight-busy\.mjs:11$/,
+    );
     await page.screenshot({ path: `${ARTIFACTS}insight-flame.png` });
     expect(errors).toEqual([]);
   }, 60_000);
