@@ -85,7 +85,11 @@ describe('health and the continuous profiler', () => {
       expect(cpuprofile, files.join(', ')).toBeDefined();
       const profile = JSON.parse(readFileSync(cpuprofile as string, 'utf8')) as CpuProfile;
       const top = selfTimes(profile);
-      expect(top[0]?.[0]).toBe('crunchNumbers insight-busy.mjs:11');
+      // The busy loop, or (when V8 optimized it before the profiler saw it: README, "Health and the
+      // profiler") the script's module body that calls it.
+      expect(top[0]?.[0], JSON.stringify(top.slice(0, 5))).toMatch(
+        /^(crunchNumbers insight-busy\.mjs:11|\(anonymous\) insight-busy\.mjs:0)$/,
+      );
       // The session file carries the same samples as `profile` lines, for tabs and imports.
       const ndjson = files.find((f) => f.endsWith('.ndjson')) as string;
       const chunks = readFileSync(ndjson, 'utf8')

@@ -161,12 +161,16 @@ describe('pulselog mcp', () => {
       expect(top.sampledMs).toBeGreaterThan(500);
       // The busy function is among the first (e2e/insight checks that it is first in the .cpuprofile; here the
       // list is read through MCP). On a loaded machine the program's start (reading and compiling modules)
-      // can take a large share of a short run's samples, so it need not lead by far.
-      const busy = top.functions.findIndex((f: { function: string }) => f.function === 'crunchNumbers');
+      // can take a large share of a short run's samples, and V8 may give the loop's samples to the module
+      // body that calls it (README, "Health and the profiler"): either way a function of the busy script.
+      const busy = top.functions.findIndex(
+        (f: { function: string; location: string }) =>
+          f.function === 'crunchNumbers' || /insight-busy\.mjs:\d+$/.test(f.location),
+      );
       // The whole list on failure: which frames took the time instead.
       expect(busy, JSON.stringify(top.functions)).toBeGreaterThanOrEqual(0);
       expect(busy).toBeLessThanOrEqual(2);
-      expect(top.functions[busy].location).toMatch(/insight-busy\.mjs:11$/);
+      expect(top.functions[busy].location).toMatch(/insight-busy\.mjs:(11|0)$/);
       expect(top.functions[busy].selfPercent).toBeGreaterThan(25);
       // A range before the run has no samples, and says why.
       const none = answerOf(await insight.callTool({ name: 'profile_top', arguments: { to: 0 } }));
