@@ -16,9 +16,6 @@ function crunchNumbers(ms) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-// The profiler's thread needs a moment to start: a loop V8 optimizes before then is one it never
-// saw compiled, and its samples go to the function around it (see the README's profiler section).
-if (process.env.PULSELOG_PROFILE === '1') await sleep(300);
 const end = Date.now() + seconds * 1000;
 for (let round = 0; Date.now() < end; round++) {
   const x = crunchNumbers(40);

@@ -8,6 +8,7 @@ import { openBrowser, reasonNotToOpen } from './open-browser.js';
 import { type HubLink, MAX_HUB_BACKLOG_CHARS } from './pipeline/client.js';
 import { type FromHub, type HubOptions, PROGRESS, PROGRESS_SLOTS, type ToHub } from './server/messages.js';
 import { isLoopbackHost } from './server/security.js';
+import { threadExecArgv } from './thread-argv.js';
 import { projectToken } from './token.js';
 
 /** Built dashboard files, shipped inside this package's `dist/dashboard`. */
@@ -89,6 +90,7 @@ export class Dashboard {
       workerData: options,
       transferList: [channel.port2],
       name: 'pulselog-dashboard',
+      execArgv: threadExecArgv(),
       resourceLimits: { maxOldGenerationSizeMb: hubHeapLimitMb(config.replayBytes, config.otlpMaxBytes) },
     });
     this.ready = new Promise((resolve) => {

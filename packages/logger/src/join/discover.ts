@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { threadExecArgv } from '../thread-argv.js';
 import { formatJoinAddress, JOIN_PATH } from './address.js';
 
 /** Where `pulselog serve` says it runs, in the project's `.pulselog/` folder. */
@@ -100,6 +101,7 @@ function probeSync(url: string, token: string): Record<string, unknown> | undefi
     eval: true,
     workerData: { url, token, sab, timeoutMs: PROBE_TIMEOUT_MS },
     name: 'pulselog-probe',
+    execArgv: threadExecArgv(),
   });
   worker.unref();
   worker.on('error', () => {});

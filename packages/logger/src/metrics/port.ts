@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isLoopbackHost } from '../server/security.js';
+import { threadExecArgv } from '../thread-argv.js';
 import type { MetricsServerOptions } from './server.js';
 import type { MetricsSnapshot } from './snapshot.js';
 
@@ -31,6 +32,7 @@ export class MetricsPort {
     this.worker = new Worker(workerUrl(), {
       workerData: options,
       name: 'pulselog-metrics',
+      execArgv: threadExecArgv(),
       resourceLimits: { maxOldGenerationSizeMb: 64 },
     });
     this.ready = new Promise((resolve) => {

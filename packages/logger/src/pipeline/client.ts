@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PackedRecords } from '../batch/packed.js';
 import { JOIN_PROGRESS, type JoinFeedData } from '../join/sender.js';
+import { threadExecArgv } from '../thread-argv.js';
 import type { OutputStats } from './output.js';
 import type { Pipeline } from './pipeline.js';
 import { type FromPipeline, type HubFeedData, type PipelineData, SLOT, SLOTS, STATE } from './protocol.js';
@@ -108,6 +109,7 @@ export class PipelineClient implements Pipeline {
       workerData,
       transferList: setup.hub ? [setup.hub.feed.port] : [],
       name: 'pulselog-pipeline',
+      execArgv: threadExecArgv(),
     });
     this.worker.on('message', (message: FromPipeline) => this.onMessage(message));
     this.worker.on('error', (err) => this.died(err.message));

@@ -11,12 +11,21 @@ export interface ProfilerData {
   file: string | undefined;
   /** The thread's end of the channel to the logging thread. */
   port: MessagePort;
-  /** One `Int32` slot, set to `PROFILER_DONE` once the thread stopped (and wrote its file), for `Atomics.wait`. */
+  /**
+   * Two `Int32` slots for `Atomics.wait`: `PROFILER_DONE` at `DONE_SLOT` once the thread stopped
+   * (and wrote its file), `PROFILER_STARTED` at `STARTED_SLOT` once V8 samples (or starting failed).
+   */
   done: SharedArrayBuffer;
 }
 
-/** Value of the `done` slot once the profiler's thread has stopped. */
+/** Slot of `done` that says the profiler's thread has stopped. */
+export const DONE_SLOT = 0;
+/** Slot of `done` that says the profiler runs, or will not. */
+export const STARTED_SLOT = 1;
+/** Value of the `DONE_SLOT` once the profiler's thread has stopped. */
 export const PROFILER_DONE = 1;
+/** Value of the `STARTED_SLOT` once V8 samples, or starting failed. */
+export const PROFILER_STARTED = 1;
 
 /**
  * Messages to the profiler's thread: `stop` (take the last chunk, write the

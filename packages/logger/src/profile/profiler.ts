@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { type FromProfiler, PROFILER_DONE, type ProfilerData } from './messages.js';
+import { threadExecArgv } from '../thread-argv.js';
+import { DONE_SLOT, type FromProfiler, PROFILER_DONE, type ProfilerData, STARTED_SLOT } from './messages.js';
 
 /**
  * Sampling interval, microseconds: 100 samples a second, pprof's rate. V8's
@@ -11,6 +12,14 @@ import { type FromProfiler, PROFILER_DONE, type ProfilerData } from './messages.
 export const PROFILE_INTERVAL_US = 10_000;
 /** Milliseconds between chunks: how soon samples reach tabs, and how much V8 holds at once. */
 export const PROFILE_CHUNK_MS = 2000;
+/**
+ * Longest the logger's constructor waits for V8 to sample, milliseconds. V8
+ * never tells its profiler about a loop it optimized while the loop ran
+ * (on-stack replacement) before profiling started, so without the wait a
+ * program's first hot loop could be charged to its caller for the whole run.
+ * Starting takes some tens of milliseconds on a quiet machine; only `profile: true` pays it.
+ */
+export const PROFILE_START_WAIT_MS = 500;
 
 /**
  * The continuous profiler as the logging thread sees it: starts the
@@ -26,7 +35,7 @@ export const PROFILE_CHUNK_MS = 2000;
 export class Profiler {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly done = new Int32Array(new SharedArrayBuffer(4));
+  private readonly done = new Int32Array(new SharedArrayBuffer(8));
   private stopped: Promise<void> | undefined;
   private resolveStopped: (() => void) | undefined;
 
@@ -34,7 +43,7 @@ export class Profiler {
   constructor(
     file: string | undefined,
     private readonly emit: (line: string) => void,
-    options: { intervalUs?: number; chunkMs?: number } = {},
+    options: { intervalUs?: number; chunkMs?: number; startWaitMs?: number } = {},
   ) {
     const channel = new MessageChannel();
     this.port = channel.port1;
@@ -49,17 +58,20 @@ export class Profiler {
       workerData: data,
       transferList: [channel.port2],
       name: 'pulselog-profiler',
+      execArgv: threadExecArgv(),
     });
     this.worker.on('error', (err) => this.onMessage({ t: 'error', message: err.message }));
     // A thread that failed to load (a Node built without the inspector) stops nobody waiting for it.
     this.worker.on('exit', () => {
-      Atomics.store(this.done, 0, PROFILER_DONE);
+      Atomics.store(this.done, DONE_SLOT, PROFILER_DONE);
       this.resolveStopped?.();
     });
     this.port.on('message', (message: FromProfiler) => this.onMessage(message));
     // Profiling must never keep a finished program alive (after the listeners: adding one refs again).
     this.port.unref();
     this.worker.unref();
+    // The inspector serves the thread's requests to this thread while it waits here.
+    Atomics.wait(this.done, STARTED_SLOT, 0, options.startWaitMs ?? PROFILE_START_WAIT_MS);
   }
 
   private onMessage(message: FromProfiler): void {
@@ -84,7 +96,7 @@ export class Profiler {
   /** Takes the last chunk, writes the `.cpuprofile` and ends the thread; at most `timeoutMs`. */
   stop(timeoutMs: number): Promise<void> {
     this.stopped ??= (async () => {
-      if (Atomics.load(this.done, 0) !== PROFILER_DONE) {
+      if (Atomics.load(this.done, DONE_SLOT) !== PROFILER_DONE) {
         const stopped = new Promise<void>((resolve) => {
           this.resolveStopped = resolve;
         });
@@ -110,9 +122,9 @@ export class Profiler {
   stopSync(timeoutMs: number): void {
     if (this.stopped) return;
     this.stopped = Promise.resolve();
-    if (Atomics.load(this.done, 0) !== PROFILER_DONE) {
+    if (Atomics.load(this.done, DONE_SLOT) !== PROFILER_DONE) {
       this.port.postMessage({ t: 'stop' });
-      Atomics.wait(this.done, 0, 0, timeoutMs);
+      Atomics.wait(this.done, DONE_SLOT, 0, timeoutMs);
     }
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
       this.onMessage(m.message as FromProfiler);

@@ -14,11 +14,20 @@
  * interrupts: a chunk is taken while the main thread runs a long synchronous
  * loop, and even while it waits in `Atomics.wait` at exit.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { dirname } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { ChunkAggregator, type CpuProfile } from './aggregate.js';
-import { type FromProfiler, PROFILER_DONE, type ProfilerData, type ToProfiler } from './messages.js';
+import {
+  DONE_SLOT,
+  type FromProfiler,
+  PROFILER_DONE,
+  PROFILER_STARTED,
+  type ProfilerData,
+  STARTED_SLOT,
+  type ToProfiler,
+} from './messages.js';
 import { ProfileRecording } from './recording.js';
 
 const data = workerData as ProfilerData;
@@ -61,9 +70,16 @@ async function start(): Promise<void> {
   await ask('Profiler.enable');
   await ask('Profiler.setSamplingInterval', { interval: data.intervalUs });
   await ask('Profiler.start');
+  started();
   timer = setInterval(() => {
     busy = busy.then(() => chunk(true)).catch(fail);
   }, data.chunkMs);
+}
+
+/** Lets the logging thread go on: it waits for the first sample's readiness (see `Profiler`). */
+function started(): void {
+  Atomics.store(done, STARTED_SLOT, PROFILER_STARTED);
+  Atomics.notify(done, STARTED_SLOT);
 }
 
 function fail(err: unknown): void {
@@ -85,6 +101,8 @@ async function stop(): Promise<void> {
   let file: string | undefined;
   if (data.file !== undefined && recording.hasSamples) {
     try {
+      // A run that ends at once may end before its session folder is made.
+      mkdirSync(dirname(data.file), { recursive: true });
       // Owner-only, like the session file: function names and paths say much about a program.
       writeFileSync(data.file, JSON.stringify(recording.toCpuProfile()), { mode: 0o600 });
       file = data.file;
@@ -93,8 +111,8 @@ async function stop(): Promise<void> {
     }
   }
   post({ t: 'stopped', file, dropped: recording.dropped });
-  Atomics.store(done, 0, PROFILER_DONE);
-  Atomics.notify(done, 0);
+  Atomics.store(done, DONE_SLOT, PROFILER_DONE);
+  Atomics.notify(done, DONE_SLOT);
 }
 
 data.port.on('message', (message: ToProfiler) => {
@@ -106,6 +124,6 @@ data.port.on('message', (message: ToProfiler) => {
 start().catch((err) => {
   fail(err);
   session.disconnect();
-  Atomics.store(done, 0, PROFILER_DONE);
-  Atomics.notify(done, 0);
+  Atomics.store(done, DONE_SLOT, PROFILER_DONE);
+  Atomics.notify(done, DONE_SLOT);
 });
