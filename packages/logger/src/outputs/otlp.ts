@@ -21,6 +21,7 @@
  * (`concurrency`, the requests in flight at once, is 4 here: OTLP does not
  * need records in order).
  */
+import { createRequire } from 'node:module';
 import type { ProtobufLogsSerializer as Serializer } from '@opentelemetry/otlp-transformer';
 import { LEVELS, type LevelName } from '@pulselog/shared';
 import type { Output, OutputContext } from '../pipeline/output.js';
@@ -150,7 +151,7 @@ export default async function otlp(options: unknown, context: OutputContext): Pr
     ...settings.record('headers'),
     'content-type': protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
   };
-  const { serializer, resourceFromAttributes } = await loadOpenTelemetry(protocol);
+  const { serializer, resourceFromAttributes } = loadOpenTelemetry(protocol);
   const resourceAttributes = parseKeyValues(env.OTEL_RESOURCE_ATTRIBUTES);
   const serviceName =
     settings.text('serviceName', 'OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'] ?? context.service;
@@ -171,10 +172,17 @@ export default async function otlp(options: unknown, context: OutputContext): Pr
   );
 }
 
-async function loadOpenTelemetry(protocol: Protocol) {
+/**
+ * Loads the OpenTelemetry packages with `require`, in one synchronous step.
+ * An `import()` of their ~180 modules takes a turn of the event loop per file
+ * read, and the pipeline thread takes a slice of its messages at each turn:
+ * while a program logs fast, that import took seconds, and the records waited.
+ */
+function loadOpenTelemetry(protocol: Protocol) {
+  const require = createRequire(import.meta.url);
   try {
-    const transformer = await import('@opentelemetry/otlp-transformer');
-    const resources = await import('@opentelemetry/resources');
+    const transformer = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
+    const resources = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
     return {
       serializer: protocol === 'http/json' ? transformer.JsonLogsSerializer : transformer.ProtobufLogsSerializer,
       resourceFromAttributes: resources.resourceFromAttributes,
