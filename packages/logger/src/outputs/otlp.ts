@@ -19,7 +19,7 @@
  * `OTEL_RESOURCE_ATTRIBUTES` (whose other attributes join the resource),
  * else the logger's name; and the delivery settings of `settings.ts`
  * (`concurrency`, the requests in flight at once, is 4 here: OTLP does not
- * need records in order).
+ * need records in order; `batchRecords` is 4,000).
  */
 import { createRequire } from 'node:module';
 import type { ProtobufLogsSerializer as Serializer } from '@opentelemetry/otlp-transformer';
@@ -45,6 +45,14 @@ export const SEVERITY: Record<LevelName, number> = {
 
 /** Requests in flight at once by default (option `concurrency`): enough to keep the pipeline thread busy while replies travel. */
 const OTLP_CONCURRENCY = 4;
+
+/**
+ * Most records in one request by default (option `batchRecords`): a request
+ * of 1,000 W2 records cost about a fifth more CPU per record than one of
+ * 4,000 (a gzip stream, a serializer's buffer and an HTTP exchange each);
+ * the 1 MB bound of `batchBytes` still holds large records to fewer.
+ */
+const OTLP_BATCH_RECORDS = 4000;
 
 /** The protocols OTLP/HTTP has. */
 const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
@@ -168,7 +176,7 @@ export default async function otlp(options: unknown, context: OutputContext): Pr
       return otlpOutcome(reply, lines, protocol, serializer);
     },
     // A collector orders records by their time, not by arrival: several requests may be in flight.
-    { concurrency: OTLP_CONCURRENCY },
+    { concurrency: OTLP_CONCURRENCY, batchRecords: OTLP_BATCH_RECORDS },
   );
 }
 
