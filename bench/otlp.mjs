@@ -5,7 +5,9 @@
 // run by run; medians over the runs. Measured: calls/s on the logging thread (calls in
 // chunks of 1,000 between turns of the event loop), and records/s received: records the
 // receiver counted over the time from the first call to the last record's arrival. Records
-// that never arrive are counted as lost. Environment: BENCH_CALLS (default 200000),
+// that never arrive are counted as lost, and the CPU time (user + system, all threads) the
+// logger's process spent from its start until delivery ended, per record: on a loaded machine
+// it moves far less than the rates. Environment: BENCH_CALLS (default 200000),
 // BENCH_RUNS (default 3), BENCH_OTLP_CONFIGS (default pulselog,pino-otel,pino-otel-queue).
 // `pino-otel` runs the OpenTelemetry SDK's defaults (a batch queue of 2,048 records, sent
 // every second); `pino-otel-queue` gives its batch processor a queue as large as the run
@@ -26,6 +28,8 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 200_000);
 const CONFIGS = (process.env.BENCH_OTLP_CONFIGS ?? 'pulselog,pino-otel,pino-otel-queue').split(',');
 /** Delivery has stopped when nothing arrived for this long after the last call. */
 const IDLE_MS = 3000;
+/** The same while nothing has arrived yet: on a loaded machine an exporter may take longer to send its first request. */
+const FIRST_IDLE_MS = 30_000;
 const caseScript = fileURLToPath(new URL('./otlp-case.mjs', import.meta.url));
 const readme = fileURLToPath(new URL('./README.md', import.meta.url));
 const now = () => performance.timeOrigin + performance.now();
@@ -124,8 +128,10 @@ async function runCase(config) {
     if (said.calledMs === undefined) continue;
     if (receiver.records >= CALLS) break;
     const quietSince = Math.max(receiver.last, said.start + said.calledMs);
-    if (said.settledMs !== undefined && now() - quietSince > IDLE_MS) break;
+    const idleMs = receiver.records === 0 ? FIRST_IDLE_MS : IDLE_MS;
+    if (said.settledMs !== undefined && now() - quietSince > idleMs) break;
   }
+  const cpuMs = processCpuMs(child.pid);
   child.kill('SIGKILL');
   await exited;
   const received = receiver.records;
@@ -134,7 +140,20 @@ async function runCase(config) {
     receivedPerSec: received > 0 ? received / ((receiver.last - said.start) / 1000) : 0,
     lost: CALLS - received,
     requests: receiver.requests,
+    cpuUsPerRecord: cpuMs === undefined ? undefined : (cpuMs * 1000) / CALLS,
   };
+}
+
+/** CPU time (user + system, every thread) of a running process so far, in ms; Linux only (`/proc`, in ticks of 1/100 s). */
+function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line.
+    const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(after[11]) + Number(after[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -155,6 +174,7 @@ const rows = CONFIGS.map((config) => {
     calls: median(rs.map((r) => r.callsPerSec)),
     received: median(rs.map((r) => r.receivedPerSec)),
     lost: median(rs.map((r) => r.lost)),
+    cpu: rs.every((r) => r.cpuUsPerRecord !== undefined) ? median(rs.map((r) => r.cpuUsPerRecord)) : undefined,
   };
 });
 const pinos = rows.filter((r) => !r.config.startsWith('pulselog'));
@@ -164,14 +184,15 @@ const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '–');
 const table = [
   `${RUNS} runs of ${CALLS.toLocaleString('en')} W2 calls each, medians; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}.`,
   '',
-  '| setup | calls/s | records/s received | records lost | pulselog: calls, received |',
-  '| --- | ---: | ---: | ---: | --- |',
+  '| setup | calls/s | records/s received | records lost | CPU µs per record | pulselog: calls, received |',
+  '| --- | ---: | ---: | ---: | ---: | --- |',
   ...rows.map((r) => {
     const vs =
       r.config.startsWith('pulselog') || !ours
         ? ''
         : `${ratio(ours.calls, r.calls)}, ${ratio(ours.received, r.received)}`;
-    return `| ${r.config} | ${k(r.calls)} | ${k(r.received)} | ${r.lost} | ${vs} |`;
+    const cpu = r.cpu === undefined ? '–' : r.cpu.toFixed(1);
+    return `| ${r.config} | ${k(r.calls)} | ${k(r.received)} | ${r.lost} | ${cpu} | ${vs} |`;
   }),
 ].join('\n');
 console.log(table);

@@ -153,6 +153,23 @@ describe('otlp output settings', () => {
     expect(attr(resource, 'deployment.environment')).toEqual({ stringValue: 'prod' });
   });
 
+  it('sends a burst of 10,000 records in requests of 4,000 by default', async () => {
+    const receiver = await new Receiver(answer).start();
+    const output = await otlp(
+      { endpoint: receiver.url, batchInterval: 50 },
+      { name: 'otlp', service: 'contract-test', stateDir: mkdtempSync(join(tmpdir(), 'pulselog-otlp-')) },
+    );
+    try {
+      for (let seq = 1; seq <= 10_000; seq += 1000) await output.write(batchOf(lines(seq, seq + 999)));
+      await until(() => receiver.requests.length >= 3, 10_000, 'three exports');
+      await output.close?.();
+    } finally {
+      await receiver.stop();
+    }
+    const sizes = receiver.requests.map((r) => reader(false)(r).length).sort((a, b) => b - a);
+    expect(sizes).toEqual([4000, 4000, 2000]);
+  });
+
   it('refuses grpc at setup', async () => {
     await expect(otlp({ protocol: 'grpc' }, { name: 'otlp', service: 'api', stateDir: tmpdir() })).rejects.toThrow(
       /http\/protobuf or http\/json/,

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findConfigFile } from '../config.js';
 import type { Output, OutputContext, OutputFactory } from './output.js';
 import type { PipelineData, ResolvedOutput } from './protocol.js';
@@ -13,7 +13,11 @@ import type { PipelineData, ResolvedOutput } from './protocol.js';
  * dependencies are, before pulselog's.
  */
 export async function loadOutput(spec: ResolvedOutput, data: Pick<PipelineData, 'cwd' | 'header'>): Promise<Output> {
-  const module = (await import(resolveTarget(spec.target, data.cwd))) as { default?: unknown };
+  const module = (
+    spec.target.startsWith(BUILT_IN_DIR)
+      ? requireBuiltIn(spec.target)
+      : await import(resolveTarget(spec.target, data.cwd))
+  ) as { default?: unknown };
   const factory = module.default;
   if (typeof factory !== 'function') {
     throw new Error(`output '${spec.name}': ${spec.target} has no default export that makes an output`);
@@ -23,6 +27,20 @@ export async function loadOutput(spec: ResolvedOutput, data: Pick<PipelineData, 
     throw new Error(`output '${spec.name}': the factory of ${spec.target} did not return an object with write(batch)`);
   }
   return output;
+}
+
+/** Where the built-in outputs' modules are (`outputs-config.ts` names them by URL there). */
+const BUILT_IN_DIR = new URL('../outputs/', import.meta.url).href;
+
+/**
+ * A built-in output's module, loaded in one synchronous step before the
+ * thread takes its first message (ours have no top-level await). An
+ * `import()` takes a turn of the event loop per file, and while a program
+ * logs fast each turn also takes a slice of its messages: the output was
+ * ready, and sent its first records, seconds late.
+ */
+function requireBuiltIn(target: string): unknown {
+  return createRequire(import.meta.url)(fileURLToPath(target));
 }
 
 /** The context of an output: its name, the logger's name from the session header, the project's `.pulselog`. */
