@@ -316,9 +316,8 @@ export class Logger {
     if (queue.size >= queue.capacity && !core.makeRoom(queue)) return;
     const redactor = core.redactor;
     if (redactor !== undefined) {
-      // Before anything is read for the record: what a path or pattern names never reaches a queue.
-      if (fields !== undefined) fields = redactor.redact(fields);
-      // A message that is not a string is written as JSON: the paths apply to it as to fields.
+      // The encoder redacts the fields as it reads them. A message that is not
+      // a string is written as JSON: the paths apply to it as to fields.
       msg = typeof msg === 'string' ? redactor.text(msg) : redactor.redact(msg);
     }
     const encoder = core.encoder;

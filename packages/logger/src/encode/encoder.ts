@@ -73,8 +73,9 @@ export class Encoder {
   private nestedCalls = 0;
 
   /**
-   * `redactor`: what the `redact` settings make of errors' text, applied once
-   * they are serialized; `limits`: the serializer's (see `serialize.ts`).
+   * `redactor`: what the `redact` settings make of a call's fields (flat
+   * ones as they are read, others before they are serialized) and of errors
+   * once serialized; `limits`: the serializer's (see `serialize.ts`).
    */
   constructor(
     private readonly redactor?: Redactor,
@@ -116,6 +117,7 @@ export class Encoder {
           if (fields !== undefined && this.skipCapture(msg)) flat = false;
           else if (
             this.capture.read(fields as object | undefined, expected) &&
+            (this.redactor === undefined || this.redactCaptured()) &&
             (span === undefined || this.capture.addSpan(span, expected))
           ) {
             const template = this.templateFor(level, msg, context.tag, prefix);
@@ -135,7 +137,10 @@ export class Encoder {
     }
     try {
       // Fields are read once: a getter runs once per call, whichever way the record goes.
-      if (!read && fields !== undefined) fieldsJson = flat ? this.encodeFields(fields) : this.values.fields(fields);
+      if (!read && fields !== undefined) {
+        const safe = this.redactor === undefined ? fields : this.redactor.redact(fields);
+        fieldsJson = flat ? this.encodeFields(safe) : this.values.fields(safe);
+      }
       if (!read && span !== undefined) fieldsJson = joinObjects(fieldsJson, this.spanJson(span));
       if (bindings !== undefined || context.fieldsJson !== undefined) {
         fieldsJson = joinObjects(joinObjects(bindings, context.fieldsJson), fieldsJson);
@@ -159,6 +164,19 @@ export class Encoder {
       this.lastSpan = span;
     }
     return this.lastSpanJson;
+  }
+
+  /**
+   * True when the `redact` settings let the flat fields just read into
+   * `capture` go as read, value patterns applied (see `Redactor.flat`);
+   * false sends the call down the text path, which redacts the object.
+   */
+  private redactCaptured(): boolean {
+    const c = this.capture;
+    const redactor = this.redactor as Redactor;
+    // The keys of the template this call site used last: they passed when it was made.
+    if (c.same && !redactor.scansText) return true;
+    return redactor.flat(c.keys, c.count, c.strs, c.strCount);
   }
 
   /** The error as a record carries it, redacted when the logger redacts. */

@@ -102,6 +102,40 @@ describe('Logger with redact', () => {
     expect(JSON.stringify(records)).not.toMatch(/pino-secret|pino-token|bound-secret/);
   });
 
+  it.each([
+    ['paths', false],
+    ['paths and value patterns', true],
+  ])('redacts the flat fields of a call site logged over and over, as its shape changes (%s)', async (_, values) => {
+    const log = new Logger('redacting', folderSetup({ redact: ['password', '**.token'], redactValues: values }));
+    loggers.push(log);
+    const child = log.child({ shard: 1 });
+    // The second call of a message and on go by template: each shape must be checked, not only the first.
+    for (let i = 0; i < 3; i++) {
+      log.info('login', { user: 'ada', attempt: i });
+      log.info('login', { user: 'ada', password: `pw-${i}` });
+      log.info('login', { user: 'ada', attempt: i, token: `tk-${i}` });
+      log.info('login', { auth: `Bearer abc${i}.def`, attempt: i });
+      child.info('bound', { password: `child-pw-${i}`, ok: true });
+    }
+    // A call site that has logged one clean shape many times, then a secret under the same message.
+    for (let i = 0; i < 5; i++) log.info('steady', { user: 'ada', n: i });
+    log.info('steady', { user: 'ada', token: 'tk-steady' });
+    const lines = await written(log);
+    expect(JSON.stringify(lines)).not.toMatch(values ? /pw-|tk-|abc\d/ : /pw-|tk-/);
+    const fields = lines.filter((l) => 'seq' in l).map((l) => l.fields);
+    expect(fields).toEqual([
+      ...[0, 1, 2].flatMap((i) => [
+        { user: 'ada', attempt: i },
+        { user: 'ada', password: '[redacted]' },
+        { user: 'ada', attempt: i, token: '[redacted]' },
+        { auth: values ? '[redacted]' : `Bearer abc${i}.def`, attempt: i },
+        { shard: 1, password: '[redacted]', ok: true },
+      ]),
+      ...[0, 1, 2, 3, 4].map((n) => ({ user: 'ada', n })),
+      { user: 'ada', token: '[redacted]' },
+    ]);
+  });
+
   it('leaves the values a caller passed as they were', async () => {
     const log = new Logger('redacting', folderSetup({ redact: ['password'] }));
     loggers.push(log);

@@ -111,6 +111,19 @@ describe('Redactor', () => {
     expect(text).not.toContain('LEAKED');
   });
 
+  it('passes flat fields whose keys no path names, call after call, and refuses one that a path names', () => {
+    const strs = ['ok'];
+    // A call site's keys, then another site's whose second key is a secret: the first shape's memory must not pass it.
+    expect(redactor.flat(['user_id', 'status'], 2, strs, 1)).toBe(true);
+    expect(redactor.flat(['user_id', 'status'], 2, strs, 1)).toBe(true);
+    expect(redactor.flat(['user_id', 'password'], 2, strs, 1)).toBe(false);
+    expect(redactor.flat(['user_id', 'status', 'token'], 3, strs, 1)).toBe(false);
+    expect(redactor.flat(['user_id', 'status', 'token'], 2, strs, 1)).toBe(true);
+    // `*.secret` and `headers.authorization` are one level down: a flat value is not there.
+    expect(redactor.flat(['secret', 'authorization', 'headers'], 3, strs, 1)).toBe(true);
+    expect(strs).toEqual(['ok']);
+  });
+
   it('redacts the whole value when reading it throws', () => {
     const hostile = new Proxy(
       {},
@@ -142,6 +155,12 @@ describe('Redactor with value patterns', () => {
       plain: 'nothing to see',
     });
     expect(redactor?.text('auth Bearer abc.def')).toBe(`auth ${REDACTED}`);
+  });
+
+  it("replaces matches in flat fields' strings in place", () => {
+    const strs = ['Bearer abc.def', 'plain', 'id AKIAIOSFODNN7EXAMPLE'];
+    expect(redactor?.flat(['auth', 'note', 'key'], 3, strs, 3)).toBe(true);
+    expect(strs).toEqual([REDACTED, 'plain', `id ${REDACTED}`]);
   });
 
   it('takes patterns of its own, keeping their flags', () => {

@@ -29,11 +29,15 @@ export class Redactor {
   /** Values looked at in this call. */
   private nodes = 0;
 
+  /** True when value patterns are set: strings must be looked at, whatever their keys. */
+  readonly scansText: boolean;
+
   constructor(
     tree: PathNode,
     private readonly patterns: readonly RegExp[] | undefined,
   ) {
     this.root = new LevelCache().get([tree]);
+    this.scansText = patterns !== undefined;
   }
 
   /** `value` with what the paths and patterns name redacted. */
@@ -45,6 +49,25 @@ export class Redactor {
       // A Proxy or getter that throws midway: nothing of the value is known to be safe.
       return REDACTED as T;
     }
+  }
+
+  /**
+   * Redacts flat fields as an encoder has read them: keys by position, and
+   * the string values in order, which the value patterns change in place.
+   * Returns false when a path names one of the keys: the caller then writes
+   * `redact(fields)` instead. Nothing lies below a number, a boolean, null or
+   * a string, so only the keys matter to the paths; and since a call site
+   * passes the same keys call after call, each key costs one comparison with
+   * the last object's (`Level.nextAt`), with no second walk of the object.
+   */
+  flat(keys: readonly string[], count: number, strs: string[], strCount: number): boolean {
+    const root = this.root;
+    for (let p = 0; p < count; p++) if (root.nextAt(keys[p] as string, p).end) return false;
+    const patterns = this.patterns;
+    if (patterns !== undefined) {
+      for (let s = 0; s < strCount; s++) strs[s] = replaceMatches(strs[s] as string, patterns, REDACTED);
+    }
+    return true;
   }
 
   /** A string (a message) with the value patterns' matches redacted; the paths do not apply to it. */
