@@ -63,13 +63,15 @@ export function StatusBar({ app }: { app: AppModel }) {
         <span
           class="count"
           data-testid="record-count"
+          data-held={total}
+          data-received={received}
           title={`This tab holds the newest ${session.limit.toLocaleString('en')} records at most (?keep=N in the address, or the Sessions view); the level counts, facets, search and export cover the records held.`}
         >
           {total.toLocaleString('en')} of {received.toLocaleString('en')} records held; older ones are in the{' '}
           {session.source === 'imported' ? 'imported file' : 'session file'}
         </span>
       ) : (
-        <span class="count" data-testid="record-count">
+        <span class="count" data-testid="record-count" data-held={total} data-received={received}>
           {total} records
         </span>
       )}
