@@ -107,7 +107,10 @@ describe('a tab told to hold 5,000 records, on a program that logs 20,000', () =
     await page.waitForTimeout(300);
     expect(await topOrder(page)).toBe(reading);
     // A click opens the record; keys move through the rows.
-    await page.locator(`[data-testid="record-list"] .row:has-text("order ${reading + 2}")`).first().click();
+    await page
+      .locator(`[data-testid="record-list"] .row:has-text("order ${reading + 2}")`)
+      .first()
+      .click();
     await expect.poll(() => page.getByTestId('detail').textContent()).toContain(`order ${reading + 2}`);
     await page.keyboard.press('j');
     await expect.poll(() => page.getByTestId('detail').textContent()).toContain(`order ${reading + 3}`);
