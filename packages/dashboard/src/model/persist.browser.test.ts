@@ -92,6 +92,36 @@ describe('SessionStore', () => {
     expect(again.ended.value?.reason).toBe('exit');
   });
 
+  it('keeps of a live session that evicts what the tab holds, and a reload says how many left', async () => {
+    const store = await openStore();
+    const chunks = new ChunkWriter(store.name, (error) => (store.error.value = error));
+    const live = new SessionModel('live', 5000);
+    const stop = store.record(live);
+    live.apply({ type: 'hello', protocol: 1, lastSeq: 0, session: info('run-long') });
+    for (let from = 1; from <= 20_000; from += 1000) receive(live, chunks, records(1000, from));
+    await settle(store, 'run-long', 20_000);
+    const oldestHeld = live.record(0)?.seq as number;
+    // The stored copy loses the chunks before the one holding the oldest record held, at a flush.
+    let again = new SessionModel('stored', 1_000_000);
+    for (let i = 0; i < 100; i++) {
+      again = new SessionModel('stored', 1_000_000);
+      await store.load('run-long', again);
+      if (again.size < 10_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    stop();
+    const seqs = held(again).map((r) => r.seq);
+    expect(seqs[0]).toBeLessThanOrEqual(oldestHeld);
+    expect(seqs[0]).toBeGreaterThan(oldestHeld - 2000);
+    expect(seqs).toEqual(records(20_001 - (seqs[0] as number), seqs[0]).map((r) => r.seq));
+    expect(again.received).toBe(20_000);
+    expect(again.evicted).toBe(20_000 - again.size);
+    // Its entry counts the whole session, its bytes only what is kept.
+    const entry = store.sessions.value.find((s) => s.id === 'run-long');
+    expect(entry?.records).toBe(20_000);
+    expect(entry?.bytes).toBeLessThan((entry?.records ?? 0) * 100);
+  });
+
   it('continues a reloaded session instead of starting it over', async () => {
     const store = await openStore();
     const chunks = new ChunkWriter(store.name, (error) => (store.error.value = error));

@@ -123,6 +123,8 @@ export class SessionStore {
         }
         if (chunks.length < READ_CHUNKS) break;
       }
+      // The stored copy of a long session keeps what the tab held; the rest was evicted before.
+      model.markEvicted(meta.records - model.received);
       return meta;
     } catch (error) {
       this.error.value = `Could not load a stored session: ${describe(error)}`;

@@ -145,6 +145,16 @@ export class SessionModel {
     }
   }
 
+  /**
+   * Counts `count` records of the session as evicted without ever holding
+   * them: a stored copy that kept only the newest (`SessionWriter`).
+   */
+  markEvicted(count: number): void {
+    if (count <= 0) return;
+    this.evicted += count;
+    this.tick.request();
+  }
+
   /** Records of this session the tab received: the ones held and the ones evicted. */
   get received(): number {
     return this.size + this.evicted;
