@@ -122,6 +122,28 @@ describe('SessionStore', () => {
     expect(entry?.bytes).toBeLessThan((entry?.records ?? 0) * 100);
   });
 
+  it('does not queue more than its bound for a database behind, and says how many records it did not save', async () => {
+    const store = await openStore();
+    const errors: string[] = [];
+    const size = packRecords(records(1000)).lines.length;
+    // Room for two runs waiting: the database takes none before this task ends.
+    const chunks = new ChunkWriter(store.name, (error) => errors.push(error), size * 2.5);
+    const live = new SessionModel();
+    const stop = store.record(live);
+    live.apply({ type: 'hello', protocol: 1, lastSeq: 0, session: info('run-behind') });
+    for (let from = 1; from <= 5000; from += 1000) receive(live, chunks, records(1000, from));
+    expect(errors.at(-1)).toBe(
+      'Saving the session in the browser fell behind: 3000 records not saved there (the session file has them)',
+    );
+    await settle(store, 'run-behind', 5000);
+    await stored(store, 'run-behind', 2000);
+    // Once written, it takes runs again.
+    receive(live, chunks, records(1000, 5001));
+    await stored(store, 'run-behind', 3000);
+    expect(errors).toHaveLength(3);
+    stop();
+  });
+
   it('continues a reloaded session instead of starting it over', async () => {
     const store = await openStore();
     const chunks = new ChunkWriter(store.name, (error) => (store.error.value = error));
