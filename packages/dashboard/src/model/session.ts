@@ -36,7 +36,8 @@ const FLOOD_RECORDS = 5000;
 
 /**
  * Records a tab holds unless told otherwise (`?keep=` or the sessions view's
- * setting): about 135 MB of the tab's heap at the rows a typical program logs.
+ * setting): about 250 bytes of the tab's heap each for short request logs
+ * (the soak in bench/README.md measured 240 MB at 950,000 held).
  */
 export const DEFAULT_LIMIT = 1_000_000;
 /** Fewest records a tab can be told to hold. */
@@ -102,7 +103,7 @@ export class SessionModel {
   generation = 0;
   /**
    * Records of this session that left the tab, oldest first, to keep it
-   * within `limit`; they stay in the session file (and the browser's copy).
+   * within `limit`; they stay in the session file.
    * Changes with `version`.
    */
   evicted = 0;
