@@ -232,6 +232,23 @@ describe('SessionStore', () => {
     expect(again.store.json(2)).toBe(deepLine);
   });
 
+  it('reads only the newest chunks of a stored session longer than the records a tab holds', async () => {
+    const store = await openStore();
+    const dump = { meta: { session: info('imported-long') }, records: records(9000), checkpoints: [] };
+    await store.saveImport(dump, packRecords(dump.records));
+    const again = new SessionModel('stored', 3000);
+    const appended: number[] = [];
+    again.listen((run) => {
+      if (run) appended.push(run.seqs[0] as number);
+    });
+    await store.load('imported-long', again);
+    expect(again.size).toBe(3000);
+    expect(held(again).map((r) => r.seq)).toEqual(records(3000, 6001).map((r) => r.seq));
+    expect(again.received).toBe(9000);
+    // Chunks of 2,000 records (the last of 1,000): the newest two hold the 3,000, and no older one is read.
+    expect(appended).toEqual([6001, 8001]);
+  });
+
   it('reads the chunks of a database written before records were kept as lines', async () => {
     const name = `pulselog-test-v1-${Date.now()}-${counter++}`;
     const old = await openDB(name, 1, {
