@@ -1,16 +1,20 @@
 // A long run: a program logs 50,000 records a second for 10 minutes with a
 // dashboard tab open in Chromium. Samples, every SAMPLE seconds: the
 // program's RSS, the hub thread's heap (its /api/health), the tab's JS heap
-// (CDP, after a garbage collection), the records the tab shows, and how
-// responsive the tab is (from a request to the next frame it paints, and the
-// longest main-thread task since the last sample). At the end: records
-// logged, in the session file, dropped, passed over by the dashboard.
+// (CDP, after a garbage collection), the records the tab received and holds,
+// and how responsive the tab is (from a request to the next frame it paints,
+// and the longest main-thread task since the last sample). At the end:
+// records logged, in the session file, dropped, passed over by the dashboard.
 // Not part of `pnpm test` or `pnpm bench`. After `pnpm build`:
 //
-//   node bench/soak.mjs [--minutes 10] [--rate 50000] [--samples 20]
+//   node bench/soak.mjs [--minutes 10] [--rate 50000] [--samples 20] [--keep N] [--tab-mb M]
 //
-// Prints a Markdown table and the verdicts for bench/README.md; exits 1 when
-// a record is missing from the file or dropped.
+// `--keep` is the records the tab holds (`?keep=`; the page's own default,
+// 1,000,000, unless given); `--tab-mb` the bound its heap must stay under
+// (default: 100 MB plus 300 bytes a record held). Prints a Markdown table and
+// the verdicts for bench/README.md; exits 1 when a record is missing from the
+// file or dropped, or when in the run's second half the tab holds more than
+// `--keep` records or its heap passes `--tab-mb`.
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,25 +24,39 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../scripts/chromium.mjs';
 
+/** The records a tab holds unless told otherwise (`DEFAULT_LIMIT` in the page's `model/session.ts`). */
+const PAGE_KEEP = 1_000_000;
+
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
     rate: { type: 'string', default: '50000' },
     samples: { type: 'string', default: '20' },
+    keep: { type: 'string', default: String(PAGE_KEEP) },
+    'tab-mb': { type: 'string' },
     help: { type: 'boolean' },
   },
 });
 if (values.help) {
-  process.stdout.write('usage: node bench/soak.mjs [--minutes 10] [--rate 50000] [--samples 20]\n');
+  process.stdout.write(
+    'usage: node bench/soak.mjs [--minutes 10] [--rate 50000] [--samples 20] [--keep 1000000] [--tab-mb M]\n' +
+      '  --keep    records the tab holds (the page evicts the oldest past it)\n' +
+      '  --tab-mb  bound on the tab heap in the second half, MB (default 100 + 300 bytes a record kept)\n',
+  );
   process.exit(0);
 }
 const minutes = Number(values.minutes);
 const rate = Number(values.rate);
 const samples = Number(values.samples);
+const keep = Number(values.keep);
+const tabBoundMb =
+  values['tab-mb'] === undefined ? Math.ceil(100 + (keep * 300) / (1024 * 1024)) : Number(values['tab-mb']);
 for (const [name, value] of [
   ['--minutes', minutes],
   ['--rate', rate],
   ['--samples', samples],
+  ['--keep', keep],
+  ['--tab-mb', tabBoundMb],
 ]) {
   if (!(value > 0) || !Number.isFinite(value)) {
     process.stderr.write(`${name} must be a number above 0\n`);
@@ -97,7 +115,9 @@ try {
       for (const entry of list.getEntries()) window.__longest = Math.max(window.__longest, entry.duration);
     }).observe({ type: 'longtask', buffered: true });
   });
-  await page.goto(url);
+  const tabUrl = new URL(url);
+  if (keep !== PAGE_KEEP) tabUrl.searchParams.set('keep', String(keep));
+  await page.goto(tabUrl.toString());
   await page.waitForSelector('[data-state="live"]');
   const cdp = await browser.context.newCDPSession(page);
   child.stdin.write('go\n');
@@ -115,9 +135,10 @@ try {
       window.__longest = 0;
       return value;
     });
-    const shown = await page.evaluate(() =>
-      Number.parseInt(document.querySelector('[data-testid="record-count"]')?.textContent ?? '0', 10),
-    );
+    const { held, received } = await page.evaluate(() => {
+      const count = document.querySelector('[data-testid="record-count"]');
+      return { held: Number(count?.getAttribute('data-held')), received: Number(count?.getAttribute('data-received')) };
+    });
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
     const hub = await health();
@@ -128,13 +149,14 @@ try {
       rss: last?.rss ?? 0,
       hubHeap: hub.memory?.heapUsed ?? 0,
       tabHeap: heap.usedSize,
-      shown,
+      held,
+      received,
       frameMs,
       longest,
     });
     const r = rows.at(-1);
     process.stderr.write(
-      `| ${r.minute} | ${r.logged.toLocaleString('en')} | ${mb(r.rss)} | ${mb(r.hubHeap)} | ${mb(r.tabHeap)} | ${r.shown.toLocaleString('en')} | ${r.frameMs.toFixed(0)} | ${r.longest.toFixed(0)} |\n`,
+      `| ${r.minute} | ${r.logged.toLocaleString('en')} | ${mb(r.rss)} | ${mb(r.hubHeap)} | ${mb(r.tabHeap)} | ${r.received.toLocaleString('en')} | ${r.held.toLocaleString('en')} | ${r.frameMs.toFixed(0)} | ${r.longest.toFixed(0)} |\n`,
     );
   }
   child.stdin.write('stop\n');
@@ -169,23 +191,30 @@ const levels = (key) => {
   return `${ok ? 'levels off' : '**grows**'} (peak ${mb(first)} MB in the first half, ${mb(second)} MB in the second)`;
 };
 const missing = end.logged - inFile;
-failed = missing !== 0 || outOfOrder !== 0 || end.dropped !== 0;
+// The tab's bounds hold once it had time to fill: every sample of the second half.
+const secondHalf = rows.slice(half);
+const heldPeak = Math.max(...secondHalf.map((r) => r.held));
+const tabPeak = Math.max(...secondHalf.map((r) => r.tabHeap));
+const heldOk = heldPeak <= keep;
+const tabOk = tabPeak <= tabBoundMb * 1024 * 1024;
+failed = missing !== 0 || outOfOrder !== 0 || end.dropped !== 0 || !heldOk || !tabOk;
 process.stdout.write(
   [
-    `${minutes} min at ${rate.toLocaleString('en')} records/s, one tab; node ${process.version}; ${new Date().toISOString()}`,
+    `${minutes} min at ${rate.toLocaleString('en')} records/s, one tab holding at most ${keep.toLocaleString('en')} records; node ${process.version}; ${new Date().toISOString()}`,
     '',
-    '| minute | logged | program RSS MB | hub heap MB | tab heap MB | records in the tab | frame after a request ms | longest task since last ms |',
-    '| --: | --: | --: | --: | --: | --: | --: | --: |',
+    '| minute | logged | program RSS MB | hub heap MB | tab heap MB | received by the tab | held by the tab | frame after a request ms | longest task since last ms |',
+    '| --: | --: | --: | --: | --: | --: | --: | --: | --: |',
     ...rows.map(
       (r) =>
-        `| ${r.minute} | ${r.logged.toLocaleString('en')} | ${mb(r.rss)} | ${mb(r.hubHeap)} | ${mb(r.tabHeap)} | ${r.shown.toLocaleString('en')} | ${r.frameMs.toFixed(0)} | ${r.longest.toFixed(0)} |`,
+        `| ${r.minute} | ${r.logged.toLocaleString('en')} | ${mb(r.rss)} | ${mb(r.hubHeap)} | ${mb(r.tabHeap)} | ${r.received.toLocaleString('en')} | ${r.held.toLocaleString('en')} | ${r.frameMs.toFixed(0)} | ${r.longest.toFixed(0)} |`,
     ),
     '',
     `- records logged ${end.logged.toLocaleString('en')}, in the session file ${inFile.toLocaleString('en')} (missing ${missing}, out of order ${outOfOrder}), gap lines ${gaps}`,
     `- dropped ${end.dropped}, session write errors ${end.sessionErrors}, passed over by the dashboard ${end.dashboardSkipped}, undelivered ${end.undelivered}`,
     `- program RSS: ${levels('rss')}`,
     `- hub heap: ${levels('hubHeap')}`,
-    `- tab heap: ${levels('tabHeap')}`,
+    `- tab heap: ${levels('tabHeap')}; bound ${tabBoundMb} MB, second-half peak ${mb(tabPeak)} MB: ${tabOk ? 'within' : '**past the bound**'}`,
+    `- records held by the tab: bound ${keep.toLocaleString('en')}, second-half peak ${heldPeak.toLocaleString('en')}: ${heldOk ? 'within' : '**past the bound**'}`,
     `- tab: slowest frame after a request ${Math.max(...rows.map((r) => r.frameMs)).toFixed(0)} ms, longest task ${Math.max(...rows.map((r) => r.longest)).toFixed(0)} ms`,
     '',
   ].join('\n'),

@@ -29,6 +29,7 @@ async function start(): Promise<void> {
   const app = new AppModel(live, connection, store, filterFromAddress(location));
   if (error) app.notice.value = error;
   app.chart.value = AppModel.chartFrom(location.search);
+  app.keepFrom(location.search);
   app.syncUrl(location, history);
   app.prefs.apply(document.documentElement);
   render(<App app={app} />, root);

@@ -62,7 +62,18 @@ export function DetailPanel({ view }: { view: ViewModel }) {
   if (seq === undefined || !view.detailOpen.value) return null;
   const index = view.session.indexOfSeq(seq);
   const record = view.session.record(index);
-  if (!record || record.seq !== seq) return null;
+  if (!record || record.seq !== seq) {
+    // Evicted while selected (older than every record held): say where it went rather than vanish.
+    if (view.session.evicted === 0 || index > 0) return null;
+    return (
+      <aside class="detail" aria-label="record detail" data-testid="detail">
+        <p class="warning-text" data-testid="detail-evicted">
+          Record #{seq} has left this tab, which holds the newest {view.session.limit.toLocaleString('en')} records; it
+          is in the session file.
+        </p>
+      </aside>
+    );
+  }
   const fields = record.fields ?? {};
   const traces = TRACE_KEYS.filter((k) => fields[k] !== undefined);
   const copy = async () => {

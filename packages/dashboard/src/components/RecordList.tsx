@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { Scalar } from '../core/refine.js';
-import { isAtBottom, scrollTopFor, scrollTopToReveal } from '../core/virtual.js';
+import { isAtBottom, scrollTopAfterShift, scrollTopFor, scrollTopToReveal } from '../core/virtual.js';
 import type { ViewModel } from '../model/view.js';
 import { RecordRow, ROW_HEIGHT, WRAP_ROW_HEIGHT } from './RecordRow.js';
 import { useVirtual } from './useVirtual.js';
@@ -51,6 +51,19 @@ export function RecordList({ view, wrap = false }: { view: ViewModel; wrap?: boo
     });
   });
   useEffect(() => () => cancelAnimationFrame(scrollFrame.current ?? 0), []);
+
+  // Rows taken off the top (the oldest records evicted): a list scrolled up keeps its records in view.
+  const shifted = view.shifted.value;
+  const lastShift = useRef({ view, shifted, count });
+  useLayoutEffect(() => {
+    const before = lastShift.current;
+    lastShift.current = { view, shifted, count };
+    if (before.view !== view || before.shifted === shifted || follow) return;
+    const el = ref.current;
+    if (!el) return;
+    const viewport = el.clientHeight;
+    scrollEl(scrollTopAfterShift(win.position(), before.count, count, shifted - before.shifted, rowHeight, viewport));
+  });
 
   useLayoutEffect(() => {
     if (!request) return;

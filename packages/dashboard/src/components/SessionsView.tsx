@@ -3,12 +3,35 @@ import { formatBytes, formatDateTime, formatDuration, LEVEL_LABEL } from '../cor
 import type { AppModel } from '../model/app.js';
 import { SafeText } from './SafeText.js';
 
-/** Past sessions kept in the browser: reopen, delete, and the storage budget. */
+/** How many records a tab holds, the oldest evicted past it. */
+function KeepSetting({ app }: { app: AppModel }) {
+  return (
+    <div class="budget">
+      <label>
+        Records held in this tab{' '}
+        <input
+          type="number"
+          min={1000}
+          step={1000}
+          value={app.keep.value}
+          data-testid="keep"
+          onChange={(event) => app.setKeep(Number(event.currentTarget.value))}
+        />
+      </label>
+      <span>
+        the oldest leave the tab past it (they stay in the session file); about 250 bytes of the tab's memory each.
+      </span>
+    </div>
+  );
+}
+
+/** Past sessions kept in the browser: reopen, delete, the storage budget, and the records a tab holds. */
 export function SessionsView({ app }: { app: AppModel }) {
   const store = app.store;
   if (!store) {
     return (
       <section class="sessions" aria-label="sessions">
+        <KeepSetting app={app} />
         <p class="warning-text">This browser does not let the page store sessions; only the live one is shown.</p>
       </section>
     );
@@ -19,6 +42,7 @@ export function SessionsView({ app }: { app: AppModel }) {
   const total = sessions.reduce((sum, s) => sum + s.bytes, 0);
   return (
     <section class="sessions" aria-label="sessions">
+      <KeepSetting app={app} />
       <div class="budget">
         <label>
           Storage budget (MB){' '}

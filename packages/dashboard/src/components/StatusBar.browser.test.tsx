@@ -1,6 +1,7 @@
 import type { HubStats, OutputStatus } from '@pulselog/shared';
 import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
+import { packRecords } from '../core/pack.js';
 import { AppModel } from '../model/app.js';
 import { SessionModel } from '../model/session.js';
 import { StatusBar } from './StatusBar.js';
@@ -189,5 +190,21 @@ describe('StatusBar sources', () => {
     expect(host.querySelector('[data-testid="sources"]')?.textContent).toBe(
       '5 sources: this process and 4 joined (3 connected, 1 gone)',
     );
+  });
+});
+
+describe('StatusBar records', () => {
+  const run = (from: number, count: number) =>
+    packRecords(Array.from({ length: count }, (_, i) => ({ seq: from + i, ts: from + i, level: 'info', msg: 'm' })));
+  const count = (el: HTMLElement) => el.querySelector('[data-testid="record-count"]')?.textContent;
+
+  it('tells the records held of the records received once the oldest leave the tab', async () => {
+    const { host, live } = mount();
+    app?.keepFrom('?keep=1000');
+    live.append(run(1, 1000));
+    await expect.poll(() => count(host)).toBe('1000 records');
+    live.append(run(1001, 2000));
+    await expect.poll(() => count(host)).toBe('1,000 of 3,000 records held; older ones are in the session file');
+    expect(host.querySelector('[data-testid="record-count"]')?.getAttribute('title')).toMatch(/newest 1,000 records/);
   });
 });

@@ -30,6 +30,7 @@ export function StatusBar({ app }: { app: AppModel }) {
   // Read for the redraw it brings; the count is every record held, dividers too, as "shown" counts them.
   session.counts.value;
   const total = session.size;
+  const received = session.received;
   const gaps = session.gaps.value;
   const dropped = Math.max(
     stats?.dropped ?? 0,
@@ -58,9 +59,22 @@ export function StatusBar({ app }: { app: AppModel }) {
           </button>
         </span>
       )}
-      <span class="count" data-testid="record-count">
-        {total} records
-      </span>
+      {received > total ? (
+        <span
+          class="count"
+          data-testid="record-count"
+          data-held={total}
+          data-received={received}
+          title={`This tab holds the newest ${session.limit.toLocaleString('en')} records at most (?keep=N in the address, or the Sessions view); the level counts, facets, search and export cover the records held.`}
+        >
+          {total.toLocaleString('en')} of {received.toLocaleString('en')} records held; older ones are in the{' '}
+          {session.source === 'imported' ? 'imported file' : 'session file'}
+        </span>
+      ) : (
+        <span class="count" data-testid="record-count" data-held={total} data-received={received}>
+          {total} records
+        </span>
+      )}
       {dropped > 0 ? (
         <span class="dropped" role="alert" data-testid="dropped">
           ⚠ {dropped} dropped

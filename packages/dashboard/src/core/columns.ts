@@ -28,6 +28,8 @@ export class FieldColumns {
   private size = 0;
   /** True while every run so far had a column for each of its fields. */
   private allLaidOut = true;
+  /** Most records a column is grown to hold (see `RecordStore.limit`). */
+  limit = Number.POSITIVE_INFINITY;
 
   /** Drops every column. */
   clear(): void {
@@ -79,6 +81,18 @@ export class FieldColumns {
     this.size = end;
   }
 
+  /** Forgets the oldest `count` records of every column: record `count` becomes record 0. */
+  evict(count: number): void {
+    const k = Math.min(count, this.size);
+    if (k <= 0) return;
+    for (const column of this.columns.values()) {
+      column.values.copyWithin(0, k, column.filled);
+      column.kinds.copyWithin(0, k, column.filled);
+      column.filled -= k;
+    }
+    this.size -= k;
+  }
+
   /**
    * Grows one column shorter than `want` entries to `size`; returns true
    * when there was one (see `RecordStore.prepare`).
@@ -94,7 +108,7 @@ export class FieldColumns {
   }
 
   private create(start: number): Growing {
-    const length = Math.max(1024, start * 2);
+    const length = Math.max(start, Math.min(Math.max(1024, start * 2), this.limit));
     const column = { values: new Float64Array(length), kinds: new Uint8Array(length), filled: start };
     // Records before the field first came: absent, unless a run may have left it out.
     column.values.fill(Number.NaN, 0, start);
@@ -104,7 +118,7 @@ export class FieldColumns {
 
   private reserve(column: Growing, end: number): void {
     if (end <= column.values.length) return;
-    const length = Math.max(end, column.values.length * 2);
+    const length = Math.max(end, Math.min(column.values.length * 2, this.limit));
     column.values = grown(column.values, length, column.filled, Float64Array);
     column.kinds = grown(column.kinds, length, column.filled, Uint8Array);
   }

@@ -35,6 +35,21 @@ export class RecordStore {
   private runs: Run[] = [];
   private count = 0;
   private cache = new Map<number, LogRecord>();
+  private held = Number.POSITIVE_INFINITY;
+
+  /**
+   * Most records the store is made to hold (its owner evicts before going
+   * past it, see `SessionModel`): columns grow no longer than this, so a
+   * capped store's arrays stop growing once full.
+   */
+  get limit(): number {
+    return this.held;
+  }
+
+  set limit(records: number) {
+    this.held = records;
+    this.fields.limit = records;
+  }
 
   /** Records held. */
   get size(): number {
@@ -54,8 +69,8 @@ export class RecordStore {
    */
   prepare(): boolean {
     // Twice what is held, grown to four times: a column copied now lasts until the records double.
-    const want = Math.max(1024, this.count * 2);
-    const size = want * 2;
+    const want = Math.min(Math.max(1024, this.count * 2), Math.max(this.held, this.count));
+    const size = Math.min(want * 2, Math.max(this.held, want));
     if (this.seqs.length < want) this.seqs = grown(this.seqs, size, this.count, Float64Array);
     else if (this.times.length < want) this.times = grown(this.times, size, this.count, Float64Array);
     else if (this.levelCodes.length < want) this.levelCodes = grown(this.levelCodes, size, this.count, Uint8Array);
@@ -68,9 +83,10 @@ export class RecordStore {
     if (packed.count === 0) return;
     const start = this.count;
     const end = start + packed.count;
-    if (end > this.seqs.length) this.seqs = grown(this.seqs, end * 2, start, Float64Array);
-    if (end > this.times.length) this.times = grown(this.times, end * 2, start, Float64Array);
-    if (end > this.levelCodes.length) this.levelCodes = grown(this.levelCodes, end * 2, start, Uint8Array);
+    const length = Math.min(end * 2, Math.max(end, this.held));
+    if (end > this.seqs.length) this.seqs = grown(this.seqs, length, start, Float64Array);
+    if (end > this.times.length) this.times = grown(this.times, length, start, Float64Array);
+    if (end > this.levelCodes.length) this.levelCodes = grown(this.levelCodes, length, start, Uint8Array);
     this.seqs.set(packed.seqs, start);
     this.times.set(packed.times, start);
     this.levelCodes.set(packed.levels, start);
@@ -78,6 +94,29 @@ export class RecordStore {
     this.texts.addRun(packed.text, packed.textStarts, packed.count);
     this.fields.append(packed);
     this.count = end;
+  }
+
+  /**
+   * Forgets the oldest `count` records: record `count` becomes record 0. It
+   * moves every column once, so its owner calls it for a large chunk at a
+   * time, which keeps the cost per record small (`SessionModel`).
+   */
+  evict(count: number): void {
+    const k = Math.min(count, this.count);
+    if (k <= 0) return;
+    this.seqs.copyWithin(0, k, this.count);
+    this.times.copyWithin(0, k, this.count);
+    this.levelCodes.copyWithin(0, k, this.count);
+    let gone = 0;
+    while (gone + 1 < this.runs.length && (this.runs[gone + 1] as Run).first <= k) gone++;
+    if (k === this.count) gone = this.runs.length;
+    // A run cut in two keeps its text (one run's worth) until all of it is gone; its `first` turns negative.
+    this.runs = this.runs.slice(gone);
+    for (const run of this.runs) run.first -= k;
+    this.cache = new Map();
+    this.texts.evict(k);
+    this.fields.evict(k);
+    this.count -= k;
   }
 
   /** Forgets every record. */

@@ -75,3 +75,21 @@ describe('TextIndex', () => {
     expect(find(small, 'x')).toEqual([]);
   });
 });
+
+describe('TextIndex.evict', () => {
+  it('forgets the oldest records across sealed chunks and waiting runs, the rest found at their new indices', () => {
+    const count = CHUNK * 2 + 100;
+    for (const k of [5, CHUNK, CHUNK + 7, count - 3]) {
+      const index = build(count, (i) => `record ${i} done`);
+      index.evict(k);
+      expect(index.size).toBe(count - k);
+      expect(index.get(0)).toBe(`record ${k} done`);
+      const brute = Array.from({ length: count - k }, (_, i) => i).filter((i) => `record ${i + k} done`.includes('77'));
+      expect(find(index, '77'), `evict ${k}`).toEqual(brute);
+      expect(find(index, 'done', 2)).toHaveLength(Math.max(0, count - k - 2));
+      // What comes next is appended after the ones held.
+      index.add('record new done');
+      expect(find(index, 'new')).toEqual([count - k]);
+    }
+  });
+});

@@ -55,6 +55,25 @@ export class TextIndex {
     if (count >= CHUNK / 4 || waiting >= CHUNK) this.seal();
   }
 
+  /**
+   * Forgets the oldest `count` records: record `count` becomes record 0.
+   * Whole units go; the one cut in two keeps its text until the rest of it goes.
+   */
+  evict(count: number): void {
+    const k = Math.min(count, this.records);
+    if (k <= 0) return;
+    let gone = 0;
+    while (gone < this.units.length) {
+      const unit = this.units[gone] as Unit;
+      if (unit.first + unit.count > k) break;
+      gone++;
+    }
+    this.units = this.units.slice(gone);
+    for (const unit of this.units) unit.first -= k;
+    this.sealed = Math.max(0, this.sealed - gone);
+    this.records -= k;
+  }
+
   /** Forgets every record. */
   clear(): void {
     this.units = [];

@@ -47,6 +47,19 @@ describe('SecondCounts', () => {
     expect(counts.buckets(0, 1000, 1)[0]?.total).toBe(1);
   });
 
+  it('forgets the seconds before the oldest record held', () => {
+    const counts = new SecondCounts();
+    counts.addRun(Float64Array.of(1000, 2500, 3100, 9000), Uint8Array.of(1, 1, 3, 1), 0, 4);
+    counts.forgetBefore(3100);
+    expect(counts.first).toBe(3100);
+    expect(counts.last).toBe(9000);
+    const [bucket] = counts.buckets(0, 10_000, 1);
+    expect(bucket?.total).toBe(2);
+    // A time before the span changes nothing.
+    counts.forgetBefore(10);
+    expect(counts.first).toBe(3100);
+  });
+
   it('never makes buckets narrower than a second', () => {
     const counts = new SecondCounts();
     counts.add(0, 'info');

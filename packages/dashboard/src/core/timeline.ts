@@ -22,7 +22,8 @@ export interface Bucket {
 /**
  * Record counts per second and level, kept up to date as records arrive so a
  * timeline never rescans the records. Memory grows with the session's length
- * in seconds, not with its records.
+ * in seconds, not with its records; seconds before the oldest record held are
+ * forgotten (`forgetBefore`).
  */
 export class SecondCounts {
   private readonly seconds = new Map<number, Uint32Array>();
@@ -75,6 +76,17 @@ export class SecondCounts {
   touch(ts: number): void {
     if (ts < this.first) this.first = ts;
     if (ts > this.last) this.last = ts;
+  }
+
+  /**
+   * Forgets the seconds before `t`, the time of the oldest record still held
+   * once older ones are evicted (`SessionModel`): the span starts at `t`.
+   */
+  forgetBefore(t: number): void {
+    if (!(t > this.first)) return;
+    const second = Math.floor(t / 1000);
+    for (const key of this.seconds.keys()) if (key < second) this.seconds.delete(key);
+    this.first = t;
   }
 
   /** Forgets everything. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isAtBottom, MAX_SCROLL_PX, scrollTopFor, scrollTopToReveal, virtualWindow } from './virtual.js';
+import {
+  isAtBottom,
+  MAX_SCROLL_PX,
+  scrollTopAfterShift,
+  scrollTopFor,
+  scrollTopToReveal,
+  virtualWindow,
+} from './virtual.js';
 
 describe('virtualWindow', () => {
   it('renders the visible rows plus overscan', () => {
@@ -50,5 +57,19 @@ describe('isAtBottom', () => {
   it('is true only when the end of the content is in view', () => {
     expect(isAtBottom(800, 200, 1000)).toBe(true);
     expect(isAtBottom(700, 200, 1000)).toBe(false);
+  });
+});
+
+describe('scrollTopAfterShift', () => {
+  it('moves up by the rows taken off the top, so the same records stay in view', () => {
+    expect(scrollTopAfterShift(10_000, 5000, 5000, 100, 20, 600)).toBe(8000);
+    expect(scrollTopAfterShift(1000, 5000, 4900, 100, 20, 600)).toBe(0);
+  });
+
+  it('keeps the same row at the top of a compressed list', () => {
+    const count = 2_000_000;
+    const top = scrollTopFor(1_500_000, count, 20, 600);
+    const after = scrollTopAfterShift(top, count, count, 200_000, 20, 600);
+    expect(Math.abs(after - scrollTopFor(1_300_000, count, 20, 600))).toBeLessThan(1);
   });
 });

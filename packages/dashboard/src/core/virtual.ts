@@ -91,3 +91,22 @@ export function scrollTopToReveal(
 export function isAtBottom(scrollTop: number, viewport: number, totalHeight: number, slack = 4): boolean {
   return scrollTop + viewport >= totalHeight - slack;
 }
+
+/**
+ * The `scrollTop` that keeps the same rows in view after `shift` rows were
+ * taken off the top of the list (the oldest records evicted) and it went
+ * from `before` to `after` rows; 0 when the rows in view were taken too.
+ */
+export function scrollTopAfterShift(
+  scrollTop: number,
+  before: number,
+  after: number,
+  shift: number,
+  rowHeight: number,
+  viewport: number,
+): number {
+  const realTop = scrollTop * scale(before, rowHeight, viewport) - shift * rowHeight;
+  if (realTop <= 0) return 0;
+  const maxTop = Math.max(0, contentHeight(after, rowHeight) - viewport);
+  return Math.min(maxTop, realTop / scale(after, rowHeight, viewport));
+}

@@ -1,4 +1,4 @@
-import { batch, effect, signal } from '@preact/signals';
+import { batch, computed, effect, signal } from '@preact/signals';
 import { ALL, type FilterState } from '@pulselog/shared/query';
 import { filterToAddress } from '../core/address.js';
 import { type ChartSpec, chartFromParams, chartToParams, NO_CHART } from '../core/chart.js';
@@ -8,7 +8,7 @@ import { exportJson, type InsightMessage, importSession, type SessionExport } fr
 import { checkpointDataLoader, type LoadCheckpointData } from './checkpoint-data.js';
 import type { Connection } from './connection.js';
 import type { SessionStore } from './persist.js';
-import { Prefs } from './prefs.js';
+import { Prefs, readKeep } from './prefs.js';
 import { SessionModel } from './session.js';
 import { ViewModel } from './view.js';
 
@@ -32,6 +32,10 @@ export class AppModel {
   readonly notice = signal<string | undefined>(undefined);
   /** Records per second arriving in the live session. */
   readonly rate = signal(0);
+  /** `?keep=N` of the address, which wins over the saved setting for this tab. */
+  private readonly addressKeep = signal<number | undefined>(undefined);
+  /** Most records each session shown holds: the address's `?keep=`, else the saved setting. */
+  readonly keep = computed(() => this.addressKeep.value ?? this.prefs.keep.value);
   private readonly disposers: (() => void)[] = [];
   /** Fetches a live checkpoint's data from the logger; none without a connection. */
   readonly checkpointData: LoadCheckpointData | undefined;
@@ -46,12 +50,19 @@ export class AppModel {
     this.shown = signal<SessionModel>(live);
     this.view = signal<ViewModel>(new ViewModel(live));
     this.view.value.filter.value = initialFilter;
+    this.disposers.push(
+      effect(() => {
+        const limit = this.keep.value;
+        live.setLimit(limit);
+        this.shown.value.setLimit(limit);
+      }),
+    );
     let lastSize = live.size;
     let lastAt = performance.now();
     const timer = setInterval(() => {
       const now = performance.now();
-      this.rate.value = Math.max(0, Math.round(((live.size - lastSize) * 1000) / Math.max(1, now - lastAt)));
-      lastSize = live.size;
+      this.rate.value = Math.max(0, Math.round(((live.received - lastSize) * 1000) / Math.max(1, now - lastAt)));
+      lastSize = live.received;
       lastAt = now;
     }, 1000);
     this.disposers.push(() => clearInterval(timer));
@@ -72,6 +83,21 @@ export class AppModel {
     });
     this.disposers.push(dispose);
     return dispose;
+  }
+
+  /** Takes `?keep=N` from a URL's search part: this tab holds N records at most, whatever the saved setting. */
+  keepFrom(search: string): void {
+    this.addressKeep.value = readKeep(new URLSearchParams(search).get('keep') ?? undefined);
+  }
+
+  /** Sets and saves the most records a tab holds; it replaces the address's `?keep=` for this tab. */
+  setKeep(records: number): void {
+    const keep = readKeep(records);
+    if (keep === undefined) return;
+    batch(() => {
+      this.addressKeep.value = undefined;
+      this.prefs.keep.value = keep;
+    });
   }
 
   /** Reads the chart from a URL's search part. */
@@ -112,7 +138,7 @@ export class AppModel {
       this.showLive();
       return;
     }
-    const session = new SessionModel('stored');
+    const session = new SessionModel('stored', this.keep.peek());
     const meta = await this.store.load(id, session);
     if (meta) this.show(session);
   }
@@ -139,16 +165,21 @@ export class AppModel {
     // Written as JSON lines once, here; the stored chunks and the page's run share that text.
     const records = packRecords(dump.records);
     await this.store?.saveImport(dump, records);
-    const session = new SessionModel('imported');
+    const session = new SessionModel('imported', this.keep.peek());
     session.load(dump.meta.session, dump.checkpoints, dump.meta.end);
     session.append(records);
     for (const gap of dump.meta.gaps ?? []) session.apply(gap);
     for (const message of dump.insight ?? []) session.apply(message);
     this.show(session);
-    this.notice.value = `Imported ${dump.records.length} records from ${file.name}${skipped ? ` (${skipped} lines skipped)` : ''}`;
+    const held = session.evicted > 0 ? `, the newest ${session.size} held` : '';
+    this.notice.value = `Imported ${dump.records.length} records from ${file.name}${held}${skipped ? ` (${skipped} lines skipped)` : ''}`;
   }
 
-  /** The shown session as an export, all of it or only the rows the filter passes, with its record count. */
+  /**
+   * The shown session as an export, all of it or only the rows the filter
+   * passes, with its record count: of the records the tab holds, so a tab
+   * that evicted older ones exports the newest (the session file holds all).
+   */
   dump(filtered: boolean): { session: SessionExport; count: number } | undefined {
     const session = this.shown.value;
     const info = session.info.value;
@@ -192,7 +223,8 @@ export class AppModel {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    this.notice.value = `Exported ${dump.count} records`;
+    const evicted = this.shown.value.evicted;
+    this.notice.value = `Exported ${dump.count} records${evicted > 0 ? ` (the ones this tab holds; ${evicted} older ones are only in the session file)` : ''}`;
   }
 
   /** Stops timers and effects. */

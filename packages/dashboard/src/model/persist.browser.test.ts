@@ -92,6 +92,58 @@ describe('SessionStore', () => {
     expect(again.ended.value?.reason).toBe('exit');
   });
 
+  it('keeps of a live session that evicts what the tab holds, and a reload says how many left', async () => {
+    const store = await openStore();
+    const chunks = new ChunkWriter(store.name, (error) => (store.error.value = error));
+    const live = new SessionModel('live', 5000);
+    const stop = store.record(live);
+    live.apply({ type: 'hello', protocol: 1, lastSeq: 0, session: info('run-long') });
+    for (let from = 1; from <= 20_000; from += 1000) receive(live, chunks, records(1000, from));
+    await settle(store, 'run-long', 20_000);
+    const oldestHeld = live.record(0)?.seq as number;
+    // The stored copy loses the chunks before the one holding the oldest record held, at a flush.
+    let again = new SessionModel('stored', 1_000_000);
+    for (let i = 0; i < 100; i++) {
+      again = new SessionModel('stored', 1_000_000);
+      await store.load('run-long', again);
+      if (again.size < 10_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    stop();
+    const seqs = held(again).map((r) => r.seq);
+    expect(seqs[0]).toBeLessThanOrEqual(oldestHeld);
+    expect(seqs[0]).toBeGreaterThan(oldestHeld - 2000);
+    expect(seqs).toEqual(records(20_001 - (seqs[0] as number), seqs[0]).map((r) => r.seq));
+    expect(again.received).toBe(20_000);
+    expect(again.evicted).toBe(20_000 - again.size);
+    // Its entry counts the whole session, its bytes only what is kept.
+    const entry = store.sessions.value.find((s) => s.id === 'run-long');
+    expect(entry?.records).toBe(20_000);
+    expect(entry?.bytes).toBeLessThan((entry?.records ?? 0) * 100);
+  });
+
+  it('does not queue more than its bound for a database behind, and says how many records it did not save', async () => {
+    const store = await openStore();
+    const errors: string[] = [];
+    const size = packRecords(records(1000)).lines.length;
+    // Room for two runs waiting: the database takes none before this task ends.
+    const chunks = new ChunkWriter(store.name, (error) => errors.push(error), size * 2.5);
+    const live = new SessionModel();
+    const stop = store.record(live);
+    live.apply({ type: 'hello', protocol: 1, lastSeq: 0, session: info('run-behind') });
+    for (let from = 1; from <= 5000; from += 1000) receive(live, chunks, records(1000, from));
+    expect(errors.at(-1)).toBe(
+      'Saving the session in the browser fell behind: 3000 records not saved there (the session file has them)',
+    );
+    await settle(store, 'run-behind', 5000);
+    await stored(store, 'run-behind', 2000);
+    // Once written, it takes runs again.
+    receive(live, chunks, records(1000, 5001));
+    await stored(store, 'run-behind', 3000);
+    expect(errors).toHaveLength(3);
+    stop();
+  });
+
   it('continues a reloaded session instead of starting it over', async () => {
     const store = await openStore();
     const chunks = new ChunkWriter(store.name, (error) => (store.error.value = error));
@@ -178,6 +230,23 @@ describe('SessionStore', () => {
     await store.load('imported-1', again);
     expect(again.size).toBe(3);
     expect(again.store.json(2)).toBe(deepLine);
+  });
+
+  it('reads only the newest chunks of a stored session longer than the records a tab holds', async () => {
+    const store = await openStore();
+    const dump = { meta: { session: info('imported-long') }, records: records(9000), checkpoints: [] };
+    await store.saveImport(dump, packRecords(dump.records));
+    const again = new SessionModel('stored', 3000);
+    const appended: number[] = [];
+    again.listen((run) => {
+      if (run) appended.push(run.seqs[0] as number);
+    });
+    await store.load('imported-long', again);
+    expect(again.size).toBe(3000);
+    expect(held(again).map((r) => r.seq)).toEqual(records(3000, 6001).map((r) => r.seq));
+    expect(again.received).toBe(9000);
+    // Chunks of 2,000 records (the last of 1,000): the newest two hold the 3,000, and no older one is read.
+    expect(appended).toEqual([6001, 8001]);
   });
 
   it('reads the chunks of a database written before records were kept as lines', async () => {

@@ -108,7 +108,8 @@ export class SessionStore {
         meta.end,
       );
       for (const gap of meta.gaps ?? []) model.apply(gap);
-      let after = 0;
+      // Older chunks than the newest the model holds would be evicted as they came: they are not read.
+      let after = meta.records > model.limit ? (await this.newestChunks(id, model.limit)) - 1 : 0;
       for (;;) {
         const chunks = await this.db.getAll(
           'chunks',
@@ -123,11 +124,30 @@ export class SessionStore {
         }
         if (chunks.length < READ_CHUNKS) break;
       }
+      // The stored copy of a long session keeps what the tab held; the rest was evicted before.
+      model.markEvicted(meta.records - model.received);
       return meta;
     } catch (error) {
       this.error.value = `Could not load a stored session: ${describe(error)}`;
       return undefined;
     }
+  }
+
+  /**
+   * The first seq of the newest chunks of session `id` holding `records`
+   * records between them, or 0 when all of them hold fewer.
+   */
+  private async newestChunks(id: string, records: number): Promise<number> {
+    let held = 0;
+    let first = 0;
+    const range = IDBKeyRange.bound([id, 0], [id, Number.POSITIVE_INFINITY]);
+    let cursor = await this.db.transaction('chunks').store.openCursor(range, 'prev');
+    while (cursor && held < records) {
+      held += lineCount(cursor.value.lines);
+      first = cursor.value.firstSeq;
+      cursor = await cursor.continue();
+    }
+    return held >= records ? first : 0;
   }
 
   /**
@@ -184,4 +204,11 @@ export class SessionStore {
   record(model: SessionModel, loaded?: StoredSession): () => void {
     return new SessionWriter(this, this.db, model, loaded).dispose;
   }
+}
+
+/** Lines in `text`, each ending in a newline. */
+function lineCount(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
 }

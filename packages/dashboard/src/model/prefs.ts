@@ -1,4 +1,5 @@
 import { effect, signal } from '@preact/signals';
+import { DEFAULT_LIMIT, MIN_LIMIT } from './session.js';
 
 /** The page's colour scheme: the system's, or one chosen. */
 export type Theme = 'system' | 'light' | 'dark';
@@ -13,12 +14,16 @@ export class Prefs {
   readonly theme = signal<Theme>('system');
   /** The facets panel beside the list. */
   readonly facets = signal(true);
+  /** Most records a tab holds (`SessionModel.limit`); `?keep=` in the address wins for one tab. */
+  readonly keep = signal(DEFAULT_LIMIT);
 
   constructor(private readonly storage: Storage | undefined = safeStorage()) {
     try {
       const saved = JSON.parse(this.storage?.getItem(KEY) ?? '{}') as Partial<Record<string, unknown>>;
       if (typeof saved.wrap === 'boolean') this.wrap.value = saved.wrap;
       if (typeof saved.facets === 'boolean') this.facets.value = saved.facets;
+      const keep = readKeep(saved.keep);
+      if (keep !== undefined) this.keep.value = keep;
       if (THEMES.includes(saved.theme as Theme)) this.theme.value = saved.theme as Theme;
     } catch {
       // Unreadable preferences are the defaults.
@@ -40,12 +45,20 @@ export class Prefs {
       if (theme === 'system') delete root.dataset.theme;
       else root.dataset.theme = theme;
       try {
-        this.storage?.setItem(KEY, JSON.stringify({ wrap: this.wrap.value, theme, facets: this.facets.value }));
+        const saved = { wrap: this.wrap.value, theme, facets: this.facets.value, keep: this.keep.value };
+        this.storage?.setItem(KEY, JSON.stringify(saved));
       } catch {
         // Without storage the choice lasts until the tab closes.
       }
     });
   }
+}
+
+/** A number of records to hold, from a setting or the address, or `undefined` when it is not one; at least `MIN_LIMIT`. */
+export function readKeep(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) return undefined;
+  return Math.max(MIN_LIMIT, Math.floor(n));
 }
 
 function safeStorage(): Storage | undefined {

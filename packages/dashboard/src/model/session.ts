@@ -34,6 +34,24 @@ const UPDATE_MS = 80;
 const FLOOD_UPDATE_MS = 200;
 const FLOOD_RECORDS = 5000;
 
+/**
+ * Records a tab holds unless told otherwise (`?keep=` or the sessions view's
+ * setting): about 250 bytes of the tab's heap each for short request logs
+ * (the soak in bench/README.md measured 240 MB at 950,000 held).
+ */
+export const DEFAULT_LIMIT = 1_000_000;
+/** Fewest records a tab can be told to hold. */
+export const MIN_LIMIT = 1000;
+/**
+ * Share of the limit evicted at once when the store is full: evicting moves
+ * every column, so it is done for a tenth of the records at a time, which
+ * keeps the cost per record flat (each record is moved about ten times).
+ */
+const EVICT_SHARE = 0.1;
+
+/** Called when the oldest `count` records were evicted: record `count` became record 0. */
+export type EvictListener = (count: number) => void;
+
 /** A checkpoint as the page holds it: whole (stored, imported, older hubs), or its summary, the data fetched on demand. */
 export type ShownCheckpoint = Checkpoint | CheckpointSummary;
 
@@ -70,6 +88,7 @@ export class SessionModel {
   readonly stats = signal<HubStats | undefined>(undefined);
   readonly gaps = signal<readonly GapMessage[]>([]);
   readonly ended = signal<EndMessage | undefined>(undefined);
+  /** Records held per level; evicted ones no longer count (`evicted` says how many left). */
   readonly counts = signal<LevelCounts>(zeroCounts());
   /** The process's health samples (`health` messages). */
   readonly health = new HealthSeries();
@@ -82,8 +101,15 @@ export class SessionModel {
   }, INSIGHT_UPDATE_MS);
   /** Raised whenever the records are replaced rather than appended to. */
   generation = 0;
+  /**
+   * Records of this session that left the tab, oldest first, to keep it
+   * within `limit`; they stay in the session file.
+   * Changes with `version`.
+   */
+  evicted = 0;
   private readonly liveCounts = zeroCounts();
   private readonly listeners = new Set<SessionListener>();
+  private readonly evictListeners = new Set<EvictListener>();
   /** Records added since the last redraw. */
   private unseen = 0;
   private readonly tick = updateThrottle(
@@ -97,7 +123,52 @@ export class SessionModel {
     () => (this.unseen > FLOOD_RECORDS ? FLOOD_UPDATE_MS : UPDATE_MS),
   );
 
-  constructor(readonly source: SessionSource = 'live') {}
+  constructor(
+    readonly source: SessionSource = 'live',
+    limit = DEFAULT_LIMIT,
+  ) {
+    this.store.limit = limit;
+  }
+
+  /** Most records held; when full, the oldest are evicted a chunk at a time. */
+  get limit(): number {
+    return this.store.limit;
+  }
+
+  /** Sets the most records held, evicting the oldest at once when more are held. */
+  setLimit(limit: number): void {
+    const records = Math.max(MIN_LIMIT, Math.floor(limit));
+    if (records === this.store.limit) return;
+    this.store.limit = records;
+    if (this.size > records) {
+      this.evict(this.size - records);
+      this.tick.request();
+    }
+  }
+
+  /**
+   * Counts `count` records of the session as evicted without ever holding
+   * them: a stored copy that kept only the newest (`SessionWriter`).
+   */
+  markEvicted(count: number): void {
+    if (count <= 0) return;
+    this.evicted += count;
+    this.tick.request();
+  }
+
+  /** Records of this session the tab received: the ones held and the ones evicted. */
+  get received(): number {
+    return this.size + this.evicted;
+  }
+
+  /**
+   * Calls `fn` whenever the oldest records are evicted, before anything new
+   * is appended (a view shifts its rows there); returns the cleanup.
+   */
+  onEvict(fn: EvictListener): () => void {
+    this.evictListeners.add(fn);
+    return () => this.evictListeners.delete(fn);
+  }
 
   /** Sequence number of the newest record held. */
   get lastSeq(): number {
@@ -176,19 +247,50 @@ export class SessionModel {
     while (from < packed.count && (packed.seqs[from] as number) <= last) from++;
     if (from === packed.count) return;
     const added = slicePacked(packed, from);
-    this.store.append(added);
+    const limit = this.store.limit;
+    // Room first, so columns never grow past the limit: a chunk at once, all of it for a run as long as the limit.
+    if (this.size + added.count > limit) {
+      const need = this.size + added.count - limit;
+      this.evict(Math.min(this.size, Math.max(need, Math.ceil(limit * EVICT_SHARE))));
+    }
+    const kept = added.count > limit ? slicePacked(added, added.count - limit) : added;
+    this.evicted += added.count - kept.count;
+    this.store.append(kept);
+    this.countLevels(added.levels, 0, added.count, 1);
+    if (kept !== added) this.countLevels(added.levels, 0, added.count - kept.count, -1);
+    this.seconds.addRun(kept.times, kept.levels, 0, kept.count);
+    this.unseen += added.count;
+    this.tick.request();
+    // Every record received, held or not: the browser's copy has a budget of its own.
+    for (const fn of this.listeners) fn(added);
+  }
+
+  /** Adds `sign` to the level counts for each of `codes[from..to-1]`. */
+  private countLevels(codes: Uint8Array, from: number, to: number, sign: 1 | -1): void {
     const perCode = new Uint32Array(LEVEL_NAMES.length + 1);
-    for (let i = 0; i < added.count; i++) {
-      const code = added.levels[i] as number;
+    for (let i = from; i < to; i++) {
+      const code = codes[i] as number;
       perCode[code] = (perCode[code] ?? 0) + 1;
     }
     LEVEL_NAMES.forEach((level, code) => {
-      this.liveCounts[level] += perCode[code] as number;
+      this.liveCounts[level] += sign * (perCode[code] as number);
     });
-    this.seconds.addRun(added.times, added.levels, 0, added.count);
-    this.unseen += added.count;
-    this.tick.request();
-    for (const fn of this.listeners) fn(added);
+  }
+
+  /** Forgets the oldest `count` records held, and what counted them. */
+  private evict(count: number): void {
+    const store = this.store;
+    const k = Math.min(count, store.size);
+    if (k <= 0) return;
+    this.countLevels(store.levelCodes, 0, k, -1);
+    store.evict(k);
+    this.evicted += k;
+    // Records come in seq order, not always in time order (joined sources): the oldest time held is looked for.
+    let first = Number.POSITIVE_INFINITY;
+    const times = store.times;
+    for (let i = 0; i < store.size; i++) if ((times[i] as number) < first) first = times[i] as number;
+    if (Number.isFinite(first)) this.seconds.forgetBefore(first);
+    for (const fn of this.evictListeners) fn(k);
   }
 
   /** Grows one of the record columns ahead of need; true when there was one to grow (see `RecordStore.prepare`). */
@@ -210,6 +312,7 @@ export class SessionModel {
     this.profile.clear();
     this.generation++;
     this.store.clear();
+    this.evicted = 0;
     this.seconds.clear();
     Object.assign(this.liveCounts, zeroCounts());
     batch(() => {

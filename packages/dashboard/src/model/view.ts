@@ -43,6 +43,12 @@ export class ViewModel {
   readonly context = signal<{ seq: number; source: string; back: FilterState } | undefined>(undefined);
   /** Milliseconds the last full filter pass took. */
   readonly lastFilterMs = signal(0);
+  /**
+   * Rows taken off the top of the list since the view was made, as the
+   * session evicted its oldest records: a list scrolled up moves its
+   * position by as many rows, so the rows in view stay the same records.
+   */
+  readonly shifted = signal(0);
   private compiled: CompiledFilter = compileFilter(ALL);
   private rows = new Uint32Array(1024);
   private count = 0;
@@ -59,9 +65,11 @@ export class ViewModel {
   private seenCount = 0;
   private nonce = 0;
   private readonly dispose: () => void;
+  private readonly stopEvicted: () => void;
 
   constructor(readonly session: SessionModel) {
     let lastFilter: FilterState | undefined;
+    this.stopEvicted = session.onEvict((count) => this.evicted(count));
     this.dispose = effect(() => {
       const filter = this.filter.value;
       session.version.value;
@@ -205,6 +213,41 @@ export class ViewModel {
   /** Stops listening to the session. */
   close(): void {
     this.dispose();
+    this.stopEvicted();
+  }
+
+  /**
+   * The session's oldest `count` records were evicted: rows pointing at them
+   * go, the rest point `count` records lower. Called at once, before any new
+   * record is appended, so no row ever points at the wrong record.
+   */
+  private evicted(count: number): void {
+    if (this.generation !== this.session.generation) return;
+    let gone: number;
+    // Every record is a row: all rows move down by `count`.
+    if (this.compiled.all) gone = count;
+    else {
+      let lo = 0;
+      let hi = this.count;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((this.rows[mid] as number) < count) lo = mid + 1;
+        else hi = mid;
+      }
+      gone = lo;
+      const rows = this.rows;
+      rows.copyWithin(0, gone, this.count);
+      this.count -= gone;
+      for (let r = 0; r < this.count; r++) rows[r] = (rows[r] as number) - count;
+      this.pendingDivider = this.pendingDivider >= count ? this.pendingDivider - count : -1;
+    }
+    this.scanned = Math.max(0, this.scanned - count);
+    this.seenCount = Math.max(0, this.seenCount - gone);
+    if (gone === 0) return;
+    batch(() => {
+      this.shifted.value = this.shifted.peek() + gone;
+      this.version.value = this.version.peek() + 1;
+    });
   }
 
   private push(index: number): void {

@@ -18,7 +18,10 @@ export interface WriterHost {
  * Keeps the live session's entry in the sessions list (its counts, newest
  * record, end and gaps) and its checkpoints, written every `FLUSH_MS`. Its
  * records are written as they arrive by the `Stream`, which holds their
- * JSON lines (`ChunkWriter`); here they are only counted.
+ * JSON lines (`ChunkWriter`); here they are only counted. Once the tab
+ * evicts records (`SessionModel.limit`), the stored chunks older than the
+ * oldest record it holds are deleted too, so the browser's copy of a long
+ * session stays the size of what the tab holds and a reload shows the same.
  */
 export class SessionWriter {
   private meta: StoredSession | undefined;
@@ -27,6 +30,12 @@ export class SessionWriter {
   private timer: ReturnType<typeof setInterval>;
   private writing: Promise<void> = Promise.resolve();
   private flushes = 0;
+  /** Stored chunks wholly before this seq go at the next flush: the tab no longer holds their records. */
+  private trimBefore = 0;
+  /** `trimBefore` as of the last trim. */
+  private trimmedTo = 0;
+  /** Records evicted since the last trim, whose estimated bytes leave the entry with them. */
+  private trimmed = 0;
   readonly dispose: () => void;
 
   constructor(
@@ -35,7 +44,15 @@ export class SessionWriter {
     private readonly model: SessionModel,
     private seed: StoredSession | undefined,
   ) {
-    const stop = model.listen((records, message) => this.take(records, message));
+    const stopListening = model.listen((records, message) => this.take(records, message));
+    const stopEvicted = model.onEvict((count) => {
+      this.trimmed += count;
+      this.trimBefore = model.size > 0 ? (model.store.seqs[0] as number) : model.lastSeq + 1;
+    });
+    const stop = () => {
+      stopListening();
+      stopEvicted();
+    };
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
     const onHide = () => this.flush();
     addEventListener('pagehide', onHide);
@@ -72,7 +89,12 @@ export class SessionWriter {
 
   private take(added: PackedRecords | undefined, message?: PlainMessage): void {
     if (message?.type === 'hello') {
-      if (this.meta && this.meta.id !== message.session.id) this.flush();
+      if (this.meta && this.meta.id !== message.session.id) {
+        this.flush();
+        this.trimBefore = 0;
+        this.trimmedTo = 0;
+        this.trimmed = 0;
+      }
       this.ensureMeta();
       this.dirty = true;
       return;
@@ -109,9 +131,17 @@ export class SessionWriter {
     const checkpoints = this.pendingCheckpoints;
     this.pendingCheckpoints = new Map();
     meta.updatedAt = Date.now();
+    const trimBefore = this.trimBefore > this.trimmedTo ? this.trimBefore : 0;
+    this.trimmedTo = this.trimBefore;
+    if (this.trimmed > 0 && meta.records > 0) {
+      // An estimate, as the entry's bytes are: the evicted records at the session's mean size.
+      meta.bytes = Math.max(0, meta.bytes - Math.round((meta.bytes / meta.records) * this.trimmed));
+      this.trimmed = 0;
+    }
     const snapshot: StoredSession = { ...meta, counts: { ...meta.counts } };
     this.writing = this.writing.then(async () => {
       try {
+        if (trimBefore > 0) await this.trim(snapshot.id, trimBefore);
         const tx = this.db.transaction(['sessions', 'checkpoints'], 'readwrite');
         for (const [name, checkpoint] of checkpoints) {
           if (checkpoint) void tx.objectStore('checkpoints').put({ sessionId: snapshot.id, name, checkpoint });
@@ -127,5 +157,17 @@ export class SessionWriter {
       // The list and the budget are checked now and then, not on every write.
       if (this.flushes++ % 20 === 0) await this.store.enforceBudget(snapshot.id);
     });
+  }
+
+  /**
+   * Deletes the stored chunks of session `id` before the one that holds
+   * `seq` (the oldest record the tab holds): that one may hold held records
+   * too, and stays.
+   */
+  private async trim(id: string, seq: number): Promise<void> {
+    const tx = this.db.transaction('chunks', 'readwrite');
+    const holding = await tx.store.openCursor(IDBKeyRange.bound([id, 0], [id, seq]), 'prev');
+    if (holding) await tx.store.delete(IDBKeyRange.bound([id, 0], [id, holding.value.firstSeq], false, true));
+    await tx.done;
   }
 }
