@@ -70,6 +70,16 @@ describe('Hub', () => {
     expect(client.messages.filter((m) => m.type === 'batch').length).toBeLessThanOrEqual(3);
   });
 
+  it('sends a checkpoint after the records that came before it, though they wait to go together', async () => {
+    const client = await subscribed(t);
+    t.hub.append(chunk(1, 100));
+    t.hub.append(chunk(101, 200));
+    t.hub.checkpoint({ type: 'checkpoint', op: 'upsert', checkpoint: { name: 'epoch', data: null, ts: 1 } });
+    await client.until(() => client.messages.some((m) => m.type === 'checkpoint'));
+    const order = client.messages.flatMap((m) => (m.type === 'batch' ? m.records.map((r) => r.seq) : [m.type]));
+    expect(order.slice(1)).toEqual([...range(1, 200), 'checkpoint']);
+  });
+
   it('keeps a drop note between the records around it when joining chunks', async () => {
     t.hub.append(chunk(1, 100));
     t.hub.append(chunk(101, 200));

@@ -185,6 +185,8 @@ export class Hub {
     const { name, text } = this.checkpoints.take(message);
     for (const client of this.clients) {
       if (client.sentSeq === undefined) continue;
+      // Records waiting to go out together (see `append`) go first: the checkpoint came after them.
+      this.pump(client);
       // A client over its cap gets only the latest state of each checkpoint, later.
       if (overCap(client)) client.staleCheckpoints.add(name);
       else send(client, text);
@@ -206,7 +208,9 @@ export class Hub {
   private sendInsight(text: string): void {
     for (const client of this.clients) {
       // Sent even to a client over its cap: a later profile chunk refers to this one's stacks; both are small.
-      if (client.sentSeq !== undefined && !client.endSent) send(client, text);
+      if (client.sentSeq === undefined || client.endSent) continue;
+      this.pump(client);
+      send(client, text);
     }
   }
 
