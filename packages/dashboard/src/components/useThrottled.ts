@@ -11,18 +11,28 @@ export const PANEL_SHARE = 0.05;
  * most `PANEL_SHARE` of the time: a pass over every row grows with the rows,
  * and at a fixed pace it would take more and more of the time the page has
  * for taking records in.
+ *
+ * A change that comes once the wait is over is taken in the render it comes
+ * with, so the panel redraws in the same frame as the list; one that comes
+ * before is taken by a timer at the end of the wait.
  */
 export function useThrottled(version: unknown, ms: number, costMs = 0): unknown {
-  const [drawn, setDrawn] = useState(version);
-  const last = useRef(Number.NEGATIVE_INFINITY);
+  const interval = Math.max(ms, costMs / PANEL_SHARE);
+  const shown = useRef({ version, at: Number.NEGATIVE_INFINITY });
+  const [, wake] = useState(0);
+  const now = performance.now();
+  if (shown.current.version !== version && now - shown.current.at >= interval) shown.current = { version, at: now };
+  const drawn = shown.current.version;
   useEffect(() => {
     if (drawn === version) return;
-    const wait = Math.max(0, last.current + Math.max(ms, costMs / PANEL_SHARE) - performance.now());
-    const timer = setTimeout(() => {
-      last.current = performance.now();
-      setDrawn(version);
-    }, wait);
+    const timer = setTimeout(
+      () => {
+        shown.current = { version, at: performance.now() };
+        wake((n) => n + 1);
+      },
+      Math.max(0, shown.current.at + interval - performance.now()),
+    );
     return () => clearTimeout(timer);
-  }, [version, drawn, ms, costMs]);
+  }, [version, drawn, interval]);
   return drawn;
 }
