@@ -76,7 +76,9 @@ describe('Hub', () => {
     t.hub.append(chunk(101, 200));
     t.hub.checkpoint({ type: 'checkpoint', op: 'upsert', checkpoint: { name: 'epoch', data: null, ts: 1 } });
     await client.until(() => client.messages.some((m) => m.type === 'checkpoint'));
-    const order = client.messages.flatMap((m) => (m.type === 'batch' ? m.records.map((r) => r.seq) : [m.type]));
+    const order = client.messages.flatMap((m): (number | string)[] =>
+      m.type === 'batch' ? m.records.map((r) => r.seq) : [m.type],
+    );
     expect(order.slice(1)).toEqual([...range(1, 200), 'checkpoint']);
   });
 
