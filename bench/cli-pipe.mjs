@@ -15,17 +15,42 @@
 //    parsed and queued) is shown too: what is left after it is the tab's.
 //
 // Each runs BENCH_RUNS times (default 3), each in a fresh process; medians of
-// lines/s and their ratio are printed as a Markdown table.
+// lines/s and their ratio are printed as a Markdown table. Under it, from
+// Linux's /proc, the CPU time each part took per 1,000 records from the first
+// byte to the tab showing the last: the tab's renderer process (every thread:
+// script, style, layout, paint), the rest of Chromium (browser, network and
+// GPU processes: sockets, IndexedDB, compositing) and the pulselog process.
+// Unlike lines/s, these barely move with the machine's load, so they compare
+// two builds on a busy machine.
+//
+// BENCH_PROFILE=DIR profiles each pulselog run instead of timing it alone: the
+// tab's main thread (CDP `Profiler`) and every thread of the pulselog process
+// (`--cpu-prof`) are written to DIR as `.cpuprofile` files, the WebSocket
+// frames the tab received are counted (CDP `Network`), and the functions
+// taking the most time of each profile are printed. The profilers' own cost
+// makes those runs slower: compare them with each other, not with a table.
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { launchChromium } from '../scripts/chromium.mjs';
+import { topFunctions } from './cpuprofile.mjs';
+import { cpuMs, processTree, threadsCpu } from './proc-cpu.mjs';
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const PROFILE = process.env.BENCH_PROFILE;
 const require = createRequire(import.meta.url);
 const PULSELOG = join(dirname(require.resolve('@pulselog/logger/package.json')), 'dist/cli.js');
 const PINO_PRETTY = join(dirname(require.resolve('pino-pretty/package.json')), 'bin.js');
@@ -59,9 +84,12 @@ async function runPinoPretty(file) {
   return performance.now() - started;
 }
 
-async function runPulselog(file, browser) {
+async function runPulselog(file, browser, run) {
   const cwd = mkdtempSync(join(tmpdir(), 'pulselog-bench-cli-'));
-  const child = spawn(process.execPath, [PULSELOG, '--name', 'bench'], {
+  const profileDir = PROFILE ? join(PROFILE, `run-${run}`) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const nodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, 'pulselog')] : [];
+  const child = spawn(process.execPath, [...nodeFlags, PULSELOG, '--name', 'bench'], {
     cwd,
     env: { ...process.env, PULSELOG_OPEN: '0', PULSELOG_PORT: '0', CI: '' },
     stdio: ['pipe', 'ignore', 'pipe'],
@@ -85,6 +113,10 @@ async function runPulselog(file, browser) {
       page.evaluate(() =>
         Number.parseInt(document.querySelector('[data-testid="record-count"]')?.textContent ?? '0', 10),
       );
+    const watch = profileDir ? await watchTab(browser, page) : undefined;
+    const chromiumBefore = processTree(browser.profile);
+    const threadsBefore = new Map(chromiumBefore.map((p) => [p.pid, threadsCpu(p.pid)]));
+    const pulselogBefore = cpuMs(child.pid);
     const started = performance.now();
     let parsedAt = Number.NaN;
     const onParsed = () => {
@@ -98,11 +130,92 @@ async function runPulselog(file, browser) {
       await page.waitForTimeout(20);
     }
     const ms = performance.now() - started;
+    const chromiumAfter = processTree(browser.profile);
+    const cpu = chromiumCpu(chromiumBefore, chromiumAfter);
+    if (profileDir) printThreads(threadsBefore, chromiumAfter);
+    cpu.pulselog = cpuMs(child.pid) - pulselogBefore;
+    if (watch && profileDir) {
+      await watch.stop(profileDir, ms);
+      // SIGINT, not SIGKILL, so that every thread writes its profile.
+      child.kill('SIGINT');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      reportNodeProfiles(join(profileDir, 'pulselog'));
+    }
     await page.close();
-    return { ms, parsedMs: parsedAt - started };
+    return { ms, parsedMs: parsedAt - started, cpu };
   } finally {
     child.kill('SIGKILL');
     rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+/** CPU milliseconds Chromium took between two looks: its busiest renderer (the tab's), and the rest. */
+function chromiumCpu(before, after) {
+  const start = new Map(before.map((p) => [p.pid, p.cpuMs]));
+  let tab = 0;
+  let all = 0;
+  for (const p of after) {
+    const used = p.cpuMs - (start.get(p.pid) ?? 0);
+    all += used;
+    if (p.role === 'renderer' && used > tab) tab = used;
+  }
+  return { tab, chromium: all - tab };
+}
+
+/** Prints the CPU time each thread of Chromium's processes took, busiest first. */
+function printThreads(before, after) {
+  const rows = [];
+  for (const p of after) {
+    const start = before.get(p.pid) ?? new Map();
+    for (const [name, ms] of threadsCpu(p.pid)) {
+      const used = ms - (start.get(name) ?? 0);
+      if (used >= 50) rows.push(`  ${String(Math.round(used)).padStart(7)} ms  ${p.role} ${p.pid}: ${name}`);
+    }
+  }
+  console.log(`\nChromium's threads, CPU time during the run:\n${rows.sort().reverse().join('\n')}`);
+}
+
+/** Starts the tab's profiler and counts the WebSocket frames it receives; `stop` writes and prints what was seen. */
+async function watchTab(browser, page) {
+  const cdp = await browser.context.newCDPSession(page);
+  let frames = 0;
+  let bytes = 0;
+  cdp.on('Network.webSocketFrameReceived', ({ response }) => {
+    frames++;
+    bytes += response.payloadData.length;
+  });
+  await cdp.send('Network.enable');
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop(dir, ms) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(join(dir, 'tab.cpuprofile'), JSON.stringify(profile));
+      const seconds = ms / 1000;
+      console.log(
+        `\ntab: ${frames} WebSocket frames (${Math.round(frames / seconds)}/s), ` +
+          `${Math.round(bytes / Math.max(1, frames) / 1024)} KiB of text each on average`,
+      );
+      printTop('tab main thread', profile);
+      await cdp.detach();
+    },
+  };
+}
+
+/** Prints the top functions of each thread's profile that `--cpu-prof` wrote to `dir`. */
+function reportNodeProfiles(dir) {
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const profile = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    printTop(`pulselog ${name}`, profile);
+  }
+}
+
+function printTop(title, profile) {
+  const { total, idle, rows } = topFunctions(profile, 25);
+  console.log(`\n${title}: ${(total / 1000).toFixed(0)} ms sampled, ${(idle / 1000).toFixed(0)} ms idle`);
+  for (const row of rows) {
+    console.log(`  ${(row.self / 1000).toFixed(1).padStart(8)} ms  ${row.name}  ${row.where}`);
   }
 }
 
@@ -116,12 +229,14 @@ const browser = await launchChromium('pulselog-bench-chromium-');
 const pretty = [];
 const ours = [];
 const parsed = [];
+const cpu = { tab: [], chromium: [], pulselog: [] };
 try {
   for (let run = 0; run < RUNS; run++) {
     pretty.push(LINES / ((await runPinoPretty(file)) / 1000));
-    const { ms, parsedMs } = await runPulselog(file, browser);
+    const { ms, parsedMs, cpu: used } = await runPulselog(file, browser, run);
     ours.push(LINES / (ms / 1000));
     parsed.push(LINES / (parsedMs / 1000));
+    for (const key of Object.keys(cpu)) cpu[key].push((used[key] / LINES) * 1000);
   }
 } finally {
   await browser.close();
@@ -138,3 +253,12 @@ console.log(
 console.log(
   `| \`cmd \\| pulselog\`: every record in the connected tab | ${fmt(median(ours))} | ${(median(ours) / median(pretty)).toFixed(2)}x |`,
 );
+
+if (cpu.tab.every(Number.isFinite) && cpu.tab.some((ms) => ms > 0)) {
+  console.log('\nCPU time per 1,000 records, from the first byte to the tab showing the last (medians)\n');
+  console.log('| process | CPU ms per 1,000 records |');
+  console.log('| --- | ---: |');
+  console.log(`| the tab's renderer | ${median(cpu.tab).toFixed(1)} |`);
+  console.log(`| the rest of Chromium | ${median(cpu.chromium).toFixed(1)} |`);
+  console.log(`| pulselog | ${median(cpu.pulselog).toFixed(1)} |`);
+}

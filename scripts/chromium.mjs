@@ -74,7 +74,7 @@ export function findChromium() {
 /**
  * Launches headless Chromium the way every test and benchmark does: a fresh
  * profile (removed again by `close`), the flags above plus `extraArgs`, and a
- * 1280×800 viewport. Returns the persistent context and `close`.
+ * 1280×800 viewport. Returns the persistent context, the profile's directory and `close`.
  */
 export async function launchChromium(profilePrefix, extraArgs = []) {
   // Loaded here, not at the top: vitest.config.ts imports this file and needs no browser driver.
@@ -93,6 +93,7 @@ export async function launchChromium(profilePrefix, extraArgs = []) {
   });
   return {
     context,
+    profile,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

@@ -45,7 +45,8 @@ export function Timeline({ view }: { view: ViewModel }) {
   const [hover, setHover] = useState<number | undefined>(undefined);
   const session = view.session;
   const filter = view.filter.value;
-  const drawn = useThrottled(`${view.version.value}`, REDRAW_MS);
+  const cost = useRef(0);
+  const drawn = useThrottled(`${view.version.value}`, REDRAW_MS, cost.current);
   const [width, setWidth] = useState(0);
   useEffect(() => {
     const el = canvas.current;
@@ -61,7 +62,10 @@ export function Timeline({ view }: { view: ViewModel }) {
   const buckets: RowBuckets | undefined = useMemo(() => {
     if (!hasData || width === 0) return undefined;
     const { times, levelCodes } = session.store;
-    return countRows(times, levelCodes, view.shownRows(), start, end, Math.max(1, Math.floor(width / BAR_PX)));
+    const started = performance.now();
+    const counted = countRows(times, levelCodes, view.shownRows(), start, end, Math.max(1, Math.floor(width / BAR_PX)));
+    cost.current = performance.now() - started;
+    return counted;
   }, [drawn, view, start, end, width]);
   const max = useMemo(() => (buckets ? Math.max(1, ...buckets.totals) : 1), [buckets]);
   const anomalies = useMemo(() => (hasData ? anomalyMarks(session.store) : []), [drawn, view, hasData]);

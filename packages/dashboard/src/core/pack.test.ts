@@ -76,6 +76,20 @@ describe('packLines', () => {
     expect(text(3)).toBe(searchText(records[3] as LogRecord).replaceAll(SEP, ' '));
   });
 
+  it('lower-cases the search text, each record still at its start where lower case is longer', () => {
+    // `İ` lower-cases to two code units: every record after it would be found one place off.
+    const run = [
+      { seq: 1, ts: 1, level: 'info', msg: 'İSTANBUL Office' },
+      { seq: 2, ts: 2, level: 'info', msg: 'Second ÄÖ', fields: { City: 'İzmir' } },
+      { seq: 3, ts: 3, level: 'warning', msg: 'THIRD' },
+    ] satisfies LogRecord[];
+    const wide = packLines(linesOf(run), run);
+    const text = (i: number) => wide.text.slice(wide.textStarts[i], (wide.textStarts[i + 1] as number) - 1);
+    for (let i = 0; i < run.length; i++) expect(text(i)).toBe(searchText(run[i] as LogRecord));
+    expect(wide.text.endsWith(SEP)).toBe(true);
+    expect(text(2)).toBe('third');
+  });
+
   it('lays out top-level fields as numbers, and short strings and tags by their number', () => {
     const status = packed.fields.find((f) => f.key === 'status');
     expect([...(status?.kinds ?? [])]).toEqual([FIELD_NUMBER, FIELD_ABSENT, FIELD_ABSENT, FIELD_STRING]);

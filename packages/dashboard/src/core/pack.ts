@@ -1,5 +1,5 @@
 import { isLogRecord, type LogRecord } from '@pulselog/shared';
-import { jsonText, levelCode, searchText, TAG_KEY } from '@pulselog/shared/query';
+import { casedSearchText, jsonText, levelCode, TAG_KEY } from '@pulselog/shared/query';
 import { FIELD_STRINGS, SOURCE_KEY } from './strings.js';
 
 /** Separator after each record's search text; no search term contains it. */
@@ -128,7 +128,6 @@ function packColumns(records: readonly LogRecord[]): Omit<PackedRecords, 'lines'
   const seqs = new Float64Array(count);
   const times = new Float64Array(count);
   const levels = new Uint8Array(count);
-  const textStarts = new Uint32Array(count + 1);
   const texts: string[] = new Array(count);
   const columns = new Map<string, FieldColumn>();
   let fieldsComplete = true;
@@ -140,17 +139,13 @@ function packColumns(records: readonly LogRecord[]): Omit<PackedRecords, 'lines'
     }
     return column;
   };
-  let textAt = 0;
   for (let i = 0; i < count; i++) {
     const record = records[i] as LogRecord;
     seqs[i] = record.seq;
     times[i] = record.ts;
     levels[i] = levelCode(record);
-    let text = searchText(record);
-    if (text.includes(SEP)) text = text.replaceAll(SEP, ' ');
-    texts[i] = text;
-    textStarts[i] = textAt;
-    textAt += text.length + 1;
+    const text = casedSearchText(record);
+    texts[i] = text.includes(SEP) ? text.replaceAll(SEP, ' ') : text;
     // The tag is laid out as one more column, so `tag:x` filters read it like a field.
     if (record.tag !== undefined) {
       const column = columnFor(TAG_KEY);
@@ -171,18 +166,45 @@ function packColumns(records: readonly LogRecord[]): Omit<PackedRecords, 'lines'
       else fieldsComplete = false;
     }
   }
-  textStarts[count] = textAt;
+  const { text, textStarts } = lowerJoined(texts);
   return {
     count,
     seqs,
     times,
     levels,
-    // Every text is followed by the separator, so blocks can be joined end to end.
-    text: count > 0 ? `${texts.join(SEP)}${SEP}` : '',
+    text,
     textStarts,
     fields: [...columns.values()],
     fieldsComplete,
   };
+}
+
+/** Text with a character outside ASCII, whose lower case may be longer (`İ` becomes two code units). */
+const BEYOND_ASCII = /[^\0-\x7f]/;
+
+/**
+ * Records' search texts lower-cased, each followed by `SEP` (so runs can be
+ * joined end to end), with where each starts. Lower-casing the joined text
+ * once costs far less than once per record; only outside ASCII can it change
+ * a text's length and so move the starts after it, and such texts are
+ * lower-cased one by one.
+ */
+function lowerJoined(texts: string[]): { text: string; textStarts: Uint32Array } {
+  const count = texts.length;
+  const textStarts = new Uint32Array(count + 1);
+  if (count === 0) return { text: '', textStarts };
+  let joined = `${texts.join(SEP)}${SEP}`;
+  if (BEYOND_ASCII.test(joined)) {
+    for (let i = 0; i < count; i++) texts[i] = (texts[i] as string).toLowerCase();
+    joined = `${texts.join(SEP)}${SEP}`;
+  } else joined = joined.toLowerCase();
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    textStarts[i] = at;
+    at += (texts[i] as string).length + 1;
+  }
+  textStarts[count] = at;
+  return { text: joined, textStarts };
 }
 
 /** Puts one record's value of a field into its column: a number, a numbered short string, or neither. */

@@ -27,12 +27,12 @@ export const zeroCounts = (): LevelCounts => ({ trace: 0, debug: 0, info: 0, war
 /** Shortest time between two redraws caused by arriving records. */
 const UPDATE_MS = 80;
 /**
- * The same while a flood of records streams in (more than `FLOOD_RECORDS`
- * since the last redraw): rows then pass too fast to read anyway, and each
- * redraw of a whole screen of new rows is the page's costliest task.
+ * The same while a flood of records streams in (more than `FLOOD_RATE` a
+ * second until the last redraw): rows then pass too fast to read anyway, and
+ * each redraw of a whole screen of new rows is the page's costliest task.
  */
 const FLOOD_UPDATE_MS = 200;
-const FLOOD_RECORDS = 5000;
+const FLOOD_RATE = 10_000;
 
 /**
  * Records a tab holds unless told otherwise (`?keep=` or the sessions view's
@@ -112,15 +112,26 @@ export class SessionModel {
   private readonly evictListeners = new Set<EvictListener>();
   /** Records added since the last redraw. */
   private unseen = 0;
+  /** When records were last redrawn. */
+  private drawnAt = 0;
+  /**
+   * True when records came faster than `FLOOD_RATE` until the last redraw. Judged then, not
+   * when the next redraw is asked for: that comes with the first run after a redraw, a few
+   * thousand records at most, however fast they pour in.
+   */
+  private flooding = false;
   private readonly tick = updateThrottle(
     () => {
+      const now = performance.now();
+      this.flooding = this.unseen > ((now - this.drawnAt) / 1000) * FLOOD_RATE;
+      this.drawnAt = now;
       this.unseen = 0;
       batch(() => {
         this.counts.value = { ...this.liveCounts };
         this.version.value = this.version.peek() + 1;
       });
     },
-    () => (this.unseen > FLOOD_RECORDS ? FLOOD_UPDATE_MS : UPDATE_MS),
+    () => (this.flooding ? FLOOD_UPDATE_MS : UPDATE_MS),
   );
 
   constructor(

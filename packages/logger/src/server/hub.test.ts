@@ -61,6 +61,40 @@ describe('Hub', () => {
     expect(client.seqs).toEqual(range(1, 300));
   });
 
+  it('sends chunks arriving close together as fewer frames, every record once and in order', async () => {
+    const client = await subscribed(t);
+    for (let i = 0; i < 50; i++) t.hub.append(chunk(i * 100 + 1, i * 100 + 100));
+    await client.until(() => client.seqs.length === 5000);
+    expect(client.seqs).toEqual(range(1, 5000));
+    // The first chunk goes at once; the rest, handed over within the same moment, go together.
+    expect(client.messages.filter((m) => m.type === 'batch').length).toBeLessThanOrEqual(3);
+  });
+
+  it('sends a checkpoint after the records that came before it, though they wait to go together', async () => {
+    const client = await subscribed(t);
+    t.hub.append(chunk(1, 100));
+    t.hub.append(chunk(101, 200));
+    t.hub.checkpoint({ type: 'checkpoint', op: 'upsert', checkpoint: { name: 'epoch', data: null, ts: 1 } });
+    await client.until(() => client.messages.some((m) => m.type === 'checkpoint'));
+    const order = client.messages.flatMap((m): (number | string)[] =>
+      m.type === 'batch' ? m.records.map((r) => r.seq) : [m.type],
+    );
+    expect(order.slice(1)).toEqual([...range(1, 200), 'checkpoint']);
+  });
+
+  it('keeps a drop note between the records around it when joining chunks', async () => {
+    t.hub.append(chunk(1, 100));
+    t.hub.append(chunk(101, 200));
+    t.hub.noteDropped(201, 210, 10);
+    t.hub.append(chunk(211, 300));
+    t.hub.append(chunk(301, 400));
+    // A late client reads it all from the buffer at once: the chunks on each side of the note are joined.
+    const client = connect(t.origin);
+    await client.until(() => client.seqs.length === 390);
+    expect(client.seqs).toEqual([...range(1, 200), ...range(211, 400)]);
+    expect(stream(client)).toEqual(['batch 1', 'gap 201-210 dropped', 'batch 211']);
+  });
+
   it('sends several clients every record each', async () => {
     const clients = Array.from({ length: 4 }, () => connect(t.origin));
     await Promise.all(clients.map((c) => c.until(() => c.messages.length > 0)));

@@ -20,12 +20,19 @@ import type { WebSocket } from 'ws';
 import { type Client, closeGracefully, newClient, overCap, send, stalled } from './client.js';
 import { type Drop, DropLog, noneWillCome } from './drops.js';
 import { InsightShelf } from './insight.js';
-import { type Chunk, ReplayBuffer } from './replay.js';
+import { type Chunk, joinFrames, ReplayBuffer, type ReplayItem } from './replay.js';
 import { CheckpointShelf } from './shelf.js';
 
 /** Bytes of replay sent to one client per pump, so one slow tab cannot monopolise the hub. */
 const PUMP_SLICE = 1024 * 1024;
-/** How often clients held back by their buffer cap are looked at again. */
+/** Largest frame joined from chunks: a tab parses a frame in one task, which this keeps to a few milliseconds. */
+const FRAME_BYTES = 256 * 1024;
+/**
+ * How often clients held back by their buffer cap are looked at again, and
+ * the shortest time between two pumps as records arrive: chunks arriving
+ * faster than that go out together, in fewer and larger frames (each frame
+ * costs a tab a message, an event and a parse of its own).
+ */
 const PUMP_RETRY_MS = 20;
 /** A client that has not said where it stands within this time is closed. */
 const RESUME_TIMEOUT_MS = 10_000;
@@ -55,6 +62,8 @@ export class Hub {
   private sent = 0;
   private refused = 0;
   private pumpTimer: NodeJS.Timeout | undefined;
+  /** When every client was last pumped as records arrived (`performance.now()`). */
+  private pumpedAt = Number.NEGATIVE_INFINITY;
   private outputs: OutputStatus[] | undefined;
   private sessionFile: SessionFileStatus | undefined;
   private checkpointStore: CheckpointStoreStatus | undefined;
@@ -128,6 +137,12 @@ export class Hub {
     this.received += chunk.count;
     this.replay.append(chunk);
     this.drops.forget(this.replay.evictedThrough);
+    // The first chunk after a pause goes out at once; the ones that follow it closely wait to go together.
+    if (performance.now() - this.pumpedAt < PUMP_RETRY_MS) {
+      this.schedulePump();
+      return;
+    }
+    this.pumpedAt = performance.now();
     for (const client of this.clients) this.pump(client);
   }
 
@@ -170,6 +185,8 @@ export class Hub {
     const { name, text } = this.checkpoints.take(message);
     for (const client of this.clients) {
       if (client.sentSeq === undefined) continue;
+      // Records waiting to go out together (see `append`) go first: the checkpoint came after them.
+      this.pump(client);
       // A client over its cap gets only the latest state of each checkpoint, later.
       if (overCap(client)) client.staleCheckpoints.add(name);
       else send(client, text);
@@ -191,7 +208,9 @@ export class Hub {
   private sendInsight(text: string): void {
     for (const client of this.clients) {
       // Sent even to a client over its cap: a later profile chunk refers to this one's stacks; both are small.
-      if (client.sentSeq !== undefined && !client.endSent) send(client, text);
+      if (client.sentSeq === undefined || client.endSent) continue;
+      this.pump(client);
+      send(client, text);
     }
   }
 
@@ -313,16 +332,32 @@ export class Hub {
     while (!overCap(client) && client.sentSeq < this.replay.lastSeq) {
       const items = this.replay.read(client.sentSeq, PUMP_SLICE);
       if (items.length === 0) break;
-      for (const item of items) {
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i] as ReplayItem;
         if (item.kind === 'gap') {
           send(client, gapMessage({ from: item.from, to: item.to, count: item.to - item.from + 1 }, 'evicted'));
           client.sentSeq = item.to;
           client.dropIndex = Math.max(client.dropIndex, this.drops.indexAfter(item.to));
-        } else {
-          send(client, item.frame, { binary: false });
-          this.sent += item.count;
-          client.sentSeq = item.lastSeq;
+          this.sendDrops(client);
+          continue;
         }
+        // Consecutive chunks go as one frame, up to where a drop note is due (it must come between them).
+        const frames = [item.frame];
+        let last = item;
+        let count = item.count;
+        let bytes = item.frame.length;
+        while (!this.dropDue(client, last.lastSeq)) {
+          const next = items[i + 1];
+          if (next?.kind !== 'records' || bytes + next.frame.length > FRAME_BYTES) break;
+          frames.push(next.frame);
+          count += next.count;
+          bytes += next.frame.length;
+          last = next;
+          i++;
+        }
+        send(client, joinFrames(frames), { binary: false });
+        this.sent += count;
+        client.sentSeq = last.lastSeq;
         this.sendDrops(client);
       }
     }
@@ -334,6 +369,11 @@ export class Hub {
       send(client, this.end);
       client.endSent = true;
     }
+  }
+
+  /** True when a client standing at `seq` is due a drop note. */
+  private dropDue(client: Client, seq: number): boolean {
+    return client.dropIndex < this.drops.end && this.drops.due(client.dropIndex, seq).drops.length > 0;
   }
 
   /** Sends the drop notes a client is due now that it holds every record before them. */
@@ -352,6 +392,7 @@ export class Hub {
     if (this.pumpTimer) return;
     this.pumpTimer = setTimeout(() => {
       this.pumpTimer = undefined;
+      this.pumpedAt = performance.now();
       for (const client of this.clients) this.pump(client);
     }, PUMP_RETRY_MS);
     this.pumpTimer.unref();

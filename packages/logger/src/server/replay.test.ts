@@ -1,7 +1,7 @@
 import { type BatchMessage, parseServerMessage } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
 import { linesFrame } from '../batch/packed.js';
-import { frameAfter, ReplayBuffer, type ReplayItem } from './replay.js';
+import { frameAfter, joinFrames, ReplayBuffer, type ReplayItem } from './replay.js';
 
 function chunk(first: number, last: number, fields = '') {
   let lines = '';
@@ -65,6 +65,15 @@ describe('frameAfter', () => {
   it('is not fooled by fields named seq or by text that looks like a record', () => {
     const frame = linesFrame(chunk(1, 5, ',"fields":{"seq":99,"note":"\\n{\\"seq\\":1}"}').lines);
     expect(seqsOf((frameAfter(frame, 2) as { frame: Buffer }).frame)).toEqual([3, 4, 5]);
+  });
+});
+
+describe('joinFrames', () => {
+  it('joins consecutive batches into one batch of all their records, in order', () => {
+    const frames = [chunk(1, 3).frame, chunk(4, 4).frame, chunk(5, 9).frame];
+    expect(seqsOf(joinFrames(frames))).toEqual(range(1, 9));
+    expect(joinFrames(frames).toString()).toBe(`{"type":"lines"}\n${chunk(1, 9).lines}`);
+    expect(joinFrames([frames[0] as Buffer])).toBe(frames[0]);
   });
 });
 

@@ -54,6 +54,16 @@ export function frameAfter(frame: Buffer, seq: number): { frame: Buffer; count: 
 }
 
 /**
+ * Consecutive batch frames as one: the first whole, the records of the others
+ * after it without their head. A tab then takes a burst of records as one
+ * message instead of one per chunk the pipeline handed over.
+ */
+export function joinFrames(frames: readonly Buffer[]): Buffer {
+  if (frames.length === 1) return frames[0] as Buffer;
+  return Buffer.concat(frames.map((frame, i) => (i === 0 ? frame : frame.subarray(LINES_HEAD_BYTES.length))));
+}
+
+/**
  * The hub's bounded memory of recent records. Holds whole chunks, drops the
  * oldest first when either bound is passed, and answers "everything after
  * seq N" with the records still held plus an explicit gap for what is gone.
