@@ -5,7 +5,7 @@
 // and how responsive the tab is (from a request to the next frame it paints,
 // and the longest main-thread task since the last sample). At the end:
 // records logged, in the session file, dropped, passed over by the dashboard.
-// Not part of `pnpm test` or `pnpm bench`. After `pnpm build`:
+// The last step of `pnpm bench`; not part of `pnpm test`. After `pnpm build`:
 //
 //   node bench/soak.mjs [--minutes 10] [--rate 50000] [--samples 20] [--keep N] [--tab-mb M]
 //
