@@ -57,6 +57,34 @@ function logAround(log: Logger): { traceId: string; spanId: string } {
   });
 }
 
+describe('trace correlation with the SDK registered after the logger was made', () => {
+  it('adds the ids of a span started right after the first registration, in the same run, and leaves the API its own global', async () => {
+    const registry = Symbol.for('opentelemetry.js.api.1');
+    expect(Object.getOwnPropertyDescriptor(globalThis, registry)).toBeUndefined();
+    const sink = new MemoryPipeline();
+    const log = new Logger('late', testSetup(sink));
+    log.info('before', { n: 0 });
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(new BasicTracerProvider());
+    const ids = tracer().startActiveSpan('late', (span) => {
+      log.info('inside', { n: 1 });
+      log.info('inside', { n: 2 });
+      span.end();
+      return span.spanContext();
+    });
+    await log.flush();
+    const span = { trace_id: ids.traceId, span_id: ids.spanId, trace_flags: 1 };
+    expect(sink.lines.map((line) => JSON.parse(line).fields)).toEqual([{ n: 0 }, { n: 1, ...span }, { n: 2, ...span }]);
+    // What the API made is a plain property, as it would be without pulselog.
+    const made = Object.getOwnPropertyDescriptor(globalThis, registry);
+    expect(made).toMatchObject({ writable: true, enumerable: true, configurable: true });
+    expect(made?.value).toMatchObject({ version: expect.any(String), context: expect.anything() });
+    trace.disable();
+    context.disable();
+    await log.shutdown();
+  });
+});
+
 describe('trace correlation with no tracer provider', () => {
   it('adds nothing for a span that the API alone makes (all-zero ids), with or without a context manager', () => {
     const active = loadActiveSpan();

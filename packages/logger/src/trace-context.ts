@@ -52,19 +52,66 @@ export function loadActiveSpan(): ActiveSpan | undefined {
   return activeSpanReader(requireApi());
 }
 
+/** The API's registry, as far as it is read here. */
+type Registry = { context?: unknown };
+
+/** The global object, indexed by the registry's symbol. */
+const GLOBAL = globalThis as unknown as Record<symbol, Registry | undefined>;
+
+/**
+ * Whether the API's registry exists, without asking the global object on
+ * every call: a property the global object lacks is looked up the slow way
+ * each time (about 200 instructions, two thirds of a log call), which a
+ * program that has the API installed but registers nothing would pay on
+ * every record. So while the registry is missing, an accessor stands in for
+ * it: the API reads `undefined` through it, as before, and the API's first
+ * registration replaces it with the plain property the API meant to make
+ * (the global then looks as it would without pulselog) and sets `exists`.
+ * The registry is the process's, so this is too: one for every logger.
+ */
+const registryWatch = { exists: false, installed: false };
+
+function watchRegistry(): void {
+  if (registryWatch.installed || registryWatch.exists) return;
+  if (Object.getOwnPropertyDescriptor(GLOBAL, API_REGISTRY) !== undefined) {
+    registryWatch.exists = true;
+    return;
+  }
+  try {
+    Object.defineProperty(GLOBAL, API_REGISTRY, {
+      configurable: true,
+      enumerable: false,
+      get: () => undefined,
+      set(value: Registry | undefined) {
+        Object.defineProperty(GLOBAL, API_REGISTRY, { value, writable: true, enumerable: true, configurable: true });
+        registryWatch.exists = true;
+      },
+    });
+    registryWatch.installed = true;
+  } catch {
+    // A global that takes no new property (frozen): the registry is looked for on every call instead.
+    registryWatch.exists = true;
+  }
+}
+
 /** The reader of the active span's ids through `api`; `undefined` without a usable API. */
 export function activeSpanReader(api: OtelApi | undefined): ActiveSpan | undefined {
   const trace = api?.trace;
   const isValid = api?.isSpanContextValid;
   if (typeof trace?.getActiveSpan !== 'function' || typeof isValid !== 'function') return undefined;
+  watchRegistry();
   // A span hands out the same `SpanContext` object on every call: checked once, not per record.
   let lastValid: SpanIds | undefined;
-  let registry: { context?: unknown } | undefined;
+  let registry: Registry | undefined;
   return () => {
     // Without a context manager no span can be active, and asking the API costs a tenth of a
     // call: its registry tells (made at the first registration, so looked for until then).
-    registry ??= (globalThis as Record<symbol, { context?: unknown } | undefined>)[API_REGISTRY];
-    if (registry?.context === undefined) return undefined;
+    if (registry === undefined) {
+      if (!registryWatch.exists) return undefined;
+      registry = GLOBAL[API_REGISTRY];
+      if (registry === undefined) return undefined;
+    }
+    if (registry.context === undefined) return undefined;
     const span = trace.getActiveSpan();
     if (span === undefined) return undefined;
     const ids = span.spanContext();

@@ -21,8 +21,14 @@ export interface CallArgs {
   err: unknown;
 }
 
-/** True for the values taken as errors: `Error` and its subclasses. Never throws (a revoked Proxy is no error). */
+/**
+ * True for the values taken as errors: `Error` and its subclasses. Never
+ * throws (a revoked Proxy is no error). Every `(msg, fields)` call asks this
+ * of its fields: `undefined` and other values that are no object answer
+ * before the `try`.
+ */
 export function isError(value: unknown): value is Error {
+  if (typeof value !== 'object' || value === null) return false;
   try {
     return value instanceof Error;
   } catch {

@@ -138,7 +138,11 @@ export class Capture {
     try {
       let n = 0;
       for (const key in fields) {
-        if (n >= limits.maxKeys || key.length > limits.maxKeyLength) return false;
+        // A key of the expected template was checked when the template was made.
+        if (!same || (keys as readonly string[])[n] !== key) {
+          same = false;
+          if (n >= limits.maxKeys || key.length > limits.maxKeyLength) return false;
+        }
         const v = (fields as Record<string, unknown>)[key];
         let kind: number;
         switch (typeof v) {
@@ -161,7 +165,7 @@ export class Capture {
             if (v !== null) return false;
             kind = KIND.null;
         }
-        if (same && ((keys as readonly string[])[n] !== key || (kinds as string).charCodeAt(n) !== kind)) same = false;
+        if (same && (kinds as string).charCodeAt(n) !== kind) same = false;
         this.keys[n] = key;
         this.kinds[n] = kind;
         n++;
