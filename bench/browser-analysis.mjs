@@ -70,7 +70,9 @@ async function waitFor(check, what, timeoutMs) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 const count = (page) =>
-  page.evaluate(() => Number.parseInt(document.querySelector('[data-testid="record-count"]')?.textContent ?? '0', 10));
+  page.evaluate(() =>
+    Number(document.querySelector('[data-testid="record-count"]')?.getAttribute('data-received') ?? '0'),
+  );
 
 /**
  * Clicks `open` and waits in the page until `drawn` is in the DOM, then for

@@ -96,7 +96,9 @@ async function openBrowser() {
 }
 
 const count = (page) =>
-  page.evaluate(() => Number.parseInt(document.querySelector('[data-testid="record-count"]')?.textContent ?? '0', 10));
+  page.evaluate(() =>
+    Number(document.querySelector('[data-testid="record-count"]')?.getAttribute('data-received') ?? '0'),
+  );
 
 async function waitForCount(page, n, timeoutMs) {
   const deadline = Date.now() + timeoutMs;

@@ -109,9 +109,10 @@ async function runPulselog(file, browser, run) {
     const page = await browser.context.newPage();
     await page.goto(url);
     await page.waitForSelector('[data-testid="record-count"]');
+    // Records received, not held: a tab keeps the newest 1,000,000, and this run sends one more.
     const count = () =>
       page.evaluate(() =>
-        Number.parseInt(document.querySelector('[data-testid="record-count"]')?.textContent ?? '0', 10),
+        Number(document.querySelector('[data-testid="record-count"]')?.getAttribute('data-received') ?? '0'),
       );
     const watch = profileDir ? await watchTab(browser, page) : undefined;
     const chromiumBefore = processTree(browser.profile);
