@@ -5,31 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { computeFacets } from '../core/facets.js';
 import { packRecords, parseLines } from '../core/pack.js';
 import { SessionModel } from './session.js';
+import { requestRecords, rowSeqs } from './test-support.js';
 import { ViewModel } from './view.js';
-
-const LEVELS: LevelName[] = ['debug', 'info', 'info', 'warning', 'error'];
-
-function records(from: number, count: number): LogRecord[] {
-  return Array.from({ length: count }, (_, i) => {
-    const k = from + i;
-    const record: LogRecord = {
-      seq: k,
-      ts: 1_000_000 + k * 10,
-      level: LEVELS[k % 5] as LevelName,
-      msg: `Request ${k} done`,
-      fields: { status: k % 50 === 0 ? 503 : 200, user_id: k % 1000 },
-    };
-    if (k % 4 === 0 && record.fields) record.fields.service = k % 8 === 0 ? 'api' : 'web';
-    if (k % 3 === 0) record.tag = 'web';
-    return record;
-  });
-}
 
 /** The records the session holds, read back from its JSON lines. */
 const held = (model: SessionModel) => parseLines(model.store.lines(0, model.size).join('')) as LogRecord[];
-
-const rows = (view: ViewModel) =>
-  Array.from({ length: view.length }, (_, row) => view.session.record(view.recordIndex(row))?.seq ?? -1);
 
 const brute = (model: SessionModel, filter: FilterState) => {
   const compiled = compileFilter(filter);
@@ -41,7 +21,7 @@ const brute = (model: SessionModel, filter: FilterState) => {
 /** Appends records `from..from+count-1` in runs of `run`, as a stream brings them. */
 function stream(model: SessionModel, from: number, count: number, run = 1000): void {
   for (let at = from; at < from + count; at += run)
-    model.append(packRecords(records(at, Math.min(run, from + count - at))));
+    model.append(packRecords(requestRecords(at, Math.min(run, from + count - at))));
 }
 
 const redraw = () => new Promise((resolve) => setTimeout(resolve, 300));
@@ -64,7 +44,7 @@ describe('a session with a limit', () => {
     expect(model.evicted).toBe(20_000 - model.size);
     // The newest, in order, with nothing missing between them.
     const seqs = held(model).map((r) => r.seq);
-    expect(seqs).toEqual(records(20_001 - model.size, model.size).map((r) => r.seq));
+    expect(seqs).toEqual(requestRecords(20_001 - model.size, model.size).map((r) => r.seq));
     await redraw();
     // Level counts are of the records held.
     const counts = Object.fromEntries(LEVEL_NAMES.map((l) => [l, held(model).filter((r) => r.level === l).length]));
@@ -75,8 +55,8 @@ describe('a session with a limit', () => {
 
   it('keeps the newest of a run longer than its limit', () => {
     const model = new SessionModel('imported', 1000);
-    model.append(packRecords(records(1, 300)));
-    model.append(packRecords(records(301, 2500)));
+    model.append(packRecords(requestRecords(1, 300)));
+    model.append(packRecords(requestRecords(301, 2500)));
     expect(model.size).toBe(1000);
     expect(model.record(0)?.seq).toBe(1801);
     expect(model.evicted).toBe(1800);
@@ -102,10 +82,10 @@ describe('a view of a session that evicts', () => {
       // Eviction happens between redraws, while rows are filtered as they come.
       stream(model, 3001, 17_000);
       await redraw();
-      expect(rows(view), JSON.stringify(f.query ?? f)).toEqual(brute(model, filter));
+      expect(rowSeqs(view), JSON.stringify(f.query ?? f)).toEqual(brute(model, filter));
       view.filter.value = { ...ALL };
       view.filter.value = filter;
-      expect(rows(view)).toEqual(brute(model, filter));
+      expect(rowSeqs(view)).toEqual(brute(model, filter));
       // The facets count the rows held that pass.
       const levels = computeFacets(model.store, view.shownRows())[0];
       expect(levels?.present).toBe(brute(model, filter).length);
@@ -120,7 +100,7 @@ describe('a view of a session that evicts', () => {
     view.filter.value = { ...ALL, query: 'status>=500' };
     await redraw();
     view.setFollow(false);
-    const before = rows(view);
+    const before = rowSeqs(view);
     view.select(before.length - 10);
     const selected = view.selected.value as number;
     const oldest = before[0] as number;
@@ -132,12 +112,12 @@ describe('a view of a session that evicts', () => {
     const gone = before.filter((seq) => seq < (model.record(0)?.seq ?? 0)).length;
     expect(gone).toBeGreaterThan(0);
     expect(view.shifted.value).toBe(gone);
-    expect(rows(view)).toEqual(before.slice(gone));
+    expect(rowSeqs(view)).toEqual(before.slice(gone));
     expect(view.session.record(view.recordIndex(view.selectedRow()))?.seq).toBe(selected);
     await redraw();
-    expect(rows(view)).toEqual(brute(model, view.filter.value));
+    expect(rowSeqs(view)).toEqual(brute(model, view.filter.value));
     // New rows are counted for the "new records" button, the evicted ones taken off.
-    expect(view.newRows.value).toBe(rows(view).length - (before.length - gone));
+    expect(view.newRows.value).toBe(rowSeqs(view).length - (before.length - gone));
     // A selected record that is evicted is no longer in the list.
     view.select(0);
     stream(model, 6001, 2000);
@@ -152,7 +132,7 @@ describe('a view of a session that evicts', () => {
     stream(model, 2001, 100);
     expect(view.shifted.value).toBe(200);
     expect(view.length).toBe(1900);
-    expect(rows(view)[0]).toBe(201);
+    expect(rowSeqs(view)[0]).toBe(201);
     view.close();
   });
 });

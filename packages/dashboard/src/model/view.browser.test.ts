@@ -5,30 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { packRecords, parseLines } from '../core/pack.js';
 
 import { SessionModel } from './session.js';
+import { requestRecords, rowSeqs } from './test-support.js';
 import { ViewModel } from './view.js';
-
-const LEVELS: LevelName[] = ['debug', 'info', 'info', 'warning', 'error'];
-
-function records(from: number, count: number): LogRecord[] {
-  return Array.from({ length: count }, (_, i) => {
-    const k = from + i;
-    const record: LogRecord = {
-      seq: k,
-      ts: 1_000_000 + k * 10,
-      level: LEVELS[k % 5] as LevelName,
-      msg: `Request ${k} done`,
-      fields: { status: k % 50 === 0 ? 503 : 200, user_id: k % 1000 },
-    };
-    if (k % 4 === 0 && record.fields) record.fields.service = k % 8 === 0 ? 'api' : 'web';
-    if (k % 7000 === 0) record.kind = 'divider';
-    if (k % 3 === 0) record.tag = 'web';
-    return record;
-  });
-}
-
-function rows(view: ViewModel): number[] {
-  return Array.from({ length: view.length }, (_, row) => view.session.record(view.recordIndex(row))?.seq ?? -1);
-}
 
 function brute(model: SessionModel, filter: FilterState): number[] {
   const compiled = compileFilter(filter);
@@ -71,20 +49,20 @@ const FILTERS: Partial<FilterState>[] = [
 describe('ViewModel', () => {
   it('shows exactly the records the filter passes, through every fast path, as records keep arriving', async () => {
     const model = new SessionModel();
-    model.append(packRecords(records(1, 40_000)));
+    model.append(packRecords(requestRecords(1, 40_000, 7000)));
     const view = new ViewModel(model);
     for (const f of FILTERS) {
       const filter = { ...ALL, ...f };
       view.filter.value = filter;
-      expect(rows(view), JSON.stringify(f.query ?? f)).toEqual(brute(model, filter));
+      expect(rowSeqs(view), JSON.stringify(f.query ?? f)).toEqual(brute(model, filter));
     }
     // New records are filtered as they come, without a full pass.
     const kept = { ...ALL, ...FILTERS[FILTERS.length - 3] } as FilterState;
     view.filter.value = kept;
-    model.append(packRecords(records(40_001, 5000)));
+    model.append(packRecords(requestRecords(40_001, 5000, 7000)));
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(rows(view)).toEqual(brute(model, kept));
-    expect(rows(view).at(-1)).toBeGreaterThan(40_000);
+    expect(rowSeqs(view)).toEqual(brute(model, kept));
+    expect(rowSeqs(view).at(-1)).toBeGreaterThan(40_000);
     view.close();
   });
 
@@ -98,18 +76,18 @@ describe('ViewModel', () => {
     model.append(packRecords(epochs));
     const view = new ViewModel(model);
     view.filter.value = { ...ALL, levels: new Set<LevelName>(['error']) };
-    expect(rows(view)).toEqual([40, 41]);
+    expect(rowSeqs(view)).toEqual([40, 41]);
     // A divider found by a search is shown for itself.
     view.filter.value = { ...ALL, query: 'epoch' };
-    expect(rows(view)).toEqual([10, 20, 30, 40, 50]);
+    expect(rowSeqs(view)).toEqual([10, 20, 30, 40, 50]);
     // A divider waits for a record of its own as records arrive.
     view.filter.value = { ...ALL, levels: new Set<LevelName>(['error']) };
     model.append(packRecords([{ seq: 60, ts: 60, level: 'info', msg: 'epoch 6', kind: 'divider' }]));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(rows(view)).toEqual([40, 41]);
+    expect(rowSeqs(view)).toEqual([40, 41]);
     model.append(packRecords([{ seq: 61, ts: 61, level: 'error', msg: 'failed' }]));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(rows(view)).toEqual([40, 41, 60, 61]);
+    expect(rowSeqs(view)).toEqual([40, 41, 60, 61]);
     view.close();
   });
 });
