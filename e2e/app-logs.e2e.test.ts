@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from './support/browser.js';
+import { detailText } from './support/rows.js';
 import { type RunningScript, runScript } from './support/script.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -164,10 +165,8 @@ describe('the dashboard app on a live session', () => {
   });
 
   it('opens a record in detail: stack with cause chain, trace ids, fields tree, copy as JSON', async () => {
-    await page.locator('[data-seq] .msg', { hasText: 'request failed' }).click();
+    const text = await detailText(page, 'request failed');
     const detail = page.getByTestId('detail');
-    await expect.poll(() => detail.isVisible()).toBe(true);
-    const text = (await detail.textContent()) ?? '';
     expect(text).toContain('TypeError: upstream unavailable');
     expect(text).toContain('caused by Error: connection refused [ECONNREFUSED]');
     expect(await detail.locator('.stack').count()).toBe(2);

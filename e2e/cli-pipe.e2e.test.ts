@@ -2,10 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type TestBrowser } from './support/browser.js';
-import { type RunningCli, runCli } from './support/cli.js';
-import { recordCount, shownRows } from './support/rows.js';
+import { describe, expect, it } from 'vitest';
+import { cliTests } from './support/cli.js';
+import { detailText, recordCount, shownRows } from './support/rows.js';
 
 const SCRIPTS = fileURLToPath(new URL('./scripts/', import.meta.url));
 
@@ -22,24 +21,13 @@ function sessionLines(cwd: string): Record<string, unknown>[] {
 }
 
 describe('cmd | pulselog', () => {
-  let browser: TestBrowser;
+  const commands = cliTests();
   let page: Page;
-  const running: RunningCli[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all(running.map((cli) => cli.kill()));
-  });
 
   it('shows a real pino app piped in: levels, fields, errors with their stacks, and says the input ended', async () => {
     // The shell outlives Ctrl-C (a trap of its own) and ends with pulselog's exit code, as an interactive shell reports it.
-    const cli = runCli(`trap : INT; "${process.execPath}" "${SCRIPTS}pino-stdout.mjs" | $PULSELOG --name api`);
-    running.push(cli);
-    page = await browser.context.newPage();
+    const cli = commands.start(`trap : INT; "${process.execPath}" "${SCRIPTS}pino-stdout.mjs" | $PULSELOG --name api`);
+    page = await commands.browser().context.newPage();
     await page.goto(await cli.dashboardUrl());
     await expect.poll(() => recordCount(page), { timeout: 20_000 }).toBe(7);
     const rows = await shownRows(page);
@@ -52,10 +40,7 @@ describe('cmd | pulselog', () => {
       ['critical', 'giving up', 'api'],
       ['info', 'input ended', ''],
     ]);
-    await page.locator('[data-seq] .msg', { hasText: 'validation failed' }).click();
-    const detail = page.getByTestId('detail');
-    await expect.poll(() => detail.isVisible()).toBe(true);
-    const text = (await detail.textContent()) ?? '';
+    const text = await detailText(page, 'validation failed');
     expect(text).toContain('TypeError: bad input');
     expect(text).toMatch(/at .*pino-stdout\.mjs/);
     expect(text).toContain('caused by: Error: socket closed');
@@ -74,8 +59,7 @@ describe('cmd | pulselog', () => {
   });
 
   it('keeps going through junk: binary bytes, invalid UTF-8 and a 100 MB line become marked text records, counted', async () => {
-    const cli = runCli('exec $PULSELOG --name junk');
-    running.push(cli);
+    const cli = commands.start('exec $PULSELOG --name junk');
     const stdin = cli.child.stdin;
     if (!stdin) throw new Error('no stdin');
     const write = (bytes: Buffer) =>
@@ -87,7 +71,7 @@ describe('cmd | pulselog', () => {
     for (let i = 0; i < 100; i++) await write(mb);
     await write(Buffer.from('\n{"level":"error","msg":"after the junk"}\n'));
     stdin.end();
-    page = await browser.context.newPage();
+    page = await commands.browser().context.newPage();
     await page.goto(await cli.dashboardUrl());
     await cli.saidOnStderr('input ended: 5 lines, 5 records');
     await expect.poll(() => recordCount(page), { timeout: 20_000 }).toBe(6);

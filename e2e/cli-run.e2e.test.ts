@@ -1,31 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type TestBrowser } from './support/browser.js';
-import { type RunningCli, runCli } from './support/cli.js';
-import { recordCount, shownRows } from './support/rows.js';
+import { describe, expect, it } from 'vitest';
+import { cliTests } from './support/cli.js';
+import { detailText, recordCount, shownRows } from './support/rows.js';
 
 const SCRIPTS = fileURLToPath(new URL('./scripts/', import.meta.url));
 
 describe('pulselog run', () => {
-  let browser: TestBrowser;
-  const running: RunningCli[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all(running.map((cli) => cli.kill()));
-  });
+  const commands = cliTests();
 
   it('records a Python program: JSON lines, stderr as warnings, its traceback as one error record, its exit code', async () => {
-    const cli = runCli(`exec $PULSELOG run -- python3 "${SCRIPTS}json-then-traceback.py" go`);
-    running.push(cli);
+    const cli = commands.start(`exec $PULSELOG run -- python3 "${SCRIPTS}json-then-traceback.py" go`);
     const url = await cli.dashboardUrl();
-    const page = await browser.context.newPage();
+    const page = await commands.browser().context.newPage();
     await page.goto(url);
     await expect.poll(() => recordCount(page), { timeout: 20_000 }).toBe(3);
     writeFileSync(join(cli.cwd, 'go'), '');
@@ -38,42 +26,36 @@ describe('pulselog run', () => {
       ['error', 'ValueError: shard 3 is corrupt', 'python3'],
       ['error', 'python3 exited with code 1', ''],
     ]);
-    await page.locator('[data-seq] .msg', { hasText: 'ValueError: shard 3 is corrupt' }).click();
-    const detail = page.getByTestId('detail');
-    await expect.poll(() => detail.isVisible()).toBe(true);
-    const text = (await detail.textContent()) ?? '';
+    const text = await detailText(page, 'ValueError: shard 3 is corrupt');
     expect(text).toContain('Traceback (most recent call last):');
     expect(text).toContain('in load');
     expect(text).toContain('raise ValueError(f"shard {shard} is corrupt")');
     // The exit code passes through, once the tab has every record (no linger needed).
     expect(await cli.exited).toEqual({ code: 1, signal: null });
     // The child's environment pointed OpenTelemetry at this dashboard.
-    await page.locator('[data-seq] .msg', { hasText: 'job started' }).click();
-    expect(await detail.textContent()).toContain(`"${new URL(url).origin}"`);
+    expect(await detailText(page, 'job started')).toContain(`"${new URL(url).origin}"`);
     // The command's output still showed in the terminal.
     expect(cli.stdout()).toContain('"msg": "shard 2 is slow"');
     expect(cli.stderr()).toContain('ValueError: shard 3 is corrupt');
   });
 
   it('forwards SIGTERM to the command and passes on how it ended; a missing command is exit code 127', async () => {
-    const cli = runCli(
+    const cli = commands.start(
       `exec $PULSELOG run -- sh -c 'echo started; trap "echo got TERM; exit 7" TERM; while :; do sleep 0.05; done'`,
       {
         PULSELOG_LINGER: '0',
       },
     );
-    running.push(cli);
     await cli.dashboardUrl();
     await expect.poll(() => cli.stdout()).toContain('started');
     cli.child.kill('SIGTERM');
     expect((await cli.exited).code).toBe(7);
     expect(cli.stdout()).toContain('got TERM');
 
-    const missing = runCli('exec $PULSELOG run -- no-such-command-here', { PULSELOG_LINGER: '0' });
-    running.push(missing);
+    const missing = commands.start('exec $PULSELOG run -- no-such-command-here', { PULSELOG_LINGER: '0' });
     expect((await missing.exited).code).toBe(127);
     expect(missing.stderr()).toContain('pulselog run: cannot start no-such-command-here: no such command');
-    const usage = runCli('exec $PULSELOG run', { PULSELOG_LINGER: '0' });
+    const usage = commands.start('exec $PULSELOG run', { PULSELOG_LINGER: '0' });
     expect((await usage.exited).code).toBe(2);
     expect(usage.stderr()).toContain(
       "pulselog run: no command given: pulselog run -- CMD ARGS...\nRun 'pulselog run --help' for usage.",

@@ -1,9 +1,8 @@
 import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type TestBrowser } from './support/browser.js';
-import { type RunningCli, runCli } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliTests } from './support/cli.js';
 import { recordCount, shownRows } from './support/rows.js';
 
 const LEVELS = ['debug', 'info', 'info', 'warning', 'error'];
@@ -29,25 +28,14 @@ async function writeSession(path: string, name: string, count: number, start: nu
 }
 
 describe('pulselog view', () => {
-  let browser: TestBrowser;
-  const running: RunningCli[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all(running.map((cli) => cli.kill()));
-  });
+  const commands = cliTests();
 
   it('shows the first rows of a 1,000,000-record session file within 2 s, streaming the rest in', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'pulselog-e2e-view-'));
     await writeSession(join(cwd, 'big.ndjson'), 'train', 1_000_000, 1_700_000_000_000, 1);
-    const cli = runCli('exec $PULSELOG view big.ndjson', {}, cwd);
-    running.push(cli);
+    const cli = commands.start('exec $PULSELOG view big.ndjson', {}, cwd);
     const url = await cli.dashboardUrl();
-    const page = await browser.context.newPage();
+    const page = await commands.browser().context.newPage();
     // Timed inside the page, from its navigation (the time origin) to the first row in the DOM, as bench/browser.mjs does.
     await page.addInitScript(() => {
       new MutationObserver((_, observer) => {
@@ -74,9 +62,8 @@ describe('pulselog view', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'pulselog-e2e-view-'));
     await writeSession(join(cwd, 'api.ndjson'), 'api', 3, 1_700_000_000_000, 2);
     await writeSession(join(cwd, 'worker.ndjson'), 'worker', 3, 1_700_000_000_001, 2);
-    const cli = runCli('exec $PULSELOG view api.ndjson worker.ndjson', {}, cwd);
-    running.push(cli);
-    const page = await browser.context.newPage();
+    const cli = commands.start('exec $PULSELOG view api.ndjson worker.ndjson', {}, cwd);
+    const page = await commands.browser().context.newPage();
     await page.goto(await cli.dashboardUrl());
     await expect.poll(() => recordCount(page), { timeout: 20_000 }).toBe(6);
     expect((await shownRows(page)).map((r) => [r.msg, r.source])).toEqual([
@@ -91,7 +78,7 @@ describe('pulselog view', () => {
     expect((await cli.exited).code).toBe(0);
     expect(existsSync(join(cwd, '.pulselog', 'sessions'))).toBe(false);
 
-    const missing = runCli('exec $PULSELOG view nowhere.ndjson', {}, cwd);
+    const missing = commands.start('exec $PULSELOG view nowhere.ndjson', {}, cwd);
     expect((await missing.exited).code).toBe(1);
     expect(missing.stderr()).toContain('pulselog view: cannot read nowhere.ndjson: ENOENT');
   });

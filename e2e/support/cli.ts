@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { launchBrowser, type TestBrowser } from './browser.js';
 
 /** The built `pulselog` command, as the package's `bin` names it. */
 export const CLI = join(
@@ -94,6 +96,31 @@ export function runCli(line: string, env: Record<string, string> = {}, cwd?: str
         }
       }
       await exited;
+    },
+  };
+}
+
+/**
+ * For a file of tests that start `pulselog` command lines and look at them
+ * in Chromium: one browser for the file, and every command line started
+ * through `start` ended after the last test.
+ */
+export function cliTests(): { browser(): TestBrowser; start(...args: Parameters<typeof runCli>): RunningCli } {
+  let browser: TestBrowser | undefined;
+  const running: RunningCli[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(running.map((cli) => cli.kill()));
+  });
+  return {
+    browser: () => browser as TestBrowser,
+    start(...args) {
+      const cli = runCli(...args);
+      running.push(cli);
+      return cli;
     },
   };
 }

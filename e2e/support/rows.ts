@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** A row as the list shows it. */
 export interface ShownRow {
@@ -22,8 +23,15 @@ export function shownRows(page: Page): Promise<ShownRow[]> {
   );
 }
 
-/** The text of the record count ("12 records"), as a number. */
+/** The records the tab has received (the status bar's count; held and received are one below the tab's limit). */
 export async function recordCount(page: Page): Promise<number> {
-  const text = (await page.getByTestId('record-count').textContent()) ?? '';
-  return Number(text.replace(/[^\d]/g, '')) || 0;
+  return Number((await page.getByTestId('record-count').getAttribute('data-received')) ?? 0);
+}
+
+/** Opens the record whose message contains `message` in the detail panel, and returns the panel's text. */
+export async function detailText(page: Page, message: string): Promise<string> {
+  await page.locator('[data-seq] .msg', { hasText: message }).click();
+  const detail = page.getByTestId('detail');
+  await expect.poll(() => detail.isVisible()).toBe(true);
+  return (await detail.textContent()) ?? '';
 }
