@@ -1,6 +1,6 @@
 import { LEVEL_NAMES } from '@pulselog/shared';
 import { TAG_KEY } from '@pulselog/shared/query';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { buildChart, type ChartData, type ChartSpec, type SplitBy, wheelRange } from '../core/chart.js';
@@ -10,6 +10,7 @@ import { shortNumber } from '../core/text.js';
 import type { AppModel } from '../model/app.js';
 import type { ViewModel } from '../model/view.js';
 import { useThrottled } from './useThrottled.js';
+import { useWidth } from './useWidth.js';
 
 const HEIGHT = 190;
 /** Longest a chart waits behind arriving records. */
@@ -131,20 +132,10 @@ export function FieldChart({ app }: { app: AppModel }) {
   const filter = view.filter.value;
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | undefined>(undefined);
-  const [width, setWidth] = useState(0);
+  // Nothing is built before the width is measured (see useWidth).
+  const width = useWidth(host);
   const version = useThrottled(`${view.version.value}`, REDRAW_MS);
   const isTime = spec.x === 'time';
-
-  // Measured before the first paint, and nothing built until then: opening a chart on a million
-  // records then builds it once, at its width, rather than once for no width and again a frame later.
-  useLayoutEffect(() => {
-    const el = host.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
-    observer.observe(el);
-    setWidth(el.clientWidth);
-    return () => observer.disconnect();
-  }, []);
 
   const range = isTime && (filter.from !== undefined || filter.to !== undefined) ? filter : undefined;
   const built = useMemo(() => {

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type FlameRect, flameLayout, frameName, frameWhere } from '../core/profile.js';
 import { formatTime } from '../core/text.js';
 import type { SessionModel } from '../model/session.js';
+import { useWidth } from './useWidth.js';
 
 /** Height of one frame's row, pixels. */
 const ROW_PX = 16;
@@ -41,18 +42,10 @@ export function FlameGraph({
   selected: boolean;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [width, setWidth] = useState(0);
+  const width = useWidth(canvas);
   const [hover, setHover] = useState<{ rect: FlameRect; x: number; y: number } | undefined>(undefined);
   const version = session.insight.value;
   const profile = session.profile;
-  useEffect(() => {
-    const el = canvas.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
-    observer.observe(el);
-    setWidth(el.clientWidth);
-    return () => observer.disconnect();
-  }, []);
   const root = useMemo(() => profile.flame(from, to), [version, profile, from, to]);
   const rects = useMemo(() => (width > 0 ? flameLayout(root, width) : []), [root, width]);
   const depth = rects.reduce((d, r) => Math.max(d, r.depth + 1), 1);

@@ -7,6 +7,7 @@ import type { ViewModel } from '../model/view.js';
 import { FlameGraph } from './FlameGraph.js';
 import { HealthStrip } from './HealthStrip.js';
 import { useThrottled } from './useThrottled.js';
+import { useWidth } from './useWidth.js';
 
 /** Height of the bars' canvas; the axis labels sit under it. */
 const HEIGHT = 52;
@@ -47,15 +48,7 @@ export function Timeline({ view }: { view: ViewModel }) {
   const filter = view.filter.value;
   const cost = useRef(0);
   const drawn = useThrottled(`${view.version.value}`, REDRAW_MS, cost.current);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = canvas.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
-    observer.observe(el);
-    setWidth(el.clientWidth);
-    return () => observer.disconnect();
-  }, []);
+  const width = useWidth(canvas);
 
   const { start, end } = useMemo(() => spanOf(view), [drawn, view]);
   const hasData = Number.isFinite(start);
