@@ -1,5 +1,5 @@
 import { useMemo, useRef } from 'preact/hooks';
-import { computeFacets, type Facet, type NumberStats } from '../core/facets.js';
+import { type Facet, FacetCounter, type NumberStats } from '../core/facets.js';
 import type { Scalar } from '../core/refine.js';
 import { shortNumber } from '../core/text.js';
 import type { ViewModel } from '../model/view.js';
@@ -80,14 +80,16 @@ function FacetSection({ facet, view, onChart }: { facet: Facet; view: ViewModel;
  */
 export function FacetsPanel({ view, onChart }: { view: ViewModel; onChart?: (key: string) => void }) {
   const cost = useRef(0);
+  // Kept between passes: while records only arrive, a pass counts the new ones alone.
+  const counter = useMemo(() => new FacetCounter(), [view]);
   const version = useThrottled(`${view.version.value}`, REDRAW_MS, cost.current);
   const { facets, ms } = useMemo(() => {
     const started = performance.now();
-    const facets = computeFacets(view.session.store, view.shownRows());
+    const facets = counter.facets(view.session.store, view.shownRows());
     const ms = performance.now() - started;
     cost.current = ms;
     return { facets, ms };
-  }, [version, view]);
+  }, [version, view, counter]);
   return (
     <aside class="facets" aria-label="facets" data-testid="facets" data-ms={ms.toFixed(1)}>
       {facets.map((facet) => (

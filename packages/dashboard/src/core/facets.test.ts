@@ -1,6 +1,6 @@
 import type { LevelName, LogRecord } from '@pulselog/shared';
 import { describe, expect, it } from 'vitest';
-import { computeFacets } from './facets.js';
+import { computeFacets, FacetCounter } from './facets.js';
 import { packRecords } from './pack.js';
 import { RecordStore } from './records.js';
 
@@ -77,5 +77,71 @@ describe('computeFacets', () => {
     expect(loss?.numbers?.max).toBe(1);
     expect(loss?.numbers?.approximate).toBe(true);
     expect(loss?.numbers?.median).toBeCloseTo(1e-5, 6);
+  });
+});
+
+describe('FacetCounter', () => {
+  const many: LogRecord[] = Array.from({ length: 90_000 }, (_, i) => ({
+    seq: i + 1,
+    ts: i,
+    level: LEVELS[i % 5] as LevelName,
+    msg: 'step',
+    fields: {
+      loss: 1 / (i + 1),
+      status: i % 7 === 0 ? 500 : 200,
+      ...(i >= 40_000 ? { route: i % 3 === 0 ? '/a' : '/b' } : {}),
+      ...(i % 11 === 0 ? { body: { i } } : {}),
+    },
+  }));
+  const all = { length: many.length, rows: undefined };
+
+  it('counts records as they arrive as a pass over all of them would', () => {
+    const s = new RecordStore();
+    const counter = new FacetCounter();
+    // Runs of uneven size, a field appearing part way, and a pass between every two runs.
+    for (let at = 0; at < many.length; at += 13_001) {
+      s.append(packRecords(many.slice(at, at + 13_001)));
+      counter.facets(s, { length: s.size, rows: undefined });
+    }
+    const facets = counter.facets(s, all);
+    expect(facets).toEqual(computeFacets(s, all));
+    const byKey = Object.fromEntries(facets.map((f) => [f.key, f]));
+    expect(byKey.level?.present).toBe(90_000);
+    expect(byKey.status?.top).toEqual([
+      { value: 200, count: 77_142 },
+      { value: 500, count: 12_858 },
+    ]);
+    expect(byKey.route).toMatchObject({
+      present: 50_000,
+      top: [
+        { value: '/b', count: 33_334 },
+        { value: '/a', count: 16_666 },
+      ],
+    });
+    expect(byKey.loss?.numbers).toMatchObject({ count: 90_000, min: 1 / 90_000, max: 1, approximate: true });
+    expect(byKey.loss?.numbers?.median).toBeCloseTo(1 / 45_000, 7);
+  });
+
+  it('counts every record again once the oldest were evicted', () => {
+    const s = new RecordStore();
+    const counter = new FacetCounter();
+    s.append(packRecords(many.slice(0, 50_000)));
+    counter.facets(s, { length: s.size, rows: undefined });
+    s.evict(30_000);
+    s.append(packRecords(many.slice(50_000)));
+    const facets = counter.facets(s, { length: s.size, rows: undefined });
+    expect(facets).toEqual(computeFacets(s, { length: s.size, rows: undefined }));
+    expect(facets[0]?.present).toBe(60_000);
+    expect(facets.find((f) => f.key === 'loss')?.numbers?.max).toBe(1 / 30_001);
+  });
+
+  it('counts the rows a filter shows anew on every pass', () => {
+    const s = store(records);
+    const counter = new FacetCounter();
+    const rows = Uint32Array.from({ length: 10 }, (_, k) => k * 10);
+    counter.facets(s, { length: 100, rows: undefined });
+    const shown = counter.facets(s, { length: 10, rows });
+    expect(shown.find((f) => f.key === 'status')?.top).toEqual([{ value: 503, count: 10 }]);
+    expect(counter.facets(s, { length: 5, rows })[0]?.present).toBe(5);
   });
 });

@@ -45,8 +45,12 @@ export interface FacetRows {
 
 /** Values listed per field. */
 const TOP = 5;
-/** Numbers looked at for a median, at most: more are sampled evenly. */
-const SAMPLE = 65_536;
+/**
+ * Numbers kept for a median, at most: past it, every other one kept is
+ * dropped and only every `stride`-th number is kept from then on, so the
+ * sample stays evenly spread however many numbers were counted.
+ */
+const SAMPLE = 32_768;
 /** A numeric field with more distinct values than this gets statistics but no list of values. */
 const MAX_NUMBER_VALUES = 12;
 
@@ -57,121 +61,172 @@ const MAX_NUMBER_VALUES = 12;
  * so a million rows take a pass of typed-array reads per field.
  */
 export function computeFacets(store: RecordStore, shown: FacetRows): Facet[] {
-  const facets: Facet[] = [levelFacet(store, shown)];
-  const scratch = new Scratch(shown.length);
-  const keys = store.fields.keys();
-  // The tag and the source first, then fields in the order they first came.
-  for (const key of [TAG_KEY, SOURCE_KEY, ...keys.filter((k) => k !== TAG_KEY && k !== SOURCE_KEY)]) {
-    const column = store.fields.get(key);
-    if (!column) continue;
-    const name = key === TAG_KEY ? 'tag' : key === SOURCE_KEY ? 'source' : key;
-    const facet = columnFacet(name, column.kinds, column.values, shown, scratch);
-    if (facet.present > 0) facets.push(facet);
-  }
-  return facets;
-}
-
-/** Buffers shared by the fields of one pass. */
-class Scratch {
-  /** Every `stride`-th number of a field, for its median. */
-  readonly sample: Float64Array;
-  readonly stride: number;
-  counts = new Uint32Array(1024);
-  constructor(length: number) {
-    this.stride = Math.max(1, Math.ceil(length / SAMPLE));
-    this.sample = new Float64Array(Math.ceil(length / this.stride) + 1);
-  }
-}
-
-function levelFacet(store: RecordStore, shown: FacetRows): Facet {
-  const perCode = new Uint32Array(LEVEL_NAMES.length + 1);
-  const codes = store.levelCodes;
-  const { rows, length } = shown;
-  for (let r = 0; r < length; r++) {
-    const code = codes[rows ? (rows[r] as number) : r] as number;
-    perCode[code] = (perCode[code] as number) + 1;
-  }
-  const top = LEVEL_NAMES.map((level, code) => ({ value: level, count: perCode[code] as number }))
-    .filter((v) => v.count > 0)
-    .sort((a, b) => b.count - a.count);
-  return { key: 'level', present: top.reduce((sum, v) => sum + v.count, 0), top, other: 0 };
-}
-
-function columnFacet(key: string, kinds: Uint8Array, values: Float64Array, shown: FacetRows, scratch: Scratch): Facet {
-  const { rows, length } = shown;
-  if (scratch.counts.length < FIELD_STRINGS.size) scratch.counts = new Uint32Array(FIELD_STRINGS.size * 2);
-  const counts = scratch.counts;
-  const { sample, stride } = scratch;
-  const touched: number[] = [];
-  let n = 0;
-  let sampled = 0;
-  let other = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let r = 0; r < length; r++) {
-    const i = rows ? (rows[r] as number) : r;
-    const kind = kinds[i];
-    if (kind === FIELD_NUMBER) {
-      const v = values[i] as number;
-      if (n++ % stride === 0) sample[sampled++] = v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    } else if (kind === FIELD_STRING) {
-      const id = values[i] as number;
-      if (counts[id] === 0) touched.push(id);
-      counts[id] = (counts[id] as number) + 1;
-    } else if (kind === FIELD_OTHER) other++;
-  }
-  let strings = 0;
-  const top: FacetValue[] = touched.map((id) => {
-    const count = counts[id] as number;
-    counts[id] = 0;
-    strings += count;
-    return { value: FIELD_STRINGS.get(id), count };
-  });
-  const facet: Facet = { key, present: n + strings + other, top, other };
-  if (n > 0) {
-    const sorted = sample.slice(0, sampled).sort();
-    const median = sorted[sorted.length >> 1] as number;
-    facet.numbers = { count: n, min, max, median, approximate: stride > 1 };
-    const distinct = fewValues(sorted, kinds, values, shown, n);
-    if (distinct) for (const [value, count] of distinct) top.push({ value, count });
-  }
-  top.sort((a, b) => b.count - a.count);
-  // A field whose values are nearly all distinct (ids, messages) has no values worth listing.
-  facet.top = top.length > 0 && (top[0]?.count ?? 0) > 1 ? top.slice(0, TOP) : [];
-  return facet;
+  const counts = new FacetCounts();
+  counts.count(store, shown);
+  return counts.facets();
 }
 
 /**
- * Each distinct number of a field with its count, when a sorted sample of
- * them holds only a few (status codes, epochs) and every number is one of
- * those; counted exactly in a second pass over the column.
+ * Facet counts of the rows shown, kept between passes: while rows are only
+ * added after the ones counted (a stream followed with no filter), a pass
+ * counts the new rows alone, so a flood costs each record one count instead
+ * of one per redraw of the panel. Anything else (a filter, records evicted
+ * or replaced) counts every row again.
  */
-function fewValues(
-  sorted: Float64Array,
-  kinds: Uint8Array,
-  values: Float64Array,
-  shown: FacetRows,
-  n: number,
-): Map<number, number> | undefined {
-  const candidates: number[] = [];
-  for (let k = 0; k < sorted.length && candidates.length <= MAX_NUMBER_VALUES; k++) {
-    if (k === 0 || sorted[k] !== sorted[k - 1]) candidates.push(sorted[k] as number);
+export class FacetCounter {
+  private counts = new FacetCounts();
+  private store: RecordStore | undefined;
+  private epoch = -1;
+
+  /** The facets of `shown`, counting what is new since the last call when that is all that changed. */
+  facets(store: RecordStore, shown: FacetRows): Facet[] {
+    const appended =
+      shown.rows === undefined &&
+      store === this.store &&
+      store.epoch === this.epoch &&
+      shown.length >= this.counts.counted;
+    if (!appended) this.counts = new FacetCounts();
+    this.store = store;
+    this.epoch = shown.rows === undefined ? store.epoch : -1;
+    this.counts.count(store, shown);
+    return this.counts.facets();
   }
-  if (candidates.length > MAX_NUMBER_VALUES) return undefined;
-  const tally = new Float64Array(candidates.length);
-  const { rows, length } = shown;
-  let listed = 0;
-  for (let r = 0; r < length; r++) {
-    const i = rows ? (rows[r] as number) : r;
-    if (kinds[i] !== FIELD_NUMBER) continue;
-    const v = values[i] as number;
-    let c = 0;
-    while (c < candidates.length && candidates[c] !== v) c++;
-    if (c === candidates.length) return undefined;
-    tally[c] = (tally[c] as number) + 1;
-    listed++;
+}
+
+/** Counts of every field over rows `0..counted-1`, grown by `count`. */
+class FacetCounts {
+  private readonly levels = new Uint32Array(LEVEL_NAMES.length + 1);
+  /** Rows counted. */
+  counted = 0;
+  private readonly columns = new Map<string, ColumnCounts>();
+
+  /** Counts rows `counted..shown.length-1` of each field, and every row of a field first seen now. */
+  count(store: RecordStore, shown: FacetRows): void {
+    const { rows, length } = shown;
+    const codes = store.levelCodes;
+    const levels = this.levels;
+    for (let r = this.counted; r < length; r++) {
+      const code = codes[rows ? (rows[r] as number) : r] as number;
+      levels[code] = (levels[code] as number) + 1;
+    }
+    for (const key of store.fields.keys()) {
+      const column = store.fields.get(key);
+      if (!column) continue;
+      let counts = this.columns.get(key);
+      if (!counts) {
+        counts = new ColumnCounts();
+        this.columns.set(key, counts);
+      }
+      counts.add(column.kinds, column.values, shown);
+    }
+    this.counted = length;
   }
-  return listed === n ? new Map(candidates.map((v, c) => [v, tally[c] as number])) : undefined;
+
+  /** The facets counted so far: the level first, then the tag, the source and fields in the order they first came. */
+  facets(): Facet[] {
+    const top = LEVEL_NAMES.map((level, code) => ({ value: level, count: this.levels[code] as number }))
+      .filter((v) => v.count > 0)
+      .sort((a, b) => b.count - a.count);
+    const facets: Facet[] = [{ key: 'level', present: top.reduce((sum, v) => sum + v.count, 0), top, other: 0 }];
+    const keys = [...this.columns.keys()];
+    for (const key of [TAG_KEY, SOURCE_KEY, ...keys.filter((k) => k !== TAG_KEY && k !== SOURCE_KEY)]) {
+      const counts = this.columns.get(key);
+      if (!counts) continue;
+      const facet = counts.facet(key === TAG_KEY ? 'tag' : key === SOURCE_KEY ? 'source' : key);
+      if (facet.present > 0) facets.push(facet);
+    }
+    return facets;
+  }
+}
+
+/** What one field holds over the rows counted. */
+class ColumnCounts {
+  private counted = 0;
+  /** Numbers counted. */
+  private n = 0;
+  private other = 0;
+  private min = Number.POSITIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
+  /** Records holding each short string, by its number in `FIELD_STRINGS`. */
+  private strings = new Uint32Array(64);
+  /** String numbers counted at least once, in the order first seen. */
+  private readonly seen: number[] = [];
+  /** Every `stride`-th number counted, for the median. */
+  private sample = new Float64Array(1024);
+  private sampled = 0;
+  private stride = 1;
+  /** Each distinct number with its count, until there are too many to list. */
+  private distinct: Map<number, number> | undefined = new Map();
+
+  add(kinds: Uint8Array, values: Float64Array, shown: FacetRows): void {
+    const { rows, length } = shown;
+    if (this.strings.length < FIELD_STRINGS.size) {
+      const grown = new Uint32Array(FIELD_STRINGS.size * 2);
+      grown.set(this.strings);
+      this.strings = grown;
+    }
+    const strings = this.strings;
+    let { n, other, min, max } = this;
+    for (let r = this.counted; r < length; r++) {
+      const i = rows ? (rows[r] as number) : r;
+      const kind = kinds[i];
+      if (kind === FIELD_NUMBER) {
+        const v = values[i] as number;
+        const at = n++;
+        if (at % this.stride === 0) this.keep(v, at);
+        if (v < min) min = v;
+        if (v > max) max = v;
+        const distinct = this.distinct;
+        if (distinct) {
+          const seen = distinct.get(v);
+          if (seen !== undefined) distinct.set(v, seen + 1);
+          else if (distinct.size < MAX_NUMBER_VALUES) distinct.set(v, 1);
+          else this.distinct = undefined;
+        }
+      } else if (kind === FIELD_STRING) {
+        const id = values[i] as number;
+        if (strings[id] === 0) this.seen.push(id);
+        strings[id] = (strings[id] as number) + 1;
+      } else if (kind === FIELD_OTHER) other++;
+    }
+    Object.assign(this, { n, other, min, max, counted: length });
+  }
+
+  /** Keeps `v`, number `at` counted, in the sample, thinning it to every other number kept when it is full. */
+  private keep(v: number, at: number): void {
+    if (this.sampled === SAMPLE) {
+      for (let k = 0; k < SAMPLE / 2; k++) this.sample[k] = this.sample[2 * k] as number;
+      this.sampled = SAMPLE / 2;
+      this.stride *= 2;
+      // Kept numbers are now every `stride`-th one; `v` is one of them only if its place says so.
+      if (at % this.stride !== 0) return;
+    }
+    if (this.sampled === this.sample.length) {
+      const grown = new Float64Array(Math.min(SAMPLE, this.sample.length * 2));
+      grown.set(this.sample);
+      this.sample = grown;
+    }
+    this.sample[this.sampled++] = v;
+  }
+
+  facet(key: string): Facet {
+    let strings = 0;
+    const top: FacetValue[] = this.seen.map((id) => {
+      const count = this.strings[id] as number;
+      strings += count;
+      return { value: FIELD_STRINGS.get(id), count };
+    });
+    const n = this.n;
+    const facet: Facet = { key, present: n + strings + this.other, top, other: this.other };
+    if (n > 0) {
+      const sorted = this.sample.slice(0, this.sampled).sort();
+      const median = sorted[sorted.length >> 1] as number;
+      facet.numbers = { count: n, min: this.min, max: this.max, median, approximate: this.stride > 1 };
+      if (this.distinct) for (const [value, count] of this.distinct) top.push({ value, count });
+    }
+    top.sort((a, b) => b.count - a.count);
+    // A field whose values are nearly all distinct (ids, messages) has no values worth listing.
+    facet.top = top.length > 0 && (top[0]?.count ?? 0) > 1 ? top.slice(0, TOP) : [];
+    return facet;
+  }
 }

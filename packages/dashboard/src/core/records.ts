@@ -32,6 +32,11 @@ export class RecordStore {
   readonly texts = new TextIndex();
   /** Top-level fields as columns. */
   readonly fields = new FieldColumns();
+  /**
+   * Changes whenever records held are removed (evicted or cleared): an index
+   * counted before then may no longer be the same record.
+   */
+  epoch = 0;
   private runs: Run[] = [];
   private count = 0;
   private cache = new Map<number, LogRecord>();
@@ -104,6 +109,7 @@ export class RecordStore {
   evict(count: number): void {
     const k = Math.min(count, this.count);
     if (k <= 0) return;
+    this.epoch++;
     this.seqs.copyWithin(0, k, this.count);
     this.times.copyWithin(0, k, this.count);
     this.levelCodes.copyWithin(0, k, this.count);
@@ -121,6 +127,7 @@ export class RecordStore {
 
   /** Forgets every record. */
   clear(): void {
+    this.epoch++;
     this.count = 0;
     this.runs = [];
     this.cache = new Map();
