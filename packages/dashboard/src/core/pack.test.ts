@@ -13,6 +13,7 @@ import {
   packRecords,
   parseLines,
   readLines,
+  readPacked,
   SEP,
   slicePacked,
 } from './pack.js';
@@ -48,6 +49,18 @@ describe('readLines', () => {
     expect(readLines('{"seq":1,"ts":1,"level":"loud","msg":"x"}\n')).toMatchObject({
       ok: false,
       reason: 'malformed record',
+    });
+  });
+});
+
+describe('readPacked', () => {
+  it('reads and packs lines at once, as packing what readLines read does', () => {
+    const lines = linesOf(records);
+    expect(readPacked(lines)).toEqual({ ok: true, packed: packLines(lines, records) });
+    expect(readPacked('')).toEqual({ ok: true, packed: packLines('', []) });
+    expect(readPacked(`${JSON.stringify(records[1])}\n${JSON.stringify(records[0])}\n`)).toMatchObject({
+      ok: false,
+      reason: 'records out of order',
     });
   });
 });

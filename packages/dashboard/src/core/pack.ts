@@ -66,7 +66,27 @@ export type LinesResult = { ok: true; records: LogRecord[] } | { ok: false; reas
  * so are records out of `seq` order.
  */
 export function readLines(lines: string): LinesResult {
-  if (lines === '') return { ok: true, records: [] };
+  const read = readWithStarts(lines);
+  return read.ok ? { ok: true, records: read.records } : read;
+}
+
+/** Records read from JSON lines and packed, or why the lines were refused. */
+export type PackedResult = { ok: true; packed: PackedRecords } | { ok: false; reason: string };
+
+/**
+ * Reads JSON lines as `readLines` does and packs their records at once
+ * (`packLines`), finding where each line starts only once: the records are
+ * dropped as soon as they are packed, so they never outlive the task.
+ */
+export function readPacked(lines: string): PackedResult {
+  const read = readWithStarts(lines);
+  return read.ok ? { ok: true, packed: packLines(lines, read.records, read.lineStarts) } : read;
+}
+
+function readWithStarts(
+  lines: string,
+): { ok: true; records: LogRecord[]; lineStarts: Uint32Array } | { ok: false; reason: string } {
+  if (lines === '') return { ok: true, records: [], lineStarts: Uint32Array.of(0) };
   if (!lines.endsWith('\n')) return { ok: false, reason: 'a record line without its newline' };
   let data: unknown[];
   try {
@@ -80,10 +100,14 @@ export function readLines(lines: string): LinesResult {
       return { ok: false, reason: 'records out of order' };
   }
   // `{…},{…}` on one line parses as two records; the lines would then not line up with them.
-  let newlines = 0;
-  for (let at = lines.indexOf('\n'); at !== -1; at = lines.indexOf('\n', at + 1)) newlines++;
-  if (newlines !== data.length) return { ok: false, reason: 'more than one record on a line' };
-  return { ok: true, records: data };
+  const lineStarts = new Uint32Array(data.length + 1);
+  let line = 0;
+  for (let at = lines.indexOf('\n'); at !== -1; at = lines.indexOf('\n', at + 1)) {
+    if (++line > data.length) break;
+    lineStarts[line] = at + 1;
+  }
+  if (line !== data.length) return { ok: false, reason: 'more than one record on a line' };
+  return { ok: true, records: data, lineStarts };
 }
 
 /** JSON lines as the array of their values; throws on text that is not JSON lines. */
@@ -99,17 +123,21 @@ export function linesAsList(lines: string): string {
 /**
  * Packs records given in ascending `seq` order with the JSON lines they were
  * read from (`readLines`): `records[i]` is line `i` of `lines`, which is kept
- * as the records' stored form, never written again.
+ * as the records' stored form, never written again. `starts`, where each
+ * line starts, is found here unless given.
  */
-export function packLines(lines: string, records: readonly LogRecord[]): PackedRecords {
+export function packLines(lines: string, records: readonly LogRecord[], starts?: Uint32Array): PackedRecords {
   const count = records.length;
-  const lineStarts = new Uint32Array(count + 1);
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    lineStarts[i] = at;
-    at = lines.indexOf('\n', at) + 1;
+  let lineStarts = starts;
+  if (!lineStarts) {
+    lineStarts = new Uint32Array(count + 1);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      lineStarts[i] = at;
+      at = lines.indexOf('\n', at) + 1;
+    }
+    lineStarts[count] = lines.length;
   }
-  lineStarts[count] = lines.length;
   return { ...packColumns(records), lines, lineStarts };
 }
 

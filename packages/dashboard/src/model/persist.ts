@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals';
 import { LEVEL_NAMES } from '@pulselog/shared';
 import type { IDBPDatabase } from 'idb';
-import { lineChunks, type PackedRecords, packLines, readLines } from '../core/pack.js';
+import { lineChunks, type PackedRecords, readPacked } from '../core/pack.js';
 import type { SessionDump } from '../core/transfer.js';
 import {
   BUDGET_KEY,
@@ -118,8 +118,8 @@ export class SessionStore {
         );
         for (const chunk of chunks) {
           // Stored data is read back as untrusted as any other input.
-          const read = readLines(chunk.lines);
-          if (read.ok) model.append(packLines(chunk.lines, read.records));
+          const read = readPacked(chunk.lines);
+          if (read.ok) model.append(read.packed);
           after = chunk.firstSeq;
         }
         if (chunks.length < READ_CHUNKS) break;

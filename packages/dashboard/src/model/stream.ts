@@ -1,6 +1,7 @@
-import { LINES_HEAD, type LogRecord, parseServerMessage } from '@pulselog/shared';
+import { LINES_HEAD, parseServerMessage } from '@pulselog/shared';
 import type { Incoming } from '../core/incoming.js';
-import { packLines, readLines } from '../core/pack.js';
+import { joinPacked } from '../core/join.js';
+import { type PackedRecords, readPacked } from '../core/pack.js';
 import { ChunkWriter } from './chunkwriter.js';
 import { CHUNK_RECORDS } from './schema.js';
 
@@ -35,10 +36,11 @@ const GATHER_RECORDS = CHUNK_RECORDS;
 /**
  * The WebSocket to the dashboard server and what is done per record as it
  * arrives: parsing and checking each message, and packing the records of
- * batch frames (`packLines`) a couple of thousand at a time, so the session
- * takes them in as runs of a few flat values beside the JSON lines the hub
- * sent, kept as they came; and, when the page keeps the session, writing
- * those lines to IndexedDB (`ChunkWriter`). It answers the server's `hello`
+ * each batch frame as it comes (`readPacked`), so the session takes them in
+ * as runs of a few flat values beside the JSON lines the hub sent, kept as
+ * they came, a couple of thousand records at a time (`joinPacked`); and,
+ * when the page keeps the session, writing those lines to IndexedDB
+ * (`ChunkWriter`). It answers the server's `hello`
  * with a `resume` naming the newest record it has handed on.
  *
  * It runs on the page's main thread, in tasks of a few milliseconds. In a
@@ -53,9 +55,8 @@ export class Stream {
   private greeted = false;
   /** True until the first records after a greeting went out: those are handed on at once, to show rows soon. */
   private first = true;
-  /** Batch frames' lines gathered, and the records read from them, line by line. */
-  private gathered: string[] = [];
-  private gatheredRecords: LogRecord[][] = [];
+  /** Batch frames' records gathered, each frame's packed as it came. */
+  private gathered: PackedRecords[] = [];
   private gatheredCount = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chunks: ChunkWriter | undefined;
@@ -127,24 +128,26 @@ export class Stream {
     this.emit({ type: 'incoming', value: message });
   }
 
-  /** Takes the JSON lines of a batch frame, one record a line, read once here and kept as they came. */
+  /**
+   * Takes the JSON lines of a batch frame, one record a line, read and
+   * packed at once: the record objects never outlive this task.
+   */
   private receiveLines(lines: string): void {
-    const read = readLines(lines);
+    const read = readPacked(lines);
     if (!read.ok) {
       this.emit({ type: 'refused', reason: read.reason });
       return;
     }
-    const records = read.records;
-    if (records.length === 0) return;
+    const packed = read.packed;
+    if (packed.count === 0) return;
     // The hub sends each record once, after the newest one handed on; a run of them stays in ascending order.
-    if ((records[0] as LogRecord).seq <= this.from.lastSeq) {
+    if ((packed.seqs[0] as number) <= this.from.lastSeq) {
       this.emit({ type: 'refused', reason: 'records already received' });
       return;
     }
-    this.gathered.push(lines);
-    this.gatheredRecords.push(records);
-    this.gatheredCount += records.length;
-    this.from.lastSeq = (records[records.length - 1] as LogRecord).seq;
+    this.gathered.push(packed);
+    this.gatheredCount += packed.count;
+    this.from.lastSeq = packed.seqs[packed.count - 1] as number;
     if (this.first || this.gatheredCount >= GATHER_RECORDS) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), GATHER_MS);
   }
@@ -153,15 +156,11 @@ export class Stream {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.gatheredCount === 0) return;
-    // Joined once, so the run is one flat string rather than a rope of frames.
-    const lines = this.gathered.length === 1 ? (this.gathered[0] as string) : this.gathered.join('');
-    const records =
-      this.gatheredRecords.length === 1 ? (this.gatheredRecords[0] as LogRecord[]) : this.gatheredRecords.flat();
+    // Joined once, so the run is one flat string of lines rather than a rope of frames.
+    const packed = joinPacked(this.gathered);
     this.gathered = [];
-    this.gatheredRecords = [];
     this.gatheredCount = 0;
     this.first = false;
-    const packed = packLines(lines, records);
     const sessionId = this.from.sessionId;
     if (this.chunks && sessionId !== undefined) this.chunks.write(sessionId, packed);
     this.emit({ type: 'incoming', value: { type: 'records', packed } });
