@@ -101,6 +101,12 @@ describe('packLines', () => {
     for (let i = 0; i < run.length; i++) expect(text(i)).toBe(searchText(run[i] as LogRecord));
     expect(wide.text.endsWith(SEP)).toBe(true);
     expect(text(2)).toBe('third');
+    // Outside ASCII, lower case of the same length: lower-cased joined, every start kept.
+    const same = run.slice(1).map((r, i) => ({ ...r, seq: i + 1, fields: { City: 'ÜBERLINGEN' } }));
+    const packedSame = packLines(linesOf(same), same);
+    const sameText = (i: number) =>
+      packedSame.text.slice(packedSame.textStarts[i], (packedSame.textStarts[i + 1] as number) - 1);
+    for (let i = 0; i < same.length; i++) expect(sameText(i)).toBe(searchText(same[i] as LogRecord));
   });
 
   it('lays out top-level fields as numbers, and short strings and tags by their number', () => {

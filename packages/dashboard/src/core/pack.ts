@@ -207,32 +207,31 @@ function packColumns(records: readonly LogRecord[]): Omit<PackedRecords, 'lines'
   };
 }
 
-/** Text with a character outside ASCII, whose lower case may be longer (`İ` becomes two code units). */
-const BEYOND_ASCII = /[^\0-\x7f]/;
-
 /**
  * Records' search texts lower-cased, each followed by `SEP` (so runs can be
  * joined end to end), with where each starts. Lower-casing the joined text
- * once costs far less than once per record; only outside ASCII can it change
- * a text's length and so move the starts after it, and such texts are
- * lower-cased one by one.
+ * once costs far less than once per record. Lower case is never shorter, and
+ * longer only outside ASCII (`İ` becomes two code units): only when the
+ * joined text grew did some text grow and move the starts after it, and
+ * then the texts are lower-cased one by one.
  */
 function lowerJoined(texts: string[]): { text: string; textStarts: Uint32Array } {
   const count = texts.length;
   const textStarts = new Uint32Array(count + 1);
   if (count === 0) return { text: '', textStarts };
-  let joined = `${texts.join(SEP)}${SEP}`;
-  if (BEYOND_ASCII.test(joined)) {
+  const joined = `${texts.join(SEP)}${SEP}`;
+  let text = joined.toLowerCase();
+  if (text.length !== joined.length) {
     for (let i = 0; i < count; i++) texts[i] = (texts[i] as string).toLowerCase();
-    joined = `${texts.join(SEP)}${SEP}`;
-  } else joined = joined.toLowerCase();
+    text = `${texts.join(SEP)}${SEP}`;
+  }
   let at = 0;
   for (let i = 0; i < count; i++) {
     textStarts[i] = at;
     at += (texts[i] as string).length + 1;
   }
   textStarts[count] = at;
-  return { text: joined, textStarts };
+  return { text, textStarts };
 }
 
 /** Puts one record's value of a field into its column: a number, a numbered short string, or neither. */
