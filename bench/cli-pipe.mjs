@@ -13,6 +13,10 @@
 //    divider): parsed, numbered, written to the session file and received
 //    by the tab. The time at which pulselog says the input ended (every line
 //    parsed and queued) is shown too: what is left after it is the tab's.
+//    The tab is driven over a bare DevTools pipe (bare-chromium.mjs), as a
+//    user's tab runs: Playwright's Network domain, on in every page it
+//    drives, would have the tab copy each WebSocket message into a DevTools
+//    event, at a third of the tab's CPU time.
 //
 // Each runs BENCH_RUNS times (default 3), each in a fresh process; medians of
 // lines/s and their ratio are printed as a Markdown table. Under it, from
@@ -44,7 +48,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pino from 'pino';
-import { launchChromium } from '../scripts/chromium.mjs';
+import { launchBareChromium } from './bare-chromium.mjs';
 import { topFunctions } from './cpuprofile.mjs';
 import { cpuMs, processTree, threadsCpu } from './proc-cpu.mjs';
 
@@ -106,15 +110,18 @@ async function runPulselog(file, browser, run) {
       };
       check();
     });
-    const page = await browser.context.newPage();
-    await page.goto(url);
-    await page.waitForSelector('[data-testid="record-count"]');
+    const page = await browser.newPage(url);
     // Records received, not held: a tab keeps the newest 1,000,000, and this run sends one more.
     const count = () =>
-      page.evaluate(() =>
-        Number(document.querySelector('[data-testid="record-count"]')?.getAttribute('data-received') ?? '0'),
+      page.evaluate(
+        `Number(document.querySelector('[data-testid="record-count"]')?.getAttribute('data-received') ?? '-1')`,
       );
-    const watch = profileDir ? await watchTab(browser, page) : undefined;
+    // Until the page has its first script context, evaluating fails: that is waited out as well.
+    for (let waited = 0; (await count().catch(() => -1)) < 0; waited += 20) {
+      if (waited > 30_000) throw new Error('the dashboard did not show its record count');
+      await sleep(20);
+    }
+    const watch = profileDir ? await watchTab(page) : undefined;
     const chromiumBefore = processTree(browser.profile);
     const threadsBefore = new Map(chromiumBefore.map((p) => [p.pid, threadsCpu(p.pid)]));
     const pulselogBefore = cpuMs(child.pid);
@@ -128,7 +135,7 @@ async function runPulselog(file, browser, run) {
     // Every line is a record, and the divider that says the input ended makes one more.
     while ((await count()) < LINES + 1) {
       if (child.exitCode !== null) throw new Error(`pulselog ended: ${stderr}`);
-      await page.waitForTimeout(20);
+      await sleep(20);
     }
     const ms = performance.now() - started;
     const chromiumAfter = processTree(browser.profile);
@@ -176,22 +183,23 @@ function printThreads(before, after) {
   console.log(`\nChromium's threads, CPU time during the run:\n${rows.sort().reverse().join('\n')}`);
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Starts the tab's profiler and counts the WebSocket frames it receives; `stop` writes and prints what was seen. */
-async function watchTab(browser, page) {
-  const cdp = await browser.context.newCDPSession(page);
+async function watchTab(page) {
   let frames = 0;
   let bytes = 0;
-  cdp.on('Network.webSocketFrameReceived', ({ response }) => {
+  page.on('Network.webSocketFrameReceived', ({ response }) => {
     frames++;
     bytes += response.payloadData.length;
   });
-  await cdp.send('Network.enable');
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
-  await cdp.send('Profiler.start');
+  await page.send('Network.enable');
+  await page.send('Profiler.enable');
+  await page.send('Profiler.setSamplingInterval', { interval: 500 });
+  await page.send('Profiler.start');
   return {
     async stop(dir, ms) {
-      const { profile } = await cdp.send('Profiler.stop');
+      const { profile } = await page.send('Profiler.stop');
       writeFileSync(join(dir, 'tab.cpuprofile'), JSON.stringify(profile));
       const seconds = ms / 1000;
       console.log(
@@ -199,7 +207,7 @@ async function watchTab(browser, page) {
           `${Math.round(bytes / Math.max(1, frames) / 1024)} KiB of text each on average`,
       );
       printTop('tab main thread', profile);
-      await cdp.detach();
+      await page.send('Network.disable');
     },
   };
 }
@@ -226,7 +234,7 @@ const dir = mkdtempSync(join(tmpdir(), 'pulselog-bench-pino-lines-'));
 const file = join(dir, 'pino.log');
 await writePinoFile(file, LINES);
 const bytes = statSync(file).size;
-const browser = await launchChromium('pulselog-bench-chromium-');
+const browser = await launchBareChromium('pulselog-bench-chromium-');
 const pretty = [];
 const ours = [];
 const parsed = [];
