@@ -50,7 +50,7 @@ const TOP = 5;
  * dropped and only every `stride`-th number is kept from then on, so the
  * sample stays evenly spread however many numbers were counted.
  */
-const SAMPLE = 32_768;
+const SAMPLE = 16_384;
 /** A numeric field with more distinct values than this gets statistics but no list of values. */
 const MAX_NUMBER_VALUES = 12;
 
@@ -155,8 +155,11 @@ class ColumnCounts {
   private sample = new Float64Array(1024);
   private sampled = 0;
   private stride = 1;
-  /** Each distinct number with its count, until there are too many to list. */
-  private distinct: Map<number, number> | undefined = new Map();
+  /** Each distinct number with its count (the first `distinctSize`), until there are too many to list. */
+  private readonly distinctValues = new Float64Array(MAX_NUMBER_VALUES);
+  private readonly distinctCounts = new Float64Array(MAX_NUMBER_VALUES);
+  /** Distinct numbers seen, or -1 once there were too many to list. */
+  private distinctSize = 0;
 
   add(kinds: Uint8Array, values: Float64Array, shown: FacetRows): void {
     const { rows, length } = shown;
@@ -176,13 +179,7 @@ class ColumnCounts {
         if (at % this.stride === 0) this.keep(v, at);
         if (v < min) min = v;
         if (v > max) max = v;
-        const distinct = this.distinct;
-        if (distinct) {
-          const seen = distinct.get(v);
-          if (seen !== undefined) distinct.set(v, seen + 1);
-          else if (distinct.size < MAX_NUMBER_VALUES) distinct.set(v, 1);
-          else this.distinct = undefined;
-        }
+        if (this.distinctSize >= 0) this.tally(v);
       } else if (kind === FIELD_STRING) {
         const id = values[i] as number;
         if (strings[id] === 0) this.seen.push(id);
@@ -190,6 +187,25 @@ class ColumnCounts {
       } else if (kind === FIELD_OTHER) other++;
     }
     Object.assign(this, { n, other, min, max, counted: length });
+  }
+
+  /** Counts `v` among the distinct numbers: a few compares, cheaper than hashing it for the common few values. */
+  private tally(v: number): void {
+    const values = this.distinctValues;
+    const size = this.distinctSize;
+    for (let d = 0; d < size; d++) {
+      if (values[d] === v) {
+        this.distinctCounts[d] = (this.distinctCounts[d] as number) + 1;
+        return;
+      }
+    }
+    if (size === MAX_NUMBER_VALUES) {
+      this.distinctSize = -1;
+      return;
+    }
+    values[size] = v;
+    this.distinctCounts[size] = 1;
+    this.distinctSize = size + 1;
   }
 
   /** Keeps `v`, number `at` counted, in the sample, thinning it to every other number kept when it is full. */
@@ -222,7 +238,9 @@ class ColumnCounts {
       const sorted = this.sample.slice(0, this.sampled).sort();
       const median = sorted[sorted.length >> 1] as number;
       facet.numbers = { count: n, min: this.min, max: this.max, median, approximate: this.stride > 1 };
-      if (this.distinct) for (const [value, count] of this.distinct) top.push({ value, count });
+      for (let d = 0; d < this.distinctSize; d++) {
+        top.push({ value: this.distinctValues[d] as number, count: this.distinctCounts[d] as number });
+      }
     }
     top.sort((a, b) => b.count - a.count);
     // A field whose values are nearly all distinct (ids, messages) has no values worth listing.
