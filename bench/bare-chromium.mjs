@@ -99,9 +99,12 @@ export async function launchBareChromium(profilePrefix) {
       };
     },
     async close() {
-      child.kill('SIGKILL');
+      // Asked first, so that every process of the browser is gone before its profile is removed.
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await send('Browser.close').catch(() => child.kill('SIGKILL'));
       await exited;
-      rmSync(profile, { recursive: true, force: true });
+      clearTimeout(kill);
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
