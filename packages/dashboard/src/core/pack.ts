@@ -66,7 +66,7 @@ export type LinesResult = { ok: true; records: LogRecord[] } | { ok: false; reas
  * so are records out of `seq` order.
  */
 export function readLines(lines: string): LinesResult {
-  const read = readWithStarts(lines);
+  const read = readRecords(lines);
   return read.ok ? { ok: true, records: read.records } : read;
 }
 
@@ -75,17 +75,21 @@ export type PackedResult = { ok: true; packed: PackedRecords } | { ok: false; re
 
 /**
  * Reads JSON lines as `readLines` does and packs their records at once
- * (`packLines`), finding where each line starts only once: the records are
- * dropped as soon as they are packed, so they never outlive the task.
+ * (`packLines`), finding where each line starts only once.
  */
 export function readPacked(lines: string): PackedResult {
-  const read = readWithStarts(lines);
+  const read = readRecords(lines);
   return read.ok ? { ok: true, packed: packLines(lines, read.records, read.lineStarts) } : read;
 }
 
-function readWithStarts(
-  lines: string,
-): { ok: true; records: LogRecord[]; lineStarts: Uint32Array } | { ok: false; reason: string } {
+/** Records read from JSON lines with where each line starts, or why the lines were refused. */
+export type RecordsResult = { ok: true; records: LogRecord[]; lineStarts: Uint32Array } | { ok: false; reason: string };
+
+/**
+ * `readLines`, with where each record's line starts in `lines` (then
+ * `lines.length`), found while checking that there is one record a line.
+ */
+export function readRecords(lines: string): RecordsResult {
   if (lines === '') return { ok: true, records: [], lineStarts: Uint32Array.of(0) };
   if (!lines.endsWith('\n')) return { ok: false, reason: 'a record line without its newline' };
   let data: unknown[];

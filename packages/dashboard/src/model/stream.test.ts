@@ -96,6 +96,10 @@ describe('Stream', () => {
     expect((parseLines(packed.lines) as LogRecord[]).map((r) => r.seq)).toEqual([3, 4, 5, 6, 7]);
     // The run keeps the frames' lines, the text the hub sent, as the records' stored form.
     expect(packed.lines).toBe(linesOf(records(3, 5)));
+    // Each record's line is found where the run says it starts, across the frames joined.
+    const lineAt = (i: number) => packed.lines.slice(packed.lineStarts[i], (packed.lineStarts[i + 1] as number) - 1);
+    expect(Array.from({ length: 5 }, (_, i) => lineAt(i))).toEqual(records(3, 5).map((r) => JSON.stringify(r)));
+    expect(packed.lineStarts[5]).toBe(packed.lines.length);
   });
 
   it('refuses records not in the lines form, or lines that do not read, and hands on the rest', () => {

@@ -1,7 +1,6 @@
-import { LINES_HEAD, parseServerMessage } from '@pulselog/shared';
+import { LINES_HEAD, type LogRecord, parseServerMessage } from '@pulselog/shared';
 import type { Incoming } from '../core/incoming.js';
-import { joinPacked } from '../core/join.js';
-import { type PackedRecords, readPacked } from '../core/pack.js';
+import { packLines, readRecords } from '../core/pack.js';
 import { ChunkWriter } from './chunkwriter.js';
 import { CHUNK_RECORDS } from './schema.js';
 
@@ -36,11 +35,10 @@ const GATHER_RECORDS = CHUNK_RECORDS;
 /**
  * The WebSocket to the dashboard server and what is done per record as it
  * arrives: parsing and checking each message, and packing the records of
- * each batch frame as it comes (`readPacked`), so the session takes them in
- * as runs of a few flat values beside the JSON lines the hub sent, kept as
- * they came, a couple of thousand records at a time (`joinPacked`); and,
- * when the page keeps the session, writing those lines to IndexedDB
- * (`ChunkWriter`). It answers the server's `hello`
+ * batch frames (`packLines`) a couple of thousand at a time, so the session
+ * takes them in as runs of a few flat values beside the JSON lines the hub
+ * sent, kept as they came; and, when the page keeps the session, writing
+ * those lines to IndexedDB (`ChunkWriter`). It answers the server's `hello`
  * with a `resume` naming the newest record it has handed on.
  *
  * It runs on the page's main thread, in tasks of a few milliseconds. In a
@@ -55,8 +53,10 @@ export class Stream {
   private greeted = false;
   /** True until the first records after a greeting went out: those are handed on at once, to show rows soon. */
   private first = true;
-  /** Batch frames' records gathered, each frame's packed as it came. */
-  private gathered: PackedRecords[] = [];
+  /** Batch frames' lines gathered, the records read from them line by line, and where each frame's lines start. */
+  private gathered: string[] = [];
+  private gatheredRecords: LogRecord[][] = [];
+  private gatheredStarts: Uint32Array[] = [];
   private gatheredCount = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chunks: ChunkWriter | undefined;
@@ -128,26 +128,25 @@ export class Stream {
     this.emit({ type: 'incoming', value: message });
   }
 
-  /**
-   * Takes the JSON lines of a batch frame, one record a line, read and
-   * packed at once: the record objects never outlive this task.
-   */
+  /** Takes the JSON lines of a batch frame, one record a line, read once here and kept as they came. */
   private receiveLines(lines: string): void {
-    const read = readPacked(lines);
+    const read = readRecords(lines);
     if (!read.ok) {
       this.emit({ type: 'refused', reason: read.reason });
       return;
     }
-    const packed = read.packed;
-    if (packed.count === 0) return;
+    const records = read.records;
+    if (records.length === 0) return;
     // The hub sends each record once, after the newest one handed on; a run of them stays in ascending order.
-    if ((packed.seqs[0] as number) <= this.from.lastSeq) {
+    if ((records[0] as LogRecord).seq <= this.from.lastSeq) {
       this.emit({ type: 'refused', reason: 'records already received' });
       return;
     }
-    this.gathered.push(packed);
-    this.gatheredCount += packed.count;
-    this.from.lastSeq = packed.seqs[packed.count - 1] as number;
+    this.gathered.push(lines);
+    this.gatheredRecords.push(records);
+    this.gatheredStarts.push(read.lineStarts);
+    this.gatheredCount += records.length;
+    this.from.lastSeq = (records[records.length - 1] as LogRecord).seq;
     if (this.first || this.gatheredCount >= GATHER_RECORDS) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), GATHER_MS);
   }
@@ -156,13 +155,34 @@ export class Stream {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.gatheredCount === 0) return;
-    // Joined once, so the run is one flat string of lines rather than a rope of frames.
-    const packed = joinPacked(this.gathered);
+    const one = this.gathered.length === 1;
+    // Joined once, so the run is one flat string rather than a rope of frames, and packed once.
+    const lines = one ? (this.gathered[0] as string) : this.gathered.join('');
+    const records = one ? (this.gatheredRecords[0] as LogRecord[]) : this.gatheredRecords.flat();
+    const starts = one ? (this.gatheredStarts[0] as Uint32Array) : joinStarts(this.gatheredStarts, this.gatheredCount);
     this.gathered = [];
+    this.gatheredRecords = [];
+    this.gatheredStarts = [];
     this.gatheredCount = 0;
     this.first = false;
+    const packed = packLines(lines, records, starts);
     const sessionId = this.from.sessionId;
     if (this.chunks && sessionId !== undefined) this.chunks.write(sessionId, packed);
     this.emit({ type: 'incoming', value: { type: 'records', packed } });
   }
+}
+
+/** Where each line starts in frames' lines joined, from where they start in each frame (each ending with its length). */
+function joinStarts(frames: readonly Uint32Array[], count: number): Uint32Array {
+  const starts = new Uint32Array(count + 1);
+  let at = 0;
+  let offset = 0;
+  for (const frame of frames) {
+    const lines = frame.length - 1;
+    for (let i = 0; i < lines; i++) starts[at + i] = offset + (frame[i] as number);
+    at += lines;
+    offset += frame[lines] as number;
+  }
+  starts[count] = offset;
+  return starts;
 }
