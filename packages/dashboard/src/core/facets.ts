@@ -169,14 +169,17 @@ class ColumnCounts {
       this.strings = grown;
     }
     const strings = this.strings;
-    let { n, other, min, max } = this;
+    let { n, other, min, max, stride } = this;
     for (let r = this.counted; r < length; r++) {
       const i = rows ? (rows[r] as number) : r;
       const kind = kinds[i];
       if (kind === FIELD_NUMBER) {
         const v = values[i] as number;
         const at = n++;
-        if (at % this.stride === 0) this.keep(v, at);
+        if (at % stride === 0) {
+          this.keep(v, at);
+          stride = this.stride;
+        }
         if (v < min) min = v;
         if (v > max) max = v;
         if (this.distinctSize >= 0) this.tally(v);
