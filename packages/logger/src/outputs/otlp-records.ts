@@ -1,8 +1,8 @@
 /**
- * The `otlp` output's mapping, pure: record lines to the SDK-shaped log
- * records that the official `@opentelemetry/otlp-transformer` serializers
- * take, and the loading of those packages. Used by the encoder thread
- * (`otlp-worker.ts`), which turns runs of lines into request bodies.
+ * The `otlp` output's mapping for the official `@opentelemetry/otlp-transformer`
+ * serializers (record lines to the SDK-shaped log records they take, used
+ * for `http/json`), the severity of each level, and the loading of those
+ * packages. `otlp-protobuf.ts` maps the same way for `http/protobuf`.
  */
 import { createRequire } from 'node:module';
 import type { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
@@ -83,8 +83,23 @@ export function loadOpenTelemetry(protocol: Protocol) {
       resourceFromAttributes: resources.resourceFromAttributes,
     };
   } catch (err) {
-    throw new Error(
-      `output otlp needs @opentelemetry/otlp-transformer and @opentelemetry/resources: install them beside @pulselog/logger (${(err as Error).message})`,
-    );
+    throw missingPackages(err);
   }
+}
+
+/** Throws, saying what to install, unless the OpenTelemetry packages are there; loads nothing. */
+export function findOpenTelemetry(): void {
+  const require = createRequire(import.meta.url);
+  try {
+    require.resolve('@opentelemetry/otlp-transformer');
+    require.resolve('@opentelemetry/resources');
+  } catch (err) {
+    throw missingPackages(err);
+  }
+}
+
+function missingPackages(err: unknown): Error {
+  return new Error(
+    `output otlp needs @opentelemetry/otlp-transformer and @opentelemetry/resources: install them beside @pulselog/logger (${(err as Error).message})`,
+  );
 }

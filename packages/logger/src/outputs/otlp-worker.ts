@@ -8,26 +8,23 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
+import { LEVELS } from '@pulselog/shared';
 import { GZIP_OPTIONS } from './http.js';
 import type { EncodeReply, EncodeRequest, EncoderSetup } from './otlp-encoder.js';
-import { loadOpenTelemetry, toLogRecords } from './otlp-records.js';
+import { LogsRequestWriter } from './otlp-protobuf.js';
+import { loadOpenTelemetry, SEVERITY, toLogRecords } from './otlp-records.js';
 
 const port = parentPort;
 if (port === null) throw new Error('otlp-worker.js runs as a worker thread of the otlp output');
 const setup = workerData as EncoderSetup;
 
 try {
-  const { serializer, resourceFromAttributes } = loadOpenTelemetry(setup.protocol);
-  // One resource and one scope object for every record: the serializer groups records by their identity.
-  const resource = resourceFromAttributes(setup.resource);
-  const scope = setup.scope;
+  const encode = encoder(setup);
   port.on('message', ({ id, lines }: EncodeRequest) => {
     let reply: EncodeReply;
     try {
-      const body = serializer.serializeRequest(toLogRecords(lines, resource, scope));
-      if (body === undefined) throw new Error('the OTLP serializer returned nothing');
       // Copied once into a buffer of its own to be moved: zlib's result is a view of a larger chunk.
-      reply = { id, body: new Uint8Array(gzipSync(body, GZIP_OPTIONS)) };
+      reply = { id, body: new Uint8Array(gzipSync(encode(lines), GZIP_OPTIONS)) };
     } catch (err) {
       reply = { id, error: (err as Error).message };
     }
@@ -36,4 +33,20 @@ try {
   port.postMessage({ ready: true });
 } catch (err) {
   port.postMessage({ ready: false, error: (err as Error).message });
+}
+
+/** Lines to an uncompressed body: protobuf written here, JSON by the official serializer. */
+function encoder({ protocol, resource, scope }: EncoderSetup): (lines: readonly string[]) => Uint8Array {
+  if (protocol === 'http/protobuf') {
+    const writer = new LogsRequestWriter(resource, scope, (level) => SEVERITY[level] ?? LEVELS[level]);
+    return (lines) => writer.encode(lines);
+  }
+  const { serializer, resourceFromAttributes } = loadOpenTelemetry(protocol);
+  // One resource and one scope object for every record: the serializer groups records by their identity.
+  const shared = resourceFromAttributes(resource);
+  return (lines) => {
+    const body = serializer.serializeRequest(toLogRecords(lines, shared, scope));
+    if (body === undefined) throw new Error('the OTLP serializer returned nothing');
+    return body;
+  };
 }

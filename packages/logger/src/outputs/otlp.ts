@@ -26,7 +26,7 @@ import type { Output, OutputContext } from '../pipeline/output.js';
 import { VERSION } from '../version.js';
 import { type Attempt, apiUrl, type HttpReply, post, replyOutcome } from './http.js';
 import { OtlpEncoder } from './otlp-encoder.js';
-import { type LogsSerializer, loadOpenTelemetry, PROTOCOLS, type Protocol } from './otlp-records.js';
+import { findOpenTelemetry, type LogsSerializer, loadOpenTelemetry, PROTOCOLS, type Protocol } from './otlp-records.js';
 import { deliveryOutput, Settings } from './settings.js';
 
 export { SEVERITY } from './otlp-records.js';
@@ -102,6 +102,7 @@ export default async function otlp(options: unknown, context: OutputContext): Pr
     ...settings.record('headers'),
     'content-type': protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
   };
+  findOpenTelemetry();
   const resourceAttributes = parseKeyValues(env.OTEL_RESOURCE_ATTRIBUTES);
   const serviceName =
     settings.text('serviceName', 'OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'] ?? context.service;
