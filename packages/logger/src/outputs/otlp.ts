@@ -1,9 +1,10 @@
 /**
  * The `otlp` output: OpenTelemetry's OTLP/HTTP logs, `http/protobuf` (the
- * default) or `http/json`, gzip-compressed, encoded by the official
- * `@opentelemetry/otlp-transformer` (loaded only when this output is used;
- * install it and `@opentelemetry/resources` beside pulselog) on a thread of
- * the output's own (`otlp-encoder.ts`).
+ * default) or `http/json`, gzip-compressed, encoded on a thread of the
+ * output's own (`otlp-encoder.ts`): protobuf written in one pass from the
+ * lines (`otlp-protobuf.ts`), JSON by the official
+ * `@opentelemetry/otlp-transformer` (install it and `@opentelemetry/resources`
+ * beside pulselog; checked when the output is made).
  *
  * Levels map to `severityNumber` (trace 1, debug 5, info 9, warning 13, error 17,
  * critical 21), fields to attributes, the logger's name to `service.name`,

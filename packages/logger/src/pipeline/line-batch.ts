@@ -83,8 +83,8 @@ const START = /^/;
  * of its pieces, several heap objects a record, until something reads it
  * whole; the session file does at once, but without one (outputs alone) a
  * batch waiting in an output's backlog carried its tree through every
- * garbage collection: a fifth of the process's CPU time per record, on the
- * OTLP benchmark.
+ * garbage collection: about a sixth of the process's CPU time per record,
+ * on the OTLP benchmark.
  */
 export function flatText(text: string): string {
   START.test(text);
