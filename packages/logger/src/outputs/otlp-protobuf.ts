@@ -17,6 +17,9 @@ import { outgoing } from './record.js';
 /** Attribute keys kept encoded at most: past this many distinct keys, the others are encoded each time. */
 const MAX_CACHED_KEYS = 4096;
 
+/** The largest buffer a writer keeps between messages: a request is at most about `batchBytes` (1 MB). */
+const MAX_KEPT_BYTES = 4 * 1024 * 1024;
+
 /** A growing byte buffer with protobuf's wire types. */
 class ProtoWriter {
   buf = Buffer.allocUnsafe(64 * 1024);
@@ -27,6 +30,11 @@ class ProtoWriter {
     const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
     this.buf.copy(grown, 0, 0, this.pos);
     this.buf = grown;
+  }
+
+  /** Lets go of a buffer that one large message grew, before the next message. */
+  shrink(): void {
+    if (this.pos === 0 && this.buf.length > MAX_KEPT_BYTES) this.buf = Buffer.allocUnsafe(64 * 1024);
   }
 
   byte(b: number): void {
@@ -196,6 +204,7 @@ export class LogsRequestWriter {
   /** The request holding every record of `lines`, in order: a view of the writer's buffer, valid until the next `encode`. */
   encode(lines: readonly string[]): Buffer {
     const w = this.writer;
+    w.shrink();
     w.byte(0x0a); // ExportLogsServiceRequest.resource_logs
     const resourceLogs = w.open();
     w.raw(this.resource);
