@@ -70,6 +70,17 @@ describe('LogsRequestWriter', () => {
     );
   });
 
+  it('keeps a `__proto__` field as an attribute, beside trace context', () => {
+    const writer = new LogsRequestWriter(resourceAttributes, scope, severity);
+    const line = `{"seq":1,"ts":1764874800000.5,"level":"info","msg":"m","fields":{"__proto__":[1],"trace_id":"${'ab'.repeat(16)}","span_id":"${'cd'.repeat(8)}"}}`;
+    const request = decoded(writer.encode([line])) as {
+      resourceLogs: { scopeLogs: { logRecords: { attributes: { key: string }[] }[] }[] }[];
+    };
+    const keys = request.resourceLogs[0]?.scopeLogs[0]?.logRecords[0]?.attributes.map((kv) => kv.key);
+    expect(keys).toEqual(['__proto__', 'pulselog.seq']);
+    expect(decoded(writer.encode([line]))).toEqual(decoded(official([line])));
+  });
+
   it('writes records larger than a length byte holds, and runs larger than its first buffer', () => {
     const writer = new LogsRequestWriter(resourceAttributes, scope, severity);
     const lines = [
