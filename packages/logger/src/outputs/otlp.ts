@@ -1,8 +1,10 @@
 /**
  * The `otlp` output: OpenTelemetry's OTLP/HTTP logs, `http/protobuf` (the
- * default) or `http/json`, gzip-compressed, encoded by the official
- * `@opentelemetry/otlp-transformer` (loaded only when this output is used;
- * install it and `@opentelemetry/resources` beside pulselog).
+ * default) or `http/json`, gzip-compressed, encoded on a thread of the
+ * output's own (`otlp-encoder.ts`): protobuf written in one pass from the
+ * lines (`otlp-protobuf.ts`), JSON by the official
+ * `@opentelemetry/otlp-transformer` (install it and `@opentelemetry/resources`
+ * beside pulselog; checked when the output is made).
  *
  * Levels map to `severityNumber` (trace 1, debug 5, info 9, warning 13, error 17,
  * critical 21), fields to attributes, the logger's name to `service.name`,
@@ -21,27 +23,14 @@
  * (`concurrency`, the requests in flight at once, is 4 here: OTLP does not
  * need records in order; `batchRecords` is 4,000).
  */
-import { createRequire } from 'node:module';
-import type { ProtobufLogsSerializer as Serializer } from '@opentelemetry/otlp-transformer';
-import { LEVELS, type LevelName } from '@pulselog/shared';
 import type { Output, OutputContext } from '../pipeline/output.js';
 import { VERSION } from '../version.js';
 import { type Attempt, apiUrl, type HttpReply, post, replyOutcome } from './http.js';
-import { outgoing } from './record.js';
+import { OtlpEncoder } from './otlp-encoder.js';
+import { findOpenTelemetry, type LogsSerializer, loadOpenTelemetry, PROTOCOLS, type Protocol } from './otlp-records.js';
 import { deliveryOutput, Settings } from './settings.js';
 
-type LogRecords = Parameters<typeof Serializer.serializeRequest>[0];
-type LogsSerializer = typeof Serializer;
-
-/** OpenTelemetry's severity number of each level. */
-export const SEVERITY: Record<LevelName, number> = {
-  trace: 1,
-  debug: 5,
-  info: 9,
-  warning: 13,
-  error: 17,
-  critical: 21,
-};
+export { SEVERITY } from './otlp-records.js';
 
 /** Requests in flight at once by default (option `concurrency`): enough to keep the pipeline thread busy while replies travel. */
 const OTLP_CONCURRENCY = 4;
@@ -53,10 +42,6 @@ const OTLP_CONCURRENCY = 4;
  * the 1 MB bound of `batchBytes` still holds large records to fewer.
  */
 const OTLP_BATCH_RECORDS = 4000;
-
-/** The protocols OTLP/HTTP has. */
-const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
-type Protocol = (typeof PROTOCOLS)[number];
 
 /** `k=v,k2=v2` (percent-encoded values), as the `OTEL_*` variables of headers and resource attributes hold. */
 export function parseKeyValues(text: string | undefined): Record<string, string> {
@@ -76,49 +61,8 @@ export function logsEndpoint(endpoint: string | undefined, env: NodeJS.ProcessEn
   return apiUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4318', '/v1/logs');
 }
 
-/** The SDK-shaped log records the official serializers take, made from record lines. */
-export function toLogRecords(
-  lines: readonly string[],
-  resource: LogRecords[number]['resource'],
-  scope: LogRecords[number]['instrumentationScope'],
-): LogRecords {
-  return lines.map((line) => {
-    const { record, fields, traceId, spanId, traceFlags } = outgoing(line);
-    const seconds = Math.floor(record.ts / 1000);
-    const hrTime: [number, number] = [seconds, Math.round((record.ts - seconds * 1000) * 1e6)];
-    // `fields` is this record's own copy: the attributes, without a second copy.
-    const attributes = fields;
-    attributes['pulselog.seq'] = record.seq;
-    if (record.tag !== undefined) attributes['pulselog.tag'] = record.tag;
-    if (record.err !== undefined) {
-      attributes['exception.type'] = record.err.name;
-      attributes['exception.message'] = record.err.message;
-      if (record.err.stack !== undefined) attributes['exception.stacktrace'] = record.err.stack;
-    }
-    return {
-      hrTime,
-      hrTimeObserved: hrTime,
-      severityNumber: SEVERITY[record.level] ?? LEVELS[record.level],
-      severityText: record.level,
-      body: record.msg,
-      resource,
-      instrumentationScope: scope,
-      attributes: attributes as LogRecords[number]['attributes'],
-      droppedAttributesCount: 0,
-      // Always present, so that every record has one shape for the serializer.
-      spanContext:
-        traceId !== undefined && spanId !== undefined ? { traceId, spanId, traceFlags: traceFlags ?? 0 } : undefined,
-    };
-  });
-}
-
 /** Reads OTLP's reply: a partial success names how many records the collector refused. */
-function otlpOutcome(
-  reply: HttpReply,
-  lines: readonly string[],
-  protocol: Protocol,
-  serializer: LogsSerializer,
-): Attempt {
+function otlpOutcome(reply: HttpReply, lines: readonly string[], protocol: Protocol): Attempt {
   const outcome = replyOutcome(reply, lines);
   if (outcome.sent === 0 || reply.body.length === 0) return outcome;
   let rejected = 0;
@@ -131,7 +75,7 @@ function otlpOutcome(
               partialSuccess?: { rejectedLogRecords?: number | string; errorMessage?: string };
             }
           ).partialSuccess
-        : serializer.deserializeResponse(reply.body).partialSuccess;
+        : protobufResponses().deserializeResponse(reply.body).partialSuccess;
     rejected = Number(partial?.rejectedLogRecords ?? 0);
     message = partial?.errorMessage || undefined;
   } catch {
@@ -159,45 +103,43 @@ export default async function otlp(options: unknown, context: OutputContext): Pr
     ...settings.record('headers'),
     'content-type': protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
   };
-  const { serializer, resourceFromAttributes } = loadOpenTelemetry(protocol);
+  findOpenTelemetry();
   const resourceAttributes = parseKeyValues(env.OTEL_RESOURCE_ATTRIBUTES);
   const serviceName =
     settings.text('serviceName', 'OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'] ?? context.service;
-  const resource = resourceFromAttributes({ ...resourceAttributes, 'service.name': serviceName });
-  // One scope object for every record: the serializer groups records by scope identity.
-  const scope = { name: '@pulselog/logger', version: VERSION };
-  return deliveryOutput(
+  const encoder = new OtlpEncoder({
+    protocol,
+    resource: { ...resourceAttributes, 'service.name': serviceName },
+    scope: { name: '@pulselog/logger', version: VERSION },
+  });
+  // Here, so that missing packages fail the output's loading with their message.
+  await encoder.start();
+  const delivery = deliveryOutput(
     settings,
     context,
     async (lines, signal) => {
-      const body = serializer.serializeRequest(toLogRecords(lines, resource, scope));
-      if (body === undefined) throw new Error('the OTLP serializer returned nothing');
-      const reply = await post({ url, headers, body }, signal);
-      return otlpOutcome(reply, lines, protocol, serializer);
+      const body = await encoder.encode(lines);
+      const reply = await post({ url, headers, body, gzipped: true }, signal);
+      return otlpOutcome(reply, lines, protocol);
     },
     // A collector orders records by their time, not by arrival: several requests may be in flight.
     { concurrency: OTLP_CONCURRENCY, batchRecords: OTLP_BATCH_RECORDS },
   );
+  return {
+    write: (batch) => delivery.write(batch),
+    stats: () => delivery.stats(),
+    async close() {
+      // The last attempt at exit still encodes: the thread stops after it.
+      await delivery.close();
+      await encoder.close();
+    },
+  };
 }
 
-/**
- * Loads the OpenTelemetry packages with `require`, in one synchronous step.
- * An `import()` of their ~180 modules takes a turn of the event loop per file
- * read, and the pipeline thread takes a slice of its messages at each turn:
- * while a program logs fast, that import took seconds, and the records waited.
- */
-function loadOpenTelemetry(protocol: Protocol) {
-  const require = createRequire(import.meta.url);
-  try {
-    const transformer = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
-    const resources = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
-    return {
-      serializer: protocol === 'http/json' ? transformer.JsonLogsSerializer : transformer.ProtobufLogsSerializer,
-      resourceFromAttributes: resources.resourceFromAttributes,
-    };
-  } catch (err) {
-    throw new Error(
-      `output otlp needs @opentelemetry/otlp-transformer and @opentelemetry/resources: install them beside @pulselog/logger (${(err as Error).message})`,
-    );
-  }
+let responses: LogsSerializer | undefined;
+
+/** The protobuf serializer, for the rare reply with a body (a partial success): loaded on the first one. */
+function protobufResponses(): LogsSerializer {
+  responses ??= loadOpenTelemetry('http/protobuf').serializer;
+  return responses;
 }

@@ -32,7 +32,8 @@ export function outgoing(line: string): OutgoingRecord {
   const source = record.fields;
   if (source === undefined) return { record, fields: {} };
   if (!('trace_id' in source || 'span_id' in source || 'trace_flags' in source)) return { record, fields: source };
-  const fields: Record<string, unknown> = {};
+  // Without a prototype, a `__proto__` field is copied as a field like any other, not made the object's prototype.
+  const fields: Record<string, unknown> = Object.create(null);
   const out: OutgoingRecord = { record, fields };
   let traceId: unknown;
   let spanId: unknown;

@@ -75,6 +75,22 @@ export class LineBatch implements OutputBatch {
   }
 }
 
+/** Matches at the start of any text; running it flattens the text first (a regular expression reads a string whole). */
+const START = /^/;
+
+/**
+ * `text` as one string in memory. V8 keeps a string built by `+=` as a tree
+ * of its pieces, several heap objects a record, until something reads it
+ * whole; the session file does at once, but without one (outputs alone) a
+ * batch waiting in an output's backlog carried its tree through every
+ * garbage collection: about a sixth of the process's CPU time per record,
+ * on the OTLP benchmark.
+ */
+export function flatText(text: string): string {
+  START.test(text);
+  return text;
+}
+
 /** The seq of a record line (`{"seq":N,…`). */
 function seqOf(line: string): number {
   return Number.parseInt(line.slice(7, line.indexOf(',')), 10);

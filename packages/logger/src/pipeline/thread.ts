@@ -23,7 +23,7 @@ import { pruneSessions } from '../sessions/retention.js';
 import type { Consumer } from './consumer.js';
 import { HubFeed } from './hub-feed.js';
 import { Inbox } from './inbox.js';
-import { LineBatch } from './line-batch.js';
+import { flatText, LineBatch } from './line-batch.js';
 import { loadOutput } from './load.js';
 import type { OutputStats } from './output.js';
 import { type FromPipeline, type PipelineData, SLOT, STATE, type ToPipeline } from './protocol.js';
@@ -151,7 +151,12 @@ class Pipeline {
   /** Records arrive packed: made into text once, for the file, the hub and every output alike. */
   private records(packed: PackedRecords): LineBatch {
     const st = packed.st;
-    const batch = new LineBatch(formatPacked(packed), st[0] as number, st[st.length - 2] as number, st.length / 2);
+    const batch = new LineBatch(
+      flatText(formatPacked(packed)),
+      st[0] as number,
+      st[st.length - 2] as number,
+      st.length / 2,
+    );
     this.hub?.claim(batch);
     for (const consumer of this.first) consumer.take(batch);
     Atomics.store(this.slots, SLOT.fed, (this.hub ?? this.joined)?.fed ?? 0);
