@@ -152,6 +152,14 @@ describe('PackedFormatter', () => {
     expect(frame.toString('utf8')).toBe(LINES_HEAD + specs.map((spec) => expectedLine(spec, 0)).join(''));
   });
 
+  it('formats a batch past the buffer it keeps, and the batches after it, whole', () => {
+    const formatter = new PackedFormatter();
+    const huge: Spec[] = [{ seq: 1, t: 0, tail: `,"msg":"${'é'.repeat(5_000_000)}"}` }];
+    const small: Spec[] = [{ seq: 2, t: 1, template: 1, values: [1, 2.5, 3] }];
+    expect(formatter.frame(pack(huge, 0)).toString('utf8')).toBe(LINES_HEAD + expectedLine(huge[0] as Spec, 0));
+    expect(formatter.frame(pack(small, 0)).toString('utf8')).toBe(LINES_HEAD + expectedLine(small[0] as Spec, 0));
+  });
+
   it('writes the next batch over the last: a copy made by ownedFrame keeps it', () => {
     const formatter = new PackedFormatter();
     const first = formatter.frame(pack([{ seq: 1, t: 0, template: 0, values: [] }], 0));

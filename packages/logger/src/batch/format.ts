@@ -20,6 +20,14 @@ const NULL = Buffer.from('null');
 const RECORD_HEAD_MAX = 64;
 /** Most bytes a number or boolean value takes as text (`-1.2345678901234567e-308`). */
 const NUMBER_MAX = 32;
+/** Size of the buffers a formatter starts with. */
+const START_BYTES = 1 << 16;
+/**
+ * Largest buffer a formatter keeps for the next batch: one batch with a huge
+ * record (a line of 100 MB cut to `--max-line`, a large value) gets a buffer
+ * of its own, which is let go after it rather than held for the thread's life.
+ */
+const KEEP_BYTES = 1 << 23;
 /** Templates kept compiled between batches, by their text: a program has a few dozen messages, not thousands. */
 const MAX_TEMPLATES = 1024;
 
@@ -39,8 +47,8 @@ interface Compiled {
  * that the common record costs two or three native copies and a few digits.
  */
 export class PackedFormatter {
-  private out: Buffer = Buffer.allocUnsafeSlow(1 << 16);
-  private tailBytes: Buffer = Buffer.allocUnsafeSlow(1 << 16);
+  private out: Buffer = Buffer.allocUnsafeSlow(START_BYTES);
+  private tailBytes: Buffer = Buffer.allocUnsafeSlow(START_BYTES);
   private readonly templates = new Map<string, Compiled>();
   /**
    * `{"seq":N,"ts":MS.` of the last record: the next record's seq is most
@@ -65,6 +73,10 @@ export class PackedFormatter {
    * (`ownedFrame`) to keep it.
    */
   frame(packed: PackedRecords): Buffer {
+    if (this.out.length > KEEP_BYTES) {
+      this.out = Buffer.allocUnsafeSlow(START_BYTES);
+      HEAD.copy(this.out);
+    }
     const { st, forms, nums, strs } = packed;
     const origin = packed.origin ?? 0;
     const compiled = (packed.templates ?? []).map((text) => this.compile(text));
@@ -168,6 +180,8 @@ export class PackedFormatter {
   /** The batch's tails as UTF-8, newline-separated as they came, in a buffer kept for the next batch. */
   private encodeTails(tails: string): Buffer {
     if (tails.length === 0) return this.tailBytes.subarray(0, 0);
+    // UTF-8 takes at most three bytes a UTF-16 unit; past what is kept, exactly what this batch needs, once.
+    if (3 * tails.length > KEEP_BYTES) return Buffer.from(tails);
     if (3 * tails.length > this.tailBytes.length) this.tailBytes = Buffer.allocUnsafeSlow(3 * tails.length);
     return this.tailBytes.subarray(0, this.tailBytes.write(tails, 0));
   }
