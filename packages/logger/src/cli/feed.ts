@@ -52,10 +52,7 @@ export class LineFeed {
   private lastWrite = 0;
   private quietTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    log: Logger,
-    private readonly options: FeedOptions,
-  ) {
+  constructor(log: Logger, options: FeedOptions) {
     this.splitter = new LineSplitter(options.maxLine);
     this.folder = new LineFolder({ defaultLevel: options.defaultLevel });
     this.ingest = log[INGEST](`lines:${options.source}`);
