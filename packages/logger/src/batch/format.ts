@@ -243,8 +243,7 @@ function writeDigits(out: Uint8Array, pos: number, n: number): number {
     for (let i = 0; i < text.length; i++) out[pos + i] = text.charCodeAt(i);
     return pos + text.length;
   }
-  let length = 1;
-  for (let m = n; m >= 10; m = (m / 10) >>> 0) length++;
+  const length = digitCount(n);
   let at = pos + length;
   let m = n;
   do {
@@ -253,6 +252,12 @@ function writeDigits(out: Uint8Array, pos: number, n: number): number {
     m = q;
   } while (m > 0);
   return pos + length;
+}
+
+/** Digits of `n`, a whole number below 2^32: compared, not divided. */
+function digitCount(n: number): number {
+  if (n < 100000) return n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : n < 10000 ? 4 : 5;
+  return n < 10000000 ? (n < 1000000 ? 6 : 7) : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
 }
 
 /**
