@@ -10,7 +10,7 @@
  * copying the pieces together once more to join a batch). So the logging
  * thread keeps the numbers as numbers, and builds at most each line's tail;
  * a record whose fields are a flat object travels as a template and its
- * values. The pipeline thread turns them into text (`formatPacked`).
+ * values. The pipeline thread turns them into lines (`format.ts`).
  *
  * A record's form (`PackedRecords.forms`, one entry a record) is one of:
  * - `-1`: its tail (`,"level":…}`) is the next of `tails`;
@@ -51,67 +51,6 @@ export interface PackedRecords {
    * each, 16 a record for seq and time. Less than `chars` when a tail repeats.
    */
   sent: number;
-}
-
-/**
- * JSON lines of packed records, each `{"seq":N,"ts":T` and the record's
- * tail, each followed by a newline. The time has three decimals, printed
- * from integers. A template record's tail is its template's text with its
- * values printed as `JSON.stringify` would.
- */
-export function formatPacked(packed: PackedRecords): string {
-  const { st, tails, forms, nums, strs } = packed;
-  const origin = packed.origin ?? 0;
-  // Characters a JSON string must escape, and lone surrogates (as in `encode.ts`).
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON must escape exactly these control characters.
-  const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
-  const templates = (packed.templates ?? []).map((text) => text.split('\n'));
-  let out = '';
-  let from = 0;
-  let num = 0;
-  let str = 0;
-  let lastMs = -1;
-  let msText = '';
-  let lastTail = '';
-  for (let k = 0; k < st.length; k += 2) {
-    const form = forms === undefined ? -1 : (forms[k >> 1] as number);
-    let tail: string;
-    if (form === -1) {
-      let to = tails.indexOf('\n', from);
-      if (to < 0) to = tails.length;
-      tail = tails.slice(from, to);
-      lastTail = tail;
-      from = to + 1;
-    } else if (form === -2) {
-      tail = lastTail;
-    } else {
-      const parts = templates[form] as string[];
-      const kinds = parts[0] as string;
-      tail = parts[1] as string;
-      for (let p = 0; p < kinds.length; p++) {
-        const kind = kinds.charCodeAt(p);
-        let value: string;
-        if (kind === 110) value = `${nums?.[num++]}`;
-        else if (kind === 98) value = nums?.[num++] === 1 ? 'true' : 'false';
-        else if (kind === 115) {
-          const s = strs?.[str++] as string;
-          value = needsEscape.test(s) ? JSON.stringify(s) : `"${s}"`;
-        } else value = 'null';
-        tail += value + parts[p + 2];
-      }
-    }
-    const t = origin + (st[k + 1] as number);
-    const ms = Math.floor(t);
-    if (ms !== lastMs) {
-      lastMs = ms;
-      msText = `${ms}.`;
-    }
-    // Small integers print fastest: V8 turns a double into text by a much longer road.
-    const us = ((t - ms) * 1000) | 0;
-    const seq = st[k] as number;
-    out += `{"seq":${seq < 2147483648 ? seq | 0 : seq},"ts":${msText}${us < 10 ? '00' : us < 100 ? '0' : ''}${us}${tail}\n`;
-  }
-  return out;
 }
 
 const LINES_HEAD_BYTES = Buffer.from(LINES_HEAD);

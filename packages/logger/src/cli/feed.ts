@@ -45,18 +45,18 @@ export class LineFeed {
   private readonly splitter: LineSplitter;
   private readonly folder: LineFolder;
   private readonly ingest: Ingest;
+  /** The source's name as JSON text, for every record's tail. */
+  private readonly sourceJson: string;
   private times: number[] = [];
   private tails: string[] = [];
   private lastWrite = 0;
   private quietTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    log: Logger,
-    private readonly options: FeedOptions,
-  ) {
+  constructor(log: Logger, options: FeedOptions) {
     this.splitter = new LineSplitter(options.maxLine);
     this.folder = new LineFolder({ defaultLevel: options.defaultLevel });
     this.ingest = log[INGEST](`lines:${options.source}`);
+    this.sourceJson = JSON.stringify(options.source);
   }
 
   /** Lines cut, not UTF-8 or binary, so far. */
@@ -116,7 +116,7 @@ export class LineFeed {
   private close(record: ParsedRecord | undefined): void {
     if (record === undefined) return;
     this.times.push(record.time);
-    this.tails.push(recordTail(record, this.options.source));
+    this.tails.push(recordTail(record, this.sourceJson));
   }
 
   private send(): void {

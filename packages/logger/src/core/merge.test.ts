@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { packTaken, type Taken } from '../batch/builder.js';
-import { formatPacked } from '../batch/packed.js';
+import { formatPacked } from '../batch/format.js';
 import { takeMerged } from './merge.js';
 import { ContextQueue } from './queue.js';
 

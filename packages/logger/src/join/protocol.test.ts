@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPacked } from '../batch/packed.js';
+import { formatPacked } from '../batch/format.js';
 import { dropNoteTail, joinedRecords, parseJoinHello, sourceName } from './protocol.js';
 
 describe('join protocol', () => {

@@ -17,8 +17,13 @@ const LEVEL_KEYS = ['level', 'severity', 'lvl', 'levelname', 'log.level', 'logle
 const MSG_KEYS = ['msg', 'message', 'event'];
 const TIME_KEYS = ['time', 'timestamp', 'ts', '@timestamp'];
 const ERR_KEYS = ['err', 'error', 'exception', 'exc_info'];
-/** Keys that say what the session already says (process and machine) or nothing (bunyan's format version). */
-const DROPPED_KEYS = new Set(['pid', 'hostname', 'v']);
+/**
+ * Keys that say what the session already says (process and machine) or
+ * nothing (bunyan's format version). Compared one by one: a key from
+ * `JSON.parse` is an internalized string, so each is a pointer comparison,
+ * where a `Set` hashes every key of every line.
+ */
+const isDroppedKey = (key: string) => key === 'pid' || key === 'hostname' || key === 'v';
 
 /**
  * A time as loggers write it, in ms since the epoch: ISO text, or a number
@@ -154,7 +159,7 @@ export function recordOfObject(line: Obj, now: number): ParsedRecord {
       key === timeEntry?.[0] ||
       key === errKey ||
       key === stackKey ||
-      DROPPED_KEYS.has(key)
+      isDroppedKey(key)
     ) {
       // A level we could not read is kept as it was written.
       if (key !== levelEntry?.[0] || level !== undefined) continue;

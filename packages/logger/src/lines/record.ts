@@ -16,10 +16,14 @@ export interface ParsedRecord {
   err: SerializedError | undefined;
 }
 
-/** The tail of `record`'s line, with `source` when given. */
-export function recordTail(record: ParsedRecord, source: string | undefined): string {
+/**
+ * The tail of `record`'s line, with the source when given: `sourceJson` is
+ * its name as JSON text (`JSON.stringify(name)`), made once for a stream's
+ * every record.
+ */
+export function recordTail(record: ParsedRecord, sourceJson: string | undefined): string {
   let tail = `,"level":"${record.level}","msg":${JSON.stringify(record.msg)}`;
-  if (source !== undefined) tail += `,"source":${JSON.stringify(source)}`;
+  if (sourceJson !== undefined) tail += `,"source":${sourceJson}`;
   if (record.fields !== undefined) tail += `,"fields":${JSON.stringify(record.fields)}`;
   if (record.err !== undefined) tail += `,"err":${JSON.stringify(record.err)}`;
   return `${tail}}`;

@@ -6,6 +6,7 @@
  * Each such line is counted, and flagged for its record.
  */
 import { isUtf8 } from 'node:buffer';
+import { hasControl } from './control.js';
 
 /** A line as the splitter gives it, and what was wrong with it. */
 export interface SplitLine {
@@ -83,7 +84,7 @@ export class LineSplitter {
     if (isUtf8(bytes)) {
       const text = bytes.toString('utf8');
       const lines = text.split('\n');
-      const dirty = CONTROL.test(text);
+      const dirty = hasControl(bytes);
       for (const line of lines) {
         if (line.length > this.maxLine / 4 && Buffer.byteLength(line) > this.maxLine) {
           out.push(this.line(Buffer.from(line), false));

@@ -102,8 +102,8 @@ describe('PipelineClient feeding the hub', () => {
       'line',
     ]);
     expect(text(received[0] as HubFeedMessage)).toContain('"msg":"record 1 ✓"');
-    // What the hub counts is the text's length, as the logger counted it.
-    for (const m of received) if (m.t === 'frame') expect(m.chars).toBe(framedLines(m).length);
+    // What the hub counts, and the pipeline counts as fed to it, is the size of the lines in UTF-8.
+    for (const m of received) if (m.t === 'frame') expect(m.chars).toBe(Buffer.byteLength(framedLines(m)));
   });
 
   it('passes the hub over while it is too far behind, the file keeping every record, and resumes once it catches up', async () => {

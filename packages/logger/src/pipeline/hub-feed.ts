@@ -1,4 +1,5 @@
 import type { SessionFileStatus } from '@pulselog/shared';
+import { LINES_HEAD_LENGTH } from '../batch/packed.js';
 import type { HubFeedMessage } from '../server/messages.js';
 import type { Consumer } from './consumer.js';
 import type { LineBatch } from './line-batch.js';
@@ -14,7 +15,7 @@ import type { HubFeedData } from './protocol.js';
  */
 export class HubFeed implements Consumer {
   private readonly taken: Int32Array;
-  /** Characters of lines passed on to the hub, wrapping like its counter. */
+  /** Bytes of lines passed on to the hub, wrapping like its counter. */
   fed = 0;
 
   /**
@@ -42,15 +43,17 @@ export class HubFeed implements Consumer {
 
   /** Moves the batch's frame to the hub (the file has written its bytes), or tells it the batch was passed over. */
   take(batch: LineBatch): void {
-    if (batch.wantsFrame) this.send(batch.frame(), batch.text.length, batch.firstSeq, batch.lastSeq, batch.count);
-    else this.post({ t: 'skipped', from: batch.firstSeq, to: batch.lastSeq, count: batch.count });
+    if (batch.wantsFrame) {
+      const frame = batch.frame();
+      this.send(frame, frame.length - LINES_HEAD_LENGTH, batch.firstSeq, batch.lastSeq, batch.count);
+    } else this.post({ t: 'skipped', from: batch.firstSeq, to: batch.lastSeq, count: batch.count });
   }
 
   async close(): Promise<void> {}
 
   /**
    * Moves `frame` (from `linesFrame`: it owns its whole buffer) to the hub's
-   * thread; `chars` is the length of its lines as text. The frame is unusable here after.
+   * thread; `chars` is the size of its lines, UTF-8. The frame is unusable here after.
    */
   private send(frame: Buffer, chars: number, firstSeq: number, lastSeq: number, count: number): void {
     this.fed = (this.fed + chars) | 0;

@@ -1,10 +1,12 @@
 import { LEVELS, type LevelName, type LogRecord } from '@pulselog/shared';
-import { lineLevel, linesFrame } from '../batch/packed.js';
+import { ownedFrame } from '../batch/format.js';
+import { LINES_HEAD_LENGTH, lineLevel, linesFrame } from '../batch/packed.js';
 import type { OutputBatch } from './output.js';
 
 /**
- * A batch as the pipeline thread hands it to outputs: the text of its lines,
- * made once for every consumer, split and parsed only when an output asks.
+ * A batch as the pipeline thread hands it to its consumers: its lines made
+ * once for all of them, as a frame's bytes (what the file and the hub take),
+ * read as text, split and parsed only when an output asks.
  */
 export class LineBatch implements OutputBatch {
   /**
@@ -15,19 +17,46 @@ export class LineBatch implements OutputBatch {
   private split: string[] | undefined;
   private parsed: LogRecord[] | undefined;
   private framed: Buffer | undefined;
+  private lineText: string | undefined;
 
-  /** `text`: the records' JSON lines, each followed by `\n`. */
+  /**
+   * `lines`: the records' JSON lines, each followed by `\n`, as text or as
+   * a frame (`linesFrame`: `LINES_HEAD`, then the lines, UTF-8).
+   */
   constructor(
-    readonly text: string,
+    lines: string | Buffer,
     readonly firstSeq: number,
     readonly lastSeq: number,
     readonly count: number,
-  ) {}
+  ) {
+    if (typeof lines === 'string') this.lineText = lines;
+    else this.framed = lines;
+  }
+
+  /** The records' JSON lines, each followed by `\n`. */
+  get text(): string {
+    this.lineText ??= (this.framed as Buffer).toString('utf8', LINES_HEAD_LENGTH);
+    return this.lineText;
+  }
+
+  /** True when the batch's lines are bytes already: writing them costs no encoding. */
+  get hasFrame(): boolean {
+    return this.framed !== undefined;
+  }
 
   /** The batch as a frame for the hub (`linesFrame`), made once. */
   frame(): Buffer {
     this.framed ??= linesFrame(this.text);
     return this.framed;
+  }
+
+  /**
+   * Gives the batch a frame of its own, whose whole buffer it holds: for a
+   * batch made in a buffer used again (`PackedFormatter`) that is kept past
+   * this turn, or moved to another thread.
+   */
+  own(): void {
+    if (this.framed !== undefined) this.framed = ownedFrame(this.framed);
   }
 
   get lines(): readonly string[] {
@@ -73,22 +102,6 @@ export class LineBatch implements OutputBatch {
     const last = batches[batches.length - 1] as LineBatch;
     return new LineBatch(batches.map((b) => b.text).join(''), first.firstSeq, last.lastSeq, count);
   }
-}
-
-/** Matches at the start of any text; running it flattens the text first (a regular expression reads a string whole). */
-const START = /^/;
-
-/**
- * `text` as one string in memory. V8 keeps a string built by `+=` as a tree
- * of its pieces, several heap objects a record, until something reads it
- * whole; the session file does at once, but without one (outputs alone) a
- * batch waiting in an output's backlog carried its tree through every
- * garbage collection: about a sixth of the process's CPU time per record,
- * on the OTLP benchmark.
- */
-export function flatText(text: string): string {
-  START.test(text);
-  return text;
 }
 
 /** The seq of a record line (`{"seq":N,…`). */

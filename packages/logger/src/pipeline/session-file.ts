@@ -79,7 +79,8 @@ export class SessionFile implements Consumer {
 
   take(batch: LineBatch): void {
     if (!this.opened) return;
-    const written = batch.wantsFrame ? this.write(batch.frame(), LINES_HEAD_LENGTH) : this.write(batch.text, 0);
+    const written =
+      batch.wantsFrame || batch.hasFrame ? this.write(batch.frame(), LINES_HEAD_LENGTH) : this.write(batch.text, 0);
     if (!written) {
       this.leaveOut(batch.firstSeq, batch.lastSeq, batch.count);
       return;

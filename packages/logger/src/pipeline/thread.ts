@@ -2,7 +2,7 @@
  * The pipeline thread: the one place records go after the logging thread.
  *
  *   logging thread ──packed batches, lines──▶ pipeline thread
- *                                               │ formatPacked: lines, once
+ *                                               │ PackedFormatter: lines, once, as bytes
  *                                               ├──▶ session file   (written first, synchronously)
  *                                               ├──▶ dashboard hub  (frames of the same bytes, moved)
  *                                               └──▶ each output    (its own bounded backlog)
@@ -17,13 +17,14 @@
 import { dirname } from 'node:path';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { SessionFileStatus } from '@pulselog/shared';
-import { formatPacked, type PackedRecords } from '../batch/packed.js';
+import { PackedFormatter } from '../batch/format.js';
+import type { PackedRecords } from '../batch/packed.js';
 import { JoinSender } from '../join/sender.js';
 import { pruneSessions } from '../sessions/retention.js';
 import type { Consumer } from './consumer.js';
 import { HubFeed } from './hub-feed.js';
 import { Inbox } from './inbox.js';
-import { flatText, LineBatch } from './line-batch.js';
+import { LineBatch } from './line-batch.js';
 import { loadOutput } from './load.js';
 import type { OutputStats } from './output.js';
 import { type FromPipeline, type PipelineData, SLOT, STATE, type ToPipeline } from './protocol.js';
@@ -59,6 +60,7 @@ class Pipeline {
   private readonly joined: JoinSender | undefined;
   /** The outputs: they take each batch after, so nothing they do can undo what the file and the hub have. */
   private readonly runners: OutputRunner[];
+  private readonly formatter = new PackedFormatter();
   private statsTimer: NodeJS.Timeout | undefined;
   private readonly signals: SignalWatch;
   private signalTimer: NodeJS.Timeout | undefined;
@@ -148,16 +150,14 @@ class Pipeline {
     if (batch !== undefined) for (const runner of this.runners) runner.take(batch);
   }
 
-  /** Records arrive packed: made into text once, for the file, the hub and every output alike. */
+  /** Records arrive packed: made into lines once, for the file, the hub and every output alike. */
   private records(packed: PackedRecords): LineBatch {
     const st = packed.st;
-    const batch = new LineBatch(
-      flatText(formatPacked(packed)),
-      st[0] as number,
-      st[st.length - 2] as number,
-      st.length / 2,
-    );
+    const frame = this.formatter.frame(packed);
+    const batch = new LineBatch(frame, st[0] as number, st[st.length - 2] as number, st.length / 2);
     this.hub?.claim(batch);
+    // The formatter writes the next batch over this one: only the file, which writes it now, can do without a copy.
+    if (batch.wantsFrame || this.runners.length > 0) batch.own();
     for (const consumer of this.first) consumer.take(batch);
     Atomics.store(this.slots, SLOT.fed, (this.hub ?? this.joined)?.fed ?? 0);
     this.lastSeq = batch.lastSeq;

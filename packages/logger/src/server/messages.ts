@@ -30,7 +30,7 @@ export interface HubOptions {
   /**
    * Progress the logger's thread may read, or wait on, without the event loop:
    * `Int32Array` slot `PROGRESS.taken` counts records the hub took in (or
-   * heard were skipped), slot `PROGRESS.chars` the characters of their lines
+   * heard were skipped), slot `PROGRESS.chars` the size of their lines (`chars` of each frame)
    * (both wrapping at 2^32); slot `PROGRESS.ended` becomes 1 once the hub has ended.
    */
   progress?: SharedArrayBuffer;
@@ -52,7 +52,7 @@ export type HubFeedMessage =
   /**
    * Records as a batch frame in the lines form (`LINES_HEAD`, then their
    * lines as the file got them, UTF-8), its buffer moved to the hub, not
-   * copied; `chars` is the length of the lines as text.
+   * copied; `chars` is the size of the lines, UTF-8 (their length for ASCII).
    */
   | { t: 'frame'; frame: ArrayBuffer; chars: number; firstSeq: number; lastSeq: number; count: number }
   /** Records not passed on: the hub or the file was too far behind. They are in the file. */

@@ -1,0 +1,282 @@
+/**
+ * Packed records (`packed.ts`) made into their JSON lines, as the bytes the
+ * session file and the hub take: written straight into one growing buffer,
+ * after `LINES_HEAD`, so that a batch is one frame and one write. No string
+ * is made for a record: the pipeline thread formats every record the program
+ * logs, and strings made per record (then joined, then encoded to UTF-8 for
+ * the write) were most of its time and nearly all of its garbage.
+ */
+import { LINES_HEAD } from '@pulselog/shared';
+import type { PackedRecords } from './packed.js';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON must escape exactly these control characters.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const HEAD = Buffer.from(LINES_HEAD);
+const SEQ_KEY = Buffer.from('{"seq":');
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
+const NULL = Buffer.from('null');
+/** Most bytes a record's seq and time take: `{"seq":` and 16 digits, `,"ts":` and a time to the µs, the newline. */
+const RECORD_HEAD_MAX = 64;
+/** Most bytes a number or boolean value takes as text (`-1.2345678901234567e-308`). */
+const NUMBER_MAX = 32;
+/** Size of the buffers a formatter starts with. */
+const START_BYTES = 1 << 16;
+/**
+ * Largest buffer a formatter keeps for the next batch: one batch with a huge
+ * record (a line of 100 MB cut to `--max-line`, a large value) gets a buffer
+ * of its own, which is let go after it rather than held for the thread's life.
+ */
+const KEEP_BYTES = 1 << 23;
+/** Templates kept compiled between batches, by their text: a program has a few dozen messages, not thousands. */
+const MAX_TEMPLATES = 1024;
+
+/** A template as bytes: value kinds (`n`, `b`, `s`), and the text around the values. */
+interface Compiled {
+  kinds: string;
+  parts: Uint8Array[];
+  /** Bytes of the record a template makes, strings left out: what to make room for first. */
+  room: number;
+}
+
+/**
+ * Formats packed batches, one at a time, into a buffer it keeps for the
+ * next: a record is `{"seq":N,"ts":T`, its tail, a newline (see `packed.ts`).
+ * Holds what repeats between records (the line's start up to the time's
+ * milliseconds, the last number with a fraction) and compiled templates, so
+ * that the common record costs two or three native copies and a few digits.
+ */
+export class PackedFormatter {
+  private out: Buffer = Buffer.allocUnsafeSlow(START_BYTES);
+  private tailBytes: Buffer = Buffer.allocUnsafeSlow(START_BYTES);
+  private readonly templates = new Map<string, Compiled>();
+  /**
+   * `{"seq":N,"ts":MS.` of the last record: the next record's seq is most
+   * often this one plus one, counted up in place, and its milliseconds the same.
+   */
+  private lineStart: Uint8Array = Buffer.alloc(0);
+  /** Where the seq's digits end in `lineStart`. */
+  private seqEnd = 0;
+  private lastSeq = -2;
+  private lastMs = -1;
+  /** The last number with a fraction written, and its text: a field often logs the same value. */
+  private lastFloat = Number.NaN;
+  private floatText: Uint8Array = Buffer.alloc(0);
+
+  constructor() {
+    HEAD.copy(this.out);
+  }
+
+  /**
+   * The batch as a frame: `LINES_HEAD`, then its lines, UTF-8. The frame is
+   * this formatter's own buffer, valid until the next call: copy it
+   * (`ownedFrame`) to keep it.
+   */
+  frame(packed: PackedRecords): Buffer {
+    if (this.out.length > KEEP_BYTES) {
+      this.out = Buffer.allocUnsafeSlow(START_BYTES);
+      HEAD.copy(this.out);
+    }
+    const { st, forms, nums, strs } = packed;
+    const origin = packed.origin ?? 0;
+    const compiled = (packed.templates ?? []).map((text) => this.compile(text));
+    const tails = this.encodeTails(packed.tails);
+    let out = this.out;
+    let pos = HEAD.length;
+    let from = 0;
+    let num = 0;
+    let str = 0;
+    let tail: Uint8Array = tails.subarray(0, 0);
+    for (let k = 0; k < st.length; k += 2) {
+      const form = forms === undefined ? -1 : (forms[k >> 1] as number);
+      if (form < 0) {
+        if (form === -1) {
+          let to = tails.indexOf(10, from);
+          if (to < 0) to = tails.length;
+          tail = tails.subarray(from, to);
+          from = to + 1;
+        }
+        if (pos + RECORD_HEAD_MAX + tail.length > out.length) out = this.grow(pos, RECORD_HEAD_MAX + tail.length);
+        pos = this.start(out, pos, st[k] as number, origin + (st[k + 1] as number));
+        pos = put(out, pos, tail);
+      } else {
+        const template = compiled[form] as Compiled;
+        if (pos + template.room > out.length) out = this.grow(pos, template.room);
+        pos = this.start(out, pos, st[k] as number, origin + (st[k + 1] as number));
+        const { kinds, parts } = template;
+        pos = put(out, pos, parts[0] as Uint8Array);
+        for (let p = 0; p < kinds.length; p++) {
+          const kind = kinds.charCodeAt(p);
+          if (kind === 110) pos = this.number(out, pos, nums?.[num++] as number);
+          else if (kind === 98) pos = put(out, pos, nums?.[num++] === 1 ? TRUE : FALSE);
+          else if (kind === 115) {
+            const s = strs?.[str++] as string;
+            // Room for the rest of the template too: it was counted before this string.
+            const need = 6 * s.length + 2 + template.room;
+            if (pos + need > out.length) out = this.grow(pos, need);
+            pos = writeString(out, pos, s);
+          } else pos = put(out, pos, NULL);
+          pos = put(out, pos, parts[p + 1] as Uint8Array);
+        }
+      }
+      out[pos++] = 10;
+    }
+    return out.subarray(0, pos);
+  }
+
+  /** Writes `{"seq":N,"ts":T` at `pos`, the time to the µs; returns where it ends. */
+  private start(out: Buffer, pos: number, seq: number, t: number): number {
+    const ms = Math.floor(t);
+    if (ms !== this.lastMs || seq !== this.lastSeq + 1 || !this.countUp()) this.restart(seq, ms);
+    this.lastSeq = seq;
+    out.set(this.lineStart, pos);
+    pos += this.lineStart.length;
+    // The fraction to the µs, three digits, cut (not rounded).
+    const us = ((t - ms) * 1000) | 0;
+    const hundreds = (us / 100) | 0;
+    const tens = ((us - hundreds * 100) / 10) | 0;
+    out[pos] = 48 + hundreds;
+    out[pos + 1] = 48 + tens;
+    out[pos + 2] = 48 + us - hundreds * 100 - tens * 10;
+    return pos + 3;
+  }
+
+  /** Adds one to the seq in `lineStart`, in place; false when it gains a digit (the line's start is made anew). */
+  private countUp(): boolean {
+    const line = this.lineStart;
+    for (let i = this.seqEnd - 1; i >= SEQ_KEY.length; i--) {
+      if (line[i] !== 57) {
+        line[i] = (line[i] as number) + 1;
+        return true;
+      }
+      line[i] = 48;
+    }
+    return false;
+  }
+
+  private restart(seq: number, ms: number): void {
+    const digits = `${seq < 2147483648 ? seq | 0 : seq}`;
+    this.lineStart = Buffer.from(`{"seq":${digits},"ts":${ms}.`, 'latin1');
+    this.seqEnd = SEQ_KEY.length + digits.length;
+    this.lastMs = ms;
+  }
+
+  /** Writes a number as `${n}` prints it (integers without a road through V8's double printing). */
+  private number(out: Buffer, pos: number, n: number): number {
+    if (n === (n | 0)) {
+      if (n < 0) {
+        out[pos++] = 45;
+        return writeDigits(out, pos, -n);
+      }
+      return writeDigits(out, pos, n);
+    }
+    if (n !== this.lastFloat) {
+      this.lastFloat = n;
+      this.floatText = Buffer.from(`${n}`, 'latin1');
+    }
+    return put(out, pos, this.floatText);
+  }
+
+  /** The batch's tails as UTF-8, newline-separated as they came, in a buffer kept for the next batch. */
+  private encodeTails(tails: string): Buffer {
+    if (tails.length === 0) return this.tailBytes.subarray(0, 0);
+    // UTF-8 takes at most three bytes a UTF-16 unit; past what is kept, exactly what this batch needs, once.
+    if (3 * tails.length > KEEP_BYTES) return Buffer.from(tails);
+    if (3 * tails.length > this.tailBytes.length) this.tailBytes = Buffer.allocUnsafeSlow(3 * tails.length);
+    return this.tailBytes.subarray(0, this.tailBytes.write(tails, 0));
+  }
+
+  /** A bigger buffer with the `pos` bytes written so far, room for `need` more after them. */
+  private grow(pos: number, need: number): Buffer {
+    let size = this.out.length * 2;
+    while (size < pos + need) size *= 2;
+    const bigger = Buffer.allocUnsafeSlow(size);
+    this.out.copy(bigger, 0, 0, pos);
+    this.out = bigger;
+    return bigger;
+  }
+
+  private compile(text: string): Compiled {
+    let template = this.templates.get(text);
+    if (template !== undefined) return template;
+    const [kinds = '', ...rest] = text.split('\n');
+    const parts = rest.map((part) => Buffer.from(part));
+    let room = RECORD_HEAD_MAX + NUMBER_MAX * kinds.length;
+    for (const part of parts) room += part.length;
+    template = { kinds, parts, room };
+    if (this.templates.size >= MAX_TEMPLATES) this.templates.clear();
+    this.templates.set(text, template);
+    return template;
+  }
+}
+
+/**
+ * The JSON lines of packed records as text, each followed by a newline: what
+ * `PackedFormatter.frame` writes, after its head.
+ */
+export function formatPacked(packed: PackedRecords): string {
+  return new PackedFormatter().frame(packed).toString('utf8', HEAD.length);
+}
+
+/** A copy of `frame` that owns its whole buffer: one that can be kept, or moved to another thread. */
+export function ownedFrame(frame: Buffer): Buffer {
+  const owned = Buffer.allocUnsafeSlow(frame.length);
+  frame.copy(owned);
+  return owned;
+}
+
+/** Copies `bytes` to `out` at `pos`; returns where they end. A native copy costs more than a loop for a few bytes. */
+function put(out: Uint8Array, pos: number, bytes: Uint8Array): number {
+  const length = bytes.length;
+  if (length > 12) {
+    out.set(bytes, pos);
+    return pos + length;
+  }
+  for (let i = 0; i < length; i++) out[pos + i] = bytes[i] as number;
+  return pos + length;
+}
+
+/** Writes the digits of `n`, a whole number from 0 to 2^53, at `pos`; returns where they end. */
+function writeDigits(out: Uint8Array, pos: number, n: number): number {
+  if (n >= 4294967296) {
+    const text = `${n}`;
+    for (let i = 0; i < text.length; i++) out[pos + i] = text.charCodeAt(i);
+    return pos + text.length;
+  }
+  const length = digitCount(n);
+  let at = pos + length;
+  let m = n;
+  do {
+    const q = (m / 10) >>> 0;
+    out[--at] = 48 + m - q * 10;
+    m = q;
+  } while (m > 0);
+  return pos + length;
+}
+
+/** Digits of `n`, a whole number below 2^32: compared, not divided. */
+function digitCount(n: number): number {
+  if (n < 100000) return n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : n < 10000 ? 4 : 5;
+  return n < 10000000 ? (n < 1000000 ? 6 : 7) : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+}
+
+/**
+ * Writes `s` as a JSON string at `pos` (room for `6 * s.length + 2` bytes
+ * made first). Printable ASCII goes byte by byte; anything else (an escape,
+ * a lone surrogate, any other character) takes `JSON.stringify` or UTF-8
+ * encoding, as the logging thread's encoder does.
+ */
+function writeString(out: Buffer, pos: number, s: string): number {
+  const start = pos;
+  out[pos++] = 34;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || c === 34 || c === 92) {
+      const text = NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+      return start + out.write(text, start);
+    }
+    out[pos++] = c;
+  }
+  out[pos++] = 34;
+  return pos;
+}
