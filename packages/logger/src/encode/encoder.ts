@@ -2,6 +2,7 @@ import type { LevelName, SerializedError } from '@pulselog/shared';
 import type { Redactor } from '../redact/redactor.js';
 import { DEFAULT_LIMITS, type SerializeLimits, serializeRepeated } from '../serialize.js';
 import { joinObjects, LEVEL_TEXT, NEEDS_ESCAPE, tagText, ValueWriter } from './json.js';
+import { NestedTemplates } from './nested.js';
 import { Capture, KIND, type SpanIds, Template } from './template.js';
 
 /** Longest message a template is made for; longer ones are unlikely to repeat. */
@@ -39,6 +40,8 @@ export class Encoder {
   readonly capture: Capture;
   /** Writes values that are not flat within the limits, and counts what they cut. */
   readonly values: ValueWriter;
+  /** Templates of fields that are not flat, when they are plain data within the limits. */
+  private readonly nested: NestedTemplates;
   private readonly keyTexts = new Map<string, string>();
   /** Keys by position in the last fields objects encoded, with their `{"key":` or `,"key":` text. */
   private readonly shapeKeys: string[] = [];
@@ -83,6 +86,7 @@ export class Encoder {
   ) {
     this.capture = new Capture(limits);
     this.values = new ValueWriter(limits);
+    this.nested = new NestedTemplates(limits, this.values);
   }
 
   /**
@@ -127,6 +131,12 @@ export class Encoder {
           } else {
             this.noteNested(msg);
             flat = false;
+          }
+          // Fields that are not flat may still be plain data of one shape. Not when redacting: the
+          // text path redacts the object; nor inside a span, whose ids the text path adds.
+          if (!flat && fields !== undefined && this.redactor === undefined && span === undefined) {
+            const template = this.nested.encode(level, msg, context.tag, prefix, fields as object, this.capture);
+            if (template !== undefined) return template;
           }
         }
       }
