@@ -1,6 +1,7 @@
 // One run for thread-cpu.mjs, in a fresh process: CPU time per record of each
 // thread of a logging process, read from Linux's /proc, which the machine's
-// load barely moves. `node thread-cpu-case.mjs <checkout> <W1|W2> <calls>`:
+// load barely moves. `node thread-cpu-case.mjs <checkout> <workload> <calls>`
+// (a workload of logger-workloads.mjs):
 // `checkout` is a built pulselog tree, so that an older build runs the very
 // same calls. Prints one JSON line.
 //
@@ -14,16 +15,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { WORKLOADS } from './logger-workloads.mjs';
 
 const [checkout, workload, callsArg] = process.argv.slice(2);
 const calls = Number(callsArg);
-const CALLS = {
-  W1: (log) => log.info('hello world'),
-  W2: (log, i) => log.info('request done', { user_id: i, latency_ms: 12.5, status: 200 }),
-};
-const call = CALLS[workload];
+const w = WORKLOADS[workload];
+const arg = w?.setup?.();
+const call = w && ((log, i) => w.pulselog(log, i, arg));
 if (!checkout || !call || !Number.isInteger(calls)) {
-  console.error('usage: node thread-cpu-case.mjs <checkout> <W1|W2> <calls>');
+  console.error(`usage: node thread-cpu-case.mjs <checkout> <${Object.keys(WORKLOADS).join('|')}> <calls>`);
   process.exit(2);
 }
 const WARMUP = 50_000;

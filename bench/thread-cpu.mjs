@@ -1,5 +1,5 @@
 // CPU time per record of the logging thread and of the pipeline thread, for
-// W1 and W2, read from Linux's /proc: unlike calls/s and delivered/s, these
+// W1 and W2 (or the workloads named as arguments: W3, W4, …), read from Linux's /proc: unlike calls/s and delivered/s, these
 // barely move with the machine's load, so they compare two builds on a busy
 // machine. `node bench/thread-cpu.mjs` after `pnpm build`; with
 // AB_OLD=/path/to/old/checkout (built) that build too, interleaved run by run.
