@@ -1,7 +1,7 @@
 import type { LevelName, SerializedError } from '@pulselog/shared';
 import type { Redactor } from '../redact/redactor.js';
 import { DEFAULT_LIMITS, type SerializeLimits, serializeRepeated } from '../serialize.js';
-import { joinObjects, LEVEL_TEXT, NEEDS_ESCAPE, tagText, ValueWriter } from './json.js';
+import { joinObjects, LEVEL_TEXT, NEEDS_ESCAPE, now, tagText, ValueWriter } from './json.js';
 import { Capture, KIND, type SpanIds, Template } from './template.js';
 
 /** Longest message a template is made for; longer ones are unlikely to repeat. */
@@ -39,6 +39,14 @@ export class Encoder {
   readonly capture: Capture;
   /** Writes values that are not flat within the limits, and counts what they cut. */
   readonly values: ValueWriter;
+  /**
+   * When the last call was encoded, in ms since `performance.timeOrigin`
+   * (`now()`): its record's time. Taken once its values are read, so a call
+   * made by a getter while they are read (numbered first) is timed first too;
+   * and taken here rather than in the level call, where V8 inlines callees
+   * only up to a budget, and the queue's push matters more.
+   */
+  time = 0;
   private readonly keyTexts = new Map<string, string>();
   /** Keys by position in the last fields objects encoded, with their `{"key":` or `,"key":` text. */
   private readonly shapeKeys: string[] = [];
@@ -75,11 +83,14 @@ export class Encoder {
   /**
    * `redactor`: what the `redact` settings make of a call's fields (flat
    * ones as they are read, others before they are serialized) and of errors
-   * once serialized; `limits`: the serializer's (see `serialize.ts`).
+   * once serialized; `limits`: the serializer's (see `serialize.ts`);
+   * `activeSpan`: reads the ids of the OpenTelemetry span active at a call
+   * (see `trace-context.ts`), which its record then carries after its fields.
    */
   constructor(
     private readonly redactor?: Redactor,
     limits: SerializeLimits = DEFAULT_LIMITS,
+    private readonly activeSpan?: () => SpanIds | undefined,
   ) {
     this.capture = new Capture(limits);
     this.values = new ValueWriter(limits);
@@ -89,8 +100,7 @@ export class Encoder {
    * Encodes one call. Returns a template (its values left in `capture`) when
    * the message is a string seen before and the fields are flat, else the
    * record's line tail; `undefined` when the record could not be encoded at
-   * all. `bindings` are a child logger's fields as JSON object text; `span`
-   * the ids of the span active at the call, added after the call's fields.
+   * all. `bindings` are a child logger's fields as JSON object text.
    */
   encode(
     level: LevelName,
@@ -100,8 +110,10 @@ export class Encoder {
     err: unknown,
     bindings: string | undefined,
     context: CallContext,
-    span: SpanIds | undefined,
   ): Encoded | undefined {
+    // Read here rather than in the level call: V8 inlines what a level call
+    // calls only up to a budget, and the queue's push matters more there.
+    const span = this.activeSpan === undefined ? undefined : this.activeSpan();
     let fieldsJson: string | undefined;
     let read = false;
     let flat = true;
@@ -116,12 +128,15 @@ export class Encoder {
           const expected = this.lastTemplateFor(level, msg, context.tag, prefix);
           if (fields !== undefined && this.skipCapture(msg)) flat = false;
           else if (
-            this.capture.read(fields as object | undefined, expected) &&
+            (fields === undefined ? this.capture.readNone(expected) : this.capture.read(fields as object, expected)) &&
             (this.redactor === undefined || this.redactCaptured()) &&
             (span === undefined || this.capture.addSpan(span, expected))
           ) {
             const template = this.templateFor(level, msg, context.tag, prefix);
-            if (template !== undefined) return template;
+            if (template !== undefined) {
+              this.time = now();
+              return template;
+            }
             read = true;
             fieldsJson = this.capturedJson();
           } else {
@@ -146,7 +161,9 @@ export class Encoder {
         fieldsJson = joinObjects(joinObjects(bindings, context.fieldsJson), fieldsJson);
       }
       const errData = err === undefined ? undefined : this.serializeError(err);
-      return this.tail(level, msg, fieldsJson, context.tag, kind, errData);
+      const tail = this.tail(level, msg, fieldsJson, context.tag, kind, errData);
+      this.time = now();
+      return tail;
     } catch {
       // Serialization is guarded throughout; this is the last line of defence, and the caller counts the loss.
       return undefined;
