@@ -125,6 +125,29 @@ describe('Logger', () => {
     expect(records[1]?.fields).toEqual({ value: 42 });
   });
 
+  it('keeps the values of a record whose getter logs a record without fields, both messages seen before', async () => {
+    const sink = new MemoryPipeline();
+    const log = make(sink);
+    const fields = (n: number) => ({
+      before: n,
+      get value() {
+        log.info('from the getter');
+        return n + 1;
+      },
+      after: `s${n}`,
+    });
+    for (let n = 0; n < 4; n++) log.info('outer', fields(10 * n));
+    await log.flush();
+    const records = sink.parsed();
+    expect(records.filter((r) => r.msg === 'outer').map((r) => r.fields)).toEqual([
+      { before: 0, value: 1, after: 's0' },
+      { before: 10, value: 11, after: 's10' },
+      { before: 20, value: 21, after: 's20' },
+      { before: 30, value: 31, after: 's30' },
+    ]);
+    expect(records.map((r) => r.msg)).toEqual(Array.from({ length: 4 }, () => ['from the getter', 'outer']).flat());
+  });
+
   it('writes repeated and changing field shapes alike, keys escaped', async () => {
     const sink = new MemoryPipeline();
     const log = make(sink);

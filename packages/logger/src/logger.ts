@@ -12,9 +12,9 @@ import { captureConsole } from './capture-console.js';
 import { sharedStoreNote } from './checkpoints/layout.js';
 import { checkMeta, checkName } from './checkpoints/validate.js';
 import { type LoggerOptions, type ResolvedConfig, resolveConfig } from './config.js';
-import { Core, levelSlot, type QueueStats } from './core/core.js';
+import { Core, LEVEL_SLOTS, type QueueStats } from './core/core.js';
 import { isError, readCallArgs } from './encode/call-args.js';
-import { joinObjects, now } from './encode/json.js';
+import { joinObjects } from './encode/json.js';
 import { PulselogError } from './errors.js';
 import { INGEST, type Ingest, ingestInto } from './ingest.js';
 import { collectMetrics } from './metrics/collect.js';
@@ -22,11 +22,11 @@ import { MetricsPort } from './metrics/port.js';
 import type { OutputSpec, OutputStats } from './pipeline/output.js';
 import { resolveOutputs, withPretty } from './pipeline/outputs-config.js';
 import type { Pipeline } from './pipeline/pipeline.js';
+import type { Redactor } from './redact/redactor.js';
 import { safeString, truncate } from './serialize.js';
 import type { DurationHistory } from './spans/history.js';
 import { Spans } from './spans/spans.js';
 import { projectToken } from './token.js';
-import { type ActiveSpan, loadActiveSpan } from './trace-context.js';
 
 export type { CheckpointMeta } from './checkpoints/validate.js';
 export type { QueueStats } from './core/core.js';
@@ -98,6 +98,11 @@ export interface LoggerStats {
 
 function noop(): void {}
 
+/** A message as the `redact` settings let it leave: one that is not a string is written as JSON, so the paths apply to it as to fields. */
+function redactedMessage(redactor: Redactor, msg: unknown): unknown {
+  return typeof msg === 'string' ? redactor.text(msg) : redactor.redact(msg);
+}
+
 /** Longest tag kept: a tag is repeated on every record of its context. */
 const MAX_TAG_LENGTH = 200;
 
@@ -109,7 +114,6 @@ const kCore = Symbol('pulselog.core');
 interface Parent {
   [kCore]: Core;
   bindingsJson: string | undefined;
-  activeSpan: ActiveSpan | undefined;
   level: LevelName;
 }
 
@@ -143,8 +147,6 @@ export class Logger {
   private readonly bindingsJson: string | undefined;
   /** Times spans (`span`, `time`); made at the first. */
   private spanTimer: Spans | undefined;
-  /** Reads the active OpenTelemetry span's ids; `undefined` when `@opentelemetry/api` is absent or `traceContext` is off. */
-  private readonly activeSpan: ActiveSpan | undefined;
   /** The lowest level recorded now (see `level`). */
   private threshold: LevelName;
   /** Puts the console back, when `captureConsole` took it. */
@@ -158,7 +160,6 @@ export class Logger {
     if (parent) {
       this.core = parent[kCore];
       this.bindingsJson = parent.bindingsJson;
-      this.activeSpan = parent.activeSpan;
       this.threshold = parent.level;
     } else {
       const {
@@ -185,7 +186,6 @@ export class Logger {
         );
       this.announceCheckpoints();
       if (this.core.dashboard) this.core.dashboard.onIngest = this[INGEST]('otlp');
-      this.activeSpan = this.core.config.traceContext ? loadActiveSpan() : undefined;
       this.threshold = this.core.config.level;
       this.serveMetrics();
       if (this.core.dashboard) this.core.dashboard.ingestFor = (source) => this[INGEST](source);
@@ -310,28 +310,28 @@ export class Logger {
       fields = args.fields;
       err = args.err;
     }
-    const span = this.activeSpan === undefined ? undefined : this.activeSpan();
     const state = core.contextsUsed ? (core.contexts.getStore() ?? core.root) : core.root;
     const queue = state.queue;
     if (queue.size >= queue.capacity && !core.makeRoom(queue)) return;
-    const redactor = core.redactor;
-    if (redactor !== undefined) {
-      // The encoder redacts the fields as it reads them. A message that is not
-      // a string is written as JSON: the paths apply to it as to fields.
-      msg = typeof msg === 'string' ? redactor.text(msg) : redactor.redact(msg);
-    }
+    // The encoder redacts the fields as it reads them.
+    if (core.redactor !== undefined) msg = redactedMessage(core.redactor, msg);
     const encoder = core.encoder;
-    const entry = encoder.encode(level, msg, fields, kind, err, this.bindingsJson, state, span);
+    const entry = encoder.encode(level, msg, fields, kind, err, this.bindingsJson, state);
     // Numbered once encoded: a getter or `toString` that logs while this
     // record is being encoded gets the earlier number, so each queue stays in order.
     const seq = ++core.seq;
-    const slot = levelSlot(level);
+    const slot = LEVEL_SLOTS[level];
     core.logged[slot] = (core.logged[slot] as number) + 1;
     if (entry === undefined) {
       core.drops.lost(seq, 'unencodable');
       return;
     }
-    core.queued(queue, queue.push(entry, seq, now(), encoder.capture));
+    core.queued(
+      queue,
+      typeof entry === 'string'
+        ? queue.push(entry, seq, encoder.time)
+        : queue.pushTemplate(entry, seq, encoder.time, encoder.capture),
+    );
   }
 
   /** `value` as the `redact` settings let it leave: itself when none are set. */
@@ -455,7 +455,6 @@ export class Logger {
     return new Logger(this.name, undefined, {
       [kCore]: this.core,
       bindingsJson: joinObjects(this.bindingsJson, this.core.encoder.encodeFields(this.redacted(bindings))),
-      activeSpan: this.activeSpan,
       level: this.threshold,
     });
   }

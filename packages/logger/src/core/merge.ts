@@ -15,9 +15,7 @@ export function takeMerged(queues: readonly ContextQueue[], max: number, maxChar
     const q = open[0] as ContextQueue;
     const count = q.measure(max, maxChars);
     const taken = emptyTaken(count);
-    let sent = 0;
-    for (let k = 0; k < count; k++) sent += q.shiftInto(taken, k);
-    taken.sent = sent;
+    taken.sent = q.shiftInto(taken, 0, count);
     return finish(taken, count);
   }
   let total = 0;
@@ -38,7 +36,7 @@ export function takeMerged(queues: readonly ContextQueue[], max: number, maxChar
       }
     }
     if (best === undefined) break;
-    sent += best.shiftInto(taken, k++);
+    sent += best.shiftInto(taken, k++, 1);
   }
   taken.sent = sent;
   return finish(taken, k);

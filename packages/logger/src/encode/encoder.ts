@@ -1,7 +1,7 @@
 import type { LevelName, SerializedError } from '@pulselog/shared';
 import type { Redactor } from '../redact/redactor.js';
 import { DEFAULT_LIMITS, type SerializeLimits, serializeRepeated } from '../serialize.js';
-import { joinObjects, LEVEL_TEXT, NEEDS_ESCAPE, tagText, ValueWriter } from './json.js';
+import { joinObjects, LEVEL_TEXT, NEEDS_ESCAPE, now, tagText, ValueWriter } from './json.js';
 import { NestedTemplates } from './nested.js';
 import { Capture, KIND, type SpanIds, Template } from './template.js';
 
@@ -42,6 +42,14 @@ export class Encoder {
   readonly values: ValueWriter;
   /** Templates of fields that are not flat, when they are plain data within the limits. */
   private readonly nested: NestedTemplates;
+  /**
+   * When the last call was encoded, in ms since `performance.timeOrigin`
+   * (`now()`): its record's time. Taken once its values are read, so a call
+   * made by a getter while they are read (numbered first) is timed first too;
+   * and taken here rather than in the level call, where V8 inlines callees
+   * only up to a budget, and the queue's push matters more.
+   */
+  time = 0;
   private readonly keyTexts = new Map<string, string>();
   /** Keys by position in the last fields objects encoded, with their `{"key":` or `,"key":` text. */
   private readonly shapeKeys: string[] = [];
@@ -78,11 +86,14 @@ export class Encoder {
   /**
    * `redactor`: what the `redact` settings make of a call's fields (flat
    * ones as they are read, others before they are serialized) and of errors
-   * once serialized; `limits`: the serializer's (see `serialize.ts`).
+   * once serialized; `limits`: the serializer's (see `serialize.ts`);
+   * `activeSpan`: reads the ids of the OpenTelemetry span active at a call
+   * (see `trace-context.ts`), which its record then carries after its fields.
    */
   constructor(
     private readonly redactor?: Redactor,
     limits: SerializeLimits = DEFAULT_LIMITS,
+    private readonly activeSpan?: () => SpanIds | undefined,
   ) {
     this.capture = new Capture(limits);
     this.values = new ValueWriter(limits);
@@ -93,8 +104,7 @@ export class Encoder {
    * Encodes one call. Returns a template (its values left in `capture`) when
    * the message is a string seen before and the fields are flat, else the
    * record's line tail; `undefined` when the record could not be encoded at
-   * all. `bindings` are a child logger's fields as JSON object text; `span`
-   * the ids of the span active at the call, added after the call's fields.
+   * all. `bindings` are a child logger's fields as JSON object text.
    */
   encode(
     level: LevelName,
@@ -104,8 +114,10 @@ export class Encoder {
     err: unknown,
     bindings: string | undefined,
     context: CallContext,
-    span: SpanIds | undefined,
   ): Encoded | undefined {
+    // Read here rather than in the level call: V8 inlines what a level call
+    // calls only up to a budget, and the queue's push matters more there.
+    const span = this.activeSpan === undefined ? undefined : this.activeSpan();
     let fieldsJson: string | undefined;
     let read = false;
     let flat = true;
@@ -120,12 +132,15 @@ export class Encoder {
           const expected = this.lastTemplateFor(level, msg, context.tag, prefix);
           if (fields !== undefined && this.skipCapture(msg)) flat = false;
           else if (
-            this.capture.read(fields as object | undefined, expected) &&
+            (fields === undefined ? this.capture.readNone(expected) : this.capture.read(fields as object, expected)) &&
             (this.redactor === undefined || this.redactCaptured()) &&
             (span === undefined || this.capture.addSpan(span, expected))
           ) {
             const template = this.templateFor(level, msg, context.tag, prefix);
-            if (template !== undefined) return template;
+            if (template !== undefined) {
+              this.time = now();
+              return template;
+            }
             read = true;
             fieldsJson = this.capturedJson();
           } else {
@@ -136,7 +151,10 @@ export class Encoder {
           // text path redacts the object; nor inside a span, whose ids the text path adds.
           if (!flat && fields !== undefined && this.redactor === undefined && span === undefined) {
             const template = this.nested.encode(level, msg, context.tag, prefix, fields as object, this.capture);
-            if (template !== undefined) return template;
+            if (template !== undefined) {
+              this.time = now();
+              return template;
+            }
           }
         }
       }
@@ -156,7 +174,9 @@ export class Encoder {
         fieldsJson = joinObjects(joinObjects(bindings, context.fieldsJson), fieldsJson);
       }
       const errData = err === undefined ? undefined : this.serializeError(err);
-      return this.tail(level, msg, fieldsJson, context.tag, kind, errData);
+      const tail = this.tail(level, msg, fieldsJson, context.tag, kind, errData);
+      this.time = now();
+      return tail;
     } catch {
       // Serialization is guarded throughout; this is the last line of defence, and the caller counts the loss.
       return undefined;

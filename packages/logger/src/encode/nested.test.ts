@@ -52,6 +52,22 @@ describe('nested templates', () => {
     await log.shutdown();
   });
 
+  it('time each record at its own call', async () => {
+    const sink = new MemoryPipeline();
+    const log = new Logger('nested', testSetup(sink));
+    log.info('state', state(0));
+    log.info('state', state(1));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const before = Date.now();
+    log.info('state', state(2));
+    await log.flush();
+    const times = sink.parsed().map((r) => r.ts);
+    // The third call goes as a template: its time is its own, not the call before it.
+    expect(times[2]).toBeGreaterThanOrEqual(before - 1);
+    expect(sink.batches.some((b) => b.packed.templates !== undefined)).toBe(true);
+    await log.shutdown();
+  });
+
   it('make a template for plain data within the limits', () => {
     expect(secondCall(state(1))).toBeInstanceOf(Template);
     expect(secondCall({ a: [[1], [2, [3]]], b: { c: { d: 'e' } } })).toBeInstanceOf(Template);
