@@ -1,11 +1,13 @@
 // One run of one logger sending W2 records to an OTLP/HTTP receiver, in a fresh process:
-// `node otlp-case.mjs pulselog|pulselog-serial|pino-otel|pino-otel-queue <calls>`, the receiver named by
+// `node otlp-case.mjs pulselog|pulselog-serial|pulselog-baseline|pino-otel|pino-otel-queue <calls>`, the receiver named by
 // OTEL_EXPORTER_OTLP_LOGS_ENDPOINT.
 // Started by otlp.mjs; see there for what is measured. Prints JSON lines: `start` (its
 // time), `called` (the calls' duration), then stays up until killed so delivery can finish.
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 
 const [config, callsArg] = process.argv.slice(2);
 const CALLS = Number(callsArg);
@@ -16,7 +18,12 @@ const say = (fields) => process.stdout.write(`${JSON.stringify(fields)}\n`);
 
 async function setup() {
   if (config.startsWith('pulselog')) {
-    const { Logger } = await import('@pulselog/logger');
+    // `pulselog-baseline`: another build of the logger, its `dist` folder named by BENCH_OTLP_BASELINE.
+    const entry =
+      config === 'pulselog-baseline'
+        ? pathToFileURL(resolve(process.env.BENCH_OTLP_BASELINE ?? '', 'index.js')).href
+        : '@pulselog/logger';
+    const { Logger } = await import(entry);
     // The OTLP output alone, as pino's transport: no session file, no dashboard.
     const log = new Logger('bench', {
       dashboard: false,

@@ -13,7 +13,9 @@
 // every second); `pino-otel-queue` gives its batch processor a queue as large as the run
 // (`processorConfig.maxQueueSize`) so that it loses nothing. `pulselog-serial` (not in the
 // default set) is pulselog with one request in flight at a time (`concurrency: 1`, through
-// PULSELOG_OTLP_CONCURRENCY), to show what the default of 4 gives. With --write the table replaces the `## OTLP` section of bench/README.md.
+// PULSELOG_OTLP_CONCURRENCY), to show what the default of 4 gives. `pulselog-baseline` (not in
+// the default set either) is another build of pulselog, its `dist` folder named by
+// BENCH_OTLP_BASELINE, for an A/B of two builds in one run. With --write the table replaces the `## OTLP` section of bench/README.md.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';

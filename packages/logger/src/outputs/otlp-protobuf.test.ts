@@ -81,6 +81,19 @@ describe('LogsRequestWriter', () => {
     expect(decoded(writer.encode([line]))).toEqual(decoded(official([line])));
   });
 
+  it('writes a whole body after a run that failed half-way (the output sends that run again)', () => {
+    const writer = new LogsRequestWriter(resourceAttributes, scope, severity);
+    const good = JSON.stringify({
+      seq: 1,
+      ts: 1_764_874_800_000,
+      level: 'info',
+      msg: 'ok',
+      fields: { a: [1, { b: 2 }] },
+    });
+    expect(() => writer.encode([good, '{"seq":2,'])).toThrow();
+    expect(decoded(writer.encode([good]))).toEqual(decoded(official([good])));
+  });
+
   it('writes records larger than a length byte holds, and runs larger than its first buffer', () => {
     const writer = new LogsRequestWriter(resourceAttributes, scope, severity);
     const lines = [
