@@ -23,8 +23,8 @@ function state(i: number): Record<string, unknown> {
 
 /** What `encode` makes of the same call twice: the second is a template when the fields can be one. */
 function secondCall(fields: unknown, encoder = new Encoder()) {
-  encoder.encode('info', 'state', fields, undefined, undefined, undefined, ROOT, undefined);
-  return encoder.encode('info', 'state', fields, undefined, undefined, undefined, ROOT, undefined);
+  encoder.encode('info', 'state', fields, undefined, undefined, undefined, ROOT);
+  return encoder.encode('info', 'state', fields, undefined, undefined, undefined, ROOT);
 }
 
 describe('nested templates', () => {
