@@ -35,8 +35,13 @@ export class LineBatch implements OutputBatch {
 
   /** The records' JSON lines, each followed by `\n`. */
   get text(): string {
+    this.keepText();
+    return this.lineText as string;
+  }
+
+  /** Reads the lines as text now, while the frame is still here (the hub moves it away, the formatter reuses it). */
+  keepText(): void {
     this.lineText ??= (this.framed as Buffer).toString('utf8', LINES_HEAD_LENGTH);
-    return this.lineText;
   }
 
   /** True when the batch's lines are bytes already: writing them costs no encoding. */

@@ -156,8 +156,10 @@ class Pipeline {
     const frame = this.formatter.frame(packed);
     const batch = new LineBatch(frame, st[0] as number, st[st.length - 2] as number, st.length / 2);
     this.hub?.claim(batch);
-    // The formatter writes the next batch over this one: only the file, which writes it now, can do without a copy.
-    if (batch.wantsFrame || this.runners.length > 0) batch.own();
+    // The formatter writes the next batch over this frame, and the hub moves its copy to its thread:
+    // outputs, which read the batch later, get its lines as text now; the hub a frame of its own.
+    if (this.runners.length > 0) batch.keepText();
+    if (batch.wantsFrame) batch.own();
     for (const consumer of this.first) consumer.take(batch);
     Atomics.store(this.slots, SLOT.fed, (this.hub ?? this.joined)?.fed ?? 0);
     this.lastSeq = batch.lastSeq;
