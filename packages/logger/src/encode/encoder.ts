@@ -3,10 +3,8 @@ import type { Redactor } from '../redact/redactor.js';
 import { DEFAULT_LIMITS, type SerializeLimits, serializeRepeated } from '../serialize.js';
 import { joinObjects, LEVEL_TEXT, NEEDS_ESCAPE, now, tagText, ValueWriter } from './json.js';
 import { NestedTemplates } from './nested.js';
-import { Capture, KIND, type SpanIds, Template } from './template.js';
+import { Capture, KIND, MAX_TEMPLATE_MSG, type SpanIds, Template } from './template.js';
 
-/** Longest message a template is made for; longer ones are unlikely to repeat. */
-const MAX_TEMPLATE_MSG = 256;
 /** Templates kept in all, by message; past it the table starts again. */
 const MAX_TEMPLATES = 4096;
 /** Templates kept per message: one per level, tag, context or shape it is logged with at once. */

@@ -10,7 +10,7 @@
 import type { LevelName } from '@pulselog/shared';
 import type { SerializeLimits } from '../serialize.js';
 import { LEVEL_TEXT, tagText, type ValueWriter } from './json.js';
-import { type Capture, KIND, Template } from './template.js';
+import { type Capture, KIND, MAX_TEMPLATE_MSG, Template } from './template.js';
 
 /**
  * Shape tokens, besides keys (strings) and leaf kinds (`KIND`): a shape is
@@ -22,8 +22,6 @@ const CLOSE_OBJECT = 2;
 const OPEN_ARRAY = 3;
 const CLOSE_ARRAY = 4;
 
-/** Longest message a template is made for, as for flat fields: longer ones are unlikely to repeat. */
-const MAX_MESSAGE = 256;
 /** Tokens one shape may have: past them, the value goes as text. */
 const MAX_TOKENS = 2048;
 /** Messages whose nested templates are kept; past it the table starts again. */
@@ -82,7 +80,7 @@ export class NestedTemplates {
     fields: object,
     capture: Capture,
   ): Template | undefined {
-    if (msg.length > MAX_MESSAGE || this.reading || !this.read(fields)) return undefined;
+    if (msg.length > MAX_TEMPLATE_MSG || this.reading || !this.read(fields)) return undefined;
     const shape = this.find(level, msg, tag, prefix);
     if (shape === undefined) return undefined;
     // Copied only now: a getter that logged while the value was read has used the capture itself.

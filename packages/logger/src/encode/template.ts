@@ -1,6 +1,9 @@
 import type { LevelName } from '@pulselog/shared';
 import type { SerializeLimits } from '../serialize.js';
 
+/** Longest message a template is made for (flat or nested fields); longer ones are unlikely to repeat. */
+export const MAX_TEMPLATE_MSG = 256;
+
 /** What a record takes from an active OpenTelemetry span: the `SpanContext` fields it reads (see `trace-context.ts`). */
 export interface SpanIds {
   readonly traceId: string;
