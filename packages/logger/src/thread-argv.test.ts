@@ -6,13 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { threadExecArgv } from './thread-argv.js';
 
 describe('threadExecArgv', () => {
-  it("keeps the program's options but --input-type, in both spellings", () => {
-    expect(threadExecArgv(['--input-type=module', '-e', 'x', '--max-old-space-size=512'])).toEqual([
-      '-e',
-      'x',
-      '--max-old-space-size=512',
-    ]);
-    expect(threadExecArgv(['--input-type', 'module', '--enable-source-maps'])).toEqual(['--enable-source-maps']);
+  it('leave the options to Node but when --input-type is among them, in either spelling', () => {
+    expect(threadExecArgv(['--input-type=module', '-e', 'x', '--max-old-space-size=512'])).toEqual([]);
+    expect(threadExecArgv(['--input-type', 'module', '--enable-source-maps'])).toEqual([]);
     expect(threadExecArgv(['--max-old-space-size=512', '--expose-gc'])).toBeUndefined();
     expect(threadExecArgv([])).toBeUndefined();
   });
@@ -42,13 +38,15 @@ describe('threadExecArgv', () => {
     }
   });
 
-  it('lets a worker start in a program run with --input-type=module -e', () => {
-    const program = `
-      import { Worker } from 'node:worker_threads';
-      const worker = new Worker('process.exit(7)', { eval: true, execArgv: ${JSON.stringify(threadExecArgv(['--input-type=module']))} });
-      worker.on('exit', (code) => console.log(code));`;
-    expect(execFileSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8' }).trim()).toBe(
-      '7',
-    );
+  it('lets a worker start in a program run with --input-type=module -e, with V8 options or without', () => {
+    for (const v8 of [[], ['--max-old-space-size=200', '--expose-gc', '--stack-size=2000']]) {
+      const argv = ['--input-type=module', ...v8];
+      const program = `
+        import { Worker } from 'node:worker_threads';
+        const worker = new Worker('process.exit(7)', { eval: true, execArgv: ${JSON.stringify(threadExecArgv(argv))} });
+        worker.on('exit', (code) => console.log(code));
+        worker.on('error', (err) => console.log(err.code));`;
+      expect(execFileSync(process.execPath, [...argv, '-e', program], { encoding: 'utf8' }).trim()).toBe('7');
+    }
   });
 });
