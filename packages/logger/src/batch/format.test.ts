@@ -81,7 +81,16 @@ const number = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.constantFrom(0, -0, 12.5, 2 ** 32, 2 ** 53, -(2 ** 40), 1e21, 5e-324),
 );
+/**
+ * Values from small pools, so that a template's next record often has the
+ * same values, or others as wide: the formatter then writes over its last
+ * line (and must not when a width, or a boolean, changes).
+ */
+const pooledNumber = fc.constantFrom(100, 101, 199, 12.5, 13.5, 2.25, -12, -13, 0, -0, 9, 10, 2 ** 32, 1e21);
+const pooledText = fc.constantFrom('ab', 'cd', 'a"', 'é!', 'abc', '', 'x\n', 'ok');
 const record = fc.oneof(
+  fc.record({ kind: fc.constant(1 as const), values: fc.tuple(pooledNumber, pooledNumber, pooledNumber) }),
+  fc.record({ kind: fc.constant(2 as const), values: fc.tuple(pooledText, fc.boolean()) }),
   fc.record({
     kind: fc.constant('tail' as const),
     tail: fc.constantFrom(',"level":"info","msg":"a"}', ',"msg":"ü ✓ 日本"}', '}', ''),
@@ -114,17 +123,21 @@ const batch = fc
 
 describe('PackedFormatter', () => {
   it('writes each record as the format says, into one frame, batch after batch', () => {
-    const origin = 1_700_000_000_000.123;
     const formatter = new PackedFormatter();
     fc.assert(
-      fc.property(fc.array(batch, { minLength: 1, maxLength: 4 }), (batches) => {
-        for (const specs of batches) {
-          const frame = formatter.frame(pack(specs, origin));
-          const lines = frame.toString('utf8');
-          expect(lines).toBe(LINES_HEAD + specs.map((spec) => expectedLine(spec, origin)).join(''));
-        }
-      }),
-      { numRuns: 300 },
+      // Origin 0: the time's milliseconds gain digits as it runs on.
+      fc.property(
+        fc.array(batch, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom(1_700_000_000_000.123, 0),
+        (batches, origin) => {
+          for (const specs of batches) {
+            const frame = formatter.frame(pack(specs, origin));
+            const lines = frame.toString('utf8');
+            expect(lines).toBe(LINES_HEAD + specs.map((spec) => expectedLine(spec, origin)).join(''));
+          }
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

@@ -13,6 +13,8 @@ import type { PackedRecords } from './packed.js';
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 const HEAD = Buffer.from(LINES_HEAD);
 const SEQ_KEY = Buffer.from('{"seq":');
+/** Bytes of `,"ts":`, between the seq's digits and the time's. */
+const TS_KEY_LENGTH = 6;
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 const NULL = Buffer.from('null');
@@ -37,6 +39,44 @@ interface Compiled {
   parts: Uint8Array[];
   /** Bytes of the record a template makes, strings left out: what to make room for first. */
   room: number;
+  /** How many of a record's values are in `nums`, and how many in `strs`. */
+  numbers: number;
+  strings: number;
+  /** The last line it made, for the next record to patch (see `LastLine`); absent before its first. */
+  last: LastLine | undefined;
+}
+
+/**
+ * The last line one template made (without its newline), and where its
+ * varying pieces sit in it: the seq's digits, the time's milliseconds and
+ * µs, and each value. A call site logs one message over and over, with most
+ * values the same as last time and the others as wide: the next record of
+ * the template is then this line with a few digits written over, and one
+ * native copy. Copying the text around the values piece by piece costs the
+ * pipeline thread most of a record's time, and a byte loop more than that.
+ */
+class LastLine {
+  bytes: Uint8Array = new Uint8Array(0);
+  seq = -2;
+  /** Where the seq's digits start and end. */
+  seqAt = 0;
+  seqEnd = 0;
+  ms = -1;
+  /** Where the milliseconds start; the µs take the three bytes before `headEnd`. */
+  msAt = 0;
+  headEnd = 0;
+  /** Each value's bytes, `[at[p], end[p])`, and what it was: numbers and booleans (0, 1) in `nums`, strings in `strs`. */
+  readonly at: Int32Array;
+  readonly end: Int32Array;
+  readonly nums: Float64Array;
+  readonly strs: (string | undefined)[];
+
+  constructor(values: number) {
+    this.at = new Int32Array(values);
+    this.end = new Int32Array(values);
+    this.nums = new Float64Array(values);
+    this.strs = new Array(values).fill(undefined);
+  }
 }
 
 /**
@@ -101,27 +141,128 @@ export class PackedFormatter {
         pos = put(out, pos, tail);
       } else {
         const template = compiled[form] as Compiled;
-        if (pos + template.room > out.length) out = this.grow(pos, template.room);
-        pos = this.start(out, pos, st[k] as number, origin + (st[k + 1] as number));
-        const { kinds, parts } = template;
-        pos = put(out, pos, parts[0] as Uint8Array);
-        for (let p = 0; p < kinds.length; p++) {
-          const kind = kinds.charCodeAt(p);
-          if (kind === 110) pos = this.number(out, pos, nums?.[num++] as number);
-          else if (kind === 98) pos = put(out, pos, nums?.[num++] === 1 ? TRUE : FALSE);
-          else if (kind === 115) {
-            const s = strs?.[str++] as string;
-            // Room for the rest of the template too: it was counted before this string.
-            const need = 6 * s.length + 2 + template.room;
-            if (pos + need > out.length) out = this.grow(pos, need);
-            pos = writeString(out, pos, s);
-          } else pos = put(out, pos, NULL);
-          pos = put(out, pos, parts[p + 1] as Uint8Array);
+        const seq = st[k] as number;
+        const t = origin + (st[k + 1] as number);
+        const last = template.last;
+        if (last !== undefined && this.patch(template, last, seq, t, nums, num, strs, str)) {
+          const line = last.bytes;
+          if (pos + line.length + 1 > out.length) out = this.grow(pos, line.length + 1);
+          out.set(line, pos);
+          pos += line.length;
+        } else {
+          if (pos + template.room > out.length) out = this.grow(pos, template.room);
+          const from = pos;
+          const line = template.last ?? new LastLine(template.kinds.length);
+          pos = this.start(out, pos, seq, t);
+          line.seq = seq;
+          line.seqAt = SEQ_KEY.length;
+          line.seqEnd = this.seqEnd;
+          line.ms = this.lastMs;
+          line.msAt = this.seqEnd + TS_KEY_LENGTH;
+          line.headEnd = pos - from;
+          const { kinds, parts } = template;
+          pos = put(out, pos, parts[0] as Uint8Array);
+          let n = num;
+          let s = str;
+          for (let p = 0; p < kinds.length; p++) {
+            const kind = kinds.charCodeAt(p);
+            line.at[p] = pos - from;
+            if (kind === 110) {
+              const v = nums?.[n++] as number;
+              line.nums[p] = v;
+              pos = this.number(out, pos, v);
+            } else if (kind === 98) {
+              const v = nums?.[n++] as number;
+              line.nums[p] = v;
+              pos = put(out, pos, v === 1 ? TRUE : FALSE);
+            } else if (kind === 115) {
+              const v = strs?.[s++] as string;
+              line.strs[p] = v;
+              // Room for the rest of the template too: it was counted before this string.
+              const need = 6 * v.length + 2 + template.room;
+              if (pos + need > out.length) out = this.grow(pos, need);
+              pos = writeString(out, pos, v);
+            } else pos = put(out, pos, NULL);
+            line.end[p] = pos - from;
+            pos = put(out, pos, parts[p + 1] as Uint8Array);
+          }
+          // A copy: `out` is written over by the records after this one.
+          line.bytes = new Uint8Array(pos - from);
+          line.bytes.set(out.subarray(from, pos));
+          template.last = line;
         }
+        num += template.numbers;
+        str += template.strings;
       }
       out[pos++] = 10;
     }
     return out.subarray(0, pos);
+  }
+
+  /**
+   * Makes `last` the line of the record (`seq`, time `t`, values from
+   * `nums[num]` and `strs[str]` on) by writing over what changed, when
+   * everything that changed keeps its width. False when something does not
+   * (`last` may then be half written: the caller writes the record anew).
+   */
+  private patch(
+    template: Compiled,
+    last: LastLine,
+    seq: number,
+    t: number,
+    nums: Float64Array | undefined,
+    num: number,
+    strs: string[] | undefined,
+    str: number,
+  ): boolean {
+    const line = last.bytes;
+    if (seq === last.seq + 1) {
+      if (!countUp(line, last.seqAt, last.seqEnd)) return false;
+    } else if (!writeWhole(line, last.seqAt, last.seqEnd, seq)) return false;
+    last.seq = seq;
+    const ms = Math.floor(t);
+    if (ms !== last.ms) {
+      if (!writeWhole(line, last.msAt, last.headEnd - 4, ms)) return false;
+      last.ms = ms;
+    }
+    writeMicros(line, last.headEnd - 3, t - ms);
+    const kinds = template.kinds;
+    for (let p = 0; p < kinds.length; p++) {
+      const kind = kinds.charCodeAt(p);
+      if (kind === 110) {
+        const v = nums?.[num++] as number;
+        if (v === last.nums[p]) continue;
+        if (!this.numberOver(line, last.at[p] as number, last.end[p] as number, v)) return false;
+        last.nums[p] = v;
+      } else if (kind === 98) {
+        if (nums?.[num++] !== last.nums[p]) return false;
+      } else if (kind === 115) {
+        const v = strs?.[str++] as string;
+        if (v === last.strs[p]) continue;
+        if (!plainOver(line, last.at[p] as number, last.end[p] as number, v)) return false;
+        last.strs[p] = v;
+      }
+    }
+    return true;
+  }
+
+  /** Writes `n` as `number` would over `line[at, end)`; false when its text is not as wide. */
+  private numberOver(line: Uint8Array, at: number, end: number, n: number): boolean {
+    if (n === (n | 0)) {
+      if (n < 0) {
+        if (!writeWhole(line, at + 1, end, -n)) return false;
+        line[at] = 45;
+        return true;
+      }
+      return writeWhole(line, at, end, n);
+    }
+    if (n !== this.lastFloat) {
+      this.lastFloat = n;
+      this.floatText = Buffer.from(`${n}`, 'latin1');
+    }
+    if (this.floatText.length !== end - at) return false;
+    put(line, at, this.floatText);
+    return true;
   }
 
   /** Writes `{"seq":N,"ts":T` at `pos`, the time to the µs; returns where it ends. */
@@ -131,13 +272,7 @@ export class PackedFormatter {
     this.lastSeq = seq;
     out.set(this.lineStart, pos);
     pos += this.lineStart.length;
-    // The fraction to the µs, three digits, cut (not rounded).
-    const us = ((t - ms) * 1000) | 0;
-    const hundreds = (us / 100) | 0;
-    const tens = ((us - hundreds * 100) / 10) | 0;
-    out[pos] = 48 + hundreds;
-    out[pos + 1] = 48 + tens;
-    out[pos + 2] = 48 + us - hundreds * 100 - tens * 10;
+    writeMicros(out, pos, t - ms);
     return pos + 3;
   }
 
@@ -203,7 +338,13 @@ export class PackedFormatter {
     const parts = rest.map((part) => Buffer.from(part));
     let room = RECORD_HEAD_MAX + NUMBER_MAX * kinds.length;
     for (const part of parts) room += part.length;
-    template = { kinds, parts, room };
+    let numbers = 0;
+    let strings = 0;
+    for (const kind of kinds) {
+      if (kind === 'n' || kind === 'b') numbers++;
+      else if (kind === 's') strings++;
+    }
+    template = { kinds, parts, room, numbers, strings, last: undefined };
     if (this.templates.size >= MAX_TEMPLATES) this.templates.clear();
     this.templates.set(text, template);
     return template;
@@ -245,14 +386,24 @@ function writeDigits(out: Uint8Array, pos: number, n: number): number {
   }
   const length = digitCount(n);
   let at = pos + length;
-  let m = n;
-  do {
-    const q = (m / 10) >>> 0;
-    out[--at] = 48 + m - q * 10;
+  // Two digits a division: each one waits on the last.
+  let m = n >>> 0;
+  while (m >= 100) {
+    const q = (m / 100) >>> 0;
+    const pair = (m - q * 100) << 1;
+    out[--at] = DIGIT_PAIRS[pair + 1] as number;
+    out[--at] = DIGIT_PAIRS[pair] as number;
     m = q;
-  } while (m > 0);
+  }
+  if (m >= 10) {
+    out[--at] = DIGIT_PAIRS[(m << 1) + 1] as number;
+    out[--at] = DIGIT_PAIRS[m << 1] as number;
+  } else out[--at] = 48 + m;
   return pos + length;
 }
+
+/** `00` to `99` as ASCII digits, two bytes each. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i & 1 ? (i >> 1) % 10 : ((i >> 1) / 10) | 0));
 
 /** Digits of `n`, a whole number below 2^32: compared, not divided. */
 function digitCount(n: number): number {
@@ -279,4 +430,51 @@ function writeString(out: Buffer, pos: number, s: string): number {
   }
   out[pos++] = 34;
   return pos;
+}
+
+/** The fraction of a millisecond `fraction` in µs, three digits, cut (not rounded), at `pos`. */
+function writeMicros(out: Uint8Array, pos: number, fraction: number): void {
+  const us = (fraction * 1000) | 0;
+  const hundreds = (us / 100) | 0;
+  const tens = ((us - hundreds * 100) / 10) | 0;
+  out[pos] = 48 + hundreds;
+  out[pos + 1] = 48 + tens;
+  out[pos + 2] = 48 + us - hundreds * 100 - tens * 10;
+}
+
+/** Adds one to the digits `line[from, to)`, in place; false when they would gain a digit. */
+function countUp(line: Uint8Array, from: number, to: number): boolean {
+  for (let i = to - 1; i >= from; i--) {
+    if (line[i] !== 57) {
+      line[i] = (line[i] as number) + 1;
+      return true;
+    }
+    line[i] = 48;
+  }
+  // 9…9 became 0…0: the caller writes the line anew.
+  return false;
+}
+
+/** Writes the digits of `n` (a whole number from 0 to 2^53) over `line[from, to)`; false when they are not as many. */
+function writeWhole(line: Uint8Array, from: number, to: number, n: number): boolean {
+  if (n >= 4294967296) {
+    const text = `${n}`;
+    if (text.length !== to - from) return false;
+    for (let i = 0; i < text.length; i++) line[from + i] = text.charCodeAt(i);
+    return true;
+  }
+  if (digitCount(n) !== to - from) return false;
+  writeDigits(line, from, n);
+  return true;
+}
+
+/** Writes `s` as a JSON string over `line[from, to)` when it is printable ASCII needing no escape, and as wide; else false. */
+function plainOver(line: Uint8Array, from: number, to: number, s: string): boolean {
+  if (s.length + 2 !== to - from) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || c === 34 || c === 92) return false;
+  }
+  for (let i = 0; i < s.length; i++) line[from + 1 + i] = s.charCodeAt(i);
+  return true;
 }

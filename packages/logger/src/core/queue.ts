@@ -1,9 +1,13 @@
 import { formsOf, type Taken } from '../batch/builder.js';
 import type { Capture, Template } from '../encode/template.js';
 
-/** Makes room in `out.nums` for `more` values: four a record at first (`out.count` is the batch's capacity until it is finished). */
+/**
+ * Makes room in `out.nums` for `more` values, a record's: at first as many
+ * for every record of the batch (`out.count` is its capacity until it is
+ * finished), at least four, since a call site logs one shape over and over.
+ */
 function growNums(out: Taken, more: number): void {
-  const nums = new Float64Array(Math.max(2 * out.nums.length, out.numCount + more, 4 * out.count));
+  const nums = new Float64Array(Math.max(2 * out.nums.length, out.numCount + more, Math.max(4, more) * out.count));
   nums.set(out.nums);
   out.nums = nums;
 }

@@ -52,6 +52,32 @@ describe('nested templates', () => {
     await log.shutdown();
   });
 
+  it('tell a shape from the last one wherever they part: longer, shorter, another kind or key', async () => {
+    const sink = new MemoryPipeline();
+    const log = new Logger('nested', testSetup(sink));
+    const shapes = [
+      { a: 1, b: { c: 2 } },
+      { a: 1, b: { c: 2, d: 3 } },
+      { a: 1, b: { c: 2 } },
+      { a: 'x', b: { c: 2 } },
+      { a: 1, b: [2] },
+      { a: 1, b: { e: 2 } },
+      { a: 1, b: { c: 2 }, f: [] },
+      { a: 1, b: { c: 2 } },
+      // Not plain data: read as far as its prototype, then sent as text.
+      { a: 1, q: Object.assign(Object.create(null), { z: 2 }) },
+      { a: 1, b: { c: 2, d: 3 } },
+    ];
+    for (let round = 0; round < 3; round++) for (const fields of shapes) log.info('state', fields);
+    await log.flush();
+    expect(sink.lines).toHaveLength(3 * shapes.length);
+    for (const [n, line] of sink.lines.entries()) {
+      expect(line).toContain(`"fields":${JSON.stringify(shapes[n % shapes.length])}}`);
+    }
+    expect(sink.batches.some((b) => b.packed.templates !== undefined)).toBe(true);
+    await log.shutdown();
+  });
+
   it('time each record at its own call', async () => {
     const sink = new MemoryPipeline();
     const log = new Logger('nested', testSetup(sink));

@@ -29,10 +29,25 @@ const MAX_MESSAGES = 1024;
 /** Templates kept per message: one per level, tag, prefix or shape it is logged with at once. */
 const MAX_VARIANTS = 4;
 
+/** Tokens to compare with before any shape is made. */
+const NO_TOKENS: readonly (string | number)[] = [];
+
 /** A nested template and the shape it was made for. */
 interface Shape {
   readonly template: Template;
   readonly tokens: readonly (string | number)[];
+}
+
+/** True when `shape`'s template was made for this level, message, tag and prefix. */
+function madeFor(
+  shape: Shape,
+  level: LevelName,
+  msg: string,
+  tag: string | undefined,
+  prefix: string | undefined,
+): boolean {
+  const t = shape.template;
+  return t.msg === msg && t.level === level && t.tag === tag && t.prefix === prefix;
 }
 
 /**
@@ -44,10 +59,13 @@ export class NestedTemplates {
   /** The shape of the call being read; `count` tokens of it are valid. */
   private readonly tokens: (string | number)[] = [];
   private count = 0;
-  /** Leaf values of the call being read, copied to the capture once the whole value is read. */
-  private readonly nums: Float64Array;
+  /** The last shape's tokens, and whether those read so far are the same. */
+  private expected: readonly (string | number)[] = NO_TOKENS;
+  private same = false;
+  /** Leaf values of the call being read, handed to the capture once the whole value is read. */
+  private nums: Float64Array;
   private numCount = 0;
-  private readonly strs: string[] = [];
+  private strs: string[] = [];
   private strCount = 0;
   /** Characters of strings and keys read: one string held by many keys is as long in the line as that many strings. */
   private chars = 0;
@@ -81,11 +99,20 @@ export class NestedTemplates {
     capture: Capture,
   ): Template | undefined {
     if (msg.length > MAX_TEMPLATE_MSG || this.reading || !this.read(fields)) return undefined;
-    const shape = this.find(level, msg, tag, prefix);
+    const last = this.last;
+    const shape =
+      last !== undefined && this.same && this.count === last.tokens.length && madeFor(last, level, msg, tag, prefix)
+        ? last
+        : this.find(level, msg, tag, prefix);
     if (shape === undefined) return undefined;
-    // Copied only now: a getter that logged while the value was read has used the capture itself.
-    for (let j = 0; j < this.numCount; j++) capture.nums[j] = this.nums[j] as number;
-    for (let j = 0; j < this.strCount; j++) capture.strs[j] = this.strs[j] as string;
+    // Handed over only now, by swapping arrays rather than copying values: a
+    // getter that logged while the value was read has used the capture itself.
+    const nums = capture.nums;
+    capture.nums = this.nums;
+    this.nums = nums;
+    const strs = capture.strs;
+    capture.strs = this.strs;
+    this.strs = strs;
     capture.numCount = this.numCount;
     capture.strCount = this.strCount;
     return shape.template;
@@ -97,6 +124,8 @@ export class NestedTemplates {
     this.numCount = 0;
     this.strCount = 0;
     this.chars = 0;
+    this.expected = this.last === undefined ? NO_TOKENS : this.last.tokens;
+    this.same = this.last !== undefined;
     this.reading = true;
     try {
       // An empty object has no fields to write: the text path leaves `fields` out.
@@ -106,33 +135,55 @@ export class NestedTemplates {
     }
   }
 
+  /**
+   * Adds a token to the shape being read. While it is the last shape's so
+   * far (`same`), tokens are only compared with that shape's: a call site
+   * passes one shape over and over, and then no token is stored at all.
+   */
   private token(token: string | number): boolean {
-    if (this.count >= MAX_TOKENS) return false;
-    this.tokens[this.count++] = token;
+    const n = this.count;
+    if (n >= MAX_TOKENS) return false;
+    if (this.same) {
+      if (this.expected[n] === token) {
+        this.count = n + 1;
+        return true;
+      }
+      this.differ();
+    }
+    this.tokens[n] = token;
+    this.count = n + 1;
     return true;
   }
 
+  /** The shape read so far stops being the last one's: its tokens, only compared until now, are stored. */
+  private differ(): void {
+    this.same = false;
+    const expected = this.expected;
+    for (let k = 0; k < this.count; k++) this.tokens[k] = expected[k] as string | number;
+  }
+
+  // Kinds are told apart with `typeof v === '…'`, which V8 turns into a type
+  // check where a `switch (typeof v)` compares strings.
   private value(v: unknown, depth: number): boolean {
-    switch (typeof v) {
-      case 'number':
-        if (!Number.isFinite(v) || this.numCount >= this.nums.length) return false;
-        this.nums[this.numCount++] = v;
-        return this.token(KIND.number);
-      case 'string':
-        if (v.length > this.limits.maxStringLength || this.strCount >= MAX_TOKENS) return false;
-        this.chars += v.length;
-        this.strs[this.strCount++] = v;
-        return this.token(KIND.string);
-      case 'boolean':
-        if (this.numCount >= this.nums.length) return false;
-        this.nums[this.numCount++] = v ? 1 : 0;
-        return this.token(KIND.boolean);
-      case 'object':
-        if (v === null) return this.token(KIND.null);
-        return Array.isArray(v) ? this.array(v, depth) : this.object(v, depth);
-      default:
-        return false;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v) || this.numCount >= this.nums.length) return false;
+      this.nums[this.numCount++] = v;
+      return this.token(KIND.number);
     }
+    if (typeof v === 'string') {
+      if (v.length > this.limits.maxStringLength || this.strCount >= MAX_TOKENS) return false;
+      this.chars += v.length;
+      this.strs[this.strCount++] = v;
+      return this.token(KIND.string);
+    }
+    if (typeof v === 'boolean') {
+      if (this.numCount >= this.nums.length) return false;
+      this.nums[this.numCount++] = v ? 1 : 0;
+      return this.token(KIND.boolean);
+    }
+    if (typeof v !== 'object') return false;
+    if (v === null) return this.token(KIND.null);
+    return Array.isArray(v) ? this.array(v, depth) : this.object(v, depth);
   }
 
   private object(obj: object, depth: number): boolean {
@@ -164,8 +215,7 @@ export class NestedTemplates {
     tag: string | undefined,
     prefix: string | undefined,
   ): boolean {
-    const t = shape.template;
-    if (t.msg !== msg || t.level !== level || t.tag !== tag || t.prefix !== prefix) return false;
+    if (!madeFor(shape, level, msg, tag, prefix)) return false;
     const tokens = shape.tokens;
     const n = this.count;
     if (tokens.length !== n) return false;
@@ -175,6 +225,8 @@ export class NestedTemplates {
 
   /** The shape for the tokens just read: the last one, one kept for the message, or a new one from its second call. */
   private find(level: LevelName, msg: string, tag: string | undefined, prefix: string | undefined): Shape | undefined {
+    // The tokens read were only compared with the last shape's: they are stored now.
+    if (this.same) this.differ();
     const last = this.last;
     if (last !== undefined && this.fits(last, level, msg, tag, prefix)) return last;
     const known = this.shapes.get(msg);
