@@ -41,11 +41,6 @@ export interface Taken {
 }
 
 let stamps = 0;
-/**
- * Below this many bytes a batch's arrays are copied to the pipeline thread
- * rather than moved: moving one costs about as much as copying a few KB.
- */
-const MOVE_BYTES = 8192;
 const NO_NUMS = new Float64Array(0);
 
 /** `taken.forms`, made on first use with every record marked -1 (the next of `tails`). */
@@ -105,15 +100,3 @@ export function packTaken(taken: Taken): PackedRecords {
   return packed;
 }
 
-/**
- * The buffers of `packed` to move to the pipeline thread rather than copy
- * (`postMessage`'s transfer list): its big arrays, which the logging thread
- * made for this batch alone and never touches again. `undefined` for a small batch.
- */
-export function movableBuffers(packed: PackedRecords): ArrayBuffer[] | undefined {
-  if (packed.st.buffer.byteLength < MOVE_BYTES) return undefined;
-  const buffers = [packed.st.buffer as ArrayBuffer];
-  if (packed.forms !== undefined) buffers.push(packed.forms.buffer as ArrayBuffer);
-  if (packed.nums !== undefined) buffers.push(packed.nums.buffer as ArrayBuffer);
-  return buffers;
-}

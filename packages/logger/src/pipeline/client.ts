@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { movableBuffers } from '../batch/builder.js';
 import type { PackedRecords } from '../batch/packed.js';
 import { JOIN_PROGRESS, type JoinFeedData } from '../join/sender.js';
 import { threadExecArgv } from '../thread-argv.js';
@@ -184,7 +183,7 @@ export class PipelineClient implements Pipeline {
       this.hub?.lost(firstSeq, lastSeq, count);
       return;
     }
-    this.post(packed, packed.chars, packed.sent, movableBuffers(packed));
+    this.post(packed, packed.chars, packed.sent);
     this.confirm();
     this.inFlight.push({ firstSeq, lastSeq, count, message: this.posted });
   }
@@ -193,14 +192,14 @@ export class PipelineClient implements Pipeline {
     if (!this.dead) this.post({ t: 'line', text }, text.length, text.length);
   }
 
-  private post(message: unknown, chars: number, sent: number, move?: ArrayBuffer[]): void {
+  private post(message: unknown, chars: number, sent: number): void {
     if (this.terminated) return;
     this.posted = (this.posted + 1) | 0;
     this.postedChars = (this.postedChars + chars) | 0;
     this.postedSent = (this.postedSent + sent) | 0;
     Atomics.store(this.slots, SLOT.postedChars, this.postedChars);
     Atomics.store(this.slots, SLOT.postedSent, this.postedSent);
-    this.worker.postMessage(message, move);
+    this.worker.postMessage(message);
   }
 
   /** Forgets the batches the thread has taken in. */
