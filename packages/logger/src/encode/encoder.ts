@@ -204,7 +204,7 @@ export class Encoder {
     const redactor = this.redactor as Redactor;
     // The keys of the template this call site used last: they passed when it was made.
     if (c.same && !redactor.scansText) return true;
-    return redactor.flat(c.keys, c.count, c.strs, c.strCount);
+    return redactor.flat(c.same ? (this.lastTemplate as Template).keys : c.keys, c.count, c.strs, c.strCount);
   }
 
   /** The error as a record carries it, redacted when the logger redacts. */

@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryPipeline, testSetup } from '../core/test-support.js';
 import { Logger } from '../logger.js';
+import { DEFAULT_LIMITS } from '../serialize.js';
 import { Encoder } from './encoder.js';
 import { joinObjects } from './json.js';
+import { type SpanIds, Template } from './template.js';
 
 type Flat = Record<string, number | string | boolean | null>;
 
@@ -87,6 +89,52 @@ describe('template records', () => {
     for (const line of sink.lines) JSON.parse(line);
     expect(sink.batches.some((b) => b.packed.templates !== undefined)).toBe(true);
     await log.shutdown();
+  });
+
+  it('name the keys read, not those of the template last used, after a call that stopped half way', () => {
+    const encoder = new Encoder();
+    const encode = (fields: object) =>
+      encoder.encode('info', 'state', fields, undefined, undefined, undefined, {
+        tag: undefined,
+        fieldsJson: undefined,
+      });
+    // Each parts from `{ a, b }` at another place: shorter, another key, another kind.
+    const shapes = [{ a: 1 }, { a: 1, c: 2 }, { a: 1, b: 'x' }];
+    for (const shape of shapes) {
+      for (let i = 0; i < 3; i++) encode({ a: 1, b: 2 });
+      // Read as far as `n`, then sent down another path: the keys it had read are left behind.
+      encode({ z: 1, n: {} });
+      // The message's fields are tried as flat again within 64 calls: every flat template made is the shape's.
+      const flat = new Set<Template>();
+      for (let i = 0; i < 70; i++) {
+        const encoded = encode(shape);
+        if (encoded instanceof Template && encoded.keys.length > 0) flat.add(encoded);
+      }
+      expect(flat.size).toBeGreaterThan(0);
+      for (const template of flat) {
+        expect(template.keys).toEqual(Object.keys(shape));
+        expect(template.kinds).toBe(
+          Object.values(shape)
+            .map((v) => (typeof v === 'string' ? 's' : 'n'))
+            .join(''),
+        );
+      }
+    }
+  });
+
+  it('add an active span to the keys read, not to those of another call', () => {
+    let span: SpanIds | undefined;
+    const encoder = new Encoder(undefined, DEFAULT_LIMITS, () => span);
+    const context = { tag: undefined, fieldsJson: undefined };
+    const encode = (msg: string, fields: object) =>
+      encoder.encode('info', msg, fields, undefined, undefined, undefined, context);
+    encode('first', { a: 1, b: 2 });
+    expect(encode('first', { a: 1, b: 2 })).toBeInstanceOf(Template);
+    encode('second', { c: 1, d: 2 });
+    span = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 };
+    const traced = encode('first', { a: 1, b: 2 });
+    expect(traced).toBeInstanceOf(Template);
+    expect((traced as Template).keys).toEqual(['a', 'b', 'trace_id', 'span_id', 'trace_flags']);
   });
 
   it('keep the values of the moment of the call', async () => {

@@ -100,7 +100,10 @@ export class Capture {
   numCount = 0;
   strs: string[] = [];
   strCount = 0;
-  /** True when the keys and kinds are exactly those of the template `read` was given. */
+  /**
+   * True when the keys and kinds are exactly those of the template `read`
+   * was given: `keys` and `kinds` then do not hold them (read that template's).
+   */
   same = false;
   /** True when the keys and kinds read so far are the first ones of that template (see `addSpan`). */
   private sameSoFar = false;
@@ -156,6 +159,7 @@ export class Capture {
     for (const key in fields) {
       // A key of the expected template was checked when the template was made.
       if (!same || (keys as readonly string[])[n] !== key) {
+        if (same) this.storeExpected(expected as Template, n);
         same = false;
         if (n >= maxKeys || key.length > maxKeyLength) return false;
       }
@@ -178,9 +182,15 @@ export class Capture {
       } else {
         return false;
       }
-      if (same && (kinds as string).charCodeAt(n) !== kind) same = false;
-      readKeys[n] = key;
-      readKinds[n] = kind;
+      if (same && (kinds as string).charCodeAt(n) !== kind) {
+        this.storeExpected(expected as Template, n);
+        same = false;
+      }
+      // While they are the expected template's, keys and kinds are not stored: see `same`.
+      if (!same) {
+        readKeys[n] = key;
+        readKinds[n] = kind;
+      }
       n++;
     }
     if (chars > this.limits.maxOutput) return false;
@@ -189,7 +199,17 @@ export class Capture {
     this.strCount = strCount;
     this.sameSoFar = same;
     this.same = same && n === (keys as readonly string[]).length;
+    // The expected template's first keys, not all of them (a span's may follow): stored after all.
+    if (same && !this.same) this.storeExpected(expected as Template, n);
     return true;
+  }
+
+  /** Stores the first `n` keys and kinds of `template` in `keys` and `kinds`, which `readPlain` compared and left out. */
+  private storeExpected(template: Template, n: number): void {
+    for (let p = 0; p < n; p++) {
+      this.keys[p] = template.keys[p] as string;
+      this.kinds[p] = template.kinds.charCodeAt(p);
+    }
   }
 
   /**
@@ -215,6 +235,8 @@ export class Capture {
   addSpan(ids: SpanIds, expected: Template | undefined): boolean {
     const n = this.count;
     if (n + SPAN_KEYS.length > this.limits.maxKeys) return false;
+    // The fields were the expected template's, which has no span: their keys are needed now.
+    if (this.same) this.storeExpected(expected as Template, n);
     this.keys[n] = 'trace_id';
     this.kinds[n] = KIND.string;
     this.strs[this.strCount++] = ids.traceId;
