@@ -136,11 +136,13 @@ export class NestedTemplates {
   }
 
   /**
-   * Adds a token to the shape being read. While it is the last shape's so
-   * far (`same`), tokens are only compared with that shape's: a call site
-   * passes one shape over and over, and then no token is stored at all.
+   * Adds a leaf kind or a bracket to the shape being read. While it is the
+   * last shape's so far (`same`), tokens are only compared with that
+   * shape's: a call site passes one shape over and over, and then no token
+   * is stored at all. Keys go through `key`: each comparison then sees one
+   * type of value, which V8 compares inline.
    */
-  private token(token: string | number): boolean {
+  private token(token: number): boolean {
     const n = this.count;
     if (n >= MAX_TOKENS) return false;
     if (this.same) {
@@ -151,6 +153,22 @@ export class NestedTemplates {
       this.differ();
     }
     this.tokens[n] = token;
+    this.count = n + 1;
+    return true;
+  }
+
+  /** `token` for a key. */
+  private key(key: string): boolean {
+    const n = this.count;
+    if (n >= MAX_TOKENS) return false;
+    if (this.same) {
+      if (this.expected[n] === key) {
+        this.count = n + 1;
+        return true;
+      }
+      this.differ();
+    }
+    this.tokens[n] = key;
     this.count = n + 1;
     return true;
   }
@@ -193,7 +211,7 @@ export class NestedTemplates {
     if (keys.length > this.limits.maxKeys || !this.token(OPEN_OBJECT)) return false;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
-      if (key.length > this.limits.maxKeyLength || !this.token(key)) return false;
+      if (key.length > this.limits.maxKeyLength || !this.key(key)) return false;
       this.chars += key.length;
       if (!this.value((obj as Record<string, unknown>)[key], depth + 1)) return false;
     }
