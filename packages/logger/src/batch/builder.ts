@@ -99,4 +99,3 @@ export function packTaken(taken: Taken): PackedRecords {
   }
   return packed;
 }
-
