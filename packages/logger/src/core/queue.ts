@@ -1,13 +1,9 @@
 import { formsOf, type Taken } from '../batch/builder.js';
 import type { Capture, Template } from '../encode/template.js';
 
-/**
- * Makes room in `out.nums` for `more` values, a record's: at first as many
- * for every record of the batch (`out.count` is its capacity until it is
- * finished), at least four, since a call site logs one shape over and over.
- */
+/** Makes room in `out.nums` for `more` values: four a record at first (`out.count` is the batch's capacity until it is finished). */
 function growNums(out: Taken, more: number): void {
-  const nums = new Float64Array(Math.max(2 * out.nums.length, out.numCount + more, Math.max(4, more) * out.count));
+  const nums = new Float64Array(Math.max(2 * out.nums.length, out.numCount + more, 4 * out.count));
   nums.set(out.nums);
   out.nums = nums;
 }
@@ -158,12 +154,9 @@ export class ContextQueue {
     const times = this.times;
     const mask = this.mask;
     const st = out.st;
-    const nums = this.nums;
-    const numMask = nums.length - 1;
     const strs = this.strs;
     const strMask = strs.length - 1;
     let h = this.head;
-    let numHead = this.numHead;
     let strHead = this.strHead;
     let numsTaken = 0;
     let strsTaken = 0;
@@ -196,16 +189,8 @@ export class ContextQueue {
       }
       formsOf(out)[k] = entry.index;
       let size = entry.chars;
-      const numbers = entry.numbers;
-      if (numbers > 0) {
-        if (out.numCount + numbers > out.nums.length) growNums(out, numbers);
-        const outNums = out.nums;
-        let at = out.numCount;
-        for (let j = 0; j < numbers; j++) outNums[at++] = nums[(numHead + j) & numMask] as number;
-        out.numCount = at;
-        numHead = (numHead + numbers) & numMask;
-        numsTaken += numbers;
-      }
+      // Number values are copied below, all at once: they lie in the ring in the records' order.
+      numsTaken += entry.numbers;
       const strings = entry.strings;
       if (strings > 0) {
         const outStrs = out.strs;
@@ -222,14 +207,29 @@ export class ContextQueue {
       chars += size;
       sent += size;
     }
+    if (numsTaken > 0) this.copyNums(out, numsTaken);
     this.head = h;
     this.size -= count;
-    this.numHead = numHead;
-    this.numSize -= numsTaken;
     this.strHead = strHead;
     this.strSize -= strsTaken;
     out.chars += chars;
     return sent;
+  }
+
+  /**
+   * Moves the oldest `count` number values to the end of `out.nums`: one
+   * native copy, or two where the ring wraps.
+   */
+  private copyNums(out: Taken, count: number): void {
+    if (out.numCount + count > out.nums.length) growNums(out, count);
+    const nums = this.nums;
+    const from = this.numHead;
+    const first = Math.min(count, nums.length - from);
+    out.nums.set(nums.subarray(from, from + first), out.numCount);
+    if (first < count) out.nums.set(nums.subarray(0, count - first), out.numCount + first);
+    out.numCount += count;
+    this.numHead = (from + count) & (nums.length - 1);
+    this.numSize -= count;
   }
 
   /**
