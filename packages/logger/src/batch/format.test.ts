@@ -158,6 +158,20 @@ describe('PackedFormatter', () => {
     expect(records[2].ts).toBe(1_700_000_000_001.25);
   });
 
+  it('writes the records of a template whole around one too long to keep for the next', () => {
+    const formatter = new PackedFormatter();
+    const long = 'y'.repeat(10_000);
+    const specs: Spec[] = ['ab', long, 'cd', long, long, 'ab'].map((text, i) => ({
+      seq: i + 1,
+      t: i,
+      template: 2,
+      values: [text, true, null],
+    }));
+    expect(formatter.frame(pack(specs, 0)).toString('utf8')).toBe(
+      LINES_HEAD + specs.map((spec) => expectedLine(spec, 0)).join(''),
+    );
+  });
+
   it('grows its buffer for a batch larger than it, and keeps the head', () => {
     const long = `,"msg":"${'x'.repeat(100_000)}"}`;
     const specs: Spec[] = Array.from({ length: 5 }, (_, i) => ({ seq: i + 1, t: i, tail: i === 2 ? '}' : long }));

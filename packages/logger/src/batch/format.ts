@@ -30,6 +30,12 @@ const START_BYTES = 1 << 16;
  * of its own, which is let go after it rather than held for the thread's life.
  */
 const KEEP_BYTES = 1 << 23;
+/**
+ * Longest last line a template keeps for its next record (see `LastLine`):
+ * a longer one, made of long strings, costs its copy more than the pieces
+ * do, and would be held for as long as the template.
+ */
+const MAX_LAST_LINE = 8192;
 /** Templates kept compiled between batches, by their text: a program has a few dozen messages, not thousands. */
 const MAX_TEMPLATES = 1024;
 
@@ -186,10 +192,12 @@ export class PackedFormatter {
             line.end[p] = pos - from;
             pos = put(out, pos, parts[p + 1] as Uint8Array);
           }
-          // A copy: `out` is written over by the records after this one.
-          line.bytes = new Uint8Array(pos - from);
-          line.bytes.set(out.subarray(from, pos));
-          template.last = line;
+          if (pos - from <= MAX_LAST_LINE) {
+            // A copy: `out` is written over by the records after this one.
+            line.bytes = new Uint8Array(pos - from);
+            line.bytes.set(out.subarray(from, pos));
+            template.last = line;
+          } else template.last = undefined;
         }
         num += template.numbers;
         str += template.strings;
