@@ -33,28 +33,22 @@ import { takeMerged } from './merge.js';
 import { ContextQueue } from './queue.js';
 import { sessionFilePath } from './session-path.js';
 
+/** Records per batch; a full batch leaves from the hot path without waiting for the timer. */
+export const BATCH_SIZE = 1024;
 /**
- * Records per batch; a full batch leaves from the hot path without waiting for the timer.
- * Each batch costs the logging thread a merge, a message and a turn of the pipeline
- * thread besides its records: at 4,096 records that is a few nanoseconds a record.
+ * Characters of tails per batch as sent (see `ContextQueue.measure`). Big records (stacks,
+ * nested objects) fill a batch sooner: its joined tails stay small enough for V8's young
+ * generation, where they cost little to collect, instead of landing in large-object space.
+ * A tail the same as the one before is sent once, so a failure logged over and over does
+ * not cut batches short.
  */
-export const BATCH_SIZE = 4096;
-/** Characters per batch as sent, all records counted (see `ContextQueue.measure`); past it a batch leaves too. */
-export const BATCH_CHARS = 192 * 1024;
-/**
- * Characters of text tails per batch as sent. Big records (stacks, nested objects sent as
- * text) fill a batch sooner: its joined tails stay small enough for V8's young generation,
- * where they cost little to collect, instead of landing in large-object space. A tail the
- * same as the one before is sent once, so a failure logged over and over does not cut
- * batches short; template records send no tail, only their values.
- */
-export const BATCH_TAIL_CHARS = 48 * 1024;
+export const BATCH_CHARS = 48 * 1024;
 /**
  * Batches' worth of records (or characters) that may wait for the drain the
  * hot path scheduled before a call drains them itself: a program that never
- * yields to the event loop still moves its records on, 8,192 at a time.
+ * yields to the event loop still moves its records on, eight batches at a time.
  */
-const SYNC_DRAIN_BATCHES = 2;
+const SYNC_DRAIN_BATCHES = 8;
 /** Contexts holding records past which the hot path drains at once rather than at the next turn. */
 const MAX_MERGED_CONTEXTS = 64;
 /** Longest wait for the session file at exit, or for the pipeline to catch up under overflow `block`. */
@@ -324,7 +318,7 @@ export class Core implements ExitParticipant {
       // Drops are announced when records move again, one notice for the whole run of them.
       if (force || !pipeline.busy()) this.announceDrops();
       while (this.pending > 0 && (force || !pipeline.busy())) {
-        const taken = takeMerged(this.active, BATCH_SIZE, BATCH_CHARS, BATCH_TAIL_CHARS);
+        const taken = takeMerged(this.active, BATCH_SIZE, BATCH_CHARS);
         if (taken === undefined) break;
         this.pendingChars -= taken.chars;
         const count = taken.count;

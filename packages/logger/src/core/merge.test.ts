@@ -2,8 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { packTaken, type Taken } from '../batch/builder.js';
 import { formatPacked } from '../batch/format.js';
-import { Encoder } from '../encode/encoder.js';
-import { Template } from '../encode/template.js';
 import { takeMerged } from './merge.js';
 import { ContextQueue } from './queue.js';
 
@@ -29,7 +27,7 @@ describe('takeMerged', () => {
     const a = queue('a', [1, 4, 5, 9]);
     const b = queue('b', [2, 3, 8]);
     const c = queue('c', [6, 7]);
-    const taken = takeMerged([a, b, c], 100, 1e9, 1e9);
+    const taken = takeMerged([a, b, c], 100, 1e9);
     expect(seqs(taken)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // A tail the same as the one before it is not added again: its record refers to it (-2).
     expect(taken?.tails).toEqual([',"q":"a"}', ',"q":"b"}', ',"q":"a"}', ',"q":"c"}', ',"q":"b"}', ',"q":"a"}']);
@@ -41,59 +39,33 @@ describe('takeMerged', () => {
   it('takes at most max records and leaves the rest in place', () => {
     const a = queue('a', [1, 3, 5]);
     const b = queue('b', [2, 4, 6]);
-    expect(seqs(takeMerged([a, b], 4, 1e9, 1e9))).toEqual([1, 2, 3, 4]);
-    expect(seqs(takeMerged([a, b], 4, 1e9, 1e9))).toEqual([5, 6]);
-    expect(takeMerged([a, b], 4, 1e9, 1e9)).toBeUndefined();
+    expect(seqs(takeMerged([a, b], 4, 1e9))).toEqual([1, 2, 3, 4]);
+    expect(seqs(takeMerged([a, b], 4, 1e9))).toEqual([5, 6]);
+    expect(takeMerged([a, b], 4, 1e9)).toBeUndefined();
   });
 
   it('cuts batches of big records by size, always taking at least one', () => {
     const big = new ContextQueue(100, 'big');
     for (let seq = 1; seq <= 5; seq++) big.push(`,"x":"${'x'.repeat(1000)}${seq}"}`, seq, seq);
-    expect(seqs(takeMerged([big], 100, 2500, 2500))).toEqual([1, 2, 3]);
-    expect(seqs(takeMerged([big], 100, 10, 10))).toEqual([4]);
+    expect(seqs(takeMerged([big], 100, 2500))).toEqual([1, 2, 3]);
+    expect(seqs(takeMerged([big], 100, 10))).toEqual([4]);
     const other = queue('other', [6]);
-    expect(seqs(takeMerged([big, other], 100, 10, 10))).toEqual([5]);
+    expect(seqs(takeMerged([big, other], 100, 10))).toEqual([5]);
     // A big tail logged over and over is sent once a batch, so it does not cut the batch short; its size still counts in full.
     const same = `,"x":"${'x'.repeat(1000)}"}`;
     for (let seq = 7; seq <= 16; seq++) big.push(same, seq, seq);
-    const taken = takeMerged([big, queue('empty', [])], 100, 2500, 2500);
+    const taken = takeMerged([big, queue('empty', [])], 100, 2500);
     expect(seqs(taken)).toEqual([7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
     expect(taken?.chars).toBe(10 * same.length);
     for (let seq = 17; seq <= 26; seq++) big.push(same, seq, seq);
-    expect(seqs(takeMerged([big, queue('other', [27])], 100, 2500, 2500))).toEqual([
+    expect(seqs(takeMerged([big, queue('other', [27])], 100, 2500))).toEqual([
       17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
     ]);
   });
 
-  it('cuts a batch at its text tails sooner than at its size: template records send no tail', () => {
-    const texts = new ContextQueue(100, 'texts');
-    for (let seq = 1; seq <= 5; seq++) texts.push(`,"x":"${'x'.repeat(1000)}${seq}"}`, seq, seq);
-    expect(seqs(takeMerged([texts], 100, 1e9, 2500))).toEqual([1, 2, 3]);
-    // Records of a template (48 characters each as sent: see `Template.chars`) count toward the size alone.
-    const encoder = new Encoder();
-    const context = { tag: undefined, fieldsJson: undefined };
-    const templated = new ContextQueue(100, 'templates');
-    for (let seq = 1; seq <= 60; seq++) {
-      const entry = encoder.encode('info', 'done', { a: seq, b: 2, c: 3 }, undefined, undefined, undefined, context);
-      if (typeof entry === 'string') templated.push(entry, seq, seq);
-      else if (entry !== undefined) templated.pushTemplate(entry, seq, seq, encoder.capture);
-    }
-    // The message's first record goes as text (57 characters, below 100), the rest as templates.
-    const taken = takeMerged([templated], 100, 48 * 50, 100);
-    expect(seqs(taken)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
-    // Their string values count toward the size: a batch of records that each carry a long string stays small.
-    const long = new ContextQueue(100, 'long');
-    for (let seq = 1; seq <= 10; seq++) {
-      const entry = encoder.encode('info', 'done', { s: 'x'.repeat(1000) }, undefined, undefined, undefined, context);
-      if (entry instanceof Template) long.pushTemplate(entry, seq, seq, encoder.capture);
-      else if (entry !== undefined) long.push(entry, seq, seq);
-    }
-    expect(seqs(takeMerged([long], 100, 2500, 1e9))).toEqual([1, 2, 3]);
-  });
-
   it('copies a single queue without merging', () => {
     const a = queue('a', [10, 11, 12]);
-    const taken = takeMerged([a, queue('empty', [])], 2, 1e9, 1e9);
+    const taken = takeMerged([a, queue('empty', [])], 2, 1e9);
     expect(taken).toMatchObject({ firstSeq: 10, lastSeq: 11, count: 2 });
     expect(a.headSeq()).toBe(12);
   });
@@ -127,7 +99,7 @@ describe('repeated tails', () => {
     pushText([',"level":"error"', same.slice(16)].join(''), 6);
     pushText(',"level":"info","msg":"other"}', 7);
     pushText(same, 8);
-    const taken = takeMerged([q], 100, 1e9, 1e9) as Taken;
+    const taken = takeMerged([q], 100, 1e9) as Taken;
     expect(taken.tails).toHaveLength(3);
     expect(taken.repeats).toBe(5);
     const packed = packTaken(taken);
@@ -153,7 +125,7 @@ describe('repeated tails', () => {
           expected.push(`{"seq":${seq},"ts":${1_700_000_000_000 + seq}.000${text}\n`);
         });
         let printed = '';
-        for (let taken = takeMerged(queues, max, 1e9, 1e9); taken; taken = takeMerged(queues, max, 1e9, 1e9)) {
+        for (let taken = takeMerged(queues, max, 1e9); taken; taken = takeMerged(queues, max, 1e9)) {
           printed += formatPacked(packTaken(taken));
         }
         expect(printed).toBe(expected.join(''));
@@ -163,7 +135,7 @@ describe('repeated tails', () => {
   });
 
   it('leave a batch with no repeats in the plain form', () => {
-    const taken = takeMerged([queue('a', [1]), queue('b', [2])], 100, 1e9, 1e9) as Taken;
+    const taken = takeMerged([queue('a', [1]), queue('b', [2])], 100, 1e9) as Taken;
     expect(packTaken(taken).forms).toBeUndefined();
   });
 });
@@ -173,7 +145,7 @@ describe('ContextQueue', () => {
     const q = queue('a', [1, 2, 3]);
     expect(q.evictOldest()).toBe(1);
     expect(q.size).toBe(2);
-    expect(seqs(takeMerged([q], 10, 1e9, 1e9))).toEqual([2, 3]);
+    expect(seqs(takeMerged([q], 10, 1e9))).toEqual([2, 3]);
     expect(q.size).toBe(0);
     expect(q.headSeq()).toBe(Number.POSITIVE_INFINITY);
   });
@@ -186,9 +158,9 @@ describe('ContextQueue', () => {
     }
     expect(q.size).toBe(100);
     expect(q.slots).toBe(128);
-    expect(seqs(takeMerged([q], 1000, 1e9, 1e9))).toEqual(Array.from({ length: 100 }, (_, i) => 49_901 + i));
+    expect(seqs(takeMerged([q], 1000, 1e9))).toEqual(Array.from({ length: 100 }, (_, i) => 49_901 + i));
     for (let i = 1; i <= 300; i++) q.push('}', i, i);
-    const taken = takeMerged([q], 1000, 1e9, 1e9);
+    const taken = takeMerged([q], 1000, 1e9);
     expect(seqs(taken)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     expect(taken?.st[599]).toBe(300);
   });

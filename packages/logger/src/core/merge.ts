@@ -2,23 +2,18 @@ import { emptyTaken, finish, type Taken } from '../batch/builder.js';
 import type { ContextQueue } from './queue.js';
 
 /**
- * Takes up to `max` records (and not many more than `maxChars` characters as
- * sent, of which `maxTailChars` of text tails, but always one) from `queues`,
- * merged back into one global order by sequence number. Each queue is already
- * sorted, so this is a k-way merge; with one non-empty queue (the usual case)
- * it is a straight copy. Returns `undefined` when every queue is empty.
+ * Takes up to `max` records (and not many more than `maxChars` characters of
+ * tails as sent, but always one) from `queues`, merged back into one global order by
+ * sequence number. Each queue is already sorted, so this is a k-way merge;
+ * with one non-empty queue (the usual case) it is a straight copy. Returns
+ * `undefined` when every queue is empty.
  */
-export function takeMerged(
-  queues: readonly ContextQueue[],
-  max: number,
-  maxChars: number,
-  maxTailChars: number,
-): Taken | undefined {
+export function takeMerged(queues: readonly ContextQueue[], max: number, maxChars: number): Taken | undefined {
   const open = queues.filter((q) => q.size > 0);
   if (open.length === 0) return undefined;
   if (open.length === 1) {
     const q = open[0] as ContextQueue;
-    const count = q.measure(max, maxChars, maxTailChars);
+    const count = q.measure(max, maxChars);
     const taken = emptyTaken(count);
     taken.sent = q.shiftInto(taken, 0, count);
     return finish(taken, count);
@@ -27,9 +22,9 @@ export function takeMerged(
   for (const q of open) total += q.size;
   const taken = emptyTaken(Math.min(max, total));
   let k = 0;
-  /** Characters of the batch as sent: merged batches are rare, and all of it counts as tails here. */
+  /** Characters of the batch as sent, which `maxChars` bounds. */
   let sent = 0;
-  while (k < taken.count && (sent < maxTailChars || k === 0)) {
+  while (k < taken.count && (sent < maxChars || k === 0)) {
     // A linear scan over the heads: contexts with records pending at the same moment are few.
     let best: ContextQueue | undefined;
     let bestSeq = Number.POSITIVE_INFINITY;
