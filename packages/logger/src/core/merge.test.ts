@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { packTaken, type Taken } from '../batch/builder.js';
 import { formatPacked } from '../batch/format.js';
+import { Encoder } from '../encode/encoder.js';
+import { Template } from '../encode/template.js';
 import { takeMerged } from './merge.js';
 import { ContextQueue } from './queue.js';
 
@@ -61,6 +63,19 @@ describe('takeMerged', () => {
     expect(seqs(takeMerged([big, queue('other', [27])], 100, 2500))).toEqual([
       17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
     ]);
+  });
+
+  it('counts the string values of template records toward the size of a batch', () => {
+    const encoder = new Encoder();
+    const context = { tag: undefined, fieldsJson: undefined };
+    const long = new ContextQueue(100, 'long');
+    for (let seq = 1; seq <= 10; seq++) {
+      const entry = encoder.encode('info', 'done', { s: 'x'.repeat(1000) }, undefined, undefined, undefined, context);
+      if (entry instanceof Template) long.pushTemplate(entry, seq, seq, encoder.capture);
+      else if (entry !== undefined) long.push(entry, seq, seq);
+    }
+    // The first record goes as text (its message's first call), the rest as templates: each about 1,000 characters.
+    expect(seqs(takeMerged([long], 100, 2500))).toEqual([1, 2, 3]);
   });
 
   it('copies a single queue without merging', () => {

@@ -234,21 +234,28 @@ export class ContextQueue {
 
   /**
    * How many of the oldest records fit in `max` records and `maxChars`
-   * characters as sent (at least one; template records counted without their
-   * strings, a tail the same as the one before not counted again: see `shiftInto`).
+   * characters as sent (at least one; a tail the same as the one before not
+   * counted again: see `shiftInto`).
    */
   measure(max: number, maxChars: number): number {
     const end = Math.min(this.size, max);
     const entries = this.entries;
     const head = this.head;
     const mask = this.mask;
+    const strs = this.strs;
+    const strMask = strs.length - 1;
+    let str = this.strHead;
     let chars = 0;
     let k = 0;
     let lastTail: string | undefined;
     while (k < end && (chars < maxChars || k === 0)) {
       const entry = entries[(head + k) & mask] as string | Template;
-      if (typeof entry !== 'string') chars += entry.chars;
-      else if (entry !== lastTail) {
+      if (typeof entry !== 'string') {
+        // With its string values: a batch of records that each carry a long string stays bounded.
+        chars += entry.chars;
+        for (let j = 0; j < entry.strings; j++) chars += (strs[(str + j) & strMask] as string).length;
+        str += entry.strings;
+      } else if (entry !== lastTail) {
         chars += entry.length;
         lastTail = entry;
       }

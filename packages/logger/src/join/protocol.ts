@@ -30,7 +30,7 @@ export interface JoinAck {
   messages: number;
 }
 
-/** Largest message a joiner may send, in bytes: a batch of 1,024 records, or one record of 16 MiB strings. */
+/** Largest message a joiner may send, in bytes: a batch (1,024 records, 48 K characters as sent, see `BATCH_CHARS`), or one record of 16 MiB strings. */
 export const MAX_JOIN_MESSAGE_BYTES = 128 * 1024 * 1024;
 
 /** The source name of a joiner: `name[pid]` on a main thread, `name[pid:thread]` in a worker. */
