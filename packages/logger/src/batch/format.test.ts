@@ -158,6 +158,34 @@ describe('PackedFormatter', () => {
     expect(records[2].ts).toBe(1_700_000_000_001.25);
   });
 
+  it('counts a counter up in place across carries, new digits and signs', () => {
+    const formatter = new PackedFormatter();
+    const counters = [
+      ...Array.from({ length: 30 }, (_, i) => 90 + i),
+      ...Array.from({ length: 12 }, (_, i) => 995 + i),
+      -3,
+      -2,
+      -1,
+      -0,
+      1,
+      2,
+      9,
+      10,
+      11,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 32 + 1,
+      2 ** 53 - 2,
+      2 ** 53 - 1,
+      0.5,
+      1.5,
+    ];
+    const specs: Spec[] = counters.map((n, i) => ({ seq: i + 1, t: i * 0.25, template: 1, values: [n, n + 1, 7] }));
+    expect(formatter.frame(pack(specs, 1_700_000_000_000)).toString('utf8')).toBe(
+      LINES_HEAD + specs.map((spec) => expectedLine(spec, 1_700_000_000_000)).join(''),
+    );
+  });
+
   it('writes the records of a template whole around one too long to keep for the next', () => {
     const formatter = new PackedFormatter();
     const long = 'y'.repeat(10_000);

@@ -242,7 +242,13 @@ export class PackedFormatter {
       const kind = kinds.charCodeAt(p);
       if (kind === 110) {
         const v = (nums as Float64Array)[num++] as number;
-        if (v === lastNums[p]) continue;
+        const was = lastNums[p] as number;
+        if (v === was) continue;
+        // A counter, the commonest value that changes: its digits counted up in place.
+        if (v === was + 1 && was >= 0 && Number.isInteger(was) && countUp(line, at[p] as number, end[p] as number)) {
+          lastNums[p] = v;
+          continue;
+        }
         if (!this.numberOver(line, at[p] as number, end[p] as number, v)) return false;
         lastNums[p] = v;
       } else if (kind === 98) {
@@ -453,7 +459,7 @@ function writeMicros(out: Uint8Array, pos: number, fraction: number): void {
   out[pos + 2] = 48 + us - hundreds * 100 - tens * 10;
 }
 
-/** Adds one to the digits `line[from, to)`, in place; false when they would gain a digit. */
+/** Adds one to the digits `line[from, to)`, in place; false when they would gain a digit (they are then all 0). */
 function countUp(line: Uint8Array, from: number, to: number): boolean {
   for (let i = to - 1; i >= from; i--) {
     if (line[i] !== 57) {
