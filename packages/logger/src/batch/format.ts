@@ -156,48 +156,8 @@ export class PackedFormatter {
           out.set(line, pos);
           pos += line.length;
         } else {
-          if (pos + template.room > out.length) out = this.grow(pos, template.room);
-          const from = pos;
-          const line = template.last ?? new LastLine(template.kinds.length);
-          pos = this.start(out, pos, seq, t);
-          line.seq = seq;
-          line.seqAt = SEQ_KEY.length;
-          line.seqEnd = this.seqEnd;
-          line.ms = this.lastMs;
-          line.msAt = this.seqEnd + TS_KEY_LENGTH;
-          line.headEnd = pos - from;
-          const { kinds, parts } = template;
-          pos = put(out, pos, parts[0] as Uint8Array);
-          let n = num;
-          let s = str;
-          for (let p = 0; p < kinds.length; p++) {
-            const kind = kinds.charCodeAt(p);
-            line.at[p] = pos - from;
-            if (kind === 110) {
-              const v = nums?.[n++] as number;
-              line.nums[p] = v;
-              pos = this.number(out, pos, v);
-            } else if (kind === 98) {
-              const v = nums?.[n++] as number;
-              line.nums[p] = v;
-              pos = put(out, pos, v === 1 ? TRUE : FALSE);
-            } else if (kind === 115) {
-              const v = strs?.[s++] as string;
-              line.strs[p] = v;
-              // Room for the rest of the template too: it was counted before this string.
-              const need = 6 * v.length + 2 + template.room;
-              if (pos + need > out.length) out = this.grow(pos, need);
-              pos = writeString(out, pos, v);
-            } else pos = put(out, pos, NULL);
-            line.end[p] = pos - from;
-            pos = put(out, pos, parts[p + 1] as Uint8Array);
-          }
-          if (pos - from <= MAX_LAST_LINE) {
-            // A copy: `out` is written over by the records after this one.
-            line.bytes = new Uint8Array(pos - from);
-            line.bytes.set(out.subarray(from, pos));
-            template.last = line;
-          } else template.last = undefined;
+          pos = this.writeAnew(template, pos, seq, t, nums, num, strs, str);
+          out = this.out;
         }
         num += template.numbers;
         str += template.strings;
@@ -205,6 +165,67 @@ export class PackedFormatter {
       out[pos++] = 10;
     }
     return out.subarray(0, pos);
+  }
+
+  /**
+   * Writes a template record whole at `pos` (its values from `nums[num]`
+   * and `strs[str]` on), and keeps the line for the next record of the
+   * template to patch; returns where it ends. `this.out` may grow.
+   */
+  private writeAnew(
+    template: Compiled,
+    pos: number,
+    seq: number,
+    t: number,
+    nums: Float64Array | undefined,
+    num: number,
+    strs: string[] | undefined,
+    str: number,
+  ): number {
+    let out = this.out;
+    if (pos + template.room > out.length) out = this.grow(pos, template.room);
+    const from = pos;
+    const line = template.last ?? new LastLine(template.kinds.length);
+    pos = this.start(out, pos, seq, t);
+    line.seq = seq;
+    line.seqAt = SEQ_KEY.length;
+    line.seqEnd = this.seqEnd;
+    line.ms = this.lastMs;
+    line.msAt = this.seqEnd + TS_KEY_LENGTH;
+    line.headEnd = pos - from;
+    const { kinds, parts } = template;
+    pos = put(out, pos, parts[0] as Uint8Array);
+    let n = num;
+    let s = str;
+    for (let p = 0; p < kinds.length; p++) {
+      const kind = kinds.charCodeAt(p);
+      line.at[p] = pos - from;
+      if (kind === 110) {
+        const v = nums?.[n++] as number;
+        line.nums[p] = v;
+        pos = this.number(out, pos, v);
+      } else if (kind === 98) {
+        const v = nums?.[n++] as number;
+        line.nums[p] = v;
+        pos = put(out, pos, v === 1 ? TRUE : FALSE);
+      } else if (kind === 115) {
+        const v = strs?.[s++] as string;
+        line.strs[p] = v;
+        // Room for the rest of the template too: it was counted before this string.
+        const need = 6 * v.length + 2 + template.room;
+        if (pos + need > out.length) out = this.grow(pos, need);
+        pos = writeString(out, pos, v);
+      } else pos = put(out, pos, NULL);
+      line.end[p] = pos - from;
+      pos = put(out, pos, parts[p + 1] as Uint8Array);
+    }
+    if (pos - from <= MAX_LAST_LINE) {
+      // A copy: `out` is written over by the records after this one.
+      line.bytes = new Uint8Array(pos - from);
+      line.bytes.set(out.subarray(from, pos));
+      template.last = line;
+    } else template.last = undefined;
+    return pos;
   }
 
   /**
