@@ -10,6 +10,7 @@
 // Prints a Markdown table.
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { w3Object } from './logger-workloads.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const BATCHES = 200;
@@ -17,19 +18,6 @@ const RECORDS = 1024;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const trees = { new: join(here, '..') };
 if (process.env.AB_OLD) trees.old = process.env.AB_OLD;
-
-/** The logger benchmark's W3 value (see logger-workloads.mjs). */
-function w3Object(i) {
-  const o = {};
-  for (let k = 0; k < 20; k++) {
-    if (k % 4 === 0) o[`k${k}`] = { id: i + k, name: `item ${k}`, inner: { depth: 3, ok: true, score: k * 0.5 } };
-    else if (k % 4 === 1) o[`k${k}`] = `value ${k}`;
-    else if (k % 4 === 2) o[`k${k}`] = i * k;
-    else o[`k${k}`] = k % 2 === 0;
-  }
-  o.numbers = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  return o;
-}
 
 const load = (tree, path) => import(pathToFileURL(join(tree, 'packages/logger/dist', path)).href);
 

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 
 /** W3: a 20-key object nested 3 deep with an array of 10 numbers, built per call. */
-function w3Object(i) {
+export function w3Object(i) {
   const o = {};
   for (let k = 0; k < 20; k++) {
     if (k % 4 === 0) o[`k${k}`] = { id: i + k, name: `item ${k}`, inner: { depth: 3, ok: true, score: k * 0.5 } };
