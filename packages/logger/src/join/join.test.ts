@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { LineBatch } from '../pipeline/line-batch.js';
 import { formatJoinAddress } from './address.js';
 import { JoinReceiver } from './receiver.js';
@@ -98,6 +99,31 @@ describe('joining a dashboard', () => {
     await s.close(1000);
     await expect.poll(() => hub.receiver.counts()).toEqual({ connected: 0, joined: 1, gone: 1 });
     expect(hub.got.at(-1)).toEqual({ source: 'worker[4242:2]', times: [], tails: ['left'] });
+  });
+
+  it('acknowledges records only once they are handed on: a joiner killed after flush() has lost nothing', async () => {
+    const events: string[] = [];
+    const send = WebSocket.prototype.send;
+    // The hub's acknowledgements, in the order they leave, among the records handed on.
+    WebSocket.prototype.send = function (this: WebSocket, data: unknown, ...rest: unknown[]) {
+      if (typeof data === 'string' && data.includes('"type":"ack"')) events.push('ack');
+      return (send as (...args: unknown[]) => void).call(this, data, ...rest);
+    } as typeof send;
+    cleanups.push(() => {
+      WebSocket.prototype.send = send;
+    });
+    const r = new JoinReceiver({
+      deliver: (_source, _times, tails) => events.push(`deliver ${tails.length}`),
+      behind: () => false,
+      left: () => {},
+    });
+    const socket = join(mkdtempSync(join(tmpdir(), 'pulselog-join-')), 'hub.sock');
+    await r.listenSocket(socket, (presented) => presented === TOKEN);
+    cleanups.push(() => r.close());
+    const { sender: s } = sender(socket);
+    s.take(batch(1, 3));
+    expect(await s.whenAcked(10_000)).toBe(true);
+    expect(events).toEqual(['deliver 3', 'ack']);
   });
 
   it('waits for a socket that is not there yet: a child may start before its parent listens', async () => {

@@ -14,9 +14,13 @@ describe('TimeOrder', () => {
       { source: 'b', times: [20, 25], tails: ['b1', 'b2'] },
       { source: 'a', times: [30], tails: ['a2'] },
     ]);
+    // A message is done once its records are handed on (`settle`), not when they are released.
+    expect(done).toEqual([]);
+    order.settle();
     expect(done).toEqual(['b']);
     expect(order.size).toBe(1);
     expect(order.release(120)).toEqual([{ source: 'a', times: [70], tails: ['a3'] }]);
+    order.settle();
     expect(done).toEqual(['b', 'a']);
   });
 

@@ -4,7 +4,8 @@
  * order; records are held `windowMs` past their time (at most `maxHoldMs`
  * past their arrival, so a source whose clock runs ahead is not held
  * forever) and released merged by time across sources, each source's own
- * order kept. A pure core: the caller gives the clock and runs `release`.
+ * order kept. A pure core: the caller gives the clock, runs `release`, and
+ * `settle` once it has handed the records on.
  */
 
 /** A run of consecutive records of one source, as released. */
@@ -26,6 +27,8 @@ interface Held {
 
 export class TimeOrder {
   private readonly queues = new Map<string, Held[]>();
+  /** `done` of the messages released in full, run by `settle` once their records are handed on. */
+  private readonly finished: (() => void)[] = [];
 
   constructor(
     private readonly windowMs: number,
@@ -39,7 +42,7 @@ export class TimeOrder {
     return n;
   }
 
-  /** Holds a message of `source`; `done` runs once its last record is released. */
+  /** Holds a message of `source`; `done` runs (see `settle`) once its last record is released. */
   add(source: string, times: Float64Array, tails: string[], now: number, done: () => void): void {
     if (tails.length === 0) {
       done();
@@ -91,9 +94,18 @@ export class TimeOrder {
       if (++head.next === head.tails.length) {
         queue.shift();
         if (queue.length === 0) this.queues.delete(best);
-        head.done();
+        this.finished.push(head.done);
       }
     }
     return out;
+  }
+
+  /**
+   * Runs the `done` of every message released in full so far. The caller
+   * runs it once what `release` returned is handed on: a joiner acknowledged
+   * sooner could end before its records are.
+   */
+  settle(): void {
+    for (const done of this.finished.splice(0)) done();
   }
 }

@@ -184,6 +184,9 @@ export class JoinReceiver {
 
   private deliver(runs: Released[]): void {
     for (const run of runs) this.target.deliver(run.source, Float64Array.from(run.times), run.tails);
+    // Acknowledged only now that they are on their way to the logging thread: a joiner whose
+    // flush() resolves and which is then killed has lost nothing, and the next flush() here has them.
+    this.order.settle();
   }
 
   /** Closes every joiner and the local socket. */
