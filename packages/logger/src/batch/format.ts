@@ -7,7 +7,7 @@
  * the write) were most of its time and nearly all of its garbage.
  */
 import { LINES_HEAD } from '@pulselog/shared';
-import type { PackedRecords } from './packed.js';
+import { type PackedRecords, valueCounts } from './packed.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON must escape exactly these control characters.
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -376,13 +376,7 @@ export class PackedFormatter {
     const parts = rest.map((part) => Buffer.from(part));
     let room = RECORD_HEAD_MAX + NUMBER_MAX * kinds.length;
     for (const part of parts) room += part.length;
-    let numbers = 0;
-    let strings = 0;
-    for (const kind of kinds) {
-      if (kind === 'n' || kind === 'b') numbers++;
-      else if (kind === 's') strings++;
-    }
-    template = { kinds, parts, room, numbers, strings, last: undefined };
+    template = { kinds, parts, room, ...valueCounts(kinds), last: undefined };
     if (this.templates.size >= MAX_TEMPLATES) this.templates.clear();
     this.templates.set(text, template);
     return template;

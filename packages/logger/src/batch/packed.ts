@@ -28,6 +28,21 @@
  */
 import { LINES_HEAD } from '@pulselog/shared';
 
+/**
+ * How many of a template record's values travel in `nums` and how many in
+ * `strs`, from the template's value kinds: `n` and `b` in `nums`, `s` in
+ * `strs`, nothing for `z` (null).
+ */
+export function valueCounts(kinds: string): { numbers: number; strings: number } {
+  let numbers = 0;
+  let strings = 0;
+  for (const kind of kinds) {
+    if (kind === 'n' || kind === 'b') numbers++;
+    else if (kind === 's') strings++;
+  }
+  return { numbers, strings };
+}
+
 /** Records as they leave the logging thread (see the encoding above). */
 export interface PackedRecords {
   /** Sequence number and time (ms since `origin`, to the µs) of each record, interleaved: `[seq, t, seq, t, …]`. */

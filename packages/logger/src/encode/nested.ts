@@ -38,18 +38,6 @@ interface Shape {
   readonly tokens: readonly (string | number)[];
 }
 
-/** True when `shape`'s template was made for this level, message, tag and prefix. */
-function madeFor(
-  shape: Shape,
-  level: LevelName,
-  msg: string,
-  tag: string | undefined,
-  prefix: string | undefined,
-): boolean {
-  const t = shape.template;
-  return t.msg === msg && t.level === level && t.tag === tag && t.prefix === prefix;
-}
-
 /**
  * Reads nested fields into a `Capture` and finds (or makes) their template.
  * One per encoder, beside its flat templates, which it never mixes with: a
@@ -101,7 +89,10 @@ export class NestedTemplates {
     if (msg.length > MAX_TEMPLATE_MSG || this.reading || !this.read(fields)) return undefined;
     const last = this.last;
     const shape =
-      last !== undefined && this.same && this.count === last.tokens.length && madeFor(last, level, msg, tag, prefix)
+      last !== undefined &&
+      this.same &&
+      this.count === last.tokens.length &&
+      last.template.isFor(level, msg, tag, prefix)
         ? last
         : this.find(level, msg, tag, prefix);
     if (shape === undefined) return undefined;
@@ -233,7 +224,7 @@ export class NestedTemplates {
     tag: string | undefined,
     prefix: string | undefined,
   ): boolean {
-    if (!madeFor(shape, level, msg, tag, prefix)) return false;
+    if (!shape.template.isFor(level, msg, tag, prefix)) return false;
     const tokens = shape.tokens;
     const n = this.count;
     if (tokens.length !== n) return false;

@@ -1,4 +1,5 @@
 import type { LevelName } from '@pulselog/shared';
+import { valueCounts } from '../batch/packed.js';
 import type { SerializeLimits } from '../serialize.js';
 
 /** Longest message a template is made for (flat or nested fields); longer ones are unlikely to repeat. */
@@ -65,16 +66,16 @@ export class Template {
     this.prefix = prefix;
     this.keys = keys;
     this.kinds = kinds;
-    let numbers = 0;
-    let strings = 0;
-    for (const kind of kinds) {
-      if (kind === 'n' || kind === 'b') numbers++;
-      else if (kind === 's') strings++;
-    }
+    const { numbers, strings } = valueCounts(kinds);
     this.numbers = numbers;
     this.strings = strings;
     this.text = `${kinds}\n${pieces.join('\n')}`;
     this.chars = 24 + 8 * kinds.length;
+  }
+
+  /** True when this template was made for records of `level`, `msg`, `tag` and fields prefix `prefix`. */
+  isFor(level: LevelName, msg: string, tag: string | undefined, prefix: string | undefined): boolean {
+    return this.msg === msg && this.level === level && this.tag === tag && this.prefix === prefix;
   }
 }
 
@@ -267,8 +268,7 @@ export class Capture {
     tag: string | undefined,
     prefix: string | undefined,
   ): boolean {
-    if (template.msg !== msg || template.level !== level || template.tag !== tag || template.prefix !== prefix)
-      return false;
+    if (!template.isFor(level, msg, tag, prefix)) return false;
     const n = this.count;
     const keys = template.keys;
     if (keys.length !== n) return false;
